@@ -1,0 +1,97 @@
+"""Validation of the enqueue body: the scoring library's own parser plus the intake limits.
+
+The body is checked once, here, so the worker never meets a draft it cannot parse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from scoring.errors import InvalidInput as ScoringInvalidInput
+from scoring.inputs import DraftInput
+
+from reviewqueue.review.errors import InvalidInput, NotFound
+from reviewqueue.review.models import Queue
+from reviewqueue.tenancy.models import ServiceClient
+
+MAX_DRAFT_CHARS = 50_000
+MAX_QUESTION_CHARS = 20_000
+MAX_PASSAGES = 50
+MAX_PASSAGE_CHARS = 100_000
+MAX_KEY_CHARS = 200
+_META_STRINGS = {"generator_model": 200, "prompt_version": 200, "prompt_hash": 128, "intent": 100,
+                 "customer_tier": 50}
+
+
+def fingerprint(body: Any) -> str:
+    """Key order and whitespace do not change the fingerprint; any value does."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput("The request body is invalid.", details={"fields": {field: [message]}})
+
+
+def check_idempotency_key(key: str | None) -> str:
+    if not key or not key.strip():
+        raise InvalidInput("The Idempotency-Key header is required.", details={"field": "Idempotency-Key"})
+    if len(key) > MAX_KEY_CHARS or not key.isprintable():
+        raise InvalidInput(f"Idempotency-Key must be at most {MAX_KEY_CHARS} printable characters.",
+                           details={"field": "Idempotency-Key"})
+    return key.strip()
+
+
+def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
+    """Returns the Draft fields to store; raises InvalidInput/NotFound with the field named."""
+    try:
+        parsed = DraftInput.from_request(body)
+    except ScoringInvalidInput as exc:
+        raise _invalid(exc.field or "body", exc.message) from None
+    assert isinstance(body, dict)
+    unknown = set(body) - {"question", "draft", "passages", "logprobs", "metadata", "queue"}
+    if unknown:
+        raise _invalid(sorted(unknown)[0], "is not a known field")
+    if not parsed.draft.strip():
+        raise _invalid("draft", "must not be blank")
+    if len(parsed.draft) > MAX_DRAFT_CHARS:
+        raise _invalid("draft", f"must be at most {MAX_DRAFT_CHARS} characters")
+    if len(parsed.question) > MAX_QUESTION_CHARS:
+        raise _invalid("question", f"must be at most {MAX_QUESTION_CHARS} characters")
+    if len(parsed.passages) > MAX_PASSAGES:
+        raise _invalid("passages", f"at most {MAX_PASSAGES} passages")
+    for i, passage in enumerate(parsed.passages):
+        if len(passage.text) > MAX_PASSAGE_CHARS:
+            raise _invalid(f"passages[{i}].text", f"must be at most {MAX_PASSAGE_CHARS} characters")
+    metadata: dict[str, Any] = body.get("metadata") or {}
+    for name, limit in _META_STRINGS.items():
+        value = metadata.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise _invalid(f"metadata.{name}", f"must be a string of at most {limit} characters")
+    if parsed.amount is not None and not 0 <= parsed.amount < 10**12:
+        raise _invalid("metadata.amount", "must be between 0 and 10^12")
+    queue_name = body.get("queue")
+    queue = None
+    if queue_name is not None:
+        if not isinstance(queue_name, str):
+            raise _invalid("queue", "must be a string")
+        queue = Queue.objects.filter(tenant_id=client.tenant_id, name=queue_name).first()
+        if queue is None:
+            raise NotFound(f"Queue {queue_name!r} does not exist.", details={"field": "queue"})
+    return {
+        "question": parsed.question,
+        "text": parsed.draft,
+        "passages": [p.to_dict() for p in parsed.passages],
+        "logprobs": body.get("logprobs"),
+        "metadata": metadata,
+        "generator_model": metadata.get("generator_model") or "",
+        "prompt_version": parsed.prompt_version,
+        "prompt_hash": metadata.get("prompt_hash") or "",
+        "intent": parsed.intent,
+        "amount": None if parsed.amount is None else Decimal(str(round(parsed.amount, 2))),
+        "customer_tier": parsed.customer_tier,
+        "requested_queue": queue,
+    }

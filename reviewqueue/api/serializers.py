@@ -1,0 +1,156 @@
+"""Input and output shapes of the REST API (also the source of the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from reviewqueue.review.models import Draft, ReviewItem
+from reviewqueue.review.selectors import QueueStats, latest_item
+
+
+# --- enqueue (documentation of the body parsed by `intake.parse_enqueue`) -------------------
+class PassageSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    text = serializers.CharField()
+
+
+class TopLogprobSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    logprob = serializers.FloatField(max_value=0)
+
+
+class LogprobsSerializer(serializers.Serializer):
+    tokens = serializers.ListField(child=serializers.CharField(allow_blank=True))
+    logprobs = serializers.ListField(child=serializers.FloatField(max_value=0))
+    top_logprobs = serializers.ListField(
+        child=serializers.ListField(child=TopLogprobSerializer(), allow_null=True), required=False, allow_null=True
+    )
+
+
+class MetadataSerializer(serializers.Serializer):
+    generator_model = serializers.CharField(required=False, max_length=200)
+    prompt_version = serializers.CharField(required=False, max_length=200)
+    prompt_hash = serializers.CharField(required=False, max_length=128)
+    intent = serializers.CharField(required=False, max_length=100)
+    amount = serializers.FloatField(required=False, allow_null=True, min_value=0)
+    customer_tier = serializers.CharField(required=False, max_length=50)
+
+
+class EnqueueRequestSerializer(serializers.Serializer):
+    question = serializers.CharField(required=False, allow_blank=True)
+    draft = serializers.CharField()
+    passages = PassageSerializer(many=True, required=False)
+    logprobs = LogprobsSerializer(required=False, allow_null=True)
+    metadata = MetadataSerializer(required=False)
+    queue = serializers.CharField(required=False, help_text="Queue name; the tenant's default if omitted.")
+
+
+# --- outputs ---------------------------------------------------------------------------------
+def _ts(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def review_item_data(item: ReviewItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "draft_id": item.draft_id,
+        "queue": item.queue.name,
+        "queue_id": item.queue_id,
+        "state": item.state,
+        "priority": item.priority,
+        "created_at": _ts(item.created_at),
+        "due_at": _ts(item.due_at),
+        "lease_expires_at": _ts(item.lease_expires_at),
+        "claimed_at": _ts(item.claimed_at),
+        "disposition": item.disposition or None,
+        "reason_code": item.reason_code or None,
+        "note": item.note,
+        "final_text": item.final_text or None,
+        "reviewer": item.reviewer.get_username() if item.reviewer_id else None,
+        "resolved_at": _ts(item.resolved_at),
+    }
+
+
+def draft_data(draft: Draft) -> dict[str, Any]:
+    item = latest_item(draft)
+    return {
+        "id": draft.pk,
+        "status": draft.status,
+        "idempotency_key": draft.idempotency_key,
+        "created_at": _ts(draft.created_at),
+        "routing": {
+            "decision": draft.decision or None,
+            "reason_codes": draft.decision_reasons,
+            "confidence": draft.confidence,
+            "versions": draft.versions,
+            "routed_at": _ts(draft.routed_at),
+        },
+        "score": draft.score,
+        "review": review_item_data(item) if item is not None else None,
+        "outcome": {
+            "outcome": draft.outcome or None,
+            "final_text": draft.final_text or None,
+            "decided_at": _ts(draft.decided_at),
+        },
+    }
+
+
+def claimed_item_data(item: ReviewItem) -> dict[str, Any]:
+    draft = item.draft
+    data = review_item_data(item)
+    data["draft"] = {
+        "id": draft.pk,
+        "question": draft.question,
+        "text": draft.text,
+        "passages": draft.passages,
+        "metadata": draft.metadata,
+        "score": draft.score,
+        "confidence": draft.confidence,
+        "decision_reasons": draft.decision_reasons,
+    }
+    data["reject_reasons"] = item.queue.reject_reasons
+    return data
+
+
+def queue_stats_data(stats: QueueStats) -> dict[str, Any]:
+    return {
+        "id": stats.queue.pk,
+        "name": stats.queue.name,
+        "title": stats.queue.title or stats.queue.name,
+        "tenant": stats.queue.tenant.slug,
+        "sla_minutes": stats.queue.sla_minutes,
+        "depth": stats.depth,
+        "claimed": stats.claimed,
+        "oldest_age_seconds": stats.oldest_age.total_seconds() if stats.oldest_age is not None else None,
+        "near_breach": stats.near_breach,
+        "breached": stats.breached,
+    }
+
+
+# --- reviewer inputs ----------------------------------------------------------------------
+class ClaimNextInput(serializers.Serializer):
+    queue_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=100)
+
+
+class SubmitInput(serializers.Serializer):
+    disposition = serializers.ChoiceField(choices=["approved", "edited", "rejected"])
+    final_text = serializers.CharField(required=False, allow_blank=True, max_length=50_000, trim_whitespace=False)
+    reason_code = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+
+
+class EscalateInput(serializers.Serializer):
+    queue_id = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(max_length=5_000)
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.DictField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()

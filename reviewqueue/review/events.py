@@ -1,0 +1,42 @@
+"""Writing the append-only event log. Called inside the transaction of the change it records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
+from reviewqueue.tenancy.models import ServiceClient
+
+
+def event_record(
+    *,
+    draft: Draft,
+    type: str,
+    now: datetime,
+    item: ReviewItem | None = None,
+    actor: AbstractBaseUser | None = None,
+    client: ServiceClient | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    data: dict[str, Any] | None = None,
+) -> ReviewEvent:
+    payload = dict(data or {})
+    # Every event carries the versions that shaped the decision, so any row explains itself.
+    if draft.versions and "versions" not in payload:
+        payload["versions"] = draft.versions
+    if draft.prompt_version or draft.prompt_hash:
+        payload.setdefault("prompt", {"version": draft.prompt_version, "hash": draft.prompt_hash})
+    return ReviewEvent.objects.create(
+        draft=draft,
+        item=item,
+        actor=actor,
+        client=client,
+        type=type,
+        from_state=from_state,
+        to_state=to_state,
+        created_at=now,
+        data=payload,
+    )

@@ -1,0 +1,28 @@
+"""`manage.py sweep lease|sla|redispatch` — the Celery beat timers, for cron."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from reviewqueue.review import sweeps
+
+
+class Command(BaseCommand):
+    help = "Run one timer sweep once: lease, sla or redispatch."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("timer", choices=["lease", "sla", "redispatch"])
+        parser.add_argument("--batch", type=int, default=None, help="At most this many rows per run.")
+
+    def handle(self, *args: Any, timer: str, batch: int | None, **options: Any) -> None:
+        now = timezone.now()
+        if timer == "lease":
+            self.stdout.write(f"lease sweep: {sweeps.lease_sweep(now=now, batch=batch)}")
+        elif timer == "sla":
+            breached, warned = sweeps.sla_sweep(now=now, batch=batch)
+            self.stdout.write(f"sla sweep: breaches {breached}; warnings {warned}")
+        else:
+            self.stdout.write(f"re-dispatch sweep: {sweeps.redispatch_sweep(now=now, batch=batch)}")

@@ -1,0 +1,116 @@
+"""Reads. Nothing here writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Min, Q, QuerySet
+
+from reviewqueue.review.errors import Forbidden, NotFound
+from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewEvent, ReviewItem
+from reviewqueue.tenancy.models import Membership, Role, ServiceClient
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def queues_for_user(user: AnyUser) -> QuerySet[Queue]:
+    """Queues whose reviewer group the user is in: the only queues they may see and claim."""
+    if not user.is_authenticated:
+        return Queue.objects.none()
+    return Queue.objects.filter(reviewer_group__user=user).select_related("tenant").order_by("tenant__slug", "name")
+
+
+def lead_tenant_ids(user: AnyUser) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user, role=Role.LEAD).values_list("tenant_id", flat=True))
+
+
+def queue_for_user(*, user: AnyUser, queue_id: int) -> Queue:
+    queue = Queue.objects.select_related("tenant").filter(pk=queue_id).first()
+    if queue is None or not _same_tenant(user, queue.tenant_id):
+        raise NotFound(f"Queue {queue_id} does not exist.")
+    if not queues_for_user(user).filter(pk=queue.pk).exists():
+        raise Forbidden("You are not a reviewer in this queue.")
+    return queue
+
+
+def _same_tenant(user: AnyUser, tenant_id: int) -> bool:
+    return Membership.objects.filter(user=user, tenant_id=tenant_id).exists() if user.is_authenticated else False
+
+
+def item_for_user(*, user: AnyUser, item_id: int, for_update: bool = False) -> ReviewItem:
+    """The item if the user may act on it: 404 across tenants (no existence leak), 403 within."""
+    qs = ReviewItem.objects.select_related("queue", "draft")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    item = qs.filter(pk=item_id).first()
+    if item is None or not _same_tenant(user, item.queue.tenant_id):
+        raise NotFound(f"Review item {item_id} does not exist.")
+    if not user.groups.filter(pk=item.queue.reviewer_group_id).exists():  # type: ignore[union-attr]
+        raise Forbidden("You are not a reviewer in this item's queue.")
+    return item
+
+
+def draft_for_client(*, client: ServiceClient, draft_id: int) -> Draft:
+    draft = (
+        Draft.objects.filter(pk=draft_id, tenant_id=client.tenant_id)
+        .prefetch_related("review_items__reviewer", "review_items__queue")
+        .first()
+    )
+    if draft is None:
+        raise NotFound(f"Draft {draft_id} does not exist.")
+    return draft
+
+
+def latest_item(draft: Draft) -> ReviewItem | None:
+    items = sorted(draft.review_items.all(), key=lambda i: (i.created_at, i.pk))
+    return items[-1] if items else None
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    queue: Queue
+    depth: int
+    claimed: int
+    oldest_age: timedelta | None
+    near_breach: int
+    breached: int
+
+
+def queue_stats(*, queues: QuerySet[Queue], now: datetime, warning_fraction: float) -> list[QueueStats]:
+    """Depth, oldest age, near-breach and breached counts per queue, in one aggregate query."""
+    queue_list = list(queues)
+    # "Near breach" is past the warning fraction of the SLA; the warning time of an item is
+    # created + fraction × SLA, so compare per queue with the queue's SLA.
+    near_breach = Q(pk__in=[])
+    for queue in queue_list:
+        near_breach |= Q(queue_id=queue.pk, due_at__lte=now + queue.sla * (1 - warning_fraction))
+    rows = {
+        row["queue_id"]: row
+        for row in ReviewItem.objects.filter(queue__in=[q.pk for q in queue_list], state__in=OPEN_STATES)
+        .values("queue_id")
+        .annotate(
+            depth=Count("id"),
+            claimed=Count("id", filter=Q(state=ItemState.CLAIMED, lease_expires_at__gt=now)),
+            oldest=Min("created_at"),
+            breached=Count("id", filter=Q(due_at__lte=now)),
+            near=Count("id", filter=Q(due_at__gt=now) & near_breach),
+        )
+    }
+    stats = []
+    for queue in queue_list:
+        row = rows.get(queue.pk)
+        if row is None:
+            stats.append(QueueStats(queue, 0, 0, None, 0, 0))
+            continue
+        stats.append(
+            QueueStats(queue, row["depth"], row["claimed"], now - row["oldest"], row["near"], row["breached"])
+        )
+    return stats
+
+
+def item_events(item: ReviewItem) -> QuerySet[ReviewEvent]:
+    return ReviewEvent.objects.filter(draft_id=item.draft_id).select_related("actor").order_by("created_at", "id")

@@ -1,0 +1,79 @@
+"""The timers: short, idempotent, bounded per run and safe to overlap.
+
+Each selects overdue rows by an indexed deadline column and moves them one by one through the
+transition service, whose compare-and-swap skips rows another sweep (or a claimer) already moved.
+The database, not a cache lock, prevents double work.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from reviewqueue.review import services
+from reviewqueue.review.models import OPEN_STATES, Draft, DraftStatus, ItemState, ReviewItem
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    examined: int
+    moved: int
+
+    def __str__(self) -> str:
+        return f"examined {self.examined}, moved {self.moved}"
+
+
+def lease_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
+    # Index: item_claimed_lease (partial on state='claimed').
+    ids = list(
+        ReviewItem.objects.filter(state=ItemState.CLAIMED, lease_expires_at__lte=now)
+        .order_by("lease_expires_at").values_list("pk", flat=True)[: batch or settings.REVIEWQUEUE_SWEEP_BATCH]
+    )
+    moved = sum(services.review_item_lapse(item_id=pk, now=now) for pk in ids)
+    _log("review.sweep.lease", ids, moved)
+    return SweepResult(len(ids), moved)
+
+
+def sla_sweep(*, now: datetime, batch: int | None = None) -> tuple[SweepResult, SweepResult]:
+    """Breaches first (they change what the user receives), then warnings."""
+    limit = batch or settings.REVIEWQUEUE_SWEEP_BATCH
+    fraction = settings.REVIEWQUEUE_SLA_WARNING_FRACTION
+    # Index: item_open_due (partial on open states).
+    breached = list(
+        ReviewItem.objects.filter(state__in=OPEN_STATES, due_at__lte=now)
+        .order_by("due_at").values_list("pk", flat=True)[:limit]
+    )
+    expired = sum(services.review_item_expire(item_id=pk, now=now) for pk in breached)
+    # Warning time is created + fraction × (due − created); filtering on due_at within the
+    # longest SLA's warning window keeps the scan on the index, the service checks exactly.
+    candidates = list(
+        ReviewItem.objects.filter(state__in=OPEN_STATES, sla_warned_at__isnull=True, due_at__gt=now)
+        .select_related("queue").order_by("due_at")[:limit]
+    )
+    warn_ids = [item.pk for item in candidates if now >= item.warning_at(fraction)]
+    warned = sum(services.review_item_warn(item_id=pk, now=now, warning_fraction=fraction) for pk in warn_ids)
+    _log("review.sweep.sla", breached, expired)
+    return SweepResult(len(breached), expired), SweepResult(len(warn_ids), warned)
+
+
+def redispatch_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
+    stale_before = now - timedelta(seconds=settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS)
+    # Index: draft_received_created (partial on status='received').
+    ids = list(
+        Draft.objects.filter(status=DraftStatus.RECEIVED, created_at__lt=stale_before)
+        .order_by("created_at").values_list("pk", flat=True)[: batch or settings.REVIEWQUEUE_SWEEP_BATCH]
+    )
+    moved = sum(services.draft_redispatch(draft_id=pk, now=now, stale_before=stale_before) for pk in ids)
+    _log("draft.sweep.redispatch", ids, moved)
+    return SweepResult(len(ids), moved)
+
+
+def _log(action: str, ids: list[int], moved: int) -> None:
+    if ids:
+        logger.info("%s: examined %d, moved %d", action, len(ids), moved,
+                    extra={"action": action, "examined": len(ids), "moved": moved})

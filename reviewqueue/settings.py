@@ -1,0 +1,222 @@
+"""Settings for reviewqueue, read from the environment (see `.env.example`).
+
+With no variables set the product runs embedded: a SQLite file and a file-system Celery broker
+under `var/`, so one command on a fresh machine brings up web, worker and timers.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from reviewqueue.env import (
+    check_broker_url,
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("REVIEWQUEUE_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
+
+DATABASE_URL = env_str("DATABASE_URL")
+EMBEDDED = DATABASE_URL is None
+DEBUG = env_bool("DEBUG", default=False)
+
+
+def _dev_secret_key() -> str:
+    # The embedded default keeps a random key on disk so sessions survive restarts without
+    # the operator having to invent one; production must pass SECRET_KEY explicitly.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+    return key_file.read_text().strip()
+
+
+_secret = env_str("SECRET_KEY")
+if _secret:
+    if len(_secret) < 32:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
+    SECRET_KEY = _secret
+elif EMBEDDED or DEBUG:
+    SECRET_KEY = _dev_secret_key()
+else:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is required when DATABASE_URL is set and DEBUG is off "
+        "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
+    "template_partials",
+    "reviewqueue.tenancy",
+    "reviewqueue.review",
+    "reviewqueue.calibration",
+    "reviewqueue.api",
+    "reviewqueue.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "reviewqueue.api.middleware.BodySizeLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "reviewqueue.urls"
+WSGI_APPLICATION = "reviewqueue.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": database_from_url(
+        DATABASE_URL or f"sqlite:///{VAR_DIR / 'reviewqueue.sqlite3'}", base_dir=BASE_DIR
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from the finders when collectstatic has not been run (embedded default, tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Requests larger than this are refused with 413 before any view parses them.
+REVIEWQUEUE_MAX_BODY_BYTES = env_int("REVIEWQUEUE_MAX_BODY_BYTES", 1_000_000, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REVIEWQUEUE_MAX_BODY_BYTES
+# Fraction of a queue's SLA after which the SLA sweep records a warning.
+REVIEWQUEUE_SLA_WARNING_FRACTION = env_float(
+    "REVIEWQUEUE_SLA_WARNING_FRACTION", 0.8, low=0.05, high=0.99
+)
+# Drafts still `received` after this many seconds are re-dispatched to the scoring queue.
+REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = env_int(
+    "REVIEWQUEUE_REDISPATCH_AFTER_SECONDS", 60, minimum=1
+)
+REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
+# API keys' last-used time is written at most this often, keeping auth off the write path.
+REVIEWQUEUE_KEY_TOUCH_SECONDS = env_int("REVIEWQUEUE_KEY_TOUCH_SECONDS", 60, minimum=0)
+
+# --- Celery -------------------------------------------------------------------------------
+BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_URL = check_broker_url(env_str("CELERY_BROKER_URL") or "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for sub in ("queue", "processed"):
+        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"reviewqueue.review.tasks.score_draft": {"queue": "scoring"}}
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Enqueue must not hang when the broker is down: fail fast, the re-dispatch sweep catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMER_SECONDS = {
+    "lease_sweep": env_int("REVIEWQUEUE_LEASE_SWEEP_SECONDS", 15, minimum=1),
+    "sla_sweep": env_int("REVIEWQUEUE_SLA_SWEEP_SECONDS", 30, minimum=1),
+    "redispatch_sweep": env_int("REVIEWQUEUE_REDISPATCH_SWEEP_SECONDS", 60, minimum=1),
+    "outbox_sweep": env_int("REVIEWQUEUE_OUTBOX_SWEEP_SECONDS", 10, minimum=1),
+}
+
+# --- Scoring --------------------------------------------------------------------------------
+REVIEWQUEUE_SCORING_MODEL = env_str("REVIEWQUEUE_SCORING_MODEL", "") or ""
+REVIEWQUEUE_SCORING_TIME_BUDGET_MS = env_int("REVIEWQUEUE_SCORING_TIME_BUDGET_MS", 3000, minimum=10)
+
+# --- REST -----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "reviewqueue.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "reviewqueue.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "reviewqueue API",
+    "DESCRIPTION": "Enqueue LLM drafts for scoring and routing; work the human review queues.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

@@ -1,0 +1,65 @@
+"""Tenants, the people who work in them, and the services that call the API on their behalf."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Tenant(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Role(models.TextChoices):
+    REVIEWER = "reviewer", "Reviewer"
+    LEAD = "lead", "Ops lead"
+
+
+class Membership(models.Model):
+    """A user's role in a tenant. Which queues a reviewer may work is decided per queue (group)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.REVIEWER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tenant"], name="membership_unique_user_tenant"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_valid_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.tenant_id}:{self.role}"
+
+
+class ServiceClient(models.Model):
+    """A calling service. Its API key is `rq_<prefix>_<secret>`; only a SHA-256 of it is stored.
+
+    Keys are 256-bit random, so a fast hash is enough (no dictionary attack applies) and keeps
+    authentication to one indexed lookup by prefix.
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="clients")
+    name = models.CharField(max_length=200)
+    key_prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    webhook_url = models.URLField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # DRF's IsAuthenticated reads this on request.user.
+    is_authenticated = True
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+
+from reviewqueue.api.errors import error_json
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_json("not_found", "No such endpoint.", 404)
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("reviewqueue.api.urls")),
+    path("", include("reviewqueue.web.urls")),
+]
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None):  # type: ignore[no-untyped-def]
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception or Exception())
