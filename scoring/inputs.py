@@ -1,0 +1,236 @@
+"""Inputs to the scorer: the draft, its evidence passages and optional token log-probs.
+
+`DraftInput.from_request` parses the REST request body; `validate_logprobs` is what the API
+calls at enqueue time so a malformed log-prob payload is a 400 there and never a crash in the
+worker.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from scoring.errors import InvalidInput
+
+# A log-prob a hair above zero is float noise from the provider (log(1.0000001)); anything
+# larger is a payload bug (probabilities, not log-probs) and is refused.
+_POSITIVE_TOLERANCE = 1e-4
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "text": self.text}
+
+
+@dataclass(frozen=True)
+class TokenLogprobs:
+    tokens: tuple[str, ...]
+    logprobs: tuple[float, ...]
+    # One entry per token: the alternatives as (token, logprob) pairs, or None where the
+    # provider gave none for that position.
+    top_logprobs: tuple[tuple[tuple[str, float], ...] | None, ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        top = None
+        if self.top_logprobs is not None:
+            top = [
+                None if alts is None else [{"token": t, "logprob": lp} for t, lp in alts]
+                for alts in self.top_logprobs
+            ]
+        return {"tokens": list(self.tokens), "logprobs": list(self.logprobs), "top_logprobs": top}
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    question: str
+    draft: str
+    passages: tuple[Passage, ...]
+    logprobs: TokenLogprobs | None = None
+    intent: str = ""
+    prompt_version: str = ""
+    amount: float | None = None
+    customer_tier: str = ""
+    extra: tuple[tuple[str, Any], ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The request shape (round-trips through `from_request`)."""
+        metadata: dict[str, Any] = dict(self.extra)
+        metadata.update(
+            {
+                "intent": self.intent,
+                "prompt_version": self.prompt_version,
+                "amount": self.amount,
+                "customer_tier": self.customer_tier,
+            }
+        )
+        return {
+            "question": self.question,
+            "draft": self.draft,
+            "passages": [p.to_dict() for p in self.passages],
+            "logprobs": None if self.logprobs is None else self.logprobs.to_dict(),
+            "metadata": metadata,
+        }
+
+    @classmethod
+    def from_request(cls, payload: Any) -> DraftInput:
+        if not isinstance(payload, dict):
+            raise InvalidInput("", "request body must be a JSON object")
+        question = _str_field(payload, "question", required=False)
+        draft = _str_field(payload, "draft", required=True)
+        passages = _parse_passages(payload.get("passages", []))
+        raw_lp = payload.get("logprobs")
+        logprobs = None if raw_lp is None else validate_logprobs(raw_lp)
+        metadata = payload.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            raise InvalidInput("metadata", "must be an object")
+        intent = _meta_str(metadata, "intent")
+        prompt_version = _meta_str(metadata, "prompt_version")
+        tier = _meta_str(metadata, "customer_tier")
+        amount = metadata.get("amount")
+        if amount is not None:
+            if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+                raise InvalidInput("metadata.amount", "must be a number or null")
+            if not math.isfinite(amount):
+                raise InvalidInput("metadata.amount", "must be finite")
+            amount = float(amount)
+        known = {"intent", "prompt_version", "customer_tier", "amount"}
+        extra = tuple(sorted((k, v) for k, v in metadata.items() if k not in known))
+        return cls(
+            question=question,
+            draft=draft,
+            passages=passages,
+            logprobs=logprobs,
+            intent=intent,
+            prompt_version=prompt_version,
+            amount=amount,
+            customer_tier=tier,
+            extra=extra,
+        )
+
+
+def _str_field(payload: dict[str, Any], name: str, *, required: bool) -> str:
+    value = payload.get(name)
+    if value is None:
+        if required:
+            raise InvalidInput(name, "is required")
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(name, "must be a string")
+    return value
+
+
+def _meta_str(metadata: dict[str, Any], name: str) -> str:
+    value = metadata.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"metadata.{name}", "must be a string")
+    return value
+
+
+def _parse_passages(raw: Any) -> tuple[Passage, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise InvalidInput("passages", "must be a list")
+    out: list[Passage] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        where = f"passages[{i}]"
+        if not isinstance(item, dict):
+            raise InvalidInput(where, "must be an object with id and text")
+        pid = item.get("id", str(i))
+        if isinstance(pid, int) and not isinstance(pid, bool):
+            pid = str(pid)
+        if not isinstance(pid, str):
+            raise InvalidInput(f"{where}.id", "must be a string")
+        text = item.get("text")
+        if not isinstance(text, str):
+            raise InvalidInput(f"{where}.text", "must be a string")
+        if pid in seen:
+            raise InvalidInput(f"{where}.id", f"duplicate passage id {pid!r}")
+        seen.add(pid)
+        out.append(Passage(id=pid, text=text))
+    return tuple(out)
+
+
+def _check_logprob(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidInput(where, "must be a number")
+    value = float(value)
+    if math.isnan(value) or math.isinf(value):
+        raise InvalidInput(where, "must be finite (got NaN or infinity)")
+    if value > _POSITIVE_TOLERANCE:
+        raise InvalidInput(where, "log-probabilities must be <= 0")
+    return min(value, 0.0)
+
+
+def validate_logprobs(obj: Any) -> TokenLogprobs:
+    """Parse and check log-probs in the OpenAI shape; raises `InvalidInput` naming the field.
+
+    Accepts the request dict (`tokens`, `logprobs`, optional `top_logprobs` whose entries are
+    lists of `{"token", "logprob"}` or null) or an existing `TokenLogprobs` (re-checked).
+    """
+    if isinstance(obj, TokenLogprobs):
+        obj = obj.to_dict()
+    if not isinstance(obj, dict):
+        raise InvalidInput("logprobs", "must be an object with tokens and logprobs")
+    tokens = obj.get("tokens")
+    values = obj.get("logprobs")
+    if not isinstance(tokens, list):
+        raise InvalidInput("logprobs.tokens", "must be a list of strings")
+    if not isinstance(values, list):
+        raise InvalidInput("logprobs.logprobs", "must be a list of numbers")
+    for i, tok in enumerate(tokens):
+        if not isinstance(tok, str):
+            raise InvalidInput(f"logprobs.tokens[{i}]", "must be a string")
+    if len(tokens) != len(values):
+        raise InvalidInput(
+            "logprobs.logprobs",
+            f"length {len(values)} does not match {len(tokens)} tokens",
+        )
+    lps = tuple(_check_logprob(v, f"logprobs.logprobs[{i}]") for i, v in enumerate(values))
+    top_raw = obj.get("top_logprobs")
+    top: tuple[tuple[tuple[str, float], ...] | None, ...] | None = None
+    if top_raw is not None:
+        if not isinstance(top_raw, list):
+            raise InvalidInput("logprobs.top_logprobs", "must be a list or null")
+        if len(top_raw) != len(tokens):
+            raise InvalidInput(
+                "logprobs.top_logprobs",
+                f"length {len(top_raw)} does not match {len(tokens)} tokens",
+            )
+        entries: list[tuple[tuple[str, float], ...] | None] = []
+        for i, alts in enumerate(top_raw):
+            where = f"logprobs.top_logprobs[{i}]"
+            if alts is None:
+                entries.append(None)
+                continue
+            if isinstance(alts, dict):
+                # {"token": logprob} mapping, as some SDKs return it.
+                alts = [{"token": k, "logprob": v} for k, v in alts.items()]
+            if not isinstance(alts, list):
+                raise InvalidInput(where, "must be a list of {token, logprob} or null")
+            parsed: list[tuple[str, float]] = []
+            for j, alt in enumerate(alts):
+                w = f"{where}[{j}]"
+                if isinstance(alt, (list, tuple)) and len(alt) == 2:
+                    alt = {"token": alt[0], "logprob": alt[1]}
+                if not isinstance(alt, dict):
+                    raise InvalidInput(w, "must be an object with token and logprob")
+                t = alt.get("token")
+                if not isinstance(t, str):
+                    raise InvalidInput(f"{w}.token", "must be a string")
+                parsed.append((t, _check_logprob(alt.get("logprob"), f"{w}.logprob")))
+            entries.append(tuple(parsed))
+        top = tuple(entries)
+    return TokenLogprobs(tokens=tuple(tokens), logprobs=lps, top_logprobs=top)
+
+
+def passages_to_dicts(passages: tuple[Passage, ...]) -> list[dict[str, str]]:
+    return [asdict(p) for p in passages]

@@ -1,0 +1,128 @@
+"""Text helpers shared by claims, log-prob alignment, guardrails and verification.
+
+Everything here works on character offsets into the original string, so a span can always be
+re-sliced from the text it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Abbreviations whose trailing period does not end a sentence (lower-cased, without the dot).
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sr jr st vs etc e.g i.e cf al approx dept est fig inc ltd co corp
+    jan feb mar apr jun jul aug sep sept oct nov dec no nos vol pp u.s u.k a.m p.m mt ft
+    gen col lt sgt capt gov sen rep rev
+    """.split()
+)
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) then whitespace,
+# or at a line break. Decimal points ("3.5") and abbreviations are filtered afterwards.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n+")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+STOPWORDS = frozenset(
+    """
+    a an the and or but if then else of to in on at by for with from as is are was were be
+    been being it its this that these those there here he she they them his her their we our
+    you your i me my mine not no do does did done have has had having will would can could
+    should may might must shall so such than too very just also into over under about after
+    before between during through up down out off again further once all any both each few
+    more most other some own same only which who whom whose what when where why how while
+    because until against above below s t don doesn didn isn aren wasn weren won wouldn
+    """.split()
+)
+
+
+def iter_sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of sentences in text[start:end], whitespace-trimmed, never empty."""
+    stop = len(text) if end is None else end
+    cursor = start
+    for m in _BOUNDARY.finditer(text, start, stop):
+        if m.group().startswith("\n"):
+            cut = m.start()
+        else:
+            if _is_false_boundary(text, m.start(), m.end()):
+                continue
+            cut = m.end()
+        span = _trim(text, cursor, cut)
+        if span is not None:
+            yield span
+        cursor = m.end()
+    span = _trim(text, cursor, stop)
+    if span is not None:
+        yield span
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    return list(iter_sentence_spans(text))
+
+
+def _is_false_boundary(text: str, dot_start: int, dot_end: int) -> bool:
+    punct = text[dot_start:dot_end]
+    if not punct.startswith("."):
+        return False
+    if punct.startswith("..."):
+        return False
+    # Word before the dot.
+    j = dot_start
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot_start].lower()
+    if word in _ABBREVIATIONS:
+        return True
+    # A list number at the start of a line ("1. Refunds ...") is a marker, not a sentence.
+    if word.isdigit() and len(word) <= 2 and text[max(0, text.rfind("\n", 0, j) + 1) : j].strip() == "":
+        return True
+    # Single initials ("J. K. Rowling") are not sentence ends.
+    if len(word) == 1 and word.isalpha() and text[j:dot_start].isupper():
+        return True
+    # Next non-space char lower-case → the sentence goes on ("approx. five").
+    k = dot_end
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    return k < len(text) and text[k].islower()
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    return start, end
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def stem(word: str) -> str:
+    """A deliberately crude suffix stripper: enough to match "launched"/"launches"/"launch"."""
+    for suffix in ("ing", "edly", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
+def lexical_support(claim: str, evidence_stems: set[str]) -> float:
+    """Share of the claim's content words found (stemmed) in the evidence; 1.0 if it has none."""
+    cw = [stem(w) for w in content_words(claim)]
+    if not cw:
+        return 1.0
+    return sum(1 for w in cw if w in evidence_stems) / len(cw)

@@ -1,0 +1,402 @@
+"""Claim verification with an NLI sequence-classification model (transformers).
+
+Each checkable claim is checked against windows of the evidence: passages are split into
+sentences and packed into windows that fit the model (long passages are windowed with one
+sentence of overlap, never silently truncated). For each claim the windows are ranked by a
+cheap lexical score and the best `top_k_windows` go to the model; all pairs of a draft are
+batched together, sorted by length so padding stays small. Scores are cached by (model version,
+claim, window hash), and a per-draft deadline is honoured between batches: the first batches
+hold every claim's best window, so an interrupted draft still has the most useful evidence
+checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scoring.errors import ConfigurationError
+from scoring.inputs import Passage
+from scoring.text import content_stems, split_sentences, stem, content_words
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VerifierConfig:
+    model_path: str
+    device: str = "cpu"
+    batch_size: int = 16
+    window_tokens: int = 320  # premise budget per window, in model tokens
+    max_length: int = 512  # hard cap for premise + claim; only hit by extreme claims
+    top_k_windows: int = 3  # windows per claim sent to the model
+    short_passage_tokens: int = 48  # consecutive passages shorter than this are packed together
+    entail_threshold: float = 0.5
+    contradict_threshold: float = 0.5
+    int8: bool = False
+    cache_size: int = 8192
+    label_names: tuple[str, str, str] | None = None  # override id2label when a model lacks names
+
+
+@dataclass(frozen=True)
+class Window:
+    passage_ids: tuple[str, ...]
+    text: str
+    # (passage id, start, end) of each sentence, offsets into that passage's text.
+    sentences: tuple[tuple[str, int, int], ...]
+    local: tuple[tuple[int, int], ...] = ()  # the same sentences as offsets into `text`
+    stems: frozenset[str] = field(default=frozenset(), repr=False)
+    digest: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimVerification:
+    verdict: str  # supported | refuted | insufficient
+    p_entail: float | None
+    p_neutral: float | None
+    p_contradict: float | None
+    max_entail: float | None
+    max_contradict: float | None
+    best_passage_id: str | None
+    best_sentence_start: int | None
+    best_sentence_end: int | None
+    n_windows: int  # windows scored for this claim
+    verified: bool  # False when the deadline passed before any window was scored
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _resolve_labels(id2label: dict[Any, str], override: tuple[str, str, str] | None) -> dict[str, int]:
+    """Map entailment/neutral/contradiction to output indices from the label *names*."""
+    names = {int(k): str(v).lower() for k, v in id2label.items()}
+    if override is not None:
+        names = {i: n.lower() for i, n in enumerate(override)}
+    out: dict[str, int] = {}
+    for idx, name in names.items():
+        if name.startswith("entail") and "not" not in name:
+            out["entailment"] = idx
+        elif name.startswith("contra"):
+            out["contradiction"] = idx
+        elif name.startswith("neutral") or name.startswith("not_entail") or name.startswith("non"):
+            out["neutral"] = idx
+    if "entailment" not in out or len(out) < 2:
+        raise ConfigurationError(
+            f"cannot read NLI labels from id2label={dict(names)}; "
+            "expected names like entailment/neutral/contradiction (or set label_names)"
+        )
+    return out
+
+
+class NLIVerifier:
+    def __init__(self, config: VerifierConfig) -> None:
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+
+        self.config = config
+        path = Path(config.model_path)
+        if not path.is_dir():
+            raise ConfigurationError(f"model directory not found: {path}")
+        with warnings.catch_warnings():
+            # Loading an fp16 checkpoint or an older tokenizer config may emit advisory
+            # warnings; they are not errors for a worker (tests run with -W error).
+            warnings.simplefilter("ignore")
+            self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            model = AutoModelForSequenceClassification.from_pretrained(
+                str(path), local_files_only=True, dtype=torch.float32
+            )
+        model = model.float().eval()
+        if config.int8:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.model = model.to(config.device)
+        self._torch = torch
+        self.labels = _resolve_labels(self.model.config.id2label, config.label_names)
+        self.model_version = self._model_version(path)
+        self._cache: OrderedDict[tuple[str, str, str], tuple[float, float, float]] = OrderedDict()
+        self._window_cache: OrderedDict[str, list[Window]] = OrderedDict()
+        self.cache_hits = 0
+        self.cache_misses = 0
+        self.pairs_scored = 0
+
+    @staticmethod
+    def _model_version(path: Path) -> str:
+        h = hashlib.sha256()
+        for name in ("config.json", "model.safetensors", "pytorch_model.bin"):
+            f = path / name
+            if f.is_file():
+                with f.open("rb") as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(chunk)
+        return f"{path.name}@{h.hexdigest()[:12]}"
+
+    # ---- model calls -------------------------------------------------------------------
+    def predict_pairs(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
+        """P(entail), P(neutral), P(contradict) for each pair; no cache, no deadline."""
+        out = np.zeros((len(premises), 3), dtype=np.float64)
+        if not premises:
+            return out
+        order = sorted(range(len(premises)), key=lambda i: len(premises[i]) + len(hypotheses[i]))
+        bs = self.config.batch_size
+        for b in range(0, len(order), bs):
+            idx = order[b : b + bs]
+            out[idx] = self._forward([premises[i] for i in idx], [hypotheses[i] for i in idx])
+        return out
+
+    def _forward(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
+        torch = self._torch
+        enc = self.tokenizer(
+            premises,
+            hypotheses,
+            padding=True,
+            truncation="only_first",
+            max_length=self.config.max_length,
+            return_tensors="pt",
+        )
+        enc = {k: v.to(self.config.device) for k, v in enc.items()}
+        with torch.inference_mode():
+            probs = self.model(**enc).logits.float().softmax(-1).cpu().numpy()
+        self.pairs_scored += len(premises)
+        res = np.zeros((len(premises), 3), dtype=np.float64)
+        res[:, 0] = probs[:, self.labels["entailment"]]
+        if "neutral" in self.labels:
+            res[:, 1] = probs[:, self.labels["neutral"]]
+        if "contradiction" in self.labels:
+            res[:, 2] = probs[:, self.labels["contradiction"]]
+        return res
+
+    # ---- windows -----------------------------------------------------------------------
+    def windows(self, passages: Sequence[Passage]) -> list[Window]:
+        key = _hash("\x00".join(f"{p.id}\x01{p.text}" for p in passages))
+        cached = self._window_cache.get(key)
+        if cached is not None:
+            self._window_cache.move_to_end(key)
+            return cached
+        result = self._build_windows(passages)
+        self._window_cache[key] = result
+        if len(self._window_cache) > 256:
+            self._window_cache.popitem(last=False)
+        return result
+
+    def _build_windows(self, passages: Sequence[Passage]) -> list[Window]:
+        budget = self.config.window_tokens
+        # Units: (passage index, start, end, n_tokens), one per sentence (long sentences cut).
+        units: list[tuple[int, int, int, int]] = []
+        passage_tokens: list[int] = []
+        for pi, p in enumerate(passages):
+            spans = split_sentences(p.text)
+            if not spans:
+                passage_tokens.append(0)
+                continue
+            lengths = [
+                len(ids)
+                for ids in self.tokenizer(
+                    [p.text[a:b] for a, b in spans], add_special_tokens=False
+                )["input_ids"]
+            ]
+            total = 0
+            for (a, b), n in zip(spans, lengths, strict=True):
+                for piece in _cut_long(p.text, a, b, n, budget):
+                    units.append((pi, *piece))
+                    total += piece[2]
+            passage_tokens.append(total)
+
+        windows: list[Window] = []
+        i = 0
+        while i < len(units):
+            j = i
+            used = 0
+            while j < len(units):
+                pi, _, _, n = units[j]
+                if j > i:
+                    prev = units[j - 1][0]
+                    if pi != prev and not (
+                        passage_tokens[pi] <= self.config.short_passage_tokens
+                        and passage_tokens[prev] <= self.config.short_passage_tokens
+                    ):
+                        break
+                    if used + n > budget:
+                        break
+                used += n
+                j += 1
+            windows.append(self._make_window(passages, units[i:j]))
+            if j >= len(units):
+                break
+            # One sentence of overlap, so a fact split across the boundary is seen whole,
+            # unless the window is a single unit or the next one starts a new passage.
+            same_passage = units[j][0] == units[j - 1][0]
+            i = j - 1 if (j - i > 1 and same_passage) else j
+        return windows
+
+    @staticmethod
+    def _make_window(passages: Sequence[Passage], units: list[tuple[int, int, int, int]]) -> Window:
+        parts: list[str] = []
+        length = 0
+        sentences: list[tuple[str, int, int]] = []
+        local: list[tuple[int, int]] = []
+        pids: list[str] = []
+        last_pi = -1
+        last_end = -1
+        for pi, a, b, _ in units:
+            p = passages[pi]
+            if pi == last_pi and a >= last_end:
+                gap = p.text[last_end:a]  # keep the original spacing inside a passage
+            else:
+                gap = "\n" if parts else ""
+                pids.append(p.id)
+            parts.append(gap)
+            length += len(gap)
+            local.append((length, length + (b - a)))
+            parts.append(p.text[a:b])
+            length += b - a
+            sentences.append((p.id, a, b))
+            last_pi, last_end = pi, b
+        text = "".join(parts)
+        return Window(
+            tuple(pids), text, tuple(sentences), tuple(local), frozenset(content_stems(text)), _hash(text)
+        )
+
+    # ---- verification ------------------------------------------------------------------
+    def verify(
+        self,
+        claims: Sequence[str],
+        passages: Sequence[Passage],
+        *,
+        deadline: float | None = None,
+    ) -> tuple[list[ClaimVerification], bool]:
+        """Verify claims; returns (one result per claim, completed before the deadline)."""
+        if not claims:
+            return [], True
+        windows = self.windows(passages)
+        if not windows:
+            return [_unverified() for _ in claims], True
+        ranked = [self._rank_windows(c, windows) for c in claims]
+        # Pairs in rounds: every claim's best window first, then every claim's second, ...
+        rounds: list[tuple[int, int]] = []
+        for r in range(max(len(x) for x in ranked)):
+            rounds.extend((ci, ranked[ci][r]) for ci in range(len(claims)) if r < len(ranked[ci]))
+        scores: dict[tuple[int, int], tuple[float, float, float]] = {}
+        todo: list[tuple[int, int]] = []
+        for ci, wi in rounds:
+            key = (self.model_version, claims[ci], windows[wi].digest)
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                self.cache_hits += 1
+                scores[(ci, wi)] = hit
+            else:
+                todo.append((ci, wi))
+        self.cache_misses += len(todo)
+        complete = True
+        bs = self.config.batch_size
+        for b in range(0, len(todo), bs):
+            if deadline is not None and time.perf_counter() >= deadline:
+                complete = False
+                break
+            chunk = todo[b : b + bs]
+            # Within a batch sort by length so padding stays small.
+            chunk.sort(key=lambda cw: len(windows[cw[1]].text) + len(claims[cw[0]]))
+            probs = self._forward([windows[wi].text for _, wi in chunk], [claims[ci] for ci, _ in chunk])
+            for (ci, wi), row in zip(chunk, probs, strict=True):
+                triple = (float(row[0]), float(row[1]), float(row[2]))
+                scores[(ci, wi)] = triple
+                self._remember((self.model_version, claims[ci], windows[wi].digest), triple)
+        results = [
+            self._aggregate(claims[ci], windows, {wi: scores[(ci, wi)] for wi in ranked[ci] if (ci, wi) in scores})
+            for ci in range(len(claims))
+        ]
+        return results, complete
+
+    def _remember(self, key: tuple[str, str, str], value: tuple[float, float, float]) -> None:
+        if self.config.cache_size <= 0:
+            return
+        self._cache[key] = value
+        if len(self._cache) > self.config.cache_size:
+            self._cache.popitem(last=False)
+
+    def _rank_windows(self, claim: str, windows: list[Window]) -> list[int]:
+        k = self.config.top_k_windows
+        if len(windows) <= k:
+            return list(range(len(windows)))
+        stems = [stem(w) for w in content_words(claim)]
+        n = len(windows)
+        df = {s: sum(1 for w in windows if s in w.stems) for s in set(stems)}
+        def score(w: Window) -> float:
+            return sum(math.log(1 + n / df[s]) for s in set(stems) if s in w.stems and df[s])
+        order = sorted(range(n), key=lambda i: (-score(windows[i]), i))
+        return order[:k]
+
+    def _aggregate(self, claim: str, windows: list[Window], scored: dict[int, tuple[float, float, float]]) -> ClaimVerification:
+        if not scored:
+            return _unverified()
+        cfg = self.config
+        best_e = max(scored, key=lambda wi: scored[wi][0])
+        best_c = max(scored, key=lambda wi: scored[wi][2])
+        max_e = scored[best_e][0]
+        max_c = scored[best_c][2]
+        if max_e >= cfg.entail_threshold:
+            verdict, wi = "supported", best_e
+        elif max_c >= cfg.contradict_threshold:
+            verdict, wi = "refuted", best_c
+        else:
+            verdict, wi = "insufficient", best_e
+        pe, pn, pc = scored[wi]
+        pid, s_start, s_end = _best_sentence(claim, windows[wi])
+        return ClaimVerification(
+            verdict, pe, pn, pc, max_e, max_c, pid, s_start, s_end, len(scored), True
+        )
+
+
+def _best_sentence(claim: str, window: Window) -> tuple[str | None, int | None, int | None]:
+    """The window sentence sharing most content words with the claim (first on ties)."""
+    if not window.sentences:
+        return None, None, None
+    claim_stems = content_stems(claim)
+    best = window.sentences[0]
+    best_score = -1.0
+    for (pid, a, b), (wa, wb) in zip(window.sentences, window.local, strict=True):
+        sent = window.text[wa:wb]
+        # Shared content words, with a slight preference for the shorter sentence on ties.
+        score = len(claim_stems & content_stems(sent)) / (1 + 0.001 * len(sent))
+        if score > best_score:
+            best, best_score = (pid, a, b), score
+    return best
+
+
+def _unverified() -> ClaimVerification:
+    return ClaimVerification("insufficient", None, None, None, None, None, None, None, None, 0, False)
+
+
+def _cut_long(text: str, a: int, b: int, n_tokens: int, budget: int) -> list[tuple[int, int, int]]:
+    """Split a sentence longer than the window budget at word boundaries (token counts estimated)."""
+    if n_tokens <= budget:
+        return [(a, b, n_tokens)]
+    pieces = max(2, math.ceil(n_tokens / budget))
+    size = math.ceil((b - a) / pieces)
+    out = []
+    start = a
+    while start < b:
+        end = min(b, start + size)
+        if end < b:
+            space = text.rfind(" ", start + 1, end)
+            if space > start:
+                end = space
+        if text[start:end].strip():
+            out.append((start, end, max(1, round(n_tokens * (end - start) / (b - a)))))
+        start = end
+    return out
