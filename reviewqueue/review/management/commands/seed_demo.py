@@ -1,0 +1,64 @@
+"""`manage.py seed_demo` — a tenant, queues, a reviewer and a lead, an API key, example drafts.
+
+Idempotent: running it again leaves existing data alone and prints what already exists.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from reviewqueue.api.intake import fingerprint, parse_enqueue
+from reviewqueue.review import services
+from reviewqueue.review.models import FallbackAction, Queue
+from reviewqueue.tenancy.models import Role, Tenant
+from reviewqueue.tenancy.services import membership_grant, service_client_create, tenant_create
+
+DRAFTS = Path(__file__).resolve().parents[3] / "demo" / "drafts.json"
+REJECT_REASONS = ["factually_wrong", "not_grounded", "off_policy", "unsafe", "tone"]
+
+
+class Command(BaseCommand):
+    help = "Load demo data: tenant 'acme', queues, users reviewer/lead, an API key and example drafts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reviewer-password", default="reviewer-demo")
+        parser.add_argument("--lead-password", default="lead-demo")
+
+    def handle(self, *args: Any, reviewer_password: str, lead_password: str, **options: Any) -> None:
+        if Tenant.objects.filter(slug="acme").exists():
+            self.stdout.write("Demo data already loaded (tenant 'acme'). Sign in as reviewer / lead.")
+            return
+        with transaction.atomic():
+            tenant = tenant_create(slug="acme", name="Acme Support")
+            group = Group.objects.create(name="acme-reviewers")
+            l2_group = Group.objects.create(name="acme-l2")
+            l2 = Queue.objects.create(tenant=tenant, name="billing-l2", title="Billing — L2", sla_minutes=240,
+                                      lease_seconds=600, reviewer_group=l2_group, reject_reasons=REJECT_REASONS,
+                                      business_value=2.0)
+            Queue.objects.create(tenant=tenant, name="billing", title="Billing", sla_minutes=30, lease_seconds=300,
+                                 reviewer_group=group, reject_reasons=REJECT_REASONS, business_value=1.5,
+                                 fallback_action=FallbackAction.ESCALATE, escalation_queue=l2)
+            Queue.objects.create(tenant=tenant, name="general", title="General questions", sla_minutes=60,
+                                 lease_seconds=300, reviewer_group=group, reject_reasons=REJECT_REASONS,
+                                 is_default=True)
+            reviewer = User.objects.create_user("reviewer", password=reviewer_password, first_name="Rae")
+            lead = User.objects.create_user("lead", password=lead_password, first_name="Lee", is_staff=True)
+            membership_grant(user=reviewer, tenant=tenant, role=Role.REVIEWER, groups=[group])
+            membership_grant(user=lead, tenant=tenant, role=Role.LEAD, groups=[group, l2_group])
+            client, key = service_client_create(tenant=tenant, name="support-assistant")
+        drafts = json.loads(DRAFTS.read_text())
+        for n, body in enumerate(drafts, start=1):
+            fields = parse_enqueue(body, client=client)
+            services.draft_enqueue(client=client, idempotency_key=f"demo-{n}", fingerprint=fingerprint(body),
+                                   fields=fields, now=timezone.now())
+        self.stdout.write(self.style.SUCCESS(f"Loaded tenant 'acme', 3 queues and {len(drafts)} drafts."))
+        self.stdout.write(f"  reviewer login: reviewer / {reviewer_password}")
+        self.stdout.write(f"  lead login:     lead / {lead_password}")
+        self.stdout.write(f"  API key (shown once, stored hashed): {key}")
