@@ -1,0 +1,160 @@
+"""Render ``MODEL_CARD.md`` from ``training_metrics.json`` (and ``speed.json`` when present).
+
+``python -m scoring.train.card MODEL_DIR`` re-renders the card, e.g. after running
+``bench/bench_verifier_quant.py --json MODEL_DIR/speed.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from scoring.train import LABELS
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def _row(name: str, m: dict[str, Any]) -> str:
+    cells = [_pct(m.get("accuracy"))] + [_pct(m.get(f"recall_{lab}")) for lab in LABELS]
+    return f"| {name} | " + " | ".join(cells) + " |"
+
+
+def render(metrics: dict[str, Any], speed: dict[str, Any] | None) -> str:
+    s = metrics["settings"]
+    d = metrics["data"]
+    base = metrics["baselines"]
+    sel = metrics["selected_checkpoint"]
+    swaps = metrics.get("test_number_swaps") or {}
+    lines = [
+        f"# {metrics['model_version']}: reviewqueue's default NLI verifier",
+        "",
+        "A 3-way natural-language-inference cross-encoder (premise = evidence passage, hypothesis ="
+        " claim) that reviewqueue uses to mark claims in LLM drafts as supported / insufficient /"
+        " refuted. It is trained by `python -m scoring.train` and shipped in the repository so a"
+        " fresh clone gives real verdicts with no download.",
+        "",
+        "- Labels (`config.id2label`): 0 `entailment`, 1 `neutral`, 2 `contradiction`.",
+        "- Weights: fp16 safetensors (storage only); `from_pretrained` loads them as fp32.",
+        f"- Created: {metrics['created_utc']}.",
+        "",
+        "## Base model",
+        "",
+        f"{metrics['base_model']}: BERT, 6 layers, hidden 384, 22.7M parameters, Apache-2.0. The"
+        " classification head is new and trained here.",
+        "",
+        "## Data and licences",
+        "",
+        "| source | pairs in training | licence |",
+        "|---|---:|---|",
+    ]
+    src = d["train_by_source"]
+    licences = {
+        "vitaminc": "VitaminC (Schuster et al., 2021), CC BY-SA 3.0, via BIG-bench 1.0.0"
+        " `vitaminc_fact_verification` (Apache-2.0)",
+        "presuppositions": "BIG-bench `presuppositions_as_nli` (Apache-2.0)",
+        "number_swap": "synthetic: one number of an entailed VitaminC training claim changed →"
+        " contradiction (derived from VitaminC, CC BY-SA 3.0)",
+    }
+    for name, n in src.items():
+        lines.append(f"| {name} | {n} | {licences.get(name, 'user-supplied JSONL')} |")
+    lines += [
+        "",
+        f"VitaminC is split **by Wikipedia page** (stable hash of the page title): "
+        f"{d['train_pages']} pages train, {d['test_pages']} pages ({d['test']} pairs) test, a"
+        f" further {d['val']} pairs on other pages choose the checkpoint. No test page is ever"
+        " trained on. The dev files in `shared/data/dev/` were not used for training.",
+        "",
+        "## Training settings",
+        "",
+        f"epochs {s['epochs']}, AdamW lr {s['lr']} (linear warmup {s['warmup']:.0%} then linear"
+        f" decay), weight decay {s['weight_decay']}, batch {s['batch_size']}, max length"
+        f" {s['max_length']} tokens (premise truncated first), length-bucketed batches with"
+        f" dynamic padding, word-embedding table frozen: {s['freeze_word_embeddings']}, seed"
+        f" {s['seed']}. One CPU thread (`torch.set_num_threads(1)`). Selected checkpoint: step"
+        f" {sel['step']} (epoch {sel['epoch']:.2f}), validation accuracy"
+        f" {_pct(sel['val'].get('accuracy'))}.",
+        "",
+        "## Metrics (held-out VitaminC pages)",
+        "",
+        "| model | 3-way accuracy | recall entailment | recall neutral | recall contradiction |",
+        "|---|---:|---:|---:|---:|",
+        _row(f"{metrics['model_version']} (fp32 inference)", metrics["test_vitaminc"]),
+    ]
+    if speed and speed.get("int8"):
+        lines.append(_row("same, dynamic int8 (torch)", speed["int8"]))
+    lines += [
+        _row(
+            "lexical overlap baseline (logistic regression on overlap/number/negation)",
+            base["lexical_overlap_logreg"],
+        ),
+        _row("majority class", base["majority_class"]),
+        "",
+    ]
+    if swaps:
+        lines += [
+            f"Number-mismatch probe: on {int(swaps['n'])} contradictions made by changing one"
+            f" number of entailed claims from *test* pages, the model answers contradiction"
+            f" {_pct(swaps.get('recall_contradiction'))} of the time.",
+            "",
+        ]
+    if speed:
+        lines += [
+            "## Speed (one CPU thread)",
+            "",
+            "| path | pairs/s | accuracy |",
+            "|---|---:|---:|",
+            f"| torch fp32 | {speed['fp32']['pairs_per_s']:.1f} |"
+            f" {_pct(speed['fp32'].get('accuracy'))} |",
+            f"| torch dynamic int8 | {speed['int8']['pairs_per_s']:.1f} |"
+            f" {_pct(speed['int8'].get('accuracy'))} |",
+            "",
+            f"Speed-up {speed['ratio']:.2f}x on {speed.get('n_pairs', '?')} pairs;"
+            f" {speed.get('decision', '')}",
+            "",
+        ]
+    lines += [
+        "## Intended use",
+        "",
+        "Checking short factual claims against a retrieved passage in reviewqueue's scoring"
+        " engine, as one signal among several (log-probs, guardrails, calibration on reviewer"
+        " labels). English, passage up to ~128 tokens per call (longer passages are split by the"
+        " engine).",
+        "",
+        "## Limits",
+        "",
+        "- Small (6 layers) and trained on one dataset family (Wikipedia revisions): expect lower"
+        " accuracy on support chats, legal or medical text, and long multi-sentence claims.",
+        "- `neutral` is the rarest class in VitaminC and the weakest; 'not mentioned' can come out"
+        " as contradiction or entailment. Do not auto-send on entailment alone.",
+        "- Numbers, dates and amounts are partly learned (see the probe above), not guaranteed:"
+        " the deterministic guardrails in `scoring` must still check them.",
+        "- Not a general-purpose NLI model; a stronger local model or hub id can be configured.",
+        "",
+        "## Reproduce",
+        "",
+        "```",
+        "pip download --no-deps --no-binary :all: bigbench==1.0.0 -d /tmp/bb",
+        "HF_HUB_OFFLINE=1 python -m scoring.train --bigbench /tmp/bb/bigbench-1.0.0.tar.gz \\",
+        f"    --out scoring/models/{metrics['model_version']} --epochs {s['epochs']}"
+        f" --lr {s['lr']} --batch-size {s['batch_size']} --max-length {s['max_length']}",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_card(model_dir: Path) -> Path:
+    metrics = json.loads((model_dir / "training_metrics.json").read_text(encoding="utf-8"))
+    speed_file = model_dir / "speed.json"
+    speed = json.loads(speed_file.read_text(encoding="utf-8")) if speed_file.is_file() else None
+    out = model_dir / "MODEL_CARD.md"
+    out.write_text(render(metrics, speed), encoding="utf-8")
+    return out
+
+
+if __name__ == "__main__":
+    print(write_card(Path(sys.argv[1])))

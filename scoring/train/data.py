@@ -1,0 +1,242 @@
+"""Build labelled (premise, hypothesis, label) pairs from BIG-bench tasks and JSONL files.
+
+VitaminC is split by Wikipedia page, so no page of the validation or test split ever appears in
+training. The page is the text before the first ": " of the BIG-bench ``input`` field
+(``"{page}: {evidence}\\nClaim: {claim}"``); titles that themselves contain ": " collapse onto
+their prefix, which only makes the groups coarser, never leaks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import random
+import re
+import tarfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from scoring.train import LABEL2ID
+
+VITAMINC = "vitaminc_fact_verification"
+PRESUPPOSITIONS = "presuppositions_as_nli"
+TASK_DIR = "bigbench/benchmark_tasks"
+
+VITAMINC_LABELS = {"True": "entailment", "Neither": "neutral", "False": "contradiction"}
+
+# Label strings accepted in --extra-jsonl files (case-insensitive). A reviewer's claim-level
+# "unsupported" means "the evidence does not support it", not "the evidence refutes it", so it maps
+# to neutral; a record is contradiction only if its label says refuted/contradiction/false, or it
+# carries "refuted": true.
+JSONL_LABELS = {
+    "entailment": "entailment",
+    "supported": "entailment",
+    "supports": "entailment",
+    "true": "entailment",
+    "neutral": "neutral",
+    "insufficient": "neutral",
+    "unsupported": "neutral",
+    "not enough info": "neutral",
+    "neither": "neutral",
+    "contradiction": "contradiction",
+    "refuted": "contradiction",
+    "refutes": "contradiction",
+    "false": "contradiction",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    premise: str
+    hypothesis: str
+    label: int
+    source: str
+    group: str = ""
+
+
+@dataclass(slots=True)
+class Splits:
+    train: list[Pair]
+    val: list[Pair]
+    test: list[Pair]
+
+
+def _argmax_label(target_scores: dict[str, float]) -> str:
+    return max(target_scores, key=lambda k: target_scores[k])
+
+
+def read_task(bigbench: Path, task: str) -> dict:
+    """Read ``task.json`` of a BIG-bench task from an extracted tree or the sdist tarball."""
+    member = f"{TASK_DIR}/{task}/task.json"
+    if bigbench.is_dir():
+        for candidate in (bigbench / member, *bigbench.glob(f"*/{member}")):
+            if candidate.is_file():
+                return json.loads(candidate.read_text(encoding="utf-8"))
+        raise FileNotFoundError(f"{member} not found under {bigbench}")
+    with tarfile.open(bigbench) as tar:
+        for info in tar:
+            if info.name.endswith(member):
+                fh = tar.extractfile(info)
+                if fh is not None:
+                    return json.loads(fh.read().decode("utf-8"))
+    raise FileNotFoundError(f"{member} not found in {bigbench}")
+
+
+def vitaminc_pairs(task: dict) -> list[Pair]:
+    pairs = []
+    for ex in task["examples"]:
+        evidence, sep, claim = ex["input"].partition("\nClaim: ")
+        if not sep:
+            continue
+        page = evidence.split(": ", 1)[0]
+        label = VITAMINC_LABELS[_argmax_label(ex["target_scores"])]
+        pairs.append(Pair(evidence.strip(), claim.strip(), LABEL2ID[label], "vitaminc", page))
+    return pairs
+
+
+_SENTENCES = re.compile(r"Sentence 1:\s*(.*?)\s*\nSentence 2:\s*(.*?)\s*(?:\n|$)", re.S)
+
+
+def presupposition_pairs(task: dict) -> list[Pair]:
+    pairs = []
+    for ex in task["examples"]:
+        m = _SENTENCES.search(ex["input"])
+        if not m:
+            continue
+        label = _argmax_label(ex["target_scores"])
+        group = str(ex.get("comment", {}).get("example_id", ""))
+        pairs.append(Pair(m.group(1), m.group(2), LABEL2ID[label], "presuppositions", group))
+    return pairs
+
+
+def bucket(group: str, salt: str = "reviewqueue-nli-v1") -> float:
+    """A stable number in [0, 1) for a group name (same on every machine and Python run)."""
+    digest = hashlib.sha256(f"{salt}:{group}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def split_by_group(
+    pairs: Iterable[Pair], val_frac: float, test_frac: float
+) -> tuple[list[Pair], list[Pair], list[Pair]]:
+    train, val, test = [], [], []
+    for p in pairs:
+        b = bucket(p.group)
+        if b < test_frac:
+            test.append(p)
+        elif b < test_frac + val_frac:
+            val.append(p)
+        else:
+            train.append(p)
+    return train, val, test
+
+
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w])")
+_COMPARATIVE = re.compile(
+    r"\b(more|less|over|under|fewer|than|above|below|least|most|nearly|almost|about|around|"
+    r"approximately|roughly|up to|exceed\w*|between|within|before|after|since|until|by)\b",
+    re.I,
+)
+
+
+def _perturb_number(token: str, rng: random.Random) -> str:
+    digits = token.replace(",", "")
+    if "." in digits:
+        value = float(digits)
+        new = value * rng.choice([0.5, 2.0, 1.5, 0.7, 3.0])
+        decimals = len(digits.split(".")[1])
+        return f"{new:.{decimals}f}"
+    value = int(digits)
+    if 1900 <= value <= 2100 and len(digits) == 4:  # a year: shift it
+        return str(value + rng.choice([-3, -2, -1, 1, 2, 3]))
+    if value < 10:
+        return str(rng.choice([v for v in range(2, 13) if v != value]))
+    new = int(value * rng.choice([0.5, 2, 3, 0.25, 1.5, 10]))
+    if new == value:
+        new = value + 1
+    return f"{new:,}" if "," in token else str(new)
+
+
+def number_swaps(pairs: Iterable[Pair], limit: int, seed: int) -> list[Pair]:
+    """Contradictions made by changing one number of an entailed claim that the evidence states.
+
+    Only claims without comparatives ("more than", "before", ...) are used, so the changed claim
+    is really false given the evidence (an exact figure that disagrees with the stated one).
+    """
+    rng = random.Random(seed)
+    out: list[Pair] = []
+    candidates = [p for p in pairs if p.label == LABEL2ID["entailment"]]
+    rng.shuffle(candidates)
+    for p in candidates:
+        if len(out) >= limit:
+            break
+        if _COMPARATIVE.search(p.hypothesis):
+            continue
+        title, body = p.group, p.premise.removeprefix(f"{p.group}: ")
+        body_numbers = {n.group() for n in _NUMBER.finditer(body)}
+        title_numbers = {n.group() for n in _NUMBER.finditer(title)}
+        numbers = [
+            m
+            for m in _NUMBER.finditer(p.hypothesis)
+            if m.group() in body_numbers and m.group() not in title_numbers
+        ]
+        if not numbers:
+            continue
+        m = rng.choice(numbers)
+        new = _perturb_number(m.group(), rng)
+        if new == m.group() or new in body_numbers:
+            continue
+        hyp = p.hypothesis[: m.start()] + new + p.hypothesis[m.end() :]
+        out.append(Pair(p.premise, hyp, LABEL2ID["contradiction"], "number_swap", p.group))
+    return out
+
+
+def jsonl_pairs(path: Path) -> Iterator[Pair]:
+    """Labelled pairs from a JSONL file.
+
+    Each line: ``{"premise"|"evidence": str, "hypothesis"|"claim": str, "label": str}`` with
+    label in entailment/neutral/contradiction or supported/insufficient/refuted (also the
+    product's claim-level export, supported/unsupported; unsupported → neutral unless the record
+    has ``"refuted": true``).
+    """
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            premise = rec.get("premise", rec.get("evidence"))
+            hypothesis = rec.get("hypothesis", rec.get("claim"))
+            raw = str(rec.get("label", "")).strip().lower()
+            if not isinstance(premise, str) or not isinstance(hypothesis, str):
+                raise ValueError(f"{path}:{n}: needs premise/evidence and hypothesis/claim")
+            if raw not in JSONL_LABELS:
+                raise ValueError(f"{path}:{n}: unknown label {rec.get('label')!r}")
+            label = "contradiction" if rec.get("refuted") is True else JSONL_LABELS[raw]
+            yield Pair(premise, hypothesis, LABEL2ID[label], f"jsonl:{path.name}", f"{path}:{n}")
+
+
+def build(
+    bigbench: Path,
+    extra_jsonl: Iterable[Path] = (),
+    *,
+    val_frac: float = 0.03,
+    test_frac: float = 0.10,
+    number_swap: int = 4000,
+    seed: int = 13,
+) -> Splits:
+    """All training, validation (checkpoint choice) and test (reporting) pairs.
+
+    Validation and test are VitaminC only, on pages disjoint from training. The presupposition
+    task, the number-swap contradictions (built from training pages only) and any extra JSONL pairs
+    go to training.
+    """
+    vc = vitaminc_pairs(read_task(bigbench, VITAMINC))
+    train, val, test = split_by_group(vc, val_frac, test_frac)
+    with contextlib.suppress(FileNotFoundError):
+        train += presupposition_pairs(read_task(bigbench, PRESUPPOSITIONS))
+    if number_swap:
+        train += number_swaps([p for p in train if p.source == "vitaminc"], number_swap, seed)
+    for path in extra_jsonl:
+        train += list(jsonl_pairs(path))
+    return Splits(train, val, test)
