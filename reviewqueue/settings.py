@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reviewqueue.tenancy",
     "reviewqueue.review",
     "reviewqueue.calibration",
+    "reviewqueue.policy",
     "reviewqueue.api",
     "reviewqueue.web",
 ]

@@ -1,19 +1,37 @@
 """Score a draft and route it: the one adapter between Django and the `scoring` library.
 
-Model inference happens here, outside any transaction; the results are then written through
-the transition services (`draft_record_score`, `draft_route`).
+Model inference happens here, outside any transaction; results are then written through the
+transition services (`draft_record_score`, `draft_route`), whose compare-and-swap makes a
+re-delivered task (acks_late, worker lost mid-task) change nothing the second time.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
+from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
+from scoring.engine import Scorer, ScorerConfig
+from scoring.guardrails import GuardrailRules
+from scoring.inputs import DraftInput
+from scoring.results import ScoreResult
 
+from reviewqueue.policy.selectors import active_calibrator, active_policy
 from reviewqueue.review import services
 from reviewqueue.review.models import Decision, Draft, DraftStatus, Queue
 
 logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def get_scorer() -> Scorer:
+    """One scorer per process: the model loads once (at worker start, see tasks.py)."""
+    overrides: dict[str, Any] = {"time_budget_ms": float(settings.REVIEWQUEUE_SCORING_TIME_BUDGET_MS)}
+    if settings.REVIEWQUEUE_SCORING_MODEL:
+        overrides["model_path"] = settings.REVIEWQUEUE_SCORING_MODEL
+    return Scorer(ScorerConfig(**overrides))
 
 
 def target_queue(draft: Draft) -> Queue | None:
@@ -28,20 +46,56 @@ def priority_for(*, risk: float, confidence: float | None, business_value: float
     return round(risk * (1.0 - conf) * business_value, 6)
 
 
+def draft_input(draft: Draft) -> DraftInput:
+    metadata = dict(draft.metadata)
+    metadata.update(intent=draft.intent, prompt_version=draft.prompt_version, customer_tier=draft.customer_tier,
+                    amount=None if draft.amount is None else float(draft.amount))
+    return DraftInput.from_request({"question": draft.question, "draft": draft.text, "passages": draft.passages,
+                                    "logprobs": draft.logprobs, "metadata": metadata})
+
+
+def _score(draft: Draft, queue: Queue | None) -> None:
+    """received → scored, or → scoring_failed for a poison draft (it is still routed to review)."""
+    try:
+        rules = GuardrailRules.from_dict((queue.scoring_rules if queue else {}).get("guardrails", {}))
+        result = get_scorer().score(draft_input(draft), rules=rules,
+                                    calibrator=active_calibrator(tenant_id=draft.tenant_id))
+    except Exception as exc:  # a bug on one odd draft must not lose it or wedge the queue
+        logger.exception("scoring failed", extra={"action": "draft.scoring_failed", "draft_id": draft.pk})
+        services.draft_record_score(draft_id=draft.pk, score=None, confidence=None,
+                                    versions={"model": get_scorer().model_version}, now=timezone.now(),
+                                    failed=True, error=f"{type(exc).__name__}: {exc}"[:500])
+        return
+    services.draft_record_score(draft_id=draft.pk, score=result.to_dict(), confidence=result.confidence,
+                                versions=dict(result.versions), now=timezone.now())
+
+
+def _decide(draft: Draft, queue: Queue | None) -> tuple[str, list[str], float]:
+    """The routing decision, its reason codes and the review priority, from the stored score."""
+    business_value = queue.business_value if queue else 1.0
+    if draft.status == DraftStatus.SCORING_FAILED or not draft.score:
+        return Decision.QUEUE_FOR_REVIEW, ["scoring_failed"], priority_for(
+            risk=1.0, confidence=None, business_value=business_value)
+    result = ScoreResult.from_dict(draft.score)
+    policy = active_policy(tenant_id=draft.tenant_id)
+    decision = policy.decide(result, draft_input(draft), queue=queue.name if queue else None)
+    Draft.objects.filter(pk=draft.pk).update(versions=decision.versions)
+    return decision.action, list(decision.reason_codes), priority_for(
+        risk=max(result.risk, 0.05), confidence=result.confidence, business_value=business_value)
+
+
 def score_and_route(draft_id: int) -> str:
     """Returns what happened, for the task log. Safe to run twice for the same draft."""
     draft = Draft.objects.select_related("requested_queue").filter(pk=draft_id).first()
     if draft is None:
         return "missing"
-    if draft.status == DraftStatus.RECEIVED:
-        # The scoring seam: until the scoring engine is wired in, every draft is held for review.
-        services.draft_record_score(draft_id=draft.pk, score=None, confidence=None,
-                                    versions={"scorer": "seam"}, now=timezone.now())
     queue = target_queue(draft)
-    routed = services.draft_route(
-        draft_id=draft.pk, decision=Decision.QUEUE_FOR_REVIEW, reasons=["scoring_not_configured"],
-        queue=queue, priority=priority_for(risk=1.0, confidence=None,
-                                           business_value=queue.business_value if queue else 1.0),
-        now=timezone.now(),
-    )
-    return "routed" if routed else "already_routed"
+    if draft.status == DraftStatus.RECEIVED:
+        _score(draft, queue)
+        draft.refresh_from_db()
+    if draft.status not in (DraftStatus.SCORED, DraftStatus.SCORING_FAILED):
+        return "already_routed"
+    action, reasons, priority = _decide(draft, queue)
+    routed = services.draft_route(draft_id=draft.pk, decision=action, reasons=reasons, queue=queue,
+                                  priority=priority, now=timezone.now())
+    return action if routed else "already_routed"

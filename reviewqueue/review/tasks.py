@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.db import DatabaseError
 from django.utils import timezone
 
 from reviewqueue.review import routing, sweeps
+
+
+@worker_process_init.connect
+def _load_scorer(**_: Any) -> None:
+    # Load the model once per worker process, before the first task, not inside it.
+    routing.get_scorer()
 
 
 @shared_task(

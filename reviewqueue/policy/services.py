@@ -1,0 +1,74 @@
+"""Publishing policy and calibrator versions; fitting a calibrator from reviewer labels."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from scoring.calibration import Calibrator
+from scoring.errors import ConfigurationError
+from scoring.policy import RoutingPolicy
+
+from reviewqueue.policy.models import CalibratorVersion, RoutingPolicyVersion
+from reviewqueue.review.errors import InvalidInput
+from reviewqueue.review.models import Disposition, ItemState, ReviewItem
+from reviewqueue.tenancy.models import Tenant
+
+logger = logging.getLogger(__name__)
+
+# Reviewer dispositions as labels of "the draft was good enough to send as written".
+GOOD = {Disposition.APPROVED}
+BAD = {Disposition.EDITED, Disposition.REJECTED}
+MIN_LABELS = 30
+
+
+def policy_publish(*, tenant: Tenant, config: dict[str, Any], now: datetime,
+                   actor: AbstractBaseUser | None = None, note: str = "") -> RoutingPolicyVersion:
+    try:
+        policy = RoutingPolicy.from_dict(config)
+    except (ConfigurationError, TypeError, ValueError) as exc:
+        raise InvalidInput(f"Invalid routing policy: {exc}") from None
+    with transaction.atomic():
+        if RoutingPolicyVersion.objects.filter(tenant=tenant, version=policy.version).exists():
+            raise InvalidInput(f"Policy version {policy.version!r} already exists; publish a new version.")
+        RoutingPolicyVersion.objects.filter(tenant=tenant, is_active=True).update(is_active=False)
+        return RoutingPolicyVersion.objects.create(tenant=tenant, version=policy.version, config=policy.to_dict(),
+                                                   is_active=True, created_by=actor, note=note, created_at=now)
+
+
+def labelled_scores(*, tenant: Tenant) -> tuple[list[float], list[int]]:
+    """(raw score, 1 if the reviewer accepted the draft as written) for every resolved item."""
+    rows = ReviewItem.objects.filter(
+        queue__tenant=tenant, state=ItemState.RESOLVED, disposition__in=[*GOOD, *BAD],
+        draft__score__isnull=False,
+    ).values_list("disposition", "draft__score")
+    raws, labels = [], []
+    for disposition, score in rows:
+        raw = score.get("raw_score") if isinstance(score, dict) else None
+        if isinstance(raw, int | float):
+            raws.append(float(raw))
+            labels.append(1 if disposition in GOOD else 0)
+    return raws, labels
+
+
+def calibrator_fit(*, tenant: Tenant, now: datetime, method: str = "isotonic",
+                   min_labels: int = MIN_LABELS) -> CalibratorVersion | None:
+    """Fit on reviewer labels and publish a new active version; None when labels are too few
+    or of one class (a calibrator fitted on those would be meaningless)."""
+    raws, labels = labelled_scores(tenant=tenant)
+    if len(labels) < min_labels or len(set(labels)) < 2:
+        logger.info("calibration skipped", extra={"action": "calibration.skipped", "tenant": tenant.slug,
+                                                  "labels": len(labels)})
+        return None
+    calibrator = Calibrator.fit(raws, labels, method=method)
+    version = f"{tenant.slug}-{now:%Y%m%d%H%M%S}"
+    with transaction.atomic():
+        CalibratorVersion.objects.filter(tenant=tenant, is_active=True).update(is_active=False)
+        return CalibratorVersion.objects.create(
+            tenant=tenant, version=version, artefact={**calibrator.to_dict(), "version": version},
+            labels_used=len(labels), metrics={"positives": sum(labels), "method": method},
+            is_active=True, created_at=now,
+        )
