@@ -1,9 +1,30 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.db import connection
+from django.test.utils import override_settings
 
 from tests.factories import World, make_world
+
+# A fixed instant for deadline tests; `clock` freezes time here (tick=False) and tests move it.
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher() -> Iterator[None]:
+    # Personas are real users with passwords; PBKDF2 at 1M rounds costs ~0.3 s each.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture
+def clock() -> Iterator[time_machine.Traveller]:
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -278,6 +278,9 @@ def review_item_heartbeat(*, user: AbstractBaseUser, item_id: int, now: datetime
         pk=item.pk, state=ItemState.CLAIMED, lease_owner=user, lease_expires_at__gt=now
     ).update(lease_expires_at=now + item.queue.lease)
     if not moved:
+        # Same answer as release/submit: a closed item is a wrong-state error, not a lost lease.
+        if item.state in (ItemState.RESOLVED, ItemState.EXPIRED):
+            raise InvalidState(f"Review item {item.pk} is already {item.state}.", details={"state": item.state})
         raise LeaseLost("Your lease on this item has lapsed or was taken by another reviewer.",
                         details={"item_id": item.pk})
     item.refresh_from_db()

@@ -1,0 +1,153 @@
+"""claim-next: ordering, queue membership, lapsed leases and the SLA boundary."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from reviewqueue.review import services
+from reviewqueue.review.errors import Forbidden
+from reviewqueue.review.models import ItemState, ReviewEvent
+from tests.conftest import T0
+from tests.factories import make_pending_item, make_queue
+from tests.review.helpers import event_types, last_event
+
+US = timedelta(microseconds=1)
+
+
+def claim(user, now=None, **kwargs):
+    return services.review_item_claim_next(user=user, now=now or timezone.now(), **kwargs)
+
+
+def test_claim_sets_lease_and_records_event(world, clock):
+    item = make_pending_item(world)
+    clock.shift(timedelta(seconds=5))
+    claimed = claim(world.reviewer)
+    assert claimed is not None and claimed.pk == item.pk
+    item.refresh_from_db()
+    assert item.state == ItemState.CLAIMED
+    assert item.lease_owner == world.reviewer
+    assert item.claimed_at == T0 + timedelta(seconds=5)
+    assert item.lease_expires_at == T0 + timedelta(seconds=5) + world.queue.lease
+    event = last_event(item)
+    assert (event.type, event.actor, event.from_state, event.to_state) == (
+        "review.claimed", world.reviewer, "pending", "claimed")
+    assert event.created_at == T0 + timedelta(seconds=5)
+    assert event.data["lease_expires_at"] == item.lease_expires_at.isoformat()
+
+
+def test_claim_order_is_priority_desc_then_due_asc(world, clock):
+    short = make_queue(world.tenant, "short-sla", group=world.queue.reviewer_group, sla_minutes=10)
+    low = make_pending_item(world, priority=0.1)
+    clock.shift(timedelta(seconds=10))
+    high_later_due = make_pending_item(world, priority=0.9)  # due T0+10s+60m
+    clock.shift(timedelta(seconds=10))
+    high_sooner_due = make_pending_item(world, priority=0.9, queue=short)  # due T0+20s+10m
+    clock.shift(timedelta(seconds=10))
+    mid = make_pending_item(world, priority=0.5)
+
+    order = [claim(world.reviewer).pk for _ in range(4)]
+    assert order == [high_sooner_due.pk, high_later_due.pk, mid.pk, low.pk]
+    assert claim(world.reviewer) is None
+
+
+def test_claim_ignores_queues_the_reviewer_is_not_in(world, clock):
+    # other_reviewer is in `billing` only; the l2 item has the higher priority.
+    make_pending_item(world, queue=world.l2_queue, priority=0.99)
+    mine = make_pending_item(world, priority=0.01)
+    assert claim(world.other_reviewer).pk == mine.pk
+    assert claim(world.other_reviewer) is None
+
+
+def test_claim_restricted_to_requested_queues(world, clock):
+    billing = make_pending_item(world, priority=0.99)
+    l2 = make_pending_item(world, queue=world.l2_queue, priority=0.01)
+    assert claim(world.reviewer, queue_ids=[world.l2_queue.pk]).pk == l2.pk
+    assert claim(world.reviewer, queue_ids=[world.l2_queue.pk]) is None
+    assert claim(world.reviewer, queue_ids=[world.queue.pk]).pk == billing.pk
+
+
+def test_claim_in_a_queue_the_reviewer_is_not_in_is_forbidden(world, clock):
+    make_pending_item(world, queue=world.l2_queue)
+    before = ReviewEvent.objects.count()
+    with pytest.raises(Forbidden):
+        claim(world.other_reviewer, queue_ids=[world.l2_queue.pk])
+    with pytest.raises(Forbidden):
+        claim(world.stranger, queue_ids=[world.queue.pk])
+    assert ReviewEvent.objects.count() == before
+
+
+def test_outsider_and_stranger_claim_nothing(world, clock):
+    make_pending_item(world)
+    assert claim(world.outsider) is None
+    assert claim(world.stranger) is None
+
+
+def test_live_lease_is_not_claimable_by_anyone_else(world, clock):
+    make_pending_item(world)
+    assert claim(world.reviewer) is not None
+    clock.shift(world.queue.lease - US)
+    assert claim(world.other_reviewer) is None
+    assert claim(world.lead) is None
+
+
+@pytest.mark.parametrize(("offset", "claimable"), [(-US, False), (timedelta(0), True), (US, True)])
+def test_lapsed_lease_is_claimable_at_once_without_a_sweeper(world, clock, offset, claimable):
+    item = make_pending_item(world)
+    first = claim(world.reviewer)
+    clock.move_to(first.lease_expires_at + offset)
+    second = claim(world.other_reviewer)
+    item.refresh_from_db()
+    if not claimable:
+        assert second is None
+        assert item.lease_owner == world.reviewer
+        assert "review.lease.expired" not in event_types(item)
+        return
+    assert second is not None and second.pk == item.pk
+    assert item.lease_owner == world.other_reviewer
+    assert item.lease_expires_at == T0 + world.queue.lease + offset + world.queue.lease
+    assert event_types(item)[-3:] == ["review.claimed", "review.lease.expired", "review.claimed"]
+    expired = ReviewEvent.objects.get(item=item, type="review.lease.expired")
+    assert expired.actor is None  # the system noticed, not a person
+    assert expired.data["owner_id"] == world.reviewer.pk
+    assert expired.data["detected_by"] == "claim"
+    assert (expired.from_state, expired.to_state) == ("claimed", "pending")
+    assert expired.created_at == T0 + world.queue.lease + offset
+
+
+def test_owner_can_reclaim_own_lapsed_item(world, clock):
+    item = make_pending_item(world)
+    claim(world.reviewer)
+    clock.shift(world.queue.lease)
+    assert claim(world.reviewer).pk == item.pk
+    assert event_types(item).count("review.lease.expired") == 1
+
+
+@pytest.mark.parametrize(("offset", "claimable"), [(-US, True), (timedelta(0), False), (US, False)])
+def test_item_past_its_sla_is_not_claimable(world, clock, offset, claimable):
+    item = make_pending_item(world)
+    clock.move_to(item.due_at + offset)
+    got = claim(world.reviewer)
+    assert (got is not None) is claimable
+    item.refresh_from_db()
+    assert item.state == (ItemState.CLAIMED if claimable else ItemState.PENDING)
+
+
+def test_lapsed_lease_past_sla_is_left_to_the_sla_sweep(world, clock):
+    item = make_pending_item(world)
+    clock.move_to(item.due_at - timedelta(seconds=30))
+    claim(world.reviewer)
+    clock.move_to(item.due_at + world.queue.lease)
+    assert claim(world.other_reviewer) is None
+    item.refresh_from_db()
+    assert item.lease_owner == world.reviewer
+
+
+def test_claimed_items_of_other_tenants_are_invisible(world, clock):
+    from tests.factories import make_world
+
+    other = make_world()
+    make_pending_item(other)
+    assert claim(world.reviewer) is None
