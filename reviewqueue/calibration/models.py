@@ -1,0 +1,51 @@
+"""Reviewer labels that feed calibration.
+
+Draft-level labels are the review items' dispositions themselves (approved = good, edited or
+rejected = bad), so they are not stored twice. Claim-level overrides are stored here: a reviewer
+marking one claim of a scored draft as supported or unsupported, whatever the verifier said.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from reviewqueue.review.models import Draft, ReviewItem
+
+
+class ClaimVerdict(models.TextChoices):
+    SUPPORTED = "supported", "Supported"
+    UNSUPPORTED = "unsupported", "Unsupported"
+
+
+class ClaimLabel(models.Model):
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="claim_labels")
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="claim_labels")
+    claim_index = models.PositiveIntegerField()
+    # The claim as the reviewer saw it: the score can be recomputed later with other offsets,
+    # and a label must still say which words it was about.
+    claim_text = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    model_verdict = models.CharField(max_length=16, blank=True, default="")
+    label = models.CharField(max_length=16, choices=ClaimVerdict.choices)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # One current label per reviewer and claim; changing one's mind updates it (the
+            # event log keeps every change).
+            models.UniqueConstraint(fields=["item", "claim_index", "reviewer"], name="claimlabel_one_per_reviewer"),
+            models.CheckConstraint(condition=Q(label__in=ClaimVerdict.values), name="claimlabel_valid_label"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="claimlabel_span_ordered"),
+        ]
+        indexes = [
+            # Used by the calibration fit: labels newest first.
+            models.Index(fields=["-created_at"], name="claimlabel_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_index} of draft {self.draft_id}: {self.label}"

@@ -1,0 +1,62 @@
+"""Writes for calibration labels. Same recipe as the review services: atomic → lock → guard →
+write → event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from reviewqueue.calibration.models import ClaimLabel, ClaimVerdict
+from reviewqueue.review.errors import InvalidInput, LeaseLost
+from reviewqueue.review.events import event_record
+from reviewqueue.review.selectors import item_for_user
+
+
+def _claims(score: Any) -> list[dict[str, Any]]:
+    if not isinstance(score, dict):
+        return []
+    claims = score.get("claims")
+    return [c for c in claims if isinstance(c, dict)] if isinstance(claims, list) else []
+
+
+def claim_label_record(
+    *, user: AbstractBaseUser, item_id: int, claim_index: int, label: str, now: datetime,
+) -> ClaimLabel:
+    """Record (or change) the reviewer's verdict on one claim of the item's draft.
+
+    Only the reviewer holding a live lease may label: a label is part of the review, and a
+    reviewer who lost the item must not keep writing to it.
+    """
+    if label not in ClaimVerdict.values:
+        raise InvalidInput(f"label must be one of {list(ClaimVerdict.values)}.", details={"field": "label"})
+    with transaction.atomic():
+        item = item_for_user(user=user, item_id=item_id, for_update=True)
+        if item.lease_owner_id != user.pk or not item.lease_is_live(now):
+            raise LeaseLost("Your lease on this item has lapsed or was taken by another reviewer.",
+                            details={"item_id": item.pk})
+        claims = _claims(item.draft.score)
+        if not 0 <= claim_index < len(claims):
+            raise InvalidInput(f"This draft has no claim {claim_index}.", details={"field": "claim_index"})
+        claim = claims[claim_index]
+        start, end = int(claim.get("start") or 0), int(claim.get("end") or 0)
+        existing = ClaimLabel.objects.filter(item=item, claim_index=claim_index, reviewer=user).first()
+        previous = existing.label if existing else ""
+        if existing is None:
+            record = ClaimLabel.objects.create(
+                item=item, draft=item.draft, claim_index=claim_index, claim_text=str(claim.get("text", "")),
+                start=max(start, 0), end=max(end, start, 0), model_verdict=str(claim.get("verdict") or ""),
+                label=label, reviewer=user, created_at=now, updated_at=now,
+            )
+        else:
+            record = existing
+            if existing.label != label:
+                record.label, record.updated_at = label, now
+                record.save(update_fields=["label", "updated_at"])
+        if previous != label:
+            event_record(draft=item.draft, type="calibration.claim.labelled", now=now, item=item, actor=user,
+                         data={"claim_index": claim_index, "label": label, "previous": previous or None,
+                               "model_verdict": record.model_verdict or None, "claim_text": record.claim_text})
+    return record

@@ -1,0 +1,182 @@
+"""Turn a draft's stored score (`ScoreResult.to_dict()`, or None) into what the review page shows.
+
+Pure functions over plain data: no queries, no markup. Everything here is untrusted text and is
+returned as plain strings; the templates escape it. Scores come from another process and may be
+older or newer than this code, so every key is read defensively and bad offsets are clamped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+VERDICT_LABELS = {
+    "supported": "Supported",
+    "refuted": "Refuted",
+    "insufficient": "Insufficient evidence",
+    "not_checkable": "Not checkable",
+}
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    low_confidence: bool
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of the draft that is either one claim or text between claims."""
+
+    claim_index: int | None
+    verdict: str
+    pieces: tuple[Piece, ...]
+
+
+@dataclass(frozen=True)
+class PassageView:
+    id: str
+    before: str
+    highlight: str
+    after: str
+
+
+@dataclass
+class ClaimView:
+    index: int
+    text: str
+    start: int
+    end: int
+    checkable: bool
+    verdict: str
+    verdict_label: str
+    p_entail: float | None
+    p_neutral: float | None
+    p_contradict: float | None
+    reason: str
+    passage: PassageView | None
+    guardrail_hits: list[dict[str, Any]] = field(default_factory=list)
+    my_label: str = ""
+
+
+@dataclass
+class ScoreView:
+    scored: bool
+    segments: list[Segment]
+    claims: list[ClaimView]
+    guardrail_hits: list[dict[str, Any]]
+    low_confidence_count: int
+    logprob: dict[str, Any] | None
+    raw_score: float | None
+    risk: float | None
+    verification_status: str
+    versions: dict[str, str]
+    errors: list[str]
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _span(start: Any, end: Any, length: int) -> tuple[int, int] | None:
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+        return None
+    start, end = max(0, min(start, length)), max(0, min(end, length))
+    return (start, end) if end > start else None
+
+
+def _passage_view(passages: list[Any], claim: dict[str, Any]) -> PassageView | None:
+    wanted = claim.get("best_passage_id")
+    if wanted is None:
+        return None
+    for passage in passages:
+        if isinstance(passage, dict) and str(passage.get("id")) == str(wanted):
+            text = str(passage.get("text", ""))
+            span = _span(claim.get("best_sentence_start"), claim.get("best_sentence_end"), len(text))
+            if span is None:
+                return PassageView(str(wanted), text, "", "")
+            a, b = span
+            return PassageView(str(wanted), text[:a], text[a:b], text[b:])
+    return None
+
+
+def _segments(text: str, claims: list[ClaimView], low: list[tuple[int, int]]) -> list[Segment]:
+    length = len(text)
+    owner: list[int | None] = [None] * length
+    for claim in claims:  # claims do not overlap in practice; if they do, the first one wins
+        for i in range(claim.start, claim.end):
+            if owner[i] is None:
+                owner[i] = claim.index
+    lowflag = [False] * length
+    for a, b in low:
+        for i in range(a, b):
+            lowflag[i] = True
+    verdict_of = {c.index: c.verdict for c in claims}
+    segments: list[Segment] = []
+    i = 0
+    while i < length:
+        j = i
+        while j < length and owner[j] == owner[i]:
+            j += 1
+        pieces: list[Piece] = []
+        k = i
+        while k < j:
+            m = k
+            while m < j and lowflag[m] == lowflag[k]:
+                m += 1
+            pieces.append(Piece(text[k:m], lowflag[k]))
+            k = m
+        idx = owner[i]
+        segments.append(Segment(idx, verdict_of.get(idx, "") if idx is not None else "", tuple(pieces)))
+        i = j
+    return segments
+
+
+def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
+    passages = passages if isinstance(passages, list) else []
+    if not isinstance(score, dict):
+        return ScoreView(False, [Segment(None, "", (Piece(text, False),))] if text else [], [], [], 0, None,
+                         None, None, "", {}, [])
+    length = len(text)
+    hits = [h for h in score.get("guardrail_hits") or [] if isinstance(h, dict)]
+    claims: list[ClaimView] = []
+    for raw in score.get("claims") or []:
+        if not isinstance(raw, dict):
+            continue
+        index = len(claims)
+        span = _span(raw.get("start"), raw.get("end"), length) or (0, 0)
+        verdict = str(raw.get("verdict") or "not_checkable")
+        claim_hits = [h for h in hits if isinstance(h.get("start"), int) and isinstance(h.get("end"), int)
+                      and h["start"] < span[1] and h["end"] > span[0]]
+        claims.append(ClaimView(
+            index=index, text=str(raw.get("text", text[span[0]:span[1]])), start=span[0], end=span[1],
+            checkable=bool(raw.get("checkable", verdict != "not_checkable")), verdict=verdict,
+            verdict_label=VERDICT_LABELS.get(verdict, verdict.replace("_", " ").capitalize()),
+            p_entail=_num(raw.get("p_entail")), p_neutral=_num(raw.get("p_neutral")),
+            p_contradict=_num(raw.get("p_contradict")), reason=str(raw.get("reason") or ""),
+            passage=_passage_view(passages, raw), guardrail_hits=claim_hits,
+        ))
+    logprob = score.get("logprob_signals") if isinstance(score.get("logprob_signals"), dict) else None
+    low: list[tuple[int, int]] = []
+    if logprob:
+        for pair in logprob.get("low_confidence_spans") or []:
+            if isinstance(pair, list | tuple) and len(pair) == 2:
+                span = _span(pair[0], pair[1], length)
+                if span:
+                    low.append(span)
+    versions = score.get("versions") if isinstance(score.get("versions"), dict) else {}
+    return ScoreView(
+        scored=True,
+        segments=_segments(text, [c for c in claims if c.end > c.start], low),
+        claims=claims,
+        guardrail_hits=hits,
+        low_confidence_count=len(low),
+        logprob=logprob,
+        raw_score=_num(score.get("raw_score")),
+        risk=_num(score.get("risk")),
+        verification_status=str(score.get("verification_status") or ""),
+        versions={str(k): str(v) for k, v in versions.items()},
+        errors=[str(e) for e in score.get("errors") or []],
+    )

@@ -1,0 +1,146 @@
+/* Review page: lease countdown, claim selection (j/k), tabs, the editor and action keys.
+   The server is the authority on the lease: when the countdown reaches zero we ask it (a
+   heartbeat) instead of deciding here; its answer swaps #lease and, if lost, the banner. */
+(function () {
+  "use strict";
+  var rq = window.rq;
+  var expiresAt = null;   // client-clock ms when the lease ends
+  var askedAtZero = false;
+
+  function leaseEl() { return document.getElementById("lease"); }
+  function leaseLive() { var el = leaseEl(); return !!el && el.dataset.leaseLive === "true" && expiresAt !== null; }
+
+  function setActions(enabled) {
+    document.querySelectorAll("[data-requires-lease]").forEach(function (el) { el.disabled = !enabled; });
+    document.querySelectorAll("[data-when-no-lease]").forEach(function (el) { el.hidden = enabled; });
+  }
+
+  function syncLease() {
+    var el = leaseEl();
+    if (!el) return;
+    if (el.dataset.leaseLive === "true") {
+      var skew = Number(el.dataset.serverNowMs) - Date.now();
+      expiresAt = Number(el.dataset.expiresMs) - skew;
+      askedAtZero = false;
+      setActions(true);
+    } else {
+      expiresAt = null;
+      setActions(false);  // the edit box stays editable: nothing typed is lost
+    }
+    tick();
+  }
+
+  function tick() {
+    var el = leaseEl();
+    if (!el || expiresAt === null) return;
+    var left = Math.max(0, expiresAt - Date.now());
+    var seconds = Math.ceil(left / 1000);
+    var out = el.querySelector("[data-countdown]");
+    if (out) out.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    el.classList.toggle("lease-low", seconds <= 30);
+    if (left <= 0) {
+      setActions(false);
+      if (!askedAtZero) {
+        askedAtZero = true;
+        window.htmx.trigger(el, "rq:beat");
+      }
+    }
+  }
+  setInterval(tick, 1000);
+  document.body.addEventListener("htmx:afterSettle", syncLease);
+
+  // --- claims --------------------------------------------------------------------------
+  var cards = Array.prototype.slice.call(document.querySelectorAll(".claim-card"));
+  var selected = -1;
+
+  function selectClaim(index, scroll) {
+    if (!cards.length) return;
+    selected = Math.max(0, Math.min(cards.length - 1, index));
+    cards.forEach(function (card, i) {
+      var on = i === selected;
+      card.classList.toggle("is-selected", on);
+      card.querySelector(".claim-detail").hidden = !on;
+      card.querySelector(".claim-select").setAttribute("aria-expanded", on ? "true" : "false");
+    });
+    document.querySelectorAll("#draft-text [data-claim]").forEach(function (el) {
+      el.classList.toggle("is-selected", Number(el.dataset.claim) === selected);
+    });
+    showTab("tab-claims");
+    if (scroll) cards[selected].scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-claim]");
+    if (target && (target.classList.contains("claim-select") || target.closest("#draft-text"))) {
+      selectClaim(Number(target.dataset.claim), true);
+    }
+  });
+
+  // --- tabs ----------------------------------------------------------------------------
+  var tabs = Array.prototype.slice.call(document.querySelectorAll("[role=tab]"));
+  function showTab(id) {
+    tabs.forEach(function (tab) {
+      var on = tab.id === id;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      document.getElementById(tab.getAttribute("aria-controls")).hidden = !on;
+    });
+  }
+  tabs.forEach(function (tab, i) {
+    tab.addEventListener("click", function () { showTab(tab.id); });
+    tab.addEventListener("keydown", function (event) {
+      var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      var next = tabs[(i + step + tabs.length) % tabs.length];
+      showTab(next.id);
+      next.focus();
+      event.preventDefault();
+    });
+  });
+
+  // --- editor --------------------------------------------------------------------------
+  var editor = document.getElementById("editor");
+  var textarea = document.getElementById("final-text");
+  function openEditor() {
+    editor.hidden = false;
+    textarea.focus();
+    textarea.scrollIntoView({ block: "nearest" });
+  }
+  document.querySelectorAll("[data-open-editor]").forEach(function (b) { b.addEventListener("click", openEditor); });
+  document.querySelectorAll("[data-close-editor]").forEach(function (b) {
+    b.addEventListener("click", function () { editor.hidden = true; });
+  });
+  if (textarea) {
+    textarea.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { editor.hidden = true; event.preventDefault(); }
+    });
+  }
+
+  // --- keys ----------------------------------------------------------------------------
+  function needsLease(fn) {
+    return function () {
+      if (!leaseLive()) { rq.toast("You do not hold a live lease on this item: actions are off."); return; }
+      fn();
+    };
+  }
+  rq.keys.j = function () { selectClaim(selected + 1, true); };
+  rq.keys.k = function () { selectClaim(selected - 1, true); };
+  rq.keys.a = needsLease(function () { rq.openDialog("approve-dialog"); });
+  rq.keys.e = needsLease(openEditor);
+  rq.keys.x = needsLease(function () { rq.openDialog("escalate-dialog"); });
+  rq.keys.r = needsLease(function () { rq.openDialog("reject-dialog"); });
+  rq.keys.u = needsLease(function () { document.getElementById("release-form").requestSubmit(); });
+  rq.keys.n = function () {
+    if (leaseLive()) { rq.toast("Finish or release this item first (u)."); return; }
+    document.getElementById("claim-next-form").requestSubmit();
+  };
+
+  // --- start -----------------------------------------------------------------------------
+  var firstDoubt = cards.findIndex(function (card) {
+    return card.querySelector(".verdict-badge.v-refuted, .verdict-badge.v-insufficient");
+  });
+  if (cards.length) selectClaim(firstDoubt >= 0 ? firstDoubt : 0, false);
+  syncLease();
+  var reopen = document.querySelector("dialog[data-open-on-load]");
+  if (reopen) reopen.showModal();
+})();
