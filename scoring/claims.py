@@ -57,11 +57,17 @@ _HEDGE = re.compile(
     r"i would recommend|please (?:consult|contact|check|verify|note))",
     re.IGNORECASE,
 )
+# Meta-text that introduces the answer. As a prefix ("Here's the summary: X is Y") it is cut
+# off as its own not-checkable span; the rest of the sentence stays a claim.
+_META_PREFIX = re.compile(
+    r"(?:here(?:'s| is| are)\b[^:\n]{0,80}|(?:below|the following) (?:is|are)\b[^:\n]{0,60}|"
+    r"(?:in )?summary|to summari[sz]e|answer|output|response|"
+    r"based on the [^:\n]{0,60}):",
+    re.IGNORECASE,
+)
 _META = re.compile(
-    r"^(?:here(?:'s| is| are)\b.*|(?:below|the following) (?:is|are)\b.*|"
-    r"(?:in )?summary|to summari[sz]e|overall|answer|output|response|"
-    r"based on the (?:given |provided )?(?:passages?|context|information|text|documents?)"
-    r"(?: provided| given)?(?:,? here(?:'s| is).*)?)\s*[:,.]?$",
+    r"^(?:here(?:'s| is| are) (?:the|a|an|my|your) (?:summary|answer|response|overview|"
+    r"breakdown|list|information)\b.{0,40}|(?:in )?summary|to summari[sz]e|overall)\s*[:.]?$",
     re.IGNORECASE,
 )
 _MIN_CHECKABLE_WORDS = 3
@@ -82,7 +88,14 @@ def _split_sentence(draft: str, start: int, end: int) -> list[tuple[int, int]]:
     m = _LIST_MARKER.match(draft, start, end)
     if m and m.end() < end:
         start = m.end()
-    parts = _split_at(draft, start, end, _CLAUSE_SPLIT, min_words=2)
+    prefix: list[tuple[int, int]] = []
+    m = _META_PREFIX.match(draft, start, end)
+    if m and len(words(draft[m.end() : end])) >= 2:
+        prefix.append((start, m.end()))
+        start = m.end()
+        while start < end and draft[start].isspace():
+            start += 1
+    parts = prefix + _split_at(draft, start, end, _CLAUSE_SPLIT, min_words=2)
     out: list[tuple[int, int]] = []
     for a, b in parts:
         if len(words(draft[a:b])) > _LONG_SENTENCE_WORDS:
@@ -120,7 +133,7 @@ def classify(text: str) -> tuple[bool, str]:
     if stripped.endswith("?"):
         return False, "question"
     n_words = len(words(stripped))
-    if _META.match(stripped) or (stripped.endswith(":") and n_words <= 12):
+    if _META.match(stripped) or _META_PREFIX.fullmatch(stripped) or (stripped.endswith(":") and n_words <= 12):
         return False, "meta"
     if _HEDGE.match(stripped):
         return False, "hedge"

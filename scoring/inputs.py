@@ -85,7 +85,9 @@ class DraftInput:
         passages = _parse_passages(payload.get("passages", []))
         raw_lp = payload.get("logprobs")
         logprobs = None if raw_lp is None else validate_logprobs(raw_lp)
-        metadata = payload.get("metadata") or {}
+        metadata = payload.get("metadata")
+        if metadata is None:
+            metadata = {}
         if not isinstance(metadata, dict):
             raise InvalidInput("metadata", "must be an object")
         intent = _meta_str(metadata, "intent")

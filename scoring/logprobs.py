@@ -170,6 +170,18 @@ def compute_logprob_signals(
     offsets, exact = align_tokens(draft, lp.tokens)
     excluded = _boilerplate_spans(draft, boilerplate)
 
+    # Offsets without the leading whitespace a token carries (" Dogs" belongs to the sentence
+    # that starts at "D", not to the one that ended before the space).
+    trimmed: list[tuple[int, int] | None] = []
+    for off in offsets:
+        if off is None:
+            trimmed.append(None)
+            continue
+        a, b = off
+        while a < b and draft[a].isspace():
+            a += 1
+        trimmed.append((a, b))
+
     def in_boilerplate(off: tuple[int, int] | None) -> bool:
         if off is None:
             return False
@@ -178,7 +190,7 @@ def compute_logprob_signals(
     counted: list[int] = [
         i
         for i, tok in enumerate(lp.tokens)
-        if is_countable_token(tok) and not in_boilerplate(offsets[i])
+        if is_countable_token(tok) and not in_boilerplate(trimmed[i])
     ]
     values = [lp.logprobs[i] for i in counted]
     entropies: list[float] = []
@@ -199,19 +211,16 @@ def compute_logprob_signals(
         vals = [
             lp.logprobs[i]
             for i in counted
-            if offsets[i] is not None and s_start <= offsets[i][0] < s_end  # type: ignore[index]
+            if trimmed[i] is not None and s_start <= trimmed[i][0] < s_end  # type: ignore[index]
         ]
         sentences.append(SentenceLogprob(s_start, s_end, seq_logprob(vals), len(vals)))
 
     low_spans: list[tuple[int, int]] = []
     for i in counted:
-        off = offsets[i]
+        off = trimmed[i]  # highlight the word, not the space the tokenizer attached to it
         if off is None or lp.logprobs[i] >= floor:
             continue
         a, b = off
-        # Highlight the word, not the leading space the tokenizer attached to it.
-        while a < b and draft[a].isspace():
-            a += 1
         if low_spans and a - low_spans[-1][1] <= span_gap_chars:
             low_spans[-1] = (low_spans[-1][0], b)
         else:

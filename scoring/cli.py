@@ -1,0 +1,120 @@
+"""`python -m scoring score FILE.json` and `python -m scoring evaluate FILE.jsonl`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def _scorer(args: argparse.Namespace, *, budget_ms: float | None):
+    from scoring.engine import Scorer, ScorerConfig, default_model_path
+
+    kw: dict = {"model_path": args.model or default_model_path(), "time_budget_ms": budget_ms}
+    if getattr(args, "calibrator", None):
+        kw["calibrator_path"] = args.calibrator
+    if getattr(args, "int8", False):
+        kw["int8"] = True
+    return Scorer(ScorerConfig(**kw))
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from scoring.errors import InvalidInput
+    from scoring.guardrails import GuardrailRules
+    from scoring.inputs import DraftInput
+    from scoring.policy import RoutingPolicy
+
+    payload = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    try:
+        draft = DraftInput.from_request(payload)
+    except InvalidInput as exc:
+        print(json.dumps({"error": "invalid_input", **exc.to_dict()}), file=sys.stderr)
+        return 2
+    scorer = _scorer(args, budget_ms=args.budget_ms)
+    rules = GuardrailRules.from_dict(json.loads(Path(args.rules).read_text())) if args.rules else None
+    policy = RoutingPolicy.from_dict(json.loads(Path(args.policy).read_text())) if args.policy else RoutingPolicy.default()
+    result = scorer.score(draft, rules=rules)
+    decision = policy.decide(result, draft)
+    print(json.dumps({"result": result.to_dict(), "decision": decision.to_dict()}, indent=2))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from scoring.evaluate import metrics_json, report_text, run_evaluation
+
+    scorer = None if args.baseline else _scorer(args, budget_ms=args.budget_ms)
+    if scorer is not None and scorer.verifier is None:
+        print(f"warning: verifier unavailable ({scorer.verifier_error})", file=sys.stderr)
+    out = open(args.out, "w", encoding="utf-8") if args.out else None  # noqa: SIM115
+    try:
+        res = run_evaluation(
+            args.file, scorer=scorer, threshold=args.threshold, limit=args.limit, out=out, baseline=args.baseline
+        )
+    finally:
+        if out is not None:
+            out.close()
+    if scorer is not None:
+        print(f"model: {scorer.model_version}  calibrator: {scorer.calibrator.version}")
+    print(report_text(res))
+    if args.json:
+        Path(args.json).write_text(json.dumps(metrics_json(res), indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit a calibrator from an evaluate predictions file (raw_score, label)."""
+    from scoring.calibration import Calibrator
+
+    raws, goods = [], []
+    with open(args.predictions, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            raws.append(row["raw_score"])
+            goods.append(1 - int(row["label"]))  # calibrator predicts P(good)
+    cal = Calibrator.fit(raws, goods, method=args.method, meta={"fitted_on": args.note or args.predictions})
+    cal.save(args.out)
+    print(f"{cal.version}: fitted on {cal.n_samples} records → {args.out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scoring")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("score", help="score one draft given in the REST request shape")
+    p.add_argument("file")
+    p.add_argument("--model")
+    p.add_argument("--calibrator")
+    p.add_argument("--rules", help="guardrail rules JSON")
+    p.add_argument("--policy", help="routing policy JSON")
+    p.add_argument("--budget-ms", type=float, default=2000.0)
+    p.add_argument("--int8", action="store_true")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("evaluate", help="detection quality on a labelled JSONL file")
+    p.add_argument("file")
+    p.add_argument("--out", help="write per-record predictions (JSONL)")
+    p.add_argument("--threshold", type=float, default=0.5, help="on P(hallucinated)")
+    p.add_argument("--model")
+    p.add_argument("--calibrator")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--budget-ms", type=float, default=None, help="per-draft budget (default: none)")
+    p.add_argument("--baseline", choices=["lexical"], help="score with a baseline instead")
+    p.add_argument("--json", help="also write the metrics as JSON")
+    p.add_argument("--int8", action="store_true")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("calibrate", help="fit a calibrator from evaluate predictions")
+    p.add_argument("predictions")
+    p.add_argument("--out", required=True)
+    p.add_argument("--method", choices=["isotonic", "platt"], default="isotonic")
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_calibrate)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args))

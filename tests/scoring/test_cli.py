@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+
+from scoring.cli import main
+from scoring.evaluate import compute_metrics, ece
+
+
+def test_score_command_prints_result_and_decision(tmp_path, tiny_model_dir, capsys):
+    req = {
+        "question": "Refund time?",
+        "draft": "Refunds take 14 days.",
+        "passages": [{"id": "kb", "text": "Refunds take 14 days."}],
+        "logprobs": {"tokens": ["Refunds", " take", " 14", " days", "."], "logprobs": [-0.1, -0.1, -0.5, -0.1, 0.0]},
+        "metadata": {"intent": "refund"},
+    }
+    f = tmp_path / "req.json"
+    f.write_text(json.dumps(req))
+    assert main(["score", str(f), "--model", tiny_model_dir]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["result"]["verification_status"] == "complete"
+    assert out["decision"]["action"] in {"auto_send", "auto_draft_human_send", "queue_for_review", "block"}
+    assert out["result"]["logprob_signals"]["seq_logprob"] < 0
+
+
+def test_score_command_rejects_bad_logprobs(tmp_path, tiny_model_dir, capsys):
+    f = tmp_path / "req.json"
+    f.write_text(json.dumps({"draft": "x", "logprobs": {"tokens": ["x"], "logprobs": [float("nan")]}}).replace("NaN", "NaN"))
+    assert main(["score", str(f), "--model", tiny_model_dir]) == 2
+    assert "logprobs.logprobs[0]" in capsys.readouterr().err
+
+
+def records():
+    base = {"dataset": "t", "question": "", "passages": [{"id": "p", "text": "The plan costs 12 dollars per month."}], "spans": [], "meta": {"label": "LEAK"}}
+    rows = []
+    for i, (task, resp, label) in enumerate(
+        [
+            ("qa", "The plan costs 12 dollars per month.", 0),
+            ("qa", "The plan costs 99 dollars and includes a free phone.", 1),
+            ("summary", "It costs 12 dollars per month.", 0),
+            ("summary", "The plan was launched by NASA in 1969.", 1),
+        ]
+    ):
+        rows.append({"id": f"t:{i}", "task": task, "response": resp, "label": label, **base})
+    return rows
+
+
+def test_evaluate_command_prints_metrics_and_writes_predictions(tmp_path, tiny_model_dir, capsys):
+    data = tmp_path / "dev.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in records()))
+    out = tmp_path / "pred.jsonl"
+    js = tmp_path / "m.json"
+    assert main(["evaluate", str(data), "--model", tiny_model_dir, "--out", str(out), "--json", str(js), "--threshold", "0.4"]) == 0
+    text = capsys.readouterr().out
+    for key in ("AUROC=", "AUPRC=", "F1@0.40=", "bestF1=", "ECE=", "task=qa", "task=summary"):
+        assert key in text
+    preds = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [p["id"] for p in preds] == ["t:0", "t:1", "t:2", "t:3"]
+    assert {"score", "decision", "claims", "spans", "guardrail_hits"} <= set(preds[1])
+    assert preds[1]["guardrail_hits"]  # "99" is in no passage
+    metrics = json.loads(js.read_text())
+    assert metrics["overall"]["n"] == 4 and set(metrics["per_task"]) == {"qa", "summary"}
+
+
+def test_evaluate_never_reads_meta(tmp_path, tiny_model_dir, capsys, monkeypatch):
+    from scoring import evaluate
+
+    seen = []
+    real = evaluate.record_to_draft
+
+    def spy(rec):
+        d = real(rec)
+        seen.append(json.dumps(d.to_dict()))
+        return d
+
+    monkeypatch.setattr(evaluate, "record_to_draft", spy)
+    data = tmp_path / "dev.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in records()))
+    main(["evaluate", str(data), "--model", tiny_model_dir, "--limit", "2"])
+    assert len(seen) == 2 and not any("LEAK" in s for s in seen)
+
+
+def test_lexical_baseline_and_calibrate(tmp_path, tiny_model_dir, capsys):
+    data = tmp_path / "dev.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in records()))
+    assert main(["evaluate", str(data), "--baseline", "lexical"]) == 0
+    assert "AUROC=1.000" in capsys.readouterr().out  # the toy set is lexically separable
+    pred = tmp_path / "pred.jsonl"
+    main(["evaluate", str(data), "--model", tiny_model_dir, "--out", str(pred)])
+    cal = tmp_path / "cal.json"
+    assert main(["calibrate", str(pred), "--out", str(cal), "--method", "platt"]) == 0
+    assert json.loads(cal.read_text())["method"] == "platt"
+
+
+def test_metrics_by_hand():
+    m = compute_metrics([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9], threshold=0.5)
+    assert m.auroc == 0.75
+    # At 0.5: predicted positive {0.6, 0.9}: tp=1 fp=1 fn=1 → F1 = 0.5.
+    assert m.f1_at_threshold == 0.5
+    # Best: threshold 0.4 → tp=2 fp=1 → F1 = 0.8.
+    assert (m.best_f1, m.best_threshold) == (0.8, 0.4)
+    import numpy as np
+
+    # Bins: 0.1→[0,.1] y0, 0.4→(.3,.4] y1, 0.6→(.5,.6] y0, 0.9→(.8,.9] y1 → mean |p-y| = (0.1+0.6+0.6+0.1)/4
+    assert ece(np.array([0, 1, 0, 1]), np.array([0.1, 0.4, 0.6, 0.9])) == 0.35

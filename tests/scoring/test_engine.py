@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scoring.calibration import Calibrator
+from scoring.engine import Scorer, ScorerConfig
+from scoring.errors import ConfigurationError
+from scoring.guardrails import GuardrailRules
+from scoring.inputs import DraftInput, Passage, TokenLogprobs
+from scoring.results import ScoreResult
+from tests.scoring.conftest import FixedNLI
+
+EVIDENCE = (
+    Passage("kb-1", "Refunds are paid within 14 days of the return. The plan costs 12 dollars per month."),
+    Passage("kb-2", "Support is open on weekdays from nine to five."),
+)
+
+
+def draft(text, passages=EVIDENCE, **kw):
+    return DraftInput(question="How do refunds work?", draft=text, passages=passages, **kw)
+
+
+def test_full_result_is_json_serialisable_and_round_trips(scorer):
+    lp = TokenLogprobs(("Refunds", " take", " 14", " days", "."), (-0.1, -0.2, -2.9, -0.1, 0.0), None)
+    r = scorer.score(draft("Hi! Refunds take 14 days. They cost $99.", logprobs=lp))
+    body = json.loads(json.dumps(r.to_dict()))
+    assert ScoreResult.from_dict(body) == r
+    assert r.verification_status == "complete"
+    assert [c.verdict != "not_checkable" for c in r.claims] == [False, True, True]
+    assert r.logprob_signals is not None and r.logprob_signals.low_confidence_spans
+    assert [h.text for h in r.guardrail_hits] == ["$99"]
+    assert set(r.versions) >= {"model", "calibrator", "scorer"}
+    assert r.versions["model"].startswith(scorer.model_version.split("@")[0])
+    assert 0.0 <= r.confidence <= 1.0 and 0.0 <= r.risk <= 1.0
+    assert r.timings_ms["total"] > 0
+
+
+def test_claims_carry_verdicts_probabilities_and_evidence(fresh_scorer):
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({"14 days": (0.9, 0.05, 0.05), "weekends": (0.05, 0.15, 0.8)})
+    r = s.score(draft("Refunds take 14 days. Support is open on weekends."))
+    c1, c2 = r.claims
+    assert (c1.verdict, c1.best_passage_id) == ("supported", "kb-1")
+    assert EVIDENCE[0].text[c1.best_sentence_start : c1.best_sentence_end] == "Refunds are paid within 14 days of the return."
+    assert c1.p_entail == pytest.approx(0.9)
+    assert (c2.verdict, c2.best_passage_id, c2.p_contradict) == ("refuted", "kb-2", pytest.approx(0.8))
+    assert r.has_refuted_claim
+
+
+def test_one_bad_claim_pulls_the_whole_draft_down(fresh_scorer):
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({"good": (0.95, 0.03, 0.02), "bad": (0.05, 0.9, 0.05)})
+    good = "This good claim holds. " * 6
+    r_good = s.score(draft(good))
+    r_one_bad = s.score(draft(good + "This bad claim fails."))
+    assert r_one_bad.features["support_min"] == pytest.approx(0.05)
+    assert r_one_bad.features["support_hmean"] < 0.3  # a plain mean would be 0.82
+    assert r_one_bad.raw_score < r_good.raw_score - 0.2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "?", "\x00\x01", "😀" * 50, "a" * 20000, "Hello!\n\n\n", "$$$ 1,2,3,,, %%% http://", "1. 2. 3."],
+)
+def test_odd_text_never_raises(scorer, text):
+    r = scorer.score(draft(text))
+    json.dumps(r.to_dict())
+    assert r.verification_status in {"complete", "partial_timeout"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300), evidence=st.text(max_size=300))
+def test_arbitrary_text_never_raises(scorer, text, evidence):
+    r = scorer.score(draft(text, passages=(Passage("p", evidence),)))
+    for c in r.claims:
+        assert text[c.start : c.end] == c.text
+    for h in r.guardrail_hits:
+        assert text[h.start : h.end] == h.text
+
+
+def test_no_passages_is_no_evidence(scorer):
+    r = scorer.score(draft("The plan costs 12 dollars.", passages=()))
+    assert r.verification_status == "no_evidence"
+    assert r.claims[0].verdict == "insufficient" and r.claims[0].reason == "not_verified"
+
+
+def test_nothing_checkable_is_complete(scorer):
+    assert scorer.score(draft("Thanks! Anything else?")).verification_status == "complete"
+
+
+def test_missing_model_is_visible_as_unavailable(tmp_path):
+    s = Scorer(ScorerConfig(model_path=str(tmp_path / "missing")))
+    assert s.verifier is None and "not found" in (s.verifier_error or "")
+    r = s.score(draft("The plan costs 12 dollars."))
+    assert r.verification_status == "unavailable" and r.versions["model"] == "unavailable"
+
+
+def test_require_verifier_raises_at_start_up(tmp_path):
+    with pytest.raises(ConfigurationError):
+        Scorer(ScorerConfig(model_path=str(tmp_path / "missing"), require_verifier=True))
+
+
+def test_verifier_crash_is_absorbed_as_unavailable(fresh_scorer):
+    s = fresh_scorer()
+
+    def boom(premises, hypotheses):
+        raise RuntimeError("CUDA fell over")
+
+    s.verifier._forward = boom
+    r = s.score(draft("The plan costs 12 dollars per month."))
+    assert r.verification_status == "unavailable"
+    assert any("CUDA fell over" in e for e in r.errors)
+
+
+def test_time_budget_gives_partial_timeout(fresh_scorer):
+    import time
+
+    s = fresh_scorer(time_budget_ms=1.0, batch_size=1, cache_size=0)
+    real = s.verifier._forward
+
+    def slow(p, h):
+        time.sleep(0.01)
+        return real(p, h)
+
+    s.verifier._forward = slow
+    r = s.score(draft("Refunds take 14 days. The plan costs 12 dollars. Support opens at nine."))
+    assert r.verification_status == "partial_timeout"
+    assert any(c.reason == "not_verified" for c in r.claims)
+
+
+def test_per_call_rules_and_calibrator(scorer):
+    rules = GuardrailRules.from_dict({"version": "q", "block": [{"name": "promise", "pattern": "promise"}], "allow": ["$99"]})
+    r = scorer.score(draft("I promise it costs $99."), rules=rules)
+    assert [(h.kind, h.rule) for h in r.guardrail_hits] == [("blocked_pattern", "promise")]
+    cal = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt")
+    r2 = scorer.score(draft("It costs 12 dollars."), calibrator=cal)
+    assert r2.versions["calibrator"] == cal.version
+    assert r2.confidence == pytest.approx(cal.predict(r2.raw_score))
+
+
+def test_config_validation_and_from_dict(tiny_model_dir):
+    cfg = ScorerConfig.from_dict({"model_path": tiny_model_dir, "guardrails": {"version": "g", "allow": ["x"]}})
+    assert cfg.guardrails.allow == ("x",)
+    with pytest.raises(ConfigurationError):
+        ScorerConfig.from_dict({"model_path": tiny_model_dir, "bogus": 1})
+    with pytest.raises(ConfigurationError):
+        ScorerConfig(model_path=tiny_model_dir, entail_threshold=0)
+    with pytest.raises(ConfigurationError):
+        ScorerConfig(model_path=tiny_model_dir, time_budget_ms=0)
+
+
+def test_scoring_never_imports_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, scoring.engine, scoring.policy, scoring.evaluate, scoring.cli;"
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

