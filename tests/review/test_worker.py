@@ -103,6 +103,10 @@ def start_worker(minilm_dir: Path) -> Iterator[object]:
             worker.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.proc.kill()
+            worker.proc.wait()
+        worker._reader.join(timeout=5)
+        assert worker.proc.stdout is not None
+        worker.proc.stdout.close()
 
 
 def _enqueue(api_client, world, body: dict, key: str) -> int:  # type: ignore[no-untyped-def]

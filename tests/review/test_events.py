@@ -1,0 +1,75 @@
+"""Every transition writes its event in the same transaction: if the event cannot be written,
+the state change is rolled back too."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from reviewqueue.review import services, sweeps
+from reviewqueue.review.models import DraftStatus, ItemState, ReviewItem
+from tests.factories import make_pending_item
+from tests.review.helpers import row_counts
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.fixture
+def broken_event_log(monkeypatch):
+    def fail(**kwargs):
+        raise Boom(kwargs["type"])
+
+    return lambda: monkeypatch.setattr(services, "event_record", fail)
+
+
+def snapshot(item):
+    item = ReviewItem.objects.get(pk=item.pk)
+    return (item.state, item.lease_owner_id, item.lease_expires_at, item.disposition, item.sla_warned_at,
+            item.draft.status, row_counts())
+
+
+def _claimed(world):
+    item = make_pending_item(world)
+    services.review_item_claim_next(user=world.reviewer, now=timezone.now())
+    return item
+
+
+TRANSITIONS = {
+    "claim": (make_pending_item, lambda w, i: services.review_item_claim_next(user=w.reviewer, now=timezone.now())),
+    "reclaim": (_claimed, lambda w, i: services.review_item_claim_next(
+        user=w.other_reviewer, now=timezone.now() + timedelta(hours=0, seconds=w.queue.lease_seconds))),
+    "release": (_claimed, lambda w, i: services.review_item_release(user=w.reviewer, item_id=i.pk,
+                                                                     now=timezone.now())),
+    "approve": (_claimed, lambda w, i: services.review_item_submit(user=w.reviewer, item_id=i.pk,
+                                                                    disposition="approved", now=timezone.now())),
+    "reject": (_claimed, lambda w, i: services.review_item_submit(
+        user=w.reviewer, item_id=i.pk, disposition="rejected", reason_code="unsafe", now=timezone.now())),
+    "escalate": (_claimed, lambda w, i: services.review_item_escalate(
+        user=w.reviewer, item_id=i.pk, target_queue_id=w.l2_queue.pk, note="n", now=timezone.now())),
+    "lapse": (_claimed, lambda w, i: sweeps.lease_sweep(now=timezone.now() + timedelta(hours=1))),
+    "warn": (make_pending_item, lambda w, i: sweeps.sla_sweep(now=i.due_at - timedelta(minutes=1))),
+    "expire": (make_pending_item, lambda w, i: sweeps.sla_sweep(now=i.due_at)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRANSITIONS))
+def test_a_failed_event_write_rolls_the_transition_back(world, clock, broken_event_log, name):
+    setup, transition = TRANSITIONS[name]
+    item = setup(world)
+    before = snapshot(item)
+    broken_event_log()
+    with pytest.raises(Boom):
+        transition(world, item)
+    assert snapshot(item) == before
+
+
+def test_the_transitions_work_when_the_event_log_does(world, clock):
+    # The control for the test above: the same calls succeed and move the item.
+    item = _claimed(world)
+    services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved", now=timezone.now())
+    item.refresh_from_db()
+    assert item.state == ItemState.RESOLVED and item.draft.status == DraftStatus.DECIDED
