@@ -17,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -25,7 +24,15 @@ from django_htmx.http import trigger_client_event
 from reviewqueue.calibration.models import ClaimLabel
 from reviewqueue.calibration.services import claim_label_record
 from reviewqueue.review import selectors, services
-from reviewqueue.review.errors import DomainError, Forbidden, InvalidInput, LeaseLost, NotFound, SlaExpired
+from reviewqueue.review.errors import (
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    InvalidState,
+    LeaseLost,
+    NotFound,
+    SlaExpired,
+)
 from reviewqueue.review.models import Disposition, ItemState, Queue, ReviewItem
 from reviewqueue.web import forms
 from reviewqueue.web.presenters import VERDICT_LABELS, score_view
@@ -261,11 +268,13 @@ def item_heartbeat(request: HttpRequest, item_id: int) -> HttpResponse:
     status = 200
     try:
         item = services.review_item_heartbeat(user=user, item_id=item_id, now=now)
-    except (LeaseLost, Forbidden) as err:
+    except Forbidden as err:
+        return _error_page(request, err)
+    except (LeaseLost, InvalidState, SlaExpired) as err:
+        # The lease is gone (lapsed, taken) or the item closed (resolved elsewhere, SLA swept):
+        # show why, from the item as it is now.
         status = err.status
-        item = _load_item(request, item_id) if isinstance(err, LeaseLost) else None
-        if item is None:
-            return _error_page(request, err)
+        item = _load_item(request, item_id)
     context = _lease_context(item, user, now)
     context["oob_banner"] = not context["lease_live"]
     response = render(request, "review/item_detail.html#lease", context, status=status)

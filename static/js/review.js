@@ -107,12 +107,16 @@
     textarea.scrollIntoView({ block: "nearest" });
   }
   document.querySelectorAll("[data-open-editor]").forEach(function (b) { b.addEventListener("click", openEditor); });
-  document.querySelectorAll("[data-close-editor]").forEach(function (b) {
-    b.addEventListener("click", function () { editor.hidden = true; });
-  });
+  function closeEditor() {
+    // Hiding keeps the text; focus goes back to the button that opened it, so keys work again.
+    editor.hidden = true;
+    var opener = document.querySelector("[data-open-editor]");
+    if (opener && !opener.disabled) opener.focus(); else document.getElementById("main").focus();
+  }
+  document.querySelectorAll("[data-close-editor]").forEach(function (b) { b.addEventListener("click", closeEditor); });
   if (textarea) {
     textarea.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { editor.hidden = true; event.preventDefault(); }
+      if (event.key === "Escape") { closeEditor(); event.preventDefault(); }
     });
   }
 
