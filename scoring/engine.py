@@ -46,8 +46,11 @@ class ScorerConfig:
     num_threads: int | None = 1  # one intra-op thread per process; scale with processes
     entail_threshold: float = 0.5
     contradict_threshold: float = 0.5
-    window_tokens: int = 320
-    top_k_windows: int = 3
+    # The shipped verifier is trained on pairs of at most 128 tokens (VitaminC evidence is a
+    # sentence or two), so windows stay near that size: longer premises are out of its training
+    # distribution and cost quadratically more attention.
+    window_tokens: int = 96
+    top_k_windows: int = 2
     time_budget_ms: float | None = 2000.0  # per draft, for verification; None = unlimited
     int8: bool = False
     cache_size: int = 8192
