@@ -165,7 +165,10 @@ def test_worker_killed_mid_task_scores_exactly_once(world, api_client, start_wor
     for pid in children:
         os.kill(pid, signal.SIGKILL)
 
-    draft = _wait_routed(draft_id, timeout=180)
+    try:
+        draft = _wait_routed(draft_id, timeout=120)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{''.join(worker.lines[-40:])}") from None
     types = _event_types(draft_id)
     assert types.count("draft.scored") == 1, types
     assert types.count("draft.routed") == 1, types
