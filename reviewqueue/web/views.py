@@ -268,6 +268,8 @@ def item_heartbeat(request: HttpRequest, item_id: int) -> HttpResponse:
     status = 200
     try:
         item = services.review_item_heartbeat(user=user, item_id=item_id, now=now)
+    except NotFound as err:
+        raise Http404(err.message) from err
     except Forbidden as err:
         return _error_page(request, err)
     except (LeaseLost, InvalidState, SlaExpired) as err:
