@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +15,7 @@ from reviewqueue.celery import app
 from reviewqueue.review import sweeps
 from reviewqueue.review.models import DraftStatus, ItemState, ReviewEvent, ReviewItem
 from reviewqueue.review.tasks import score_draft
+from tests.api.broker import scoring_messages
 from tests.api.conftest import service_client
 from tests.factories import draft_body, make_world
 
@@ -35,8 +34,8 @@ def broker(url: str) -> Iterator[None]:
     saved = app.conf.get("broker_write_url")
 
     def reset_pools() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Not force_close_all(): kombu keeps one pool per broker in a process-wide registry, and a
+        # closed one would be handed back to every later publisher ("Acquire on closed pool").
         app._pool = None
         app.amqp._producer_pool = None
 
@@ -47,20 +46,6 @@ def broker(url: str) -> Iterator[None]:
     finally:
         reset_pools()
         app.conf.broker_write_url = saved
-
-
-def _scoring_messages(client, draft_id: int, *, ignore: set[bytes]) -> list[tuple[bytes, list]]:
-    found = []
-    for raw in client.lrange("scoring", 0, -1):
-        if raw in ignore:  # left by an earlier run whose draft happened to get the same id
-            continue
-        message = json.loads(raw)
-        if message["headers"].get("task") != score_draft.name:
-            continue
-        args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
-        if args == [draft_id]:
-            found.append((raw, args))
-    return found
 
 
 @pytest.mark.django_db(transaction=True)
@@ -82,7 +67,7 @@ def test_enqueue_while_broker_down_is_accepted_then_redispatched(caplog):
 
     draft = Draft.objects.get(pk=draft_id)
     assert draft.status == DraftStatus.RECEIVED and draft.dispatch_attempts == 0
-    assert _scoring_messages(redis_client, draft_id, ignore=stale) == []
+    assert scoring_messages(redis_client, draft_id, ignore=stale) == []
     failed = [r for r in caplog.records if getattr(r, "action", None) == "draft.dispatch.failed"]
     assert [r.draft_id for r in failed] == [draft_id]
 
@@ -91,7 +76,7 @@ def test_enqueue_while_broker_down_is_accepted_then_redispatched(caplog):
         assert sweeps.redispatch_sweep(now=timezone.now()).moved == 0
         later = timezone.now() + timedelta(seconds=settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS + 1)
         assert sweeps.redispatch_sweep(now=later).moved == 1
-    messages = _scoring_messages(redis_client, draft_id, ignore=stale)
+    messages = scoring_messages(redis_client, draft_id, ignore=stale)
     assert len(messages) == 1, "the re-dispatch did not reach the `scoring` queue"
     raw, args = messages[0]
     # Take the message off the queue and run it, as a worker would (a real worker test exists too).

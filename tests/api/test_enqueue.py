@@ -9,11 +9,22 @@ from django.db import connection
 from django.urls import reverse
 
 from reviewqueue.review.models import Draft, DraftStatus, ReviewEvent
+from tests.api.broker import purge_scoring_messages
 from tests.api.conftest import assert_error, service_client
 from tests.factories import draft_body, make_world
 from tests.review.helpers import row_counts
 
 URL = "/api/v1/drafts"
+
+
+def _redis():  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    if not str(settings.CELERY_BROKER_URL).startswith("redis://"):
+        return None
+    import redis
+
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
 
 def post(client, body, key="key-1", **extra):
@@ -100,6 +111,8 @@ def test_api_key_last_used_is_recorded(world, as_service):
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_identical_enqueues_make_one_draft():
     world = make_world()
+    redis_client = _redis()
+    stale = set(redis_client.lrange("scoring", 0, -1)) if redis_client else set()
     body = draft_body()
     barrier = threading.Barrier(50)
     results: list[tuple[int, int]] = []
@@ -131,6 +144,8 @@ def test_fifty_concurrent_identical_enqueues_make_one_draft():
     draft = Draft.objects.get(client=world.client)
     assert draft.status in (DraftStatus.RECEIVED, DraftStatus.SCORED, DraftStatus.ROUTED)
     assert ReviewEvent.objects.filter(draft=draft, type="draft.received").count() == 1
+    if redis_client is not None:  # dispatched once, on the winner's commit
+        assert purge_scoring_messages(redis_client, draft.pk, ignore=stale) == 1
 
     conflict = service_client(world.api_key).post(URL, draft_body(draft="Other text."), format="json",
                                                   HTTP_IDEMPOTENCY_KEY="same-key")
