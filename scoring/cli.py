@@ -71,12 +71,19 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from scoring.calibration import Calibrator
 
     raws, goods = [], []
+    models = set()
     with open(args.predictions, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
+            if args.limit is not None and len(raws) >= args.limit:
+                break
             raws.append(row["raw_score"])
             goods.append(1 - int(row["label"]))  # calibrator predicts P(good)
-    cal = Calibrator.fit(raws, goods, method=args.method, meta={"fitted_on": args.note or args.predictions})
+            models.add(row.get("model"))
+    meta = {"fitted_on": args.note or args.predictions}
+    if len(models) == 1 and None not in models:
+        meta["model"] = models.pop()  # the scorer refuses this calibrator for any other model
+    cal = Calibrator.fit(raws, goods, method=args.method, meta=meta)
     cal.save(args.out)
     print(f"{cal.version}: fitted on {cal.n_samples} records → {args.out}")
     return 0
@@ -114,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True)
     p.add_argument("--method", choices=["isotonic", "platt"], default="isotonic")
     p.add_argument("--note")
+    p.add_argument("--limit", type=int, help="fit on the first N rows only")
     p.set_defaults(func=cmd_calibrate)
 
     args = parser.parse_args(argv)

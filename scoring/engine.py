@@ -121,6 +121,15 @@ class Scorer:
             self.calibrator = Calibrator.load(self.config.calibrator_path)
         else:
             self.calibrator = default_calibrator()
+        fitted_for = (self.calibrator.meta or {}).get("model")
+        if fitted_for and fitted_for != self.model_version:
+            # A calibrator maps one model's scores; on another model's scores its
+            # probabilities are wrong, so fall back to the monotone identity (and say so).
+            logger.warning(
+                "calibrator fitted for another model; using the uncalibrated fallback",
+                extra={"action": "scoring.calibrator.mismatch", "calibrator_model": fitted_for, "model": self.model_version},
+            )
+            self.calibrator = Calibrator.identity()
 
     @property
     def model_version(self) -> str:

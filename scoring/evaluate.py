@@ -166,6 +166,7 @@ def run_evaluation(
                 "label": label,
                 "score": p_hall,
                 "confidence": result.confidence,
+                "model": result.versions.get("model"),
                 "raw_score": result.raw_score,
                 "decision": decision.action,
                 "reason_codes": list(decision.reason_codes),

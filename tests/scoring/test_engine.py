@@ -162,3 +162,14 @@ def test_scoring_never_imports_django():
         "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_calibrator_fitted_for_another_model_is_not_used(tmp_path, tiny_model_dir):
+    cal = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt", meta={"model": "other@123"})
+    path = tmp_path / "cal.json"
+    cal.save(path)
+    s = Scorer(ScorerConfig(model_path=tiny_model_dir, calibrator_path=str(path)))
+    assert s.calibrator.version == "uncalibrated"
+    ok = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt", meta={"model": s.model_version})
+    ok.save(path)
+    assert Scorer(ScorerConfig(model_path=tiny_model_dir, calibrator_path=str(path))).calibrator == ok

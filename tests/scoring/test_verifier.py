@@ -154,23 +154,25 @@ def test_cache_is_keyed_by_model_version(tiny_model_dir):
     assert len(stub.calls) == 2
 
 
-def test_deadline_stops_between_batches_and_best_windows_go_first(tiny_model_dir):
+def test_deadline_stops_between_batches_and_best_windows_go_first(tiny_model_dir, monkeypatch):
+    import scoring.verifier as verifier_module
+
     v = NLIVerifier(VerifierConfig(tiny_model_dir, batch_size=2, top_k_windows=3, window_tokens=30))
+    clock = [100.0]  # a fake clock that only moves when the model runs: no flakiness under load
+    monkeypatch.setattr(verifier_module.time, "perf_counter", lambda: clock[0])
     calls = []
 
     def slow(premises, hypotheses):
         calls.append(len(premises))
-        time.sleep(0.05)
+        clock[0] += 0.05
         return __import__("numpy").tile([0.2, 0.6, 0.2], (len(premises), 1))
 
     v._forward = slow
     claims = ["Fact number 1 plan costs.", "Fact number 2 plan costs."]
-    res, done = v.verify(claims, [Passage("p", long_passage(12))], deadline=time.perf_counter() + 0.01)
+    res, done = v.verify(claims, [Passage("p", long_passage(12))], deadline=100.01)
     assert not done
-    assert calls == [2]  # the first batch holds each claim's best window
+    assert calls == [2]  # one batch, and it holds each claim's best window
     assert all(r.verified and r.n_windows == 1 for r in res)
-    res, done = v.verify(claims, [Passage("p", long_passage(12))], deadline=time.perf_counter() - 1)
-    assert done is False or all(r.verified for r in res)
 
 
 def test_deadline_already_passed_leaves_claims_unverified(tiny_model_dir):
