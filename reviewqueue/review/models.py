@@ -203,11 +203,13 @@ class ReviewItem(models.Model):
             ),
         ]
         indexes = [
-            # Used by claim-next: highest priority, then earliest due, among open items of a queue.
+            # Used by claim-next: highest priority, then earliest due, among pending items — per
+            # queue, and across queues for reviewers in several (the planner picks).
             models.Index(
                 F("queue"), F("priority").desc(), F("due_at"),
-                condition=Q(state__in=["pending", "claimed"]), name="item_claim_order",
+                condition=Q(state="pending"), name="item_pending_queue_order",
             ),
+            models.Index(F("priority").desc(), F("due_at"), condition=Q(state="pending"), name="item_pending_order"),
             # Used by the SLA sweep (warnings and breaches).
             models.Index(fields=["due_at"], condition=Q(state__in=["pending", "claimed"]), name="item_open_due"),
             # Used by the lease sweep.

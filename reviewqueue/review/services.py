@@ -217,10 +217,25 @@ def _draft_decide(*, draft: Draft, outcome: str, final_text: str, now: datetime,
 # --- review items ---------------------------------------------------------------------------
 
 
-def _claimable(now: datetime) -> Q:
-    # A lapsed lease is claimable at once: correctness never waits for the lease sweep.
-    # Items past their due time are left to the SLA sweep (their fallback has been, or is about to be, sent).
-    return (Q(state=ItemState.PENDING) | Q(state=ItemState.CLAIMED, lease_expires_at__lte=now)) & Q(due_at__gt=now)
+def _next_claimable(allowed: set[int], now: datetime) -> ReviewItem | None:
+    """The best claimable item: the better of the best pending one and the best lapsed lease.
+
+    Two index lookups instead of one scan over all open items: claimed rows sit at the top of
+    the priority order, so a single query over both states would step over every live lease.
+    A lapsed lease is claimable at once: correctness never waits for the lease sweep. Items past
+    due are left to the SLA sweep (their fallback has been, or is about to be, sent).
+    """
+    base = ReviewItem.objects.filter(queue_id__in=allowed, due_at__gt=now).select_related("queue", "draft")
+    if connection.features.has_select_for_update_skip_locked:
+        # Concurrent claimers skip each other's candidate rows instead of queueing on them.
+        base = base.select_for_update(skip_locked=True, of=("self",))
+    order = ("-priority", "due_at", "pk")
+    # Index: item_pending_order / item_pending_queue_order (partial on state='pending').
+    pending = base.filter(state=ItemState.PENDING).order_by(*order).first()
+    # Index: item_claimed_lease (partial on state='claimed'); few rows have lapsed at any time.
+    lapsed = base.filter(state=ItemState.CLAIMED, lease_expires_at__lte=now).order_by(*order).first()
+    candidates = [c for c in (pending, lapsed) if c is not None]
+    return min(candidates, key=lambda i: (-i.priority, i.due_at, i.pk)) if candidates else None
 
 
 def review_item_claim_next(
@@ -236,15 +251,7 @@ def review_item_claim_next(
         return None
     for _ in range(CLAIM_ATTEMPTS):
         with transaction.atomic():
-            candidates = (
-                ReviewItem.objects.filter(_claimable(now), queue_id__in=allowed)
-                .select_related("queue")
-                .order_by("-priority", "due_at", "pk")
-            )
-            if connection.features.has_select_for_update_skip_locked:
-                # Concurrent claimers skip each other's candidate rows instead of queueing on them.
-                candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-            item = candidates.first()
+            item = _next_claimable(allowed, now)
             if item is None:
                 return None
             previous_owner_id, previous_state = item.lease_owner_id, item.state
@@ -260,7 +267,8 @@ def review_item_claim_next(
                 event_record(draft=item.draft, type="review.lease.expired", now=now, item=item,
                              from_state=ItemState.CLAIMED, to_state=ItemState.PENDING,
                              data={"owner_id": previous_owner_id, "detected_by": "claim"})
-            item.refresh_from_db()
+            item.state, item.lease_owner, item.lease_expires_at, item.claimed_at = (
+                ItemState.CLAIMED, user, expires, now)
             event_record(draft=item.draft, type="review.claimed", now=now, item=item, actor=user,
                          from_state=ItemState.PENDING, to_state=ItemState.CLAIMED,
                          data={"lease_expires_at": expires.isoformat()})
@@ -274,16 +282,17 @@ def review_item_heartbeat(*, user: AbstractBaseUser, item_id: int, now: datetime
     Heartbeats write no event: they change no state, and one row per beat would drown the history.
     """
     item = item_for_user(user=user, item_id=item_id)
+    expires = now + item.queue.lease
     moved = ReviewItem.objects.filter(
         pk=item.pk, state=ItemState.CLAIMED, lease_owner=user, lease_expires_at__gt=now
-    ).update(lease_expires_at=now + item.queue.lease)
+    ).update(lease_expires_at=expires)
     if not moved:
         # Same answer as release/submit: a closed item is a wrong-state error, not a lost lease.
         if item.state in (ItemState.RESOLVED, ItemState.EXPIRED):
             raise InvalidState(f"Review item {item.pk} is already {item.state}.", details={"state": item.state})
         raise LeaseLost("Your lease on this item has lapsed or was taken by another reviewer.",
                         details={"item_id": item.pk})
-    item.refresh_from_db()
+    item.lease_expires_at = expires
     return item
 
 
