@@ -20,6 +20,10 @@ def _scorer(args: argparse.Namespace, *, budget_ms: float | None):
         kw["calibrator_path"] = args.calibrator
     if getattr(args, "int8", False):
         kw["int8"] = True
+    if getattr(args, "fusion", None):
+        from scoring.fusion import FusionModel
+
+        kw["fusion"] = FusionModel.from_dict(json.loads(Path(args.fusion).read_text(encoding="utf-8")))
     return Scorer(ScorerConfig(**kw))
 
 
@@ -89,6 +93,27 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fit_fusion(args: argparse.Namespace) -> int:
+    """Fit fusion weights from evaluate predictions (their `features`), save as JSON."""
+    from scoring.fusion import fit_fusion
+
+    rows, good = [], []
+    for path in args.predictions:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                if args.limit is not None and len(rows) >= args.limit:
+                    break
+                rows.append(row["features"])
+                good.append(1 - int(row["label"]))
+    model = fit_fusion(rows, good, name=args.name)
+    Path(args.out).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
+    print(f"{model.version}: fitted on {len(rows)} records -> {args.out}")
+    for k, w in model.weights.items():
+        print(f"  {k:<24} {w:+.3f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scoring")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -101,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--policy", help="routing policy JSON")
     p.add_argument("--budget-ms", type=float, default=2000.0)
     p.add_argument("--int8", action="store_true")
+    p.add_argument("--fusion", help="fusion weights JSON (from fit-fusion)")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("evaluate", help="detection quality on a labelled JSONL file")
@@ -114,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline", choices=["lexical"], help="score with a baseline instead")
     p.add_argument("--json", help="also write the metrics as JSON")
     p.add_argument("--int8", action="store_true")
+    p.add_argument("--fusion", help="fusion weights JSON (from fit-fusion)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("calibrate", help="fit a calibrator from evaluate predictions")
@@ -123,6 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--note")
     p.add_argument("--limit", type=int, help="fit on the first N rows only")
     p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("fit-fusion", help="fit fusion weights from evaluate predictions")
+    p.add_argument("predictions", nargs="+")
+    p.add_argument("--out", required=True)
+    p.add_argument("--name", default="fitted")
+    p.add_argument("--limit", type=int)
+    p.set_defaults(func=cmd_fit_fusion)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

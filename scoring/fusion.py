@@ -157,3 +157,51 @@ def build_features(
             if v is not None:
                 f[k] = float(v)
     return f
+
+
+FITTED_FEATURES: tuple[str, ...] = (
+    "support_min",
+    "support_hmean",
+    "contradict_max",
+    "frac_refuted",
+    "lexical_min",
+    "lexical_mean",
+    "guardrail_unsupported",
+    "guardrail_blocked",
+)
+
+
+def fit_fusion(
+    rows: list[dict[str, float]],
+    good: list[int],
+    *,
+    features: tuple[str, ...] = FITTED_FEATURES,
+    name: str = "fitted",
+    c: float = 1.0,
+) -> FusionModel:
+    """Logistic regression on standardised features (absent ones take their neutral value).
+
+    Fit on records that the figures you report were not computed on (split by document).
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    if len(rows) != len(good) or len(set(good)) < 2:
+        raise ConfigurationError("need feature rows with both labels")
+
+    def value(r: dict[str, float], k: str) -> float:
+        v = r.get(k)
+        return NEUTRAL.get(k, 0.0) if v is None or not math.isfinite(v) else float(v)
+
+    x = np.array([[value(r, k) for k in features] for r in rows], dtype=np.float64)
+    mu = x.mean(axis=0)
+    sd = x.std(axis=0)
+    sd[sd == 0] = 1.0
+    lr = LogisticRegression(C=c, max_iter=1000)
+    lr.fit((x - mu) / sd, np.asarray(good, dtype=int))
+    return FusionModel(
+        weights={k: float(w) for k, w in zip(features, lr.coef_[0], strict=True)},
+        bias=float(lr.intercept_[0]),
+        scale={k: (float(m), float(s)) for k, m, s in zip(features, mu, sd, strict=True)},
+        name=name,
+    )

@@ -103,3 +103,26 @@ def test_metrics_by_hand():
 
     # Bins: 0.1→[0,.1] y0, 0.4→(.3,.4] y1, 0.6→(.5,.6] y0, 0.9→(.8,.9] y1 → mean |p-y| = (0.1+0.6+0.6+0.1)/4
     assert ece(np.array([0, 1, 0, 1]), np.array([0.1, 0.4, 0.6, 0.9])) == 0.35
+
+
+def test_fit_fusion_then_evaluate_with_it(tmp_path, tiny_model_dir, capsys):
+    data = tmp_path / "dev.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in records()))
+    pred = tmp_path / "pred.jsonl"
+    main(["evaluate", str(data), "--model", tiny_model_dir, "--out", str(pred)])
+    fusion = tmp_path / "fusion.json"
+    assert main(["fit-fusion", str(pred), "--out", str(fusion)]) == 0
+    body = json.loads(fusion.read_text())
+    assert set(body["weights"]) >= {"support_min", "lexical_min"} and body["scale"]
+    assert main(["evaluate", str(data), "--model", tiny_model_dir, "--fusion", str(fusion)]) == 0
+    assert "AUROC=" in capsys.readouterr().out
+
+
+def test_fusion_model_round_trips_and_is_monotone_in_support():
+    from scoring.fusion import FusionModel
+
+    m = FusionModel()
+    assert FusionModel.from_dict(m.to_dict()) == m
+    low = m.raw_score({"support_min": 0.1, "support_hmean": 0.1})
+    high = m.raw_score({"support_min": 0.9, "support_hmean": 0.9})
+    assert 0 < low < high < 1
