@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from reviewqueue.calibration.models import ClaimLabel, ClaimVerdict
@@ -23,7 +23,12 @@ def _claims(score: Any) -> list[dict[str, Any]]:
 
 
 def claim_label_record(
-    *, user: AbstractBaseUser, item_id: int, claim_index: int, label: str, now: datetime,
+    *,
+    user: User,
+    item_id: int,
+    claim_index: int,
+    label: str,
+    now: datetime,
 ) -> ClaimLabel:
     """Record (or change) the reviewer's verdict on one claim of the item's draft.
 
@@ -35,8 +40,10 @@ def claim_label_record(
     with transaction.atomic():
         item = item_for_user(user=user, item_id=item_id, for_update=True)
         if item.lease_owner_id != user.pk or not item.lease_is_live(now):
-            raise LeaseLost("Your lease on this item has lapsed or was taken by another reviewer.",
-                            details={"item_id": item.pk})
+            raise LeaseLost(
+                "Your lease on this item has lapsed or was taken by another reviewer.",
+                details={"item_id": item.pk},
+            )
         claims = _claims(item.draft.score)
         if not 0 <= claim_index < len(claims):
             raise InvalidInput(f"This draft has no claim {claim_index}.", details={"field": "claim_index"})
@@ -46,9 +53,17 @@ def claim_label_record(
         previous = existing.label if existing else ""
         if existing is None:
             record = ClaimLabel.objects.create(
-                item=item, draft=item.draft, claim_index=claim_index, claim_text=str(claim.get("text", "")),
-                start=max(start, 0), end=max(end, start, 0), model_verdict=str(claim.get("verdict") or ""),
-                label=label, reviewer=user, created_at=now, updated_at=now,
+                item=item,
+                draft=item.draft,
+                claim_index=claim_index,
+                claim_text=str(claim.get("text", "")),
+                start=max(start, 0),
+                end=max(end, start, 0),
+                model_verdict=str(claim.get("verdict") or ""),
+                label=label,
+                reviewer=user,
+                created_at=now,
+                updated_at=now,
             )
         else:
             record = existing
@@ -56,7 +71,18 @@ def claim_label_record(
                 record.label, record.updated_at = label, now
                 record.save(update_fields=["label", "updated_at"])
         if previous != label:
-            event_record(draft=item.draft, type="calibration.claim.labelled", now=now, item=item, actor=user,
-                         data={"claim_index": claim_index, "label": label, "previous": previous or None,
-                               "model_verdict": record.model_verdict or None, "claim_text": record.claim_text})
+            event_record(
+                draft=item.draft,
+                type="calibration.claim.labelled",
+                now=now,
+                item=item,
+                actor=user,
+                data={
+                    "claim_index": claim_index,
+                    "label": label,
+                    "previous": previous or None,
+                    "model_verdict": record.model_verdict or None,
+                    "claim_text": record.claim_text,
+                },
+            )
     return record

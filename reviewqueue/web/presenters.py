@@ -80,6 +80,10 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _span(start: Any, end: Any, length: int) -> tuple[int, int] | None:
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
         return None
@@ -137,36 +141,65 @@ def _segments(text: str, claims: list[ClaimView], low: list[tuple[int, int]]) ->
 def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
     passages = passages if isinstance(passages, list) else []
     if not isinstance(score, dict):
-        return ScoreView(False, [Segment(None, "", (Piece(text, False),))] if text else [], [], [], 0, None,
-                         None, None, "", {}, [])
+        return ScoreView(
+            False,
+            [Segment(None, "", (Piece(text, False),))] if text else [],
+            [],
+            [],
+            0,
+            None,
+            None,
+            None,
+            "",
+            {},
+            [],
+        )
     length = len(text)
-    hits = [h for h in score.get("guardrail_hits") or [] if isinstance(h, dict)]
+    hits = [h for h in _list(score.get("guardrail_hits")) if isinstance(h, dict)]
     claims: list[ClaimView] = []
-    for raw in score.get("claims") or []:
+    for raw in _list(score.get("claims")):
         if not isinstance(raw, dict):
             continue
         index = len(claims)
         span = _span(raw.get("start"), raw.get("end"), length) or (0, 0)
         verdict = str(raw.get("verdict") or "not_checkable")
-        claim_hits = [h for h in hits if isinstance(h.get("start"), int) and isinstance(h.get("end"), int)
-                      and h["start"] < span[1] and h["end"] > span[0]]
-        claims.append(ClaimView(
-            index=index, text=str(raw.get("text", text[span[0]:span[1]])), start=span[0], end=span[1],
-            checkable=bool(raw.get("checkable", verdict != "not_checkable")), verdict=verdict,
-            verdict_label=VERDICT_LABELS.get(verdict, verdict.replace("_", " ").capitalize()),
-            p_entail=_num(raw.get("p_entail")), p_neutral=_num(raw.get("p_neutral")),
-            p_contradict=_num(raw.get("p_contradict")), reason=str(raw.get("reason") or ""),
-            passage=_passage_view(passages, raw), guardrail_hits=claim_hits,
-        ))
+        claim_hits = [
+            h
+            for h in hits
+            if isinstance(h.get("start"), int)
+            and isinstance(h.get("end"), int)
+            and h["start"] < span[1]
+            and h["end"] > span[0]
+        ]
+        claims.append(
+            ClaimView(
+                index=index,
+                text=str(raw.get("text", text[span[0] : span[1]])),
+                start=span[0],
+                end=span[1],
+                checkable=bool(raw.get("checkable", verdict != "not_checkable")),
+                verdict=verdict,
+                verdict_label=VERDICT_LABELS.get(verdict, verdict.replace("_", " ").capitalize()),
+                p_entail=_num(raw.get("p_entail")),
+                p_neutral=_num(raw.get("p_neutral")),
+                p_contradict=_num(raw.get("p_contradict")),
+                reason=str(raw.get("reason") or ""),
+                passage=_passage_view(passages, raw),
+                guardrail_hits=claim_hits,
+            )
+        )
     logprob = score.get("logprob_signals") if isinstance(score.get("logprob_signals"), dict) else None
     low: list[tuple[int, int]] = []
     if logprob:
-        for pair in logprob.get("low_confidence_spans") or []:
+        for pair in _list(logprob.get("low_confidence_spans")):
             if isinstance(pair, list | tuple) and len(pair) == 2:
-                span = _span(pair[0], pair[1], length)
-                if span:
-                    low.append(span)
-    versions = score.get("versions") if isinstance(score.get("versions"), dict) else {}
+                low_span = _span(pair[0], pair[1], length)
+                if low_span:
+                    low.append(low_span)
+    raw_versions = score.get("versions")
+    versions: dict[Any, Any] = raw_versions if isinstance(raw_versions, dict) else {}
+    raw_errors = score.get("errors")
+    errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else []
     return ScoreView(
         scored=True,
         segments=_segments(text, [c for c in claims if c.end > c.start], low),
@@ -178,5 +211,5 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
         risk=_num(score.get("risk")),
         verification_status=str(score.get("verification_status") or ""),
         versions={str(k): str(v) for k, v in versions.items()},
-        errors=[str(e) for e in score.get("errors") or []],
+        errors=errors,
     )

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,9 +46,10 @@ IDLE_POLLS = 30
 ACTIONS = ("approve", "edit", "reject", "escalate", "release")
 
 
-def _user(request: HttpRequest) -> AbstractBaseUser:
+def _user(request: HttpRequest) -> User:
+    # Every view here is behind login_required, so this is the signed-in user.
     user = request.user
-    assert isinstance(user, AbstractBaseUser)
+    assert isinstance(user, User)
     return user
 
 
@@ -60,8 +61,11 @@ def _ms(value: datetime) -> int:
 
 
 def _stats_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
-    stats = selectors.queue_stats(queues=selectors.queues_for_user(request.user), now=now,
-                                  warning_fraction=settings.REVIEWQUEUE_SLA_WARNING_FRACTION)
+    stats = selectors.queue_stats(
+        queues=selectors.queues_for_user(request.user),
+        now=now,
+        warning_fraction=settings.REVIEWQUEUE_SLA_WARNING_FRACTION,
+    )
     # What a reviewer would notice changing; ages in whole minutes so a quiet queue is quiet.
     signature = "|".join(
         f"{s.queue.pk}:{s.depth}:{s.claimed}:{s.near_breach}:{s.breached}:"
@@ -136,7 +140,7 @@ def _error_page(request: HttpRequest, err: DomainError) -> HttpResponse:
     return render(request, "web/error.html", {"error": err}, status=err.status)
 
 
-def _lease_context(item: ReviewItem, user: AbstractBaseUser, now: datetime) -> dict[str, Any]:
+def _lease_context(item: ReviewItem, user: User, now: datetime) -> dict[str, Any]:
     mine = item.state == ItemState.CLAIMED and item.lease_owner_id == user.pk
     live = mine and item.lease_is_live(now)
     if live:
@@ -163,7 +167,12 @@ def _lease_context(item: ReviewItem, user: AbstractBaseUser, now: datetime) -> d
 
 
 def _review_context(
-    request: HttpRequest, item: ReviewItem, now: datetime, *, error: str = "", posted: dict[str, str] | None = None,
+    request: HttpRequest,
+    item: ReviewItem,
+    now: datetime,
+    *,
+    error: str = "",
+    posted: dict[str, str] | None = None,
     open_panel: str = "",
 ) -> dict[str, Any]:
     user = _user(request)
@@ -217,27 +226,41 @@ def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse
             item = services.review_item_submit(user=user, item_id=item_id, disposition=Disposition.APPROVED, now=now)
             done = f"Approved item #{item.pk}: the draft was sent as written."
         elif action == "edit":
-            form = forms.EditForm(request.POST)
-            if not form.is_valid():
-                raise InvalidInput(forms.first_error(form))
-            item = services.review_item_submit(user=user, item_id=item_id, disposition=Disposition.EDITED, now=now,
-                                               final_text=form.cleaned_data["final_text"])
+            edit_form = forms.EditForm(request.POST)
+            if not edit_form.is_valid():
+                raise InvalidInput(forms.first_error(edit_form))
+            item = services.review_item_submit(
+                user=user,
+                item_id=item_id,
+                disposition=Disposition.EDITED,
+                now=now,
+                final_text=edit_form.cleaned_data["final_text"],
+            )
             done = f"Sent your edited answer for item #{item.pk}."
         elif action == "reject":
-            form = forms.RejectForm(request.POST)
-            if not form.is_valid():
-                raise InvalidInput(forms.first_error(form))
-            item = services.review_item_submit(user=user, item_id=item_id, disposition=Disposition.REJECTED, now=now,
-                                               reason_code=form.cleaned_data["reason_code"],
-                                               note=form.cleaned_data["note"])
+            reject_form = forms.RejectForm(request.POST)
+            if not reject_form.is_valid():
+                raise InvalidInput(forms.first_error(reject_form))
+            item = services.review_item_submit(
+                user=user,
+                item_id=item_id,
+                disposition=Disposition.REJECTED,
+                now=now,
+                reason_code=reject_form.cleaned_data["reason_code"],
+                note=reject_form.cleaned_data["note"],
+            )
             done = f"Rejected item #{item.pk}: the fallback answer was sent."
         elif action == "escalate":
-            form = forms.EscalateForm(request.POST)
-            if not form.is_valid():
-                raise InvalidInput(forms.first_error(form))
-            successor = services.review_item_escalate(user=user, item_id=item_id, now=now,
-                                                      target_queue_id=form.cleaned_data["queue_id"],
-                                                      note=form.cleaned_data["note"])
+            escalate_form = forms.EscalateForm(request.POST)
+            if not escalate_form.is_valid():
+                raise InvalidInput(forms.first_error(escalate_form))
+            successor = services.review_item_escalate(
+                user=user,
+                item_id=item_id,
+                now=now,
+                target_queue_id=escalate_form.cleaned_data["queue_id"],
+                note=escalate_form.cleaned_data["note"],
+            )
             done = f"Escalated item #{item_id} to {successor.queue.title or successor.queue.name}."
         else:
             services.review_item_release(user=user, item_id=item_id, now=now)
@@ -252,8 +275,7 @@ def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse
             message += " Nothing was sent. Your text is still below: copy it before you leave."
         elif isinstance(err, SlaExpired):
             message += " Nothing was sent by you."
-        context = _review_context(request, item, timezone.now(), error=message, posted=posted,
-                                  open_panel=open_panel)
+        context = _review_context(request, item, timezone.now(), error=message, posted=posted, open_panel=open_panel)
         return render(request, "review/item_detail.html", context, status=err.status)
     messages.success(request, done)
     return redirect("web:home")
@@ -294,16 +316,29 @@ def claim_label(request: HttpRequest, item_id: int, claim_index: int) -> HttpRes
     try:
         if not form.is_valid():
             raise InvalidInput(forms.first_error(form))
-        claim_label_record(user=user, item_id=item_id, claim_index=claim_index,
-                           label=form.cleaned_data["label"], now=now)
+        claim_label_record(
+            user=user,
+            item_id=item_id,
+            claim_index=claim_index,
+            label=form.cleaned_data["label"],
+            now=now,
+        )
     except NotFound as err:
         raise Http404(err.message) from err
     except DomainError as err:
         error, status = err.message, err.status
-    label = (ClaimLabel.objects.filter(item_id=item_id, claim_index=claim_index, reviewer=user)
-             .values_list("label", flat=True).first()) or ""
-    context = {"item_id": item_id, "claim_index": claim_index, "my_label": label, "label_error": error,
-               "lease_live": status == 200}
+    label = (
+        ClaimLabel.objects.filter(item_id=item_id, claim_index=claim_index, reviewer=user)
+        .values_list("label", flat=True)
+        .first()
+    ) or ""
+    context = {
+        "item_id": item_id,
+        "claim_index": claim_index,
+        "my_label": label,
+        "label_error": error,
+        "lease_live": status == 200,
+    }
     response = render(request, "review/item_detail.html#claim_label", context, status=status)
     if isinstance(error, str) and status == 409:
         response = trigger_client_event(response, "rq:lease-lost", {"reason": "lapsed"})
@@ -320,7 +355,7 @@ def recent_work(request: HttpRequest) -> HttpResponse:
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     # Uses the partial index item_reviewer_recent (reviewer, -resolved_at) where state = resolved.
     items = list(
-        ReviewItem.objects.filter(reviewer=request.user, state=ItemState.RESOLVED, resolved_at__gte=start_of_day)
+        ReviewItem.objects.filter(reviewer=_user(request), state=ItemState.RESOLVED, resolved_at__gte=start_of_day)
         .select_related("queue", "draft")
         .order_by("-resolved_at", "-pk")[:200]
     )
@@ -334,8 +369,13 @@ def recent_work(request: HttpRequest) -> HttpResponse:
     counts: dict[str, int] = {}
     for item in items:
         counts[item.disposition] = counts.get(item.disposition, 0) + 1
-    return render(request, "web/recent.html", {
-        "rows": rows, "counts": sorted(counts.items()), "total_spent": total, "start_of_day": start_of_day,
-    })
-
-
+    return render(
+        request,
+        "web/recent.html",
+        {
+            "rows": rows,
+            "counts": sorted(counts.items()),
+            "total_spent": total,
+            "start_of_day": start_of_day,
+        },
+    )

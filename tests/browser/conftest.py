@@ -29,8 +29,14 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield browser
         browser.close()
@@ -46,13 +52,13 @@ def _no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def new_page(browser, live_server) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
+def new_page(browser, live_server) -> Iterator[Callable[..., object]]:
     """new_page(viewport=...) → a page in a fresh context (its own cookies), closed afterwards.
     Any JavaScript dialog (alert/confirm) fails the test: nothing here should open one."""
     contexts = []
     dialogs: list[str] = []
 
-    def make(viewport: dict[str, int] | None = None):  # type: ignore[no-untyped-def]
+    def make(viewport: dict[str, int] | None = None):
         context = browser.new_context(viewport=viewport or VIEWPORT, base_url=live_server.url)
         context.set_default_timeout(8_000)
         contexts.append(context)
@@ -66,7 +72,7 @@ def new_page(browser, live_server) -> Iterator[Callable[..., object]]:  # type: 
     assert not dialogs, f"unexpected JavaScript dialogs: {dialogs}"
 
 
-def sign_in(page, user) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, user) -> None:
     page.goto("/login/")
     page.get_by_label("Username").fill(user.get_username())
     page.get_by_label("Password").fill(f"pw-{user.get_username()}-123!")
@@ -74,6 +80,6 @@ def sign_in(page, user) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url(re.compile(r"^http://[^/]+/$"))
 
 
-def shot(page, name: str, *, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]
+def shot(page, name: str, *, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

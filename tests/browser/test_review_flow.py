@@ -6,8 +6,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from reviewqueue.review.models import ReviewEvent, ReviewItem
 from tests.browser.conftest import shot, sign_in
@@ -19,13 +19,13 @@ HOME = re.compile(r"^http://[^/]+/$")
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _item_id(page) -> int:  # type: ignore[no-untyped-def]
+def _item_id(page) -> int:
     match = re.search(r"/items/(\d+)/$", page.url)
     assert match, page.url
     return int(match.group(1))
 
 
-def test_sign_in_claim_next_and_approve(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_claim_next_and_approve(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
     make_scored_item(world, draft="Your refund of $120 was issued on 3 March.", score=None, priority=0.1)
@@ -51,13 +51,17 @@ def test_sign_in_claim_next_and_approve(new_page) -> None:  # type: ignore[no-un
     page.wait_for_url(HOME)
     assert page.get_by_text(f"Approved item #{item.pk}").is_visible()
     item.refresh_from_db()
-    assert (item.state, item.disposition, item.reviewer_id) == ("resolved", "approved", world.reviewer.pk)
+    assert (item.state, item.disposition, item.reviewer_id) == (
+        "resolved",
+        "approved",
+        world.reviewer.pk,
+    )
     page.get_by_role("link", name="My recent work").click()
     page.get_by_role("link", name=f"#{item.pk}").wait_for()
     shot(page, "06-recent-work")
 
 
-def test_edit_and_send_stores_a_diff(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_edit_and_send_stores_a_diff(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
     page = new_page()
@@ -78,7 +82,7 @@ def test_edit_and_send_stores_a_diff(new_page) -> None:  # type: ignore[no-untyp
     assert "-The X200 blender has a 24-month warranty." in diff and "+The X200 blender has a two-year" in diff
 
 
-def test_escalate_with_a_note(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_escalate_with_a_note(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
     page = new_page()
@@ -97,7 +101,7 @@ def test_escalate_with_a_note(new_page) -> None:  # type: ignore[no-untyped-def]
     assert (successor.queue_id, successor.state) == (world.l2_queue.pk, "pending")
 
 
-def test_reject_with_reason_sends_the_fallback(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_reject_with_reason_sends_the_fallback(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
     page = new_page()
@@ -117,7 +121,7 @@ def test_reject_with_reason_sends_the_fallback(new_page) -> None:  # type: ignor
     assert item.draft.final_text == world.queue.fallback_text
 
 
-def test_keyboard_shortcuts(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_shortcuts(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
     page = new_page()
@@ -137,7 +141,11 @@ def test_keyboard_shortcuts(new_page) -> None:  # type: ignore[no-untyped-def]
     page.keyboard.press("k")
     assert expanded.get_attribute("data-claim") == "0"
     assert page.locator("#claim-detail-0").get_by_text("two-year limited warranty").is_visible()
-    for key, dialog_id in (("a", "approve-dialog"), ("x", "escalate-dialog"), ("r", "reject-dialog")):
+    for key, dialog_id in (
+        ("a", "approve-dialog"),
+        ("x", "escalate-dialog"),
+        ("r", "reject-dialog"),
+    ):
         page.keyboard.press(key)
         assert page.locator(f"#{dialog_id}").is_visible(), key
         page.keyboard.press("Escape")
@@ -154,7 +162,7 @@ def test_keyboard_shortcuts(new_page) -> None:  # type: ignore[no-untyped-def]
     assert item.state == "pending"
 
 
-def test_lapsed_lease_shows_banner_and_blocks_the_action(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_lapsed_lease_shows_banner_and_blocks_the_action(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
     page = new_page()
@@ -186,7 +194,7 @@ def test_lapsed_lease_shows_banner_and_blocks_the_action(new_page) -> None:  # t
     assert item.state == "claimed" and item.disposition == ""
 
 
-def test_two_reviewers_never_claim_the_same_item(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_two_reviewers_never_claim_the_same_item(new_page) -> None:
     world = make_world()
     items = {make_scored_item(world, priority=p).pk for p in (0.9, 0.8)}
     first, second = new_page(), new_page()
@@ -207,11 +215,16 @@ def test_two_reviewers_never_claim_the_same_item(new_page) -> None:  # type: ign
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
 
 
-def test_xss_payloads_stay_inert(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_xss_payloads_stay_inert(new_page) -> None:
     world = make_world()
     draft = f"Refunds take 5 days. {XSS}"
-    item = make_scored_item(world, draft=draft, passage=f"Refunds take 5 business days. {XSS}",
-                            question=f"When? {XSS}", score=None)
+    item = make_scored_item(
+        world,
+        draft=draft,
+        passage=f"Refunds take 5 business days. {XSS}",
+        question=f"When? {XSS}",
+        score=None,
+    )
     page = new_page()
     sign_in(page, world.reviewer)
     page.keyboard.press("n")
@@ -234,7 +247,7 @@ def test_xss_payloads_stay_inert(new_page) -> None:  # type: ignore[no-untyped-d
     shot(page, "12-xss-inert")
 
 
-def test_narrow_window(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_narrow_window(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
     page = new_page(viewport={"width": 390, "height": 844})

@@ -18,10 +18,10 @@ Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture
-def client_for():  # type: ignore[no-untyped-def]
+def client_for():
     """A test client signed in as `user` (CSRF is enforced in test_csrf.py)."""
 
-    def make(user, *, csrf: bool = False) -> Client:  # type: ignore[no-untyped-def]
+    def make(user, *, csrf: bool = False) -> Client:
         client = Client(enforce_csrf_checks=csrf)
         client.force_login(user)
         return client

@@ -16,7 +16,7 @@ from tests.web.helpers import body
 
 pytestmark = pytest.mark.django_db
 
-XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;&#x27;&amp;"
 
 
@@ -31,7 +31,7 @@ def _posts(item: ReviewItem) -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-def test_posts_without_the_token_are_refused(world: World, client_for, claimed_item: ReviewItem) -> None:  # type: ignore[no-untyped-def]
+def test_posts_without_the_token_are_refused(world: World, client_for, claimed_item: ReviewItem) -> None:
     client = client_for(world.reviewer, csrf=True)
     for url, data in _posts(claimed_item):
         assert client.post(url, data).status_code == 403, url
@@ -39,51 +39,79 @@ def test_posts_without_the_token_are_refused(world: World, client_for, claimed_i
     assert claimed_item.state == "claimed"
 
 
-def test_htmx_header_token_is_accepted(world: World, client_for, claimed_item: ReviewItem) -> None:  # type: ignore[no-untyped-def]
+def test_htmx_header_token_is_accepted(world: World, client_for, claimed_item: ReviewItem) -> None:
     client = client_for(world.reviewer, csrf=True)
     html = body(client.get(reverse("web:item", args=[claimed_item.pk])))
     token = re.search(r"""hx-headers='\{"X-CSRFToken": "([^"]+)"\}'""", html)
     assert token, "the CSRF header must be on <body> for htmx"
-    response = client.post(reverse("web:item_heartbeat", args=[claimed_item.pk]), HTTP_HX_REQUEST="true",
-                           HTTP_X_CSRFTOKEN=token.group(1))
+    response = client.post(
+        reverse("web:item_heartbeat", args=[claimed_item.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_X_CSRFTOKEN=token.group(1),
+    )
     assert response.status_code == 200
     form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     assert form_token
-    approve = client.post(reverse("web:item_action", args=[claimed_item.pk, "approve"]),
-                          {"csrfmiddlewaretoken": form_token.group(1)})
+    approve = client.post(
+        reverse("web:item_action", args=[claimed_item.pk, "approve"]),
+        {"csrfmiddlewaretoken": form_token.group(1)},
+    )
     assert approve.status_code == 302
 
 
-def test_untrusted_text_is_escaped_everywhere(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_untrusted_text_is_escaped_everywhere(world: World, client_for) -> None:
     draft = f"Refunds take 5 days. {XSS}"
     passage = f"Refunds take 5 business days. {XSS}"
     passages = [{"id": f"kb{XSS}", "text": passage}]
-    score = score_for(draft, [{"id": "kb-17", "text": passage}],
-                      [("Refunds take 5 days.", "refuted", "kb-17", "Refunds take 5 business days."),
-                       (XSS, "not_checkable", None, None)], low=[XSS], hits=[XSS])
+    score = score_for(
+        draft,
+        [{"id": "kb-17", "text": passage}],
+        [
+            ("Refunds take 5 days.", "refuted", "kb-17", "Refunds take 5 business days."),
+            (XSS, "not_checkable", None, None),
+        ],
+        low=[XSS],
+        hits=[XSS],
+    )
     score["claims"][0]["best_passage_id"] = f"kb{XSS}"
     score["versions"] = {XSS: XSS}
     score["errors"] = [XSS]
     item = make_scored_item(world, draft=draft, passage=passage, question=XSS, score=score)
     from reviewqueue.review.models import Draft
 
-    Draft.objects.filter(pk=item.draft_id).update(passages=passages, decision_reasons=[XSS],
-                                                  generator_model=XSS, intent=XSS)
+    Draft.objects.filter(pk=item.draft_id).update(
+        passages=passages, decision_reasons=[XSS], generator_model=XSS, intent=XSS
+    )
     world.queue.reject_reasons = [XSS]
     world.queue.fallback_text = XSS
     world.queue.title = XSS
     world.queue.save()
     claimed = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
     assert claimed is not None
-    services.review_item_escalate(user=world.reviewer, item_id=claimed.pk, target_queue_id=world.l2_queue.pk,
-                                  note=XSS, now=timezone.now())
+    services.review_item_escalate(
+        user=world.reviewer,
+        item_id=claimed.pk,
+        target_queue_id=world.l2_queue.pk,
+        note=XSS,
+        now=timezone.now(),
+    )
     client = client_for(world.reviewer)
     successor = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
     assert successor is not None
-    services.review_item_submit(user=world.reviewer, item_id=successor.pk, disposition="edited",
-                                final_text=XSS, note=XSS, now=timezone.now())
-    for url in (reverse("web:item", args=[claimed.pk]), reverse("web:item", args=[successor.pk]),
-                reverse("web:home"), reverse("web:recent")):
+    services.review_item_submit(
+        user=world.reviewer,
+        item_id=successor.pk,
+        disposition="edited",
+        final_text=XSS,
+        note=XSS,
+        now=timezone.now(),
+    )
+    for url in (
+        reverse("web:item", args=[claimed.pk]),
+        reverse("web:item", args=[successor.pk]),
+        reverse("web:home"),
+        reverse("web:recent"),
+    ):
         html = body(client.get(url))
         assert "<script>alert" not in html and "<img src=x" not in html, url
     html = body(client.get(reverse("web:item", args=[claimed.pk])))

@@ -14,7 +14,7 @@ from tests.web.helpers import body
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_only_my_queues(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_home_lists_only_my_queues(world: World, client_for) -> None:
     make_pending_item(world)
     make_pending_item(world)
     html = body(client_for(world.reviewer).get(reverse("web:home")))
@@ -25,15 +25,14 @@ def test_home_lists_only_my_queues(world: World, client_for) -> None:  # type: i
     assert 'aria-keyshortcuts="n"' in html
 
 
-def test_outsider_sees_no_queue(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_outsider_sees_no_queue(world: World, client_for) -> None:
     make_pending_item(world)
     html = body(client_for(world.outsider).get(reverse("web:home")))
     assert "not a reviewer in any queue" in html
     assert "billing" not in html
 
 
-def test_home_queries_do_not_grow_with_queues_or_items(world: World, client_for,  # type: ignore[no-untyped-def]
-                                                       django_assert_num_queries) -> None:
+def test_home_queries_do_not_grow_with_queues_or_items(world: World, client_for, django_assert_num_queries) -> None:
     client = client_for(world.reviewer)
     client.get(reverse("web:home"))  # warm the session
     with django_assert_num_queries(4):  # session, user, queues, one aggregate
@@ -54,7 +53,7 @@ def _poll_url(html: str) -> str:
     return match.group(1).replace("&amp;", "&")
 
 
-def test_polling_counts_quiet_answers_and_stops_with_286(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_polling_counts_quiet_answers_and_stops_with_286(world: World, client_for) -> None:
     client = client_for(world.reviewer)
     html = body(client.get(reverse("web:home")))
     assert 'hx-trigger="every 10s[!document.hidden]' in html  # no requests while the page is hidden
@@ -71,7 +70,7 @@ def test_polling_counts_quiet_answers_and_stops_with_286(world: World, client_fo
     assert "visibilitychange" in html  # comes back when the reviewer returns to the tab
 
 
-def test_a_change_resets_the_quiet_count(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_resets_the_quiet_count(world: World, client_for) -> None:
     client = client_for(world.reviewer)
     url = _poll_url(body(client.get(reverse("web:home"))))
     url = _poll_url(body(client.get(url, HTTP_HX_REQUEST="true")))
@@ -84,6 +83,6 @@ def test_a_change_resets_the_quiet_count(world: World, client_for) -> None:  # t
     assert html.lstrip().startswith('<section id="queue-stats"')  # only the partial
 
 
-def test_poll_ignores_a_garbage_idle(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_poll_ignores_a_garbage_idle(world: World, client_for) -> None:
     response = client_for(world.reviewer).get(reverse("web:home_stats") + "?idle=abc&since=x")
     assert response.status_code == 200

@@ -16,12 +16,11 @@ from tests.web.helpers import body
 pytestmark = pytest.mark.django_db
 
 
-def page(client, item: ReviewItem):  # type: ignore[no-untyped-def]
+def page(client, item: ReviewItem):
     return client.get(reverse("web:item", args=[item.pk]))
 
 
-def test_shows_claims_evidence_signals_and_history(world: World, client_for,  # type: ignore[no-untyped-def]
-                                                   claimed_item: ReviewItem) -> None:
+def test_shows_claims_evidence_signals_and_history(world: World, client_for, claimed_item: ReviewItem) -> None:
     html = body(page(client_for(world.reviewer), claimed_item))
     assert 'class="claim v-supported" data-claim="0"' in html
     assert 'class="claim v-insufficient" data-claim="1"' in html
@@ -31,11 +30,11 @@ def test_shows_claims_evidence_signals_and_history(world: World, client_for,  # 
     assert "unsupported number" in html  # guardrail hit
     assert "42%" in html and "low_confidence" in html and "tiny-nli-1" in html and "faq-v3" in html
     assert "review.claimed" in html  # history
-    assert 'data-lease-live="true"' in html and "hx-post=\"/items/" in html  # heartbeat while open
+    assert 'data-lease-live="true"' in html and 'hx-post="/items/' in html  # heartbeat while open
     assert 'aria-keyshortcuts="a"' in html
 
 
-def test_unscored_draft_renders_plainly(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_unscored_draft_renders_plainly(world: World, client_for) -> None:
     make_scored_item(world, score=None)
     item = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
     assert item is not None
@@ -46,13 +45,25 @@ def test_unscored_draft_renders_plainly(world: World, client_for) -> None:  # ty
     assert f'<div class="draft-text" id="draft-text">{DRAFT}</div>' in html
 
 
-@pytest.mark.parametrize("score", [
-    {"claims": [{"text": "x", "start": -5, "end": 10_000, "verdict": "refuted"}, "junk", {"start": "a"}],
-     "guardrail_hits": [{"kind": "k"}, None], "logprob_signals": {"low_confidence_spans": [[3, 1], "x", [0, 4]]}},
-    {"claims": None, "versions": "nope"},
-    {},
-])
-def test_odd_scores_do_not_break_the_page(world: World, client_for, score) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "score",
+    [
+        {
+            "claims": [
+                {"text": "x", "start": -5, "end": 10_000, "verdict": "refuted"},
+                "junk",
+                {"start": "a"},
+            ],
+            "guardrail_hits": [{"kind": "k"}, None],
+            "logprob_signals": {"low_confidence_spans": [[3, 1], "x", [0, 4]]},
+        },
+        {"claims": None, "versions": "nope"},
+        {"claims": 5, "guardrail_hits": "x", "errors": 3},
+        {"logprob_signals": {"low_confidence_spans": 1}},
+        {},
+    ],
+)
+def test_odd_scores_do_not_break_the_page(world: World, client_for, score) -> None:
     make_scored_item(world, score=score)
     item = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
     assert item is not None
@@ -61,30 +72,33 @@ def test_odd_scores_do_not_break_the_page(world: World, client_for, score) -> No
     assert DRAFT[:20] in body(response)
 
 
-def test_read_only_for_a_queue_member_who_does_not_hold_it(world: World, client_for,  # type: ignore[no-untyped-def]
-                                                           claimed_item: ReviewItem) -> None:
+def test_read_only_for_a_queue_member_who_does_not_hold_it(world: World, client_for, claimed_item: ReviewItem) -> None:
     html = body(page(client_for(world.other_reviewer), claimed_item))
     assert 'data-lease-live="false"' in html and "Another reviewer holds this item" in html
-    assert "hx-post=\"/items/" not in html.split('id="lease"')[1][:400]  # no heartbeat for a watcher
+    assert 'hx-post="/items/' not in html.split('id="lease"')[1][:400]  # no heartbeat for a watcher
     assert 'data-requires-lease aria-keyshortcuts="a" disabled' in html
 
 
-def test_resolved_item_is_read_only(world: World, client_for, claimed_item: ReviewItem) -> None:  # type: ignore[no-untyped-def]
-    services.review_item_submit(user=world.reviewer, item_id=claimed_item.pk, disposition="rejected",
-                                reason_code="unsafe", now=timezone.now())
+def test_resolved_item_is_read_only(world: World, client_for, claimed_item: ReviewItem) -> None:
+    services.review_item_submit(
+        user=world.reviewer,
+        item_id=claimed_item.pk,
+        disposition="rejected",
+        reason_code="unsafe",
+        now=timezone.now(),
+    )
     html = body(page(client_for(world.reviewer), claimed_item))
     assert "This item is resolved" in html and "unsafe" in html
 
 
-def test_outsider_gets_403_and_stranger_404(world: World, client_for,  # type: ignore[no-untyped-def]
-                                            claimed_item: ReviewItem) -> None:
+def test_outsider_gets_403_and_stranger_404(world: World, client_for, claimed_item: ReviewItem) -> None:
     forbidden = page(client_for(world.outsider), claimed_item)
     assert forbidden.status_code == 403 and "not a reviewer in this item" in body(forbidden)
     assert page(client_for(world.stranger), claimed_item).status_code == 404
     assert client_for(world.reviewer).get(reverse("web:item", args=[999_999])).status_code == 404
 
 
-def test_review_page_queries_do_not_grow(world: World, client_for, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_review_page_queries_do_not_grow(world: World, client_for, django_assert_num_queries) -> None:
     """session, user, item+queue+draft, tenant membership, group membership, claim labels,
     events (+actors), escalation targets."""
     client = client_for(world.reviewer)
@@ -98,14 +112,22 @@ def test_review_page_queries_do_not_grow(world: World, client_for, django_assert
     sentences = [f"Claim number {i} is here." for i in range(30)]
     text = " ".join(sentences)
     passages = [{"id": "kb-17", "text": PASSAGE}]
-    score = score_for(text, passages, [(s, "supported", "kb-17", "All X200 blenders come with a two-year "
-                                                                  "limited warranty.") for s in sentences])
+    score = score_for(
+        text,
+        passages,
+        [(s, "supported", "kb-17", "All X200 blenders come with a two-year limited warranty.") for s in sentences],
+    )
     make_scored_item(world, draft=text, score=score, priority=0.9)
     big = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
     assert big is not None
     for i in range(5):
-        claim_label_record(user=world.reviewer, item_id=big.pk, claim_index=i, label="unsupported",
-                           now=timezone.now())
+        claim_label_record(
+            user=world.reviewer,
+            item_id=big.pk,
+            claim_index=i,
+            label="unsupported",
+            now=timezone.now(),
+        )
     with django_assert_num_queries(8):
         response = page(client, big)
     assert body(response).count('class="claim-card"') == 30

@@ -11,15 +11,16 @@ from tests.factories import World
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name,args", [("web:home", []), ("web:home_stats", []), ("web:recent", []),
-                                       ("web:item", [1])])
+@pytest.mark.parametrize("name,args", [("web:home", []), ("web:home_stats", []), ("web:recent", []), ("web:item", [1])])
 def test_anonymous_get_redirects_to_sign_in(name: str, args: list[int]) -> None:
     response = Client().get(reverse(name, args=args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("web:login"))
 
 
-@pytest.mark.parametrize("url", ["/claim-next/", "/items/1/approve/", "/items/1/heartbeat/", "/items/1/claims/0/label/"])
+@pytest.mark.parametrize(
+    "url", ["/claim-next/", "/items/1/approve/", "/items/1/heartbeat/", "/items/1/claims/0/label/"]
+)
 def test_anonymous_post_redirects_and_changes_nothing(url: str) -> None:
     response = Client().post(url)
     assert response.status_code == 302
@@ -32,8 +33,10 @@ def test_sign_in_and_out(world: World) -> None:
     assert b'autocomplete="current-password"' in page.content
     bad = client.post(reverse("web:login"), {"username": world.reviewer.username, "password": "nope"})
     assert bad.status_code == 200 and b"Could not sign in" in bad.content
-    ok = client.post(reverse("web:login"), {"username": world.reviewer.username,
-                                             "password": f"pw-{world.reviewer.username}-123!"})
+    ok = client.post(
+        reverse("web:login"),
+        {"username": world.reviewer.username, "password": f"pw-{world.reviewer.username}-123!"},
+    )
     assert ok.status_code == 302 and ok["Location"] == reverse("web:home")
     assert client.get(reverse("web:home")).status_code == 200
     assert client.post(reverse("web:logout")).status_code == 302

@@ -11,18 +11,32 @@ TEXT = "Alpha is one. Beta is two. Gamma."
 
 
 def _claim(start: int, end: int, verdict: str = "supported") -> dict[str, object]:
-    return {"text": TEXT[start:end], "start": start, "end": end, "checkable": True, "verdict": verdict}
+    return {
+        "text": TEXT[start:end],
+        "start": start,
+        "end": end,
+        "checkable": True,
+        "verdict": verdict,
+    }
 
 
 def test_segments_cover_the_text_in_order() -> None:
-    view = score_view(text=TEXT, passages=[], score={
-        "claims": [_claim(0, 13), _claim(14, 26, "refuted")],
-        "logprob_signals": {"low_confidence_spans": [[6, 20]]},
-    })
+    view = score_view(
+        text=TEXT,
+        passages=[],
+        score={
+            "claims": [_claim(0, 13), _claim(14, 26, "refuted")],
+            "logprob_signals": {"low_confidence_spans": [[6, 20]]},
+        },
+    )
     joined = "".join(p.text for seg in view.segments for p in seg.pieces)
     assert joined == TEXT
-    assert [(s.claim_index, s.verdict) for s in view.segments] == [(0, "supported"), (None, ""),
-                                                                    (1, "refuted"), (None, "")]
+    assert [(s.claim_index, s.verdict) for s in view.segments] == [
+        (0, "supported"),
+        (None, ""),
+        (1, "refuted"),
+        (None, ""),
+    ]
     low = "".join(p.text for seg in view.segments for p in seg.pieces if p.low_confidence)
     assert low == TEXT[6:20]
 
@@ -33,7 +47,11 @@ def test_passage_highlight_and_missing_passage() -> None:
     missing = dict(_claim(14, 26), best_passage_id="nope")
     view = score_view(text=TEXT, passages=passages, score={"claims": [claim, missing]})
     p = view.claims[0].passage
-    assert p is not None and (p.before, p.highlight, p.after) == ("One. ", "Two is here.", " Three.")
+    assert p is not None and (p.before, p.highlight, p.after) == (
+        "One. ",
+        "Two is here.",
+        " Three.",
+    )
     assert view.claims[1].passage is None
 
 
@@ -42,11 +60,17 @@ def test_unscored() -> None:
     assert not view.scored and view.claims == [] and view.segments[0].pieces[0].text == TEXT
 
 
-@given(st.lists(st.tuples(st.integers(-50, 80), st.integers(-50, 80)), max_size=6),
-       st.lists(st.tuples(st.integers(-50, 80), st.integers(-50, 80)), max_size=6))
+@given(
+    st.lists(st.tuples(st.integers(-50, 80), st.integers(-50, 80)), max_size=6),
+    st.lists(st.tuples(st.integers(-50, 80), st.integers(-50, 80)), max_size=6),
+)
 def test_any_offsets_still_cover_the_text(claims: list[tuple[int, int]], low: list[tuple[int, int]]) -> None:
-    view = score_view(text=TEXT, passages=[], score={
-        "claims": [{"start": a, "end": b, "verdict": "insufficient"} for a, b in claims],
-        "logprob_signals": {"low_confidence_spans": [list(x) for x in low]},
-    })
+    view = score_view(
+        text=TEXT,
+        passages=[],
+        score={
+            "claims": [{"start": a, "end": b, "verdict": "insufficient"} for a, b in claims],
+            "logprob_signals": {"low_confidence_spans": [list(x) for x in low]},
+        },
+    )
     assert "".join(p.text for seg in view.segments for p in seg.pieces) == TEXT

@@ -16,7 +16,7 @@ from tests.web.helpers import body
 pytestmark = pytest.mark.django_db
 
 
-def _resolve(world: World, user, disposition: str, *, spent: timedelta, **kwargs) -> int:  # type: ignore[no-untyped-def]
+def _resolve(world: World, user, disposition: str, *, spent: timedelta, **kwargs) -> int:
     make_scored_item(world)
     now = timezone.now()
     item = services.review_item_claim_next(user=user, now=now - spent)
@@ -25,7 +25,7 @@ def _resolve(world: World, user, disposition: str, *, spent: timedelta, **kwargs
     return item.pk
 
 
-def test_lists_my_items_resolved_today(world: World, client_for, clock) -> None:  # type: ignore[no-untyped-def]
+def test_lists_my_items_resolved_today(world: World, client_for, clock) -> None:
     clock.shift(timedelta(hours=3))  # 12:00 UTC: "today" has begun
     mine = _resolve(world, world.reviewer, "approved", spent=timedelta(seconds=95))
     rejected = _resolve(world, world.reviewer, "rejected", spent=timedelta(seconds=30), reason_code="unsafe")
@@ -38,7 +38,7 @@ def test_lists_my_items_resolved_today(world: World, client_for, clock) -> None:
     assert "Nothing resolved yet today" in body(client_for(world.reviewer).get(reverse("web:recent")))
 
 
-def test_recent_queries_do_not_grow(world: World, client_for, clock, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_recent_queries_do_not_grow(world: World, client_for, clock, django_assert_num_queries) -> None:
     clock.shift(timedelta(hours=3))
     client = client_for(world.reviewer)
     _resolve(world, world.reviewer, "approved", spent=timedelta(seconds=10))
