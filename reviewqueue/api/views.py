@@ -96,7 +96,8 @@ class ClaimNextView(APIView):
     @extend_schema(operation_id="items_claim_next", request=ClaimNextInput,
                    responses={200: OpenApiTypes.OBJECT, 204: None, **ERRORS})
     def post(self, request: Request) -> Response:
-        data = _validated(ClaimNextInput, request.data or {})
+        # An empty body parses to {}; anything else that is not an object (`[]`, `null`) is refused.
+        data = _validated(ClaimNextInput, request.data)
         item = services.review_item_claim_next(
             user=cast(AbstractBaseUser, request.user), now=timezone.now(), queue_ids=data.get("queue_ids"),
         )

@@ -13,7 +13,6 @@ from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
 from tests.factories import make_draft, make_pending_item
 
 
-
 @pytest.mark.parametrize(
     "update",
     [

@@ -11,8 +11,8 @@ from reviewqueue.review import services
 from reviewqueue.review.errors import InvalidInput, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review.models import DraftStatus, ItemState, Queue, ReviewEvent, ReviewItem
 from tests.conftest import T0
-from tests.review.helpers import row_counts
 from tests.factories import make_pending_item
+from tests.review.helpers import row_counts
 
 US = timedelta(microseconds=1)
 
