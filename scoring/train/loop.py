@@ -114,7 +114,8 @@ def train(cfg: TrainConfig, train_pairs: list[Pair], val_pairs: list[Pair]) -> d
         scheduler.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["rng"])
         step, best, history = state["step"], state["best"], state["history"]
-        total = state["total"]
+        if state["total"] != total:
+            log(f"schedule length changed from {state['total']} to {total} steps")
         log(f"resumed from {last} at step {step}/{total}, best val accuracy {best:.4f}")
     elif cfg.resume:
         log(f"--resume given but no checkpoint in {last}; starting fresh")
