@@ -37,8 +37,13 @@ CONCURRENCY = 8
 BODY = {
     "question": "How long is the warranty on the X200 blender?",
     "draft": "The X200 blender has a two-year warranty. Register it within 30 days.",
-    "passages": [{"id": "kb-17", "text": "All X200 blenders come with a two-year limited warranty. "
-                  "Products must be registered within 30 days of purchase."}],
+    "passages": [
+        {
+            "id": "kb-17",
+            "text": "All X200 blenders come with a two-year limited warranty. "
+            "Products must be registered within 30 days of purchase.",
+        }
+    ],
     "metadata": {"intent": "warranty", "generator_model": "gpt-4o-mini", "prompt_version": "faq-v3"},
 }
 
@@ -67,9 +72,13 @@ def run_for(seconds: float, workers: list[Callable[[], None]]) -> float:
 
 def env() -> dict[str, str]:
     e = dict(os.environ)
-    e.update(DATABASE_URL=DB_URL, CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13"),
-             SECRET_KEY="bench-secret-key-0123456789abcdefghijklmnop", DJANGO_SETTINGS_MODULE="reviewqueue.settings",
-             LOG_LEVEL="WARNING")
+    e.update(
+        DATABASE_URL=DB_URL,
+        CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13"),
+        SECRET_KEY="bench-secret-key-0123456789abcdefghijklmnop",
+        DJANGO_SETTINGS_MODULE="reviewqueue.settings",
+        LOG_LEVEL="WARNING",
+    )
     return e
 
 
@@ -86,7 +95,8 @@ from reviewqueue.review.models import Queue
 from reviewqueue.tenancy.services import tenant_create, service_client_create, membership_grant
 t = tenant_create(slug="bench", name="Bench")
 g_api, g_raw = Group.objects.create(name="api"), Group.objects.create(name="raw")
-q_api = Queue.objects.create(tenant=t, name="api", reviewer_group=g_api, sla_minutes=600, lease_seconds=600, is_default=True)
+q_api = Queue.objects.create(tenant=t, name="api", reviewer_group=g_api, sla_minutes=600, lease_seconds=600,
+                             is_default=True)
 q_raw = Queue.objects.create(tenant=t, name="raw", reviewer_group=g_raw, sla_minutes=600, lease_seconds=600)
 client, key = service_client_create(tenant=t, name="bench")
 sessions = []
@@ -102,8 +112,14 @@ for i in range(8):
 print(json.dumps({"key": key, "client_id": client.pk, "tenant_id": t.pk, "q_api": q_api.pk, "q_raw": q_raw.pk,
                   "sessions": sessions, "user_ids": list(User.objects.order_by("pk").values_list("pk", flat=True))}))
 """
-    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env(), check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -127,8 +143,14 @@ def seed_items(conn: psycopg.Connection, *, tenant_id: int, client_id: int, queu
     )
 
 
-def http_worker(port: int, method: str, path: str, headers: Callable[[], dict[str, str]], body: Callable[[], bytes],
-                expect: set[int]) -> Callable[[], None]:
+def http_worker(
+    port: int,
+    method: str,
+    path: str,
+    headers: Callable[[], dict[str, str]],
+    body: Callable[[], bytes],
+    expect: set[int],
+) -> Callable[[], None]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def op() -> None:
@@ -154,9 +176,24 @@ def main() -> None:
     ids = setup_database()
     port = 18000 + secrets.randbelow(1000)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "reviewqueue.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads), "--log-level", "warning"],
-        cwd=ROOT, env=env(),
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "reviewqueue.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(args.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env(),
     )
     try:
         for _ in range(100):
@@ -172,9 +209,17 @@ def main() -> None:
         api_headers = {"Authorization": f"Bearer {ids['key']}", "Content-Type": "application/json"}
 
         def enqueue_api() -> list[Callable[[], None]]:
-            return [http_worker(port, "POST", "/api/v1/drafts",
-                                lambda: {**api_headers, "Idempotency-Key": f"api-{next(counter)}"},
-                                lambda: body, {201}) for _ in range(CONCURRENCY)]
+            return [
+                http_worker(
+                    port,
+                    "POST",
+                    "/api/v1/drafts",
+                    lambda: {**api_headers, "Idempotency-Key": f"api-{next(counter)}"},
+                    lambda: body,
+                    {201},
+                )
+                for _ in range(CONCURRENCY)
+            ]
 
         raw_conns = [psycopg.connect(DB_URL, autocommit=True) for _ in range(CONCURRENCY)]
 
@@ -187,19 +232,45 @@ def main() -> None:
                         " status, decision, decision_reasons, versions, outcome, final_text, created_at,"
                         " dispatch_attempts) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, '', 'received',"
                         " '', '[]', '{}', '', '', now(), 0) ON CONFLICT DO NOTHING",
-                        (ids["tenant_id"], ids["client_id"], f"raw-{next(counter)}", "f" * 64, BODY["question"],
-                         BODY["draft"], json.dumps(BODY["passages"]), json.dumps(BODY["metadata"]), "gpt-4o-mini",
-                         "faq-v3", "warranty"),
+                        (
+                            ids["tenant_id"],
+                            ids["client_id"],
+                            f"raw-{next(counter)}",
+                            "f" * 64,
+                            BODY["question"],
+                            BODY["draft"],
+                            json.dumps(BODY["passages"]),
+                            json.dumps(BODY["metadata"]),
+                            "gpt-4o-mini",
+                            "faq-v3",
+                            "warranty",
+                        ),
                     )
+
                 return op
+
             return [make(c) for c in raw_conns]
 
         def claim_api() -> list[Callable[[], None]]:
             csrf = secrets.token_hex(16)
-            return [http_worker(port, "POST", "/api/v1/items/claim-next",
-                                (lambda s=s: {"Cookie": f"sessionid={s}; csrftoken={csrf}", "X-CSRFToken": csrf,
-                                              "Content-Type": "application/json", "Referer": f"http://127.0.0.1:{port}/"}),
-                                lambda: b"{}", {200}) for s in ids["sessions"]]
+            return [
+                http_worker(
+                    port,
+                    "POST",
+                    "/api/v1/items/claim-next",
+                    (
+                        lambda s=s: {
+                            "Cookie": f"sessionid={s}; csrftoken={csrf}",
+                            "X-CSRFToken": csrf,
+                            "Content-Type": "application/json",
+                            "Referer": f"http://127.0.0.1:{port}/",
+                        }
+                    ),
+                    lambda: b"{}",
+                    {200},
+                )
+                for s in ids["sessions"]
+            ]
 
         def claim_raw() -> list[Callable[[], None]]:
             user_ids = ids["user_ids"]
@@ -215,23 +286,39 @@ def main() -> None:
                     ).fetchone()
                     if row is None:
                         raise RuntimeError("raw claim found nothing: seed more items")
+
                 return op
+
             return [make(c, user_ids[i % len(user_ids)]) for i, c in enumerate(raw_conns)]
 
         results: dict[str, list[float]] = {k: [] for k in ("enqueue_api", "enqueue_raw", "claim_api", "claim_raw")}
         with psycopg.connect(DB_URL, autocommit=True) as admin:
             per_round = 15000
-            seed_items(admin, tenant_id=ids["tenant_id"], client_id=ids["client_id"], queue_id=ids["q_api"],
-                       n=args.rounds * 3000)
-            seed_items(admin, tenant_id=ids["tenant_id"], client_id=ids["client_id"], queue_id=ids["q_raw"],
-                       n=args.rounds * per_round)
+            seed_items(
+                admin,
+                tenant_id=ids["tenant_id"],
+                client_id=ids["client_id"],
+                queue_id=ids["q_api"],
+                n=args.rounds * 3000,
+            )
+            seed_items(
+                admin,
+                tenant_id=ids["tenant_id"],
+                client_id=ids["client_id"],
+                queue_id=ids["q_raw"],
+                n=args.rounds * per_round,
+            )
             admin.execute("ANALYZE")
         # Warm up both paths (connections, caches) before measuring.
         run_for(1.0, enqueue_api())
         run_for(1.0, enqueue_raw())
         for r in range(args.rounds):
-            for name, make in (("enqueue_raw", enqueue_raw), ("enqueue_api", enqueue_api),
-                               ("claim_raw", claim_raw), ("claim_api", claim_api)):
+            for name, make in (
+                ("enqueue_raw", enqueue_raw),
+                ("enqueue_api", enqueue_api),
+                ("claim_raw", claim_raw),
+                ("claim_api", claim_api),
+            ):
                 results[name].append(run_for(args.seconds, make()))
             print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.0f}/s" for k, v in results.items()), flush=True)
         med = {k: statistics.median(v) for k, v in results.items()}
@@ -240,8 +327,10 @@ def main() -> None:
         for op in ("enqueue", "claim"):
             api, raw = med[f"{op}_api"], med[f"{op}_raw"]
             print(f"{op:<12} {api:>10.0f} {raw:>12.0f} {api / raw:>8.1%}")
-        print(f"\n{CONCURRENCY} concurrent clients, {args.rounds} alternating rounds of {args.seconds:.0f} s, "
-              f"gunicorn {args.workers}×{args.threads} gthread, medians; cores: {os.cpu_count()}")
+        print(
+            f"\n{CONCURRENCY} concurrent clients, {args.rounds} alternating rounds of {args.seconds:.0f} s, "
+            f"gunicorn {args.workers}×{args.threads} gthread, medians; cores: {os.cpu_count()}"
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -18,7 +18,15 @@ def _schedule_timers(sender: Celery, **_: object) -> None:
     from django.conf import settings
 
     seconds = settings.CELERY_TIMER_SECONDS
-    sender.add_periodic_task(seconds["lease_sweep"], sender.signature("reviewqueue.review.tasks.lease_sweep"), name="lease sweep")
-    sender.add_periodic_task(seconds["sla_sweep"], sender.signature("reviewqueue.review.tasks.sla_sweep"), name="sla sweep")
+    sender.add_periodic_task(
+        seconds["lease_sweep"], sender.signature("reviewqueue.review.tasks.lease_sweep"), name="lease sweep"
+    )
+    sender.add_periodic_task(
+        seconds["sla_sweep"], sender.signature("reviewqueue.review.tasks.sla_sweep"), name="sla sweep"
+    )
     sender.add_periodic_task(24 * 3600, sender.signature("reviewqueue.policy.tasks.recalibrate"), name="recalibrate")
-    sender.add_periodic_task(seconds["redispatch_sweep"], sender.signature("reviewqueue.review.tasks.redispatch_sweep"), name="re-dispatch sweep")
+    sender.add_periodic_task(
+        seconds["redispatch_sweep"],
+        sender.signature("reviewqueue.review.tasks.redispatch_sweep"),
+        name="re-dispatch sweep",
+    )

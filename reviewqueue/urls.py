@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 
 from reviewqueue.api.errors import error_json
@@ -25,7 +25,7 @@ urlpatterns = [
 ]
 
 
-def handler404(request: HttpRequest, exception: Exception | None = None):  # type: ignore[no-untyped-def]
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return api_not_found(request, exception)
     from django.views.defaults import page_not_found

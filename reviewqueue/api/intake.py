@@ -10,12 +10,11 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from scoring.errors import InvalidInput as ScoringInvalidInput
-from scoring.inputs import DraftInput
-
 from reviewqueue.review.errors import InvalidInput, NotFound
 from reviewqueue.review.models import Queue
 from reviewqueue.tenancy.models import ServiceClient
+from scoring.errors import InvalidInput as ScoringInvalidInput
+from scoring.inputs import DraftInput
 
 MAX_DRAFT_CHARS = 50_000
 MAX_QUESTION_CHARS = 20_000

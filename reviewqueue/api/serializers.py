@@ -68,7 +68,7 @@ def review_item_data(item: ReviewItem) -> dict[str, Any]:
         "reason_code": item.reason_code or None,
         "note": item.note,
         "final_text": item.final_text or None,
-        "reviewer": item.reviewer.get_username() if item.reviewer_id else None,
+        "reviewer": item.reviewer.get_username() if item.reviewer is not None else None,
         "resolved_at": _ts(item.resolved_at),
     }
 

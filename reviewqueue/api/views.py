@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -99,7 +99,7 @@ class ClaimNextView(APIView):
         # An empty body parses to {}; anything else that is not an object (`[]`, `null`) is refused.
         data = _validated(ClaimNextInput, request.data)
         item = services.review_item_claim_next(
-            user=cast(AbstractBaseUser, request.user), now=timezone.now(), queue_ids=data.get("queue_ids"),
+            user=cast(User, request.user), now=timezone.now(), queue_ids=data.get("queue_ids"),
         )
         if item is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -120,7 +120,7 @@ class HeartbeatView(APIView):
 
     @extend_schema(operation_id="items_heartbeat", request=None, responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def post(self, request: Request, item_id: int) -> Response:
-        item = services.review_item_heartbeat(user=cast(AbstractBaseUser, request.user), item_id=item_id,
+        item = services.review_item_heartbeat(user=cast(User, request.user), item_id=item_id,
                                               now=timezone.now())
         return Response({"id": item.pk, "lease_expires_at": item.lease_expires_at.isoformat()
                          if item.lease_expires_at else None})
@@ -131,7 +131,7 @@ class ReleaseView(APIView):
 
     @extend_schema(operation_id="items_release", request=None, responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def post(self, request: Request, item_id: int) -> Response:
-        item = services.review_item_release(user=cast(AbstractBaseUser, request.user), item_id=item_id,
+        item = services.review_item_release(user=cast(User, request.user), item_id=item_id,
                                             now=timezone.now())
         return Response(review_item_data(item))
 
@@ -142,7 +142,7 @@ class SubmitView(APIView):
     @extend_schema(operation_id="items_submit", request=SubmitInput, responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def post(self, request: Request, item_id: int) -> Response:
         data = _validated(SubmitInput, request.data)
-        item = services.review_item_submit(user=cast(AbstractBaseUser, request.user), item_id=item_id,
+        item = services.review_item_submit(user=cast(User, request.user), item_id=item_id,
                                            now=timezone.now(), **data)
         return Response(review_item_data(item))
 
@@ -154,7 +154,7 @@ class EscalateView(APIView):
     def post(self, request: Request, item_id: int) -> Response:
         data = _validated(EscalateInput, request.data)
         successor = services.review_item_escalate(
-            user=cast(AbstractBaseUser, request.user), item_id=item_id, target_queue_id=data["queue_id"],
+            user=cast(User, request.user), item_id=item_id, target_queue_id=data["queue_id"],
             note=data["note"], now=timezone.now(),
         )
         return Response(review_item_data(successor))

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
+from reviewqueue.policy.models import CalibratorVersion, RoutingPolicyVersion
 from scoring.calibration import Calibrator
 from scoring.policy import RoutingPolicy
-
-from reviewqueue.policy.models import CalibratorVersion, RoutingPolicyVersion
 
 
 def active_policy(*, tenant_id: int) -> RoutingPolicy:

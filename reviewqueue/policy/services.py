@@ -6,16 +6,16 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
-from scoring.calibration import Calibrator
-from scoring.errors import ConfigurationError
-from scoring.policy import RoutingPolicy
 
 from reviewqueue.policy.models import CalibratorVersion, RoutingPolicyVersion
 from reviewqueue.review.errors import InvalidInput
 from reviewqueue.review.models import Disposition, ItemState, ReviewItem
 from reviewqueue.tenancy.models import Tenant
+from scoring.calibration import Calibrator
+from scoring.errors import ConfigurationError
+from scoring.policy import RoutingPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ MIN_LABELS = 30
 
 
 def policy_publish(*, tenant: Tenant, config: dict[str, Any], now: datetime,
-                   actor: AbstractBaseUser | None = None, note: str = "") -> RoutingPolicyVersion:
+                   actor: User | None = None, note: str = "") -> RoutingPolicyVersion:
     try:
         policy = RoutingPolicy.from_dict(config)
     except (ConfigurationError, TypeError, ValueError) as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
 from reviewqueue.tenancy.models import ServiceClient
@@ -17,7 +17,7 @@ def event_record(
     type: str,
     now: datetime,
     item: ReviewItem | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     client: ServiceClient | None = None,
     from_state: str = "",
     to_state: str = "",

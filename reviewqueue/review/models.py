@@ -43,9 +43,13 @@ class Queue(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="queue_unique_name_per_tenant"),
-            models.UniqueConstraint(fields=["tenant"], condition=Q(is_default=True), name="queue_one_default_per_tenant"),
+            models.UniqueConstraint(
+                fields=["tenant"], condition=Q(is_default=True), name="queue_one_default_per_tenant"
+            ),
             models.CheckConstraint(condition=Q(fallback_action__in=FallbackAction.values), name="queue_valid_fallback"),
-            models.CheckConstraint(condition=Q(sla_minutes__gte=1) & Q(lease_seconds__gte=5), name="queue_positive_timers"),
+            models.CheckConstraint(
+                condition=Q(sla_minutes__gte=1) & Q(lease_seconds__gte=5), name="queue_positive_timers"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -173,16 +177,22 @@ class ReviewItem(models.Model):
     created_at = models.DateTimeField()
     due_at = models.DateTimeField()
     sla_warned_at = models.DateTimeField(null=True, blank=True)
-    lease_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lease_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     disposition = models.CharField(max_length=16, choices=Disposition.choices, blank=True, default="")
     reason_code = models.CharField(max_length=64, blank=True, default="")
     note = models.TextField(blank=True, default="")
     final_text = models.TextField(blank=True, default="")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
-    escalated_from = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="escalated_to")
+    escalated_from = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="escalated_to"
+    )
 
     class Meta:
         constraints = [
@@ -206,15 +216,20 @@ class ReviewItem(models.Model):
             # Used by claim-next: highest priority, then earliest due, among pending items — per
             # queue, and across queues for reviewers in several (the planner picks).
             models.Index(
-                F("queue"), F("priority").desc(), F("due_at"),
-                condition=Q(state="pending"), name="item_pending_queue_order",
+                F("queue"),
+                F("priority").desc(),
+                F("due_at"),
+                condition=Q(state="pending"),
+                name="item_pending_queue_order",
             ),
             models.Index(F("priority").desc(), F("due_at"), condition=Q(state="pending"), name="item_pending_order"),
             # Used by the SLA sweep (warnings and breaches).
             models.Index(fields=["due_at"], condition=Q(state__in=["pending", "claimed"]), name="item_open_due"),
             # Used by the lease sweep.
             models.Index(fields=["lease_expires_at"], condition=Q(state="claimed"), name="item_claimed_lease"),
-            models.Index(fields=["reviewer", "-resolved_at"], condition=Q(state="resolved"), name="item_reviewer_recent"),
+            models.Index(
+                fields=["reviewer", "-resolved_at"], condition=Q(state="resolved"), name="item_reviewer_recent"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,9 +240,7 @@ class ReviewItem(models.Model):
         return self.state == ItemState.CLAIMED and self.lease_expires_at is not None and self.lease_expires_at > now
 
     def is_claimable(self, now: datetime) -> bool:
-        return self.state == ItemState.PENDING or (
-            self.state == ItemState.CLAIMED and not self.lease_is_live(now)
-        )
+        return self.state == ItemState.PENDING or (self.state == ItemState.CLAIMED and not self.lease_is_live(now))
 
     def sla_state(self, now: datetime, *, warning_fraction: float) -> str:
         if self.state not in OPEN_STATES:
@@ -247,7 +260,9 @@ class ReviewEvent(models.Model):
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="events")
     item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     client = models.ForeignKey(ServiceClient, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     type = models.CharField(max_length=64)
     from_state = models.CharField(max_length=16, blank=True, default="")
@@ -271,4 +286,4 @@ class ReviewEvent(models.Model):
         # Events are never edited: history an auditor reads must be exactly what happened.
         if self.pk is not None:
             raise ValueError("ReviewEvent rows are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)

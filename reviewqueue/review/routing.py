@@ -13,14 +13,14 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from scoring.engine import Scorer, ScorerConfig
-from scoring.guardrails import GuardrailRules
-from scoring.inputs import DraftInput
-from scoring.results import ScoreResult
 
 from reviewqueue.policy.selectors import active_calibrator, active_policy
 from reviewqueue.review import services
 from reviewqueue.review.models import Decision, Draft, DraftStatus, Queue
+from scoring.engine import Scorer, ScorerConfig
+from scoring.guardrails import GuardrailRules
+from scoring.inputs import DraftInput
+from scoring.results import ScoreResult
 
 logger = logging.getLogger(__name__)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Min, Q, QuerySet
 
 from reviewqueue.review.errors import Forbidden, NotFound
 from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewEvent, ReviewItem
 from reviewqueue.tenancy.models import Membership, Role, ServiceClient
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def queues_for_user(user: AnyUser) -> QuerySet[Queue]:
@@ -49,7 +49,7 @@ def item_for_user(*, user: AnyUser, item_id: int, for_update: bool = False) -> R
     item = qs.filter(pk=item_id).first()
     if item is None or not _same_tenant(user, item.queue.tenant_id):
         raise NotFound(f"Review item {item_id} does not exist.")
-    if not user.groups.filter(pk=item.queue.reviewer_group_id).exists():  # type: ignore[union-attr]
+    if not user.groups.filter(pk=item.queue.reviewer_group_id).exists():
         raise Forbidden("You are not a reviewer in this item's queue.")
     return item
 

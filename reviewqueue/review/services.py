@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
@@ -83,9 +83,10 @@ def draft_enqueue(
                          to_state=DraftStatus.RECEIVED, data={"idempotency_key": idempotency_key})
             transaction.on_commit(lambda: draft_dispatch(draft_id=draft.pk))
     except IntegrityError:
-        draft = Draft.objects.filter(client=client, idempotency_key=idempotency_key).first()
-        if draft is None:  # the violation was not the idempotency key; let it surface
+        existing = Draft.objects.filter(client=client, idempotency_key=idempotency_key).first()
+        if existing is None:  # the violation was not the idempotency key; let it surface
             raise
+        draft = existing
         if draft.fingerprint != fingerprint:
             raise IdempotencyConflict(
                 "This Idempotency-Key was already used with a different request body.",
@@ -239,7 +240,7 @@ def _next_claimable(allowed: set[int], now: datetime) -> ReviewItem | None:
 
 
 def review_item_claim_next(
-    *, user: AbstractBaseUser, now: datetime, queue_ids: list[int] | None = None,
+    *, user: User, now: datetime, queue_ids: list[int] | None = None,
 ) -> ReviewItem | None:
     """Lease the highest-priority, then earliest-due claimable item in the user's queues."""
     allowed = set(queues_for_user(user).values_list("pk", flat=True))
@@ -276,7 +277,7 @@ def review_item_claim_next(
     return None
 
 
-def review_item_heartbeat(*, user: AbstractBaseUser, item_id: int, now: datetime) -> ReviewItem:
+def review_item_heartbeat(*, user: User, item_id: int, now: datetime) -> ReviewItem:
     """Extend a live lease. Zero rows updated means the lease is gone (lapsed or taken).
 
     Heartbeats write no event: they change no state, and one row per beat would drown the history.
@@ -296,7 +297,7 @@ def review_item_heartbeat(*, user: AbstractBaseUser, item_id: int, now: datetime
     return item
 
 
-def _locked_leased_item(*, user: AbstractBaseUser, item_id: int, now: datetime) -> ReviewItem:
+def _locked_leased_item(*, user: User, item_id: int, now: datetime) -> ReviewItem:
     """Re-read the item under a row lock and check the caller still holds a live lease."""
     item = item_for_user(user=user, item_id=item_id, for_update=True)
     if item.state in (ItemState.RESOLVED, ItemState.EXPIRED):
@@ -309,7 +310,7 @@ def _locked_leased_item(*, user: AbstractBaseUser, item_id: int, now: datetime) 
     return item
 
 
-def review_item_release(*, user: AbstractBaseUser, item_id: int, now: datetime) -> ReviewItem:
+def review_item_release(*, user: User, item_id: int, now: datetime) -> ReviewItem:
     """claimed → pending, by the lease owner."""
     with transaction.atomic():
         item = _locked_leased_item(user=user, item_id=item_id, now=now)
@@ -322,7 +323,7 @@ def review_item_release(*, user: AbstractBaseUser, item_id: int, now: datetime) 
 
 
 def review_item_submit(
-    *, user: AbstractBaseUser, item_id: int, disposition: str, now: datetime,
+    *, user: User, item_id: int, disposition: str, now: datetime,
     final_text: str = "", reason_code: str = "", note: str = "",
 ) -> ReviewItem:
     """claimed → resolved with approve / edit (& send) / reject; the draft is decided."""
@@ -361,7 +362,7 @@ def review_item_submit(
 
 
 def review_item_escalate(
-    *, user: AbstractBaseUser, item_id: int, target_queue_id: int, note: str, now: datetime,
+    *, user: User, item_id: int, target_queue_id: int, note: str, now: datetime,
 ) -> ReviewItem:
     """claimed → resolved(escalated); a fresh pending item in the target queue with a new SLA."""
     with transaction.atomic():

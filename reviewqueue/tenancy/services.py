@@ -7,7 +7,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from reviewqueue.tenancy.models import Membership, Role, ServiceClient, Tenant
@@ -23,12 +23,12 @@ def tenant_create(*, slug: str, name: str) -> Tenant:
     return Tenant.objects.create(slug=slug, name=name)
 
 
-def membership_grant(*, user: AbstractBaseUser, tenant: Tenant, role: str = Role.REVIEWER,
+def membership_grant(*, user: User, tenant: Tenant, role: str = Role.REVIEWER,
                      groups: list[Group] | None = None) -> Membership:
     with transaction.atomic():
         membership, _ = Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": role})
         for group in groups or []:
-            user.groups.add(group)  # type: ignore[attr-defined]
+            user.groups.add(group)
     return membership
 
 

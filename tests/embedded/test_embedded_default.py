@@ -35,19 +35,42 @@ def _free_port() -> int:
 @pytest.fixture
 def embedded(tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}}
-    env.update(REVIEWQUEUE_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1", DJANGO_SETTINGS_MODULE="reviewqueue.settings")
+    env.update(
+        REVIEWQUEUE_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1", DJANGO_SETTINGS_MODULE="reviewqueue.settings"
+    )
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True, timeout=120)
-    seeded = subprocess.run([*manage, "seed_demo"], env=env, cwd=ROOT, check=True, timeout=120,
-                            capture_output=True, text=True).stdout
+    seeded = subprocess.run(
+        [*manage, "seed_demo"], env=env, cwd=ROOT, check=True, timeout=120, capture_output=True, text=True
+    ).stdout
     key = re.search(r"API key \(shown once, stored hashed\): (\S+)", seeded)
     assert key, seeded
     port = _free_port()
     procs = [
-        subprocess.Popen([sys.executable, "-m", "celery", "-A", "reviewqueue", "worker", "-Q", "scoring,default",
-                          "--pool=solo", "-l", "WARNING"], env=env, cwd=ROOT),
-        subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env, cwd=ROOT,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "reviewqueue",
+                "worker",
+                "-Q",
+                "scoring,default",
+                "--pool=solo",
+                "-l",
+                "WARNING",
+            ],
+            env=env,
+            cwd=ROOT,
+        ),
+        subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
     ]
     base = f"http://127.0.0.1:{port}"
     try:
@@ -68,11 +91,16 @@ def embedded(tmp_path: Path) -> Iterator[dict[str, str]]:
                 proc.kill()
 
 
-def _json(opener: urllib.request.OpenerDirector, url: str, *, data: dict | None = None,
-          headers: dict[str, str] | None = None) -> tuple[int, dict]:
+def _json(
+    opener: urllib.request.OpenerDirector, url: str, *, data: dict | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict]:
     body = None if data is None else json.dumps(data).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **(headers or {})},
-                                     method="GET" if data is None else "POST")
+    request = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Content-Type": "application/json", **(headers or {})},
+        method="GET" if data is None else "POST",
+    )
     try:
         with opener.open(request, timeout=30) as response:
             raw = response.read()
@@ -108,8 +136,9 @@ def test_enqueue_route_claim_approve_round_trip(embedded: dict[str, str]) -> Non
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     browser.open(base + "/login/", timeout=30).read()
     csrf = next(c.value for c in jar if c.name == "csrftoken")
-    form = urllib.parse.urlencode({"username": "reviewer", "password": "reviewer-demo",
-                                   "csrfmiddlewaretoken": csrf}).encode()
+    form = urllib.parse.urlencode(
+        {"username": "reviewer", "password": "reviewer-demo", "csrfmiddlewaretoken": csrf}
+    ).encode()
     browser.open(urllib.request.Request(base + "/login/", data=form, headers={"Referer": base + "/login/"}), timeout=30)
     csrf = next(c.value for c in jar if c.name == "csrftoken")
     session_headers = {"X-CSRFToken": csrf, "Referer": base + "/"}
@@ -119,8 +148,12 @@ def test_enqueue_route_claim_approve_round_trip(embedded: dict[str, str]) -> Non
         for _ in range(20):
             status, item = _json(browser, base + "/api/v1/items/claim-next", data={}, headers=session_headers)
             assert status == 200, item
-            status, resolved = _json(browser, f"{base}/api/v1/items/{item['id']}/submit",
-                                     data={"disposition": "approved"}, headers=session_headers)
+            status, resolved = _json(
+                browser,
+                f"{base}/api/v1/items/{item['id']}/submit",
+                data={"disposition": "approved"},
+                headers=session_headers,
+            )
             assert status == 200, resolved
             if item["draft_id"] == draft_id:
                 break
