@@ -181,7 +181,13 @@ class Scorer:
         # 3. guardrails
         t = time.perf_counter()
         try:
-            hits = check_guardrails(text, passage_texts, self.config.guardrails.merged(rules))
+            hits = check_guardrails(
+                text,
+                passage_texts,
+                self.config.guardrails.merged(rules),
+                spans=[(c.start, c.end) for c in checkable],
+                context=(draft.question,) if draft.question else (),
+            )
         except Exception as exc:
             errors.append(f"guardrails: {type(exc).__name__}: {exc}")
             hits = []

@@ -86,7 +86,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "duration",
         re.compile(
-            rf"(?:\b(?:{_NUM})|\b{_WORDNUM}|\b(?:a|an|one)\b)[\s-]+"
+            rf"(?:\b(?:{_NUM})|\b{_WORDNUM})[\s-]+"
             r"(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?)\b",
             re.IGNORECASE,
         ),
@@ -95,7 +95,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _ORDINAL_WORD_NUMBER = re.compile(rf"\b{_WORDNUM}\b", re.IGNORECASE)
 # Phrases that look like numbers and are not factual claims about the world.
-_ID_FALSE_POSITIVES = re.compile(r"^(?:\d+(?:st|nd|rd|th|s|am|pm|k|m|b|bn|mn|x)|[A-Za-z]+\d?)$", re.IGNORECASE)
+# "26-year-old", "60-days-a-year", "3rd-quarter" are a number with words, not identifiers.
+_ID_FALSE_POSITIVES = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th|s|am|pm|k|m|b|bn|mn|x)|[A-Za-z]+\d?|\d+(?:st|nd|rd|th)?(?:-[A-Za-z]+)+)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -375,8 +379,21 @@ def _supported(ent: Entity, forms: set[Any], evidence_lower: str) -> bool:
 
 
 def check_guardrails(
-    draft: str, passages: list[str], rules: GuardrailRules | None = None
+    draft: str,
+    passages: list[str],
+    rules: GuardrailRules | None = None,
+    *,
+    spans: list[tuple[int, int]] | None = None,
+    context: tuple[str, ...] = (),
 ) -> list[GuardrailHit]:
+    """Guardrail hits in the draft.
+
+    `spans` limits the evidence checks to those ranges (the checkable claims: a number in
+    "Here's the summary in 50 words:" is not a claim about the world); block rules always
+    apply to the whole draft. `context` holds texts whose values count as given, though they
+    are not evidence for the verifier (the user's own question: echoing "$50" from it is not
+    a hallucination).
+    """
     rules = rules or GuardrailRules()
     hits: list[GuardrailHit] = []
     for rule in rules.block:
@@ -384,9 +401,12 @@ def check_guardrails(
             if m.end() > m.start():
                 hits.append(GuardrailHit("blocked_pattern", m.group(), m.start(), m.end(), rule.name, rule.action))
     if passages is not None and rules.check:
-        forms = evidence_forms(passages)
-        evidence_lower = "\n".join(passages).lower()
+        known = [*passages, *context]
+        forms = evidence_forms(known)
+        evidence_lower = "\n".join(known).lower()
         for ent in extract_entities(draft, kinds=rules.check):
+            if spans is not None and not any(a <= ent.start and ent.end <= b for a, b in spans):
+                continue
             if rules.is_allowed(ent.text):
                 continue
             if ent.kind == "number":

@@ -114,3 +114,25 @@ def test_rules_round_trip_and_merge():
 def test_bad_rules_are_refused(bad):
     with pytest.raises(ConfigurationError):
         GuardrailRules.from_dict(bad)
+
+
+def test_numbers_with_words_are_numbers_not_ids():
+    ev = ["He was identified as Jonathan Camilien, 26. The island is reachable 60-days-a-year."]
+    assert kinds("The victim was a 26-year-old man.", evidence=ev) == []
+    assert kinds("It is reachable 60 days a year.", evidence=ev) == []
+    # An age reads as a duration ("27-year"); either way 27 is in no passage.
+    assert kinds("The victim was a 27-year-old man.", evidence=ev) == [("unsupported_duration", "27-year")]
+
+
+def test_spans_limit_checks_to_claims_and_context_counts_as_given():
+    draft = "Here's the summary in 53 words: Revenue was $70."
+    assert kinds(draft) == [("unsupported_number", "53"), ("unsupported_amount", "$70")]
+    hits = check_guardrails(draft, EVIDENCE, spans=[(32, len(draft))])
+    assert [h.text for h in hits] == ["$70"]
+    assert check_guardrails(draft, EVIDENCE, spans=[(32, len(draft))], context=("I was charged $70, why?",)) == []
+
+
+def test_block_rules_apply_outside_claim_spans():
+    rules = GuardrailRules.from_dict({"version": "b", "block": ["secret"]})
+    hits = check_guardrails("Hi secret friend! Revenue was 1,200,000.", EVIDENCE, rules, spans=[(18, 40)])
+    assert [(h.kind, h.text) for h in hits] == [("blocked_pattern", "secret")]
