@@ -107,13 +107,10 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None) -> str:
             "",
             "| path | pairs/s | accuracy |",
             "|---|---:|---:|",
-            f"| torch fp32 | {speed['fp32']['pairs_per_s']:.1f} |"
-            f" {_pct(speed['fp32'].get('accuracy'))} |",
-            f"| torch dynamic int8 | {speed['int8']['pairs_per_s']:.1f} |"
-            f" {_pct(speed['int8'].get('accuracy'))} |",
+            f"| torch fp32 | {speed['fp32']['pairs_per_s']:.1f} | {_pct(speed['fp32'].get('accuracy'))} |",
+            f"| torch dynamic int8 | {speed['int8']['pairs_per_s']:.1f} | {_pct(speed['int8'].get('accuracy'))} |",
             "",
-            f"Speed-up {speed['ratio']:.2f}x on {speed.get('n_pairs', '?')} pairs;"
-            f" {speed.get('decision', '')}",
+            f"Speed-up {speed['ratio']:.2f}x on {speed.get('n_pairs', '?')} pairs; {speed.get('decision', '')}",
             "",
         ]
     lines += [

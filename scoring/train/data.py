@@ -177,9 +177,7 @@ def number_swaps(pairs: Iterable[Pair], limit: int, seed: int) -> list[Pair]:
         body_numbers = {n.group() for n in _NUMBER.finditer(body)}
         title_numbers = {n.group() for n in _NUMBER.finditer(title)}
         numbers = [
-            m
-            for m in _NUMBER.finditer(p.hypothesis)
-            if m.group() in body_numbers and m.group() not in title_numbers
+            m for m in _NUMBER.finditer(p.hypothesis) if m.group() in body_numbers and m.group() not in title_numbers
         ]
         if not numbers:
             continue

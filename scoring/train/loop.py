@@ -64,9 +64,7 @@ def load_base(base: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     return model, tokenizer
 
 
-def _save_dir(
-    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, dest: Path, extra: dict[str, Any]
-) -> Path:
+def _save_dir(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, dest: Path, extra: dict[str, Any]) -> Path:
     tmp = dest.with_name(dest.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp)
@@ -146,10 +144,7 @@ def train(cfg: TrainConfig, train_pairs: list[Pair], val_pairs: list[Pair]) -> d
             "config": {k: str(v) for k, v in asdict(cfg).items()},
         }
         _save_dir(model, tokenizer, last, {STATE: state})
-        log(
-            f"checkpoint step {step}/{total}: val accuracy {acc:.4f} (best {best:.4f})"
-            + (" [final]" if final else "")
-        )
+        log(f"checkpoint step {step}/{total}: val accuracy {acc:.4f} (best {best:.4f})" + (" [final]" if final else ""))
 
     model.train()
     ema = float("nan")

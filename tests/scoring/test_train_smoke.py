@@ -168,9 +168,7 @@ def test_train_export_and_resume(
     assert all(t.dtype == torch.float16 for t in load_file(out / "model.safetensors").values())
     model = AutoModelForSequenceClassification.from_pretrained(out).float().eval()
     tokenizer = AutoTokenizer.from_pretrained(out)
-    logits = model(
-        **tokenizer("Refunds take 14 days.", "Refunds take 30 days.", return_tensors="pt")
-    ).logits
+    logits = model(**tokenizer("Refunds take 14 days.", "Refunds take 30 days.", return_tensors="pt")).logits
     assert logits.shape == (1, 3)
 
     state = torch.load(run_dir / "checkpoint-last" / "trainer_state.pt", weights_only=False)
