@@ -1,0 +1,120 @@
+"""The worker's routing step (score_and_route) against the real scorer with a tiny model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from reviewqueue.policy import services as policy_services
+from reviewqueue.policy.models import CalibratorVersion
+from reviewqueue.review import routing, services
+from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
+from tests.factories import make_draft, make_pending_item
+
+
+@pytest.fixture
+def tiny_scorer(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    from scoring.tinymodel import build_tiny_nli_model
+
+    settings.REVIEWQUEUE_SCORING_MODEL = str(build_tiny_nli_model(tmp_path / "tiny"))
+    routing.get_scorer.cache_clear()
+    yield
+    routing.get_scorer.cache_clear()
+
+
+def _types(draft: Draft) -> list[str]:
+    return list(ReviewEvent.objects.filter(draft=draft).order_by("id").values_list("type", flat=True))
+
+
+def test_scores_routes_and_records_versions(world, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
+    draft = make_draft(world)
+    assert routing.score_and_route(draft.pk) in {"auto_send", "auto_draft_human_send", "queue_for_review", "block"}
+    draft.refresh_from_db()
+    assert draft.status in {"routed", "decided"}
+    assert draft.score is not None and draft.score["claims"]
+    assert set(draft.versions) >= {"model", "calibrator", "policy", "scorer"}
+    assert draft.decision_reasons
+    assert _types(draft).count("draft.scored") == 1
+
+
+def test_rerun_changes_nothing(world, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
+    draft = make_draft(world, metadata={"intent": "refund", "amount": 5000})
+    routing.score_and_route(draft.pk)
+    before = (_types(draft), ReviewItem.objects.filter(draft=draft).count())
+    assert routing.score_and_route(draft.pk) == "already_routed"
+    assert (_types(draft), ReviewItem.objects.filter(draft=draft).count()) == before
+
+
+def test_amount_over_limit_is_never_auto_sent(world, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
+    draft = make_draft(world, metadata={"intent": "refund", "amount": 5000})
+    routing.score_and_route(draft.pk)
+    draft.refresh_from_db()
+    assert draft.decision in {"queue_for_review", "block"}
+    assert "amount_over_limit" in draft.decision_reasons
+
+
+def test_poison_draft_is_routed_to_review_as_scoring_failed(world, tiny_scorer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("tokenizer exploded")
+
+    monkeypatch.setattr(routing.get_scorer(), "score", explode)
+    draft = make_draft(world)
+    assert routing.score_and_route(draft.pk) == "queue_for_review"
+    draft.refresh_from_db()
+    assert draft.status == "routed" and draft.decision_reasons == ["scoring_failed"]
+    item = ReviewItem.objects.get(draft=draft)
+    assert item.state == "pending" and item.queue == world.queue
+    failed = ReviewEvent.objects.get(draft=draft, type="draft.scoring_failed")
+    assert "tokenizer exploded" in failed.data["error"]
+
+
+def test_unknown_draft_is_a_no_op(db, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
+    assert routing.score_and_route(987654) == "missing"
+
+
+def test_published_policy_version_routes(world, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
+    from scoring.policy import RoutingPolicy
+
+    strict = RoutingPolicy.default().to_dict()
+    strict.update(version="strict-2", thresholds={"auto_send": 0.999, "auto_draft_human_send": 0.998,
+                                                  "queue_for_review": 0.0})
+    policy_services.policy_publish(tenant=world.tenant, config=strict, now=timezone.now())
+    draft = make_draft(world)
+    routing.score_and_route(draft.pk)
+    draft.refresh_from_db()
+    assert draft.versions["policy"] == "strict-2"
+    assert draft.decision == "queue_for_review"
+
+
+def test_invalid_policy_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    from reviewqueue.review.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        policy_services.policy_publish(tenant=world.tenant, config={"version": "x", "refuted_action": "auto_send"},
+                                       now=timezone.now())
+
+
+def test_calibrator_fitted_from_reviewer_labels(world) -> None:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    assert policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10) is None  # no labels yet
+    for n in range(24):
+        item = make_pending_item(world, now=now)
+        good = n % 2 == 0
+        Draft.objects.filter(pk=item.draft_id).update(score={"raw_score": 0.8 if good else 0.3})
+        services.review_item_claim_next(user=world.reviewer, now=now)
+        if good:
+            services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved", now=now)
+        else:
+            services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="rejected",
+                                        reason_code="factually_wrong", now=now)
+    version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
+    assert version is not None and version.labels_used == 24 and version.is_active
+    from reviewqueue.policy.selectors import active_calibrator
+
+    calibrator = active_calibrator(tenant_id=world.tenant.pk)
+    assert calibrator is not None
+    assert calibrator.predict(0.8) > calibrator.predict(0.3)
+    assert CalibratorVersion.objects.filter(tenant=world.tenant, is_active=True).count() == 1
