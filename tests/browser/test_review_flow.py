@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from reviewqueue.calibration.models import ClaimLabel
 from reviewqueue.review.models import ReviewEvent, ReviewItem
 from tests.browser.conftest import shot, sign_in
 from tests.factories import make_world
@@ -257,3 +258,47 @@ def test_narrow_window(new_page) -> None:
     page.wait_for_url(f"**/items/{item.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     shot(page, "14-review-narrow")
+
+
+def test_lease_renews_itself_and_claim_labels_save(new_page) -> None:
+    world = make_world()
+    world.queue.lease_seconds = 6  # the page beats every 2 s
+    world.queue.save(update_fields=["lease_seconds"])
+    item = make_scored_item(world)
+    page = new_page()
+    sign_in(page, world.reviewer)
+    page.keyboard.press("n")
+    page.wait_for_url(f"**/items/{item.pk}/")
+    first = ReviewItem.objects.get(pk=item.pk).lease_expires_at
+    page.wait_for_timeout(2_600)
+    assert ReviewItem.objects.get(pk=item.pk).lease_expires_at > first
+    expect(page.locator("[data-countdown]")).to_have_text(re.compile(r"^0:0[3-6]$"))
+    detail = page.locator("#claim-detail-1")
+    detail.get_by_role("button", name="Unsupported").click()
+    expect(detail.get_by_role("button", name="Unsupported")).to_have_attribute("aria-pressed", "true")
+    expect(detail.get_by_text("Saved as unsupported")).to_be_visible()
+    label = ClaimLabel.objects.get()
+    assert (label.item_id, label.claim_index, label.label) == (item.pk, 1, "unsupported")
+
+
+def test_home_refreshes_live_then_pauses_and_resumes(new_page, monkeypatch) -> None:
+    from reviewqueue.web import views
+
+    monkeypatch.setattr(views, "POLL_SECONDS", 1)
+    monkeypatch.setattr(views, "IDLE_POLLS", 3)
+    world = make_world()
+    make_scored_item(world)
+    page = new_page()
+    sign_in(page, world.reviewer)
+    waiting = page.locator("tbody tr").first.locator("td").first
+    expect(waiting).to_have_text("1")
+    make_scored_item(world)
+    expect(waiting).to_have_text("2", timeout=5_000)
+    expect(page.get_by_text("Live updates paused")).to_be_visible(timeout=8_000)
+    make_scored_item(world)
+    page.wait_for_timeout(1_500)
+    expect(waiting).to_have_text("2")  # stopped: nothing is fetched
+    # Coming back to the tab resumes at once.
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(waiting).to_have_text("3", timeout=5_000)
+    expect(page.get_by_text("refreshes while this page is open")).to_be_visible()
