@@ -95,6 +95,13 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             port = parts.port
         except ValueError:
             raise ImproperlyConfigured(f"DATABASE_URL={url!r} has an invalid port.") from None
+        raw_age = options.pop("conn_max_age", "60")
+        try:
+            conn_max_age = int(raw_age)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL={url!r}: conn_max_age={raw_age!r} is not an integer (seconds)."
+            ) from None
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.strip("/")),
@@ -102,7 +109,7 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
-            "CONN_MAX_AGE": int(options.pop("conn_max_age", "60")),
+            "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
