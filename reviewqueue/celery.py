@@ -18,15 +18,12 @@ def _schedule_timers(sender: Celery, **_: object) -> None:
     from django.conf import settings
 
     seconds = settings.CELERY_TIMER_SECONDS
-    sender.add_periodic_task(
-        seconds["lease_sweep"], sender.signature("reviewqueue.review.tasks.lease_sweep"), name="lease sweep"
-    )
-    sender.add_periodic_task(
-        seconds["sla_sweep"], sender.signature("reviewqueue.review.tasks.sla_sweep"), name="sla sweep"
-    )
-    sender.add_periodic_task(24 * 3600, sender.signature("reviewqueue.policy.tasks.recalibrate"), name="recalibrate")
-    sender.add_periodic_task(
-        seconds["redispatch_sweep"],
-        sender.signature("reviewqueue.review.tasks.redispatch_sweep"),
-        name="re-dispatch sweep",
-    )
+    schedule = [
+        ("lease sweep", seconds["lease_sweep"], "reviewqueue.review.tasks.lease_sweep"),
+        ("sla sweep", seconds["sla_sweep"], "reviewqueue.review.tasks.sla_sweep"),
+        ("re-dispatch sweep", seconds["redispatch_sweep"], "reviewqueue.review.tasks.redispatch_sweep"),
+        ("webhook outbox", seconds["outbox_sweep"], "reviewqueue.review.tasks.outbox_sweep"),
+        ("recalibrate", 24 * 3600, "reviewqueue.policy.tasks.recalibrate"),
+    ]
+    for name, every, task in schedule:
+        sender.add_periodic_task(every, sender.signature(task), name=name)

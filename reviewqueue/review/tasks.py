@@ -9,7 +9,7 @@ from celery.signals import worker_process_init
 from django.db import DatabaseError
 from django.utils import timezone
 
-from reviewqueue.review import routing, sweeps
+from reviewqueue.review import outbox, routing, sweeps
 
 
 @worker_process_init.connect
@@ -44,3 +44,8 @@ def sla_sweep() -> str:
 @shared_task(name="reviewqueue.review.tasks.redispatch_sweep")
 def redispatch_sweep() -> str:
     return str(sweeps.redispatch_sweep(now=timezone.now()))
+
+
+@shared_task(name="reviewqueue.review.tasks.outbox_sweep")
+def outbox_sweep() -> str:
+    return str(outbox.outbox_sweep(now=timezone.now()))

@@ -50,6 +50,8 @@ class ServiceClient(models.Model):
     key_prefix = models.CharField(max_length=16, unique=True)
     key_hash = models.CharField(max_length=64)
     webhook_url = models.URLField(blank=True, default="")
+    # Signs webhook bodies (HMAC-SHA256) so the receiver can tell they came from us.
+    webhook_secret = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -37,7 +37,8 @@ def service_client_create(*, tenant: Tenant, name: str, webhook_url: str = "") -
     prefix = secrets.token_hex(6)
     key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     client = ServiceClient.objects.create(
-        tenant=tenant, name=name, key_prefix=prefix, key_hash=_hash_key(key), webhook_url=webhook_url
+        tenant=tenant, name=name, key_prefix=prefix, key_hash=_hash_key(key), webhook_url=webhook_url,
+        webhook_secret=secrets.token_hex(32) if webhook_url else "",
     )
     return client, key
 

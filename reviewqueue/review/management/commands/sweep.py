@@ -7,14 +7,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from reviewqueue.review import sweeps
+from reviewqueue.review import outbox, sweeps
 
 
 class Command(BaseCommand):
-    help = "Run one timer sweep once: lease, sla or redispatch."
+    help = "Run one timer sweep once: lease, sla, redispatch or outbox (webhooks)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("timer", choices=["lease", "sla", "redispatch"])
+        parser.add_argument("timer", choices=["lease", "sla", "redispatch", "outbox"])
         parser.add_argument("--batch", type=int, default=None, help="At most this many rows per run.")
 
     def handle(self, *args: Any, timer: str, batch: int | None, **options: Any) -> None:
@@ -24,5 +24,7 @@ class Command(BaseCommand):
         elif timer == "sla":
             breached, warned = sweeps.sla_sweep(now=now, batch=batch)
             self.stdout.write(f"sla sweep: breaches {breached}; warnings {warned}")
+        elif timer == "outbox":
+            self.stdout.write(f"webhook outbox: {outbox.outbox_sweep(now=now, batch=batch)}")
         else:
             self.stdout.write(f"re-dispatch sweep: {sweeps.redispatch_sweep(now=now, batch=batch)}")
