@@ -10,6 +10,7 @@ Labels here are 1 = good draft (supported), 0 = bad.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from dataclasses import dataclass
@@ -110,10 +111,10 @@ class Calibrator:
         method = d.get("method")
         params = d.get("params") or {}
         if method == "isotonic":
-            xs, ys = params.get("x"), params.get("y")
-            if not xs or len(xs) != len(ys) or any(b < a for a, b in zip(xs, xs[1:], strict=False)):
+            xs, ys = params.get("x") or [], params.get("y") or []
+            if not xs or len(xs) != len(ys) or any(b < a for a, b in itertools.pairwise(xs)):
                 raise ConfigurationError("isotonic calibrator needs increasing x and matching y")
-            if any(b < a for a, b in zip(ys, ys[1:], strict=False)):
+            if any(b < a for a, b in itertools.pairwise(ys)):
                 raise ConfigurationError("isotonic calibrator must be monotone")
         elif method == "platt":
             if not all(isinstance(params.get(k), (int, float)) and math.isfinite(params[k]) for k in ("a", "b")):

@@ -105,9 +105,7 @@ def _split_sentence(draft: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _split_at(
-    draft: str, start: int, end: int, pattern: re.Pattern[str], *, min_words: int
-) -> list[tuple[int, int]]:
+def _split_at(draft: str, start: int, end: int, pattern: re.Pattern[str], *, min_words: int) -> list[tuple[int, int]]:
     cuts: list[tuple[int, int]] = []
     cursor = start
     for m in pattern.finditer(draft, start, end):
@@ -137,10 +135,9 @@ def classify(text: str) -> tuple[bool, str]:
         return False, "meta"
     if _HEDGE.match(stripped):
         return False, "hedge"
-    if _GREETING.match(stripped) and (n_words <= 8 or not any(c.isdigit() for c in stripped)):
-        # A long sentence that merely opens with "Sure," still carries content.
-        if n_words <= 8:
-            return False, "greeting"
+    # A long sentence that merely opens with "Sure," still carries content.
+    if _GREETING.match(stripped) and n_words <= 8:
+        return False, "greeting"
     if n_words < _MIN_CHECKABLE_WORDS and not any(c.isdigit() for c in stripped):
         return False, "too_short"
     return True, ""

@@ -41,7 +41,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         return 2
     scorer = _scorer(args, budget_ms=args.budget_ms)
     rules = GuardrailRules.from_dict(json.loads(Path(args.rules).read_text())) if args.rules else None
-    policy = RoutingPolicy.from_dict(json.loads(Path(args.policy).read_text())) if args.policy else RoutingPolicy.default()
+    policy = (
+        RoutingPolicy.from_dict(json.loads(Path(args.policy).read_text())) if args.policy else RoutingPolicy.default()
+    )
     result = scorer.score(draft, rules=rules)
     decision = policy.decide(result, draft)
     print(json.dumps({"result": result.to_dict(), "decision": decision.to_dict()}, indent=2))
@@ -74,7 +76,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     """Fit a calibrator from an evaluate predictions file (raw_score, label)."""
     from scoring.calibration import Calibrator
 
-    raws, goods = [], []
+    raws: list[float] = []
+    goods: list[int] = []
     models = set()
     with open(args.predictions, encoding="utf-8") as fh:
         for line in fh:
@@ -97,7 +100,8 @@ def cmd_fit_fusion(args: argparse.Namespace) -> int:
     """Fit fusion weights from evaluate predictions (their `features`), save as JSON."""
     from scoring.fusion import fit_fusion
 
-    rows, good = [], []
+    rows: list[dict[str, float]] = []
+    good: list[int] = []
     for path in args.predictions:
         with open(path, encoding="utf-8") as fh:
             for line in fh:

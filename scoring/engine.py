@@ -73,8 +73,7 @@ class ScorerConfig:
     def verifier_config(self) -> VerifierConfig:
         if not self.model_path:
             raise ConfigurationError(
-                "no NLI model: scoring/models/nli-minilm-l6-v1 is absent; set model_path "
-                "(or SCORING_MODEL_PATH)"
+                "no NLI model: scoring/models/nli-minilm-l6-v1 is absent; set model_path (or SCORING_MODEL_PATH)"
             )
         return VerifierConfig(
             model_path=self.model_path,
@@ -116,7 +115,10 @@ class Scorer:
             if self.config.require_verifier:
                 raise
             self.verifier_error = f"{type(exc).__name__}: {exc}"
-            logger.warning("NLI verifier unavailable", extra={"action": "scoring.verifier.unavailable", "error": self.verifier_error})
+            logger.warning(
+                "NLI verifier unavailable",
+                extra={"action": "scoring.verifier.unavailable", "error": self.verifier_error},
+            )
         if self.config.calibrator_path:
             self.calibrator = Calibrator.load(self.config.calibrator_path)
         else:
@@ -127,7 +129,11 @@ class Scorer:
             # probabilities are wrong, so fall back to the monotone identity (and say so).
             logger.warning(
                 "calibrator fitted for another model; using the uncalibrated fallback",
-                extra={"action": "scoring.calibrator.mismatch", "calibrator_model": fitted_for, "model": self.model_version},
+                extra={
+                    "action": "scoring.calibrator.mismatch",
+                    "calibrator_model": fitted_for,
+                    "model": self.model_version,
+                },
             )
             self.calibrator = Calibrator.identity()
 
@@ -236,16 +242,32 @@ class Scorer:
             if v is None or not v.verified:
                 claims.append(
                     ClaimResult(
-                        s.text, s.start, s.end, True, "insufficient",
-                        reason="not_verified", lexical_support=lex,
+                        s.text,
+                        s.start,
+                        s.end,
+                        True,
+                        "insufficient",
+                        reason="not_verified",
+                        lexical_support=lex,
                     )
                 )
                 verdicts.append("insufficient")
                 continue
             claims.append(
                 ClaimResult(
-                    s.text, s.start, s.end, True, v.verdict, v.p_entail, v.p_neutral, v.p_contradict,
-                    v.best_passage_id, v.best_sentence_start, v.best_sentence_end, "", lex,
+                    s.text,
+                    s.start,
+                    s.end,
+                    True,
+                    v.verdict,
+                    v.p_entail,
+                    v.p_neutral,
+                    v.p_contradict,
+                    v.best_passage_id,
+                    v.best_sentence_start,
+                    v.best_sentence_end,
+                    "",
+                    lex,
                 )
             )
             verdicts.append(v.verdict)

@@ -33,7 +33,9 @@ def read_records(path: str | Path, limit: int | None = None) -> Iterator[dict[st
 
 
 def record_to_draft(rec: dict[str, Any]) -> DraftInput:
-    passages = tuple(Passage(id=str(p.get("id", i)), text=str(p.get("text", ""))) for i, p in enumerate(rec.get("passages", [])))
+    passages = tuple(
+        Passage(id=str(p.get("id", i)), text=str(p.get("text", ""))) for i, p in enumerate(rec.get("passages", []))
+    )
     return DraftInput(question=str(rec.get("question", "")), draft=str(rec.get("response", "")), passages=passages)
 
 

@@ -19,25 +19,76 @@ Kind = Literal["number", "amount", "percentage", "date", "duration", "url", "ema
 ALL_KINDS: tuple[str, ...] = ("number", "amount", "percentage", "date", "duration", "url", "email", "id")
 
 _NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
-    "dozen": 12, "half": 0.5, "single": 1, "double": 2, "twice": 2, "once": 1, "first": 1,
-    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
+    "half": 0.5,
+    "single": 1,
+    "double": 2,
+    "twice": 2,
+    "once": 1,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "tenth": 10,
 }
 _SCALES = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
-    "b": 1e9, "trillion": 1e12, "tn": 1e12,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
 }
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ]
     )
@@ -45,13 +96,48 @@ _MONTHS = {
 }
 # Duration units → (dimension, factor to the base unit of that dimension).
 _DURATION_UNITS = {
-    "second": ("s", 1), "minute": ("s", 60), "hour": ("s", 3600),
-    "day": ("d", 1), "week": ("d", 7), "fortnight": ("d", 14),
-    "month": ("mo", 1), "year": ("mo", 12), "decade": ("mo", 120),
+    "second": ("s", 1),
+    "minute": ("s", 60),
+    "hour": ("s", 3600),
+    "day": ("d", 1),
+    "week": ("d", 7),
+    "fortnight": ("d", 14),
+    "month": ("mo", 1),
+    "year": ("mo", 12),
+    "decade": ("mo", 120),
 }
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_WORDNUM = r"(?:" + "|".join(sorted((w for w in _NUMBER_WORDS if w not in {"first", "second", "third", "fourth", "fifth", "tenth", "once", "single", "double", "twice", "half", "hundred", "thousand"}), key=len, reverse=True)) + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+_WORDNUM = (
+    r"(?:"
+    + "|".join(
+        sorted(
+            (
+                w
+                for w in _NUMBER_WORDS
+                if w
+                not in {
+                    "first",
+                    "second",
+                    "third",
+                    "fourth",
+                    "fifth",
+                    "tenth",
+                    "once",
+                    "single",
+                    "double",
+                    "twice",
+                    "half",
+                    "hundred",
+                    "thousand",
+                }
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+)
 _SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|mn|tn|[kKmMbB])\b)?"
 _CURRENCY_SYM = r"(?:US\$|A\$|C\$|[$€£¥₹])"
 _CURRENCY_CODE = r"(?:USD|EUR|GBP|JPY|INR|CAD|AUD|CHF|dollars?|euros?|pounds?|yen|rupees?)"
@@ -415,6 +501,8 @@ def check_guardrails(
                     continue
             if _supported(ent, forms, evidence_lower):
                 continue
-            hits.append(GuardrailHit(f"unsupported_{ent.kind}", ent.text, ent.start, ent.end, f"unsupported:{ent.kind}"))
+            hits.append(
+                GuardrailHit(f"unsupported_{ent.kind}", ent.text, ent.start, ent.end, f"unsupported:{ent.kind}")
+            )
     hits.sort(key=lambda h: (h.start, h.end))
     return hits

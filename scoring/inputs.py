@@ -39,8 +39,7 @@ class TokenLogprobs:
         top = None
         if self.top_logprobs is not None:
             top = [
-                None if alts is None else [{"token": t, "logprob": lp} for t, lp in alts]
-                for alts in self.top_logprobs
+                None if alts is None else [{"token": t, "logprob": lp} for t, lp in alts] for alts in self.top_logprobs
             ]
         return {"tokens": list(self.tokens), "logprobs": list(self.logprobs), "top_logprobs": top}
 

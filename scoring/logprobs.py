@@ -92,7 +92,7 @@ class LogprobSignals:
             floor=d["floor"],
             aligned=d["aligned"],
             sentences=tuple(SentenceLogprob(**s) for s in d.get("sentences", [])),
-            low_confidence_spans=tuple(tuple(s) for s in d.get("low_confidence_spans", [])),  # type: ignore[misc]
+            low_confidence_spans=tuple((int(s[0]), int(s[1])) for s in d.get("low_confidence_spans", [])),
         )
 
 
@@ -188,9 +188,7 @@ def compute_logprob_signals(
         return any(a <= off[0] and off[1] <= b for a, b in excluded)
 
     counted: list[int] = [
-        i
-        for i, tok in enumerate(lp.tokens)
-        if is_countable_token(tok) and not in_boilerplate(trimmed[i])
+        i for i, tok in enumerate(lp.tokens) if is_countable_token(tok) and not in_boilerplate(trimmed[i])
     ]
     values = [lp.logprobs[i] for i in counted]
     entropies: list[float] = []

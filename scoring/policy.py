@@ -107,8 +107,12 @@ class RoutingPolicy:
 
     def __post_init__(self) -> None:
         for name in (
-            "amount_action", "regulated_action", "refuted_action", "guardrail_action",
-            "unverifiable_high_risk_action", "unverifiable_action",
+            "amount_action",
+            "regulated_action",
+            "refuted_action",
+            "guardrail_action",
+            "unverifiable_high_risk_action",
+            "unverifiable_action",
         ):
             _check_action(getattr(self, name), name)
         for tier, act in self.tier_actions.items():

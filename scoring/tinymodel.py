@@ -12,25 +12,57 @@ import warnings
 from pathlib import Path
 
 _BASE_VOCAB = [
-    "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
-    *list(string.ascii_lowercase), *list(string.digits), *list(string.punctuation),
+    "[PAD]",
+    "[UNK]",
+    "[CLS]",
+    "[SEP]",
+    "[MASK]",
+    *list(string.ascii_lowercase),
+    *list(string.digits),
+    *list(string.punctuation),
     *[f"##{c}" for c in string.ascii_lowercase + string.digits],
-    "the", "a", "is", "was", "of", "and", "to", "in", "it", "on", "for", "price", "plan",
-    "costs", "refund", "days", "months", "year", "years", "paris", "capital", "france",
-    "customer", "account", "support",
+    "the",
+    "a",
+    "is",
+    "was",
+    "of",
+    "and",
+    "to",
+    "in",
+    "it",
+    "on",
+    "for",
+    "price",
+    "plan",
+    "costs",
+    "refund",
+    "days",
+    "months",
+    "year",
+    "years",
+    "paris",
+    "capital",
+    "france",
+    "customer",
+    "account",
+    "support",
 ]
 
 
 def build_tiny_nli_model(path: str | Path, *, seed: int = 0) -> Path:
     import torch
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+    from transformers import (  # type: ignore[attr-defined]
+        BertConfig,
+        BertForSequenceClassification,
+        BertTokenizerFast,
+    )
 
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     vocab_file = path / "vocab.txt"
     vocab_file.write_text("\n".join(_BASE_VOCAB) + "\n", encoding="utf-8")
     torch.manual_seed(seed)
-    config = BertConfig(
+    config = BertConfig(  # type: ignore[call-arg]
         vocab_size=len(_BASE_VOCAB),
         hidden_size=32,
         num_hidden_layers=2,

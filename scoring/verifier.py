@@ -27,7 +27,7 @@ import numpy as np
 
 from scoring.errors import ConfigurationError
 from scoring.inputs import Passage
-from scoring.text import content_stems, split_sentences, stem, content_words
+from scoring.text import content_stems, content_words, split_sentences, stem
 
 logger = logging.getLogger(__name__)
 
@@ -208,9 +208,7 @@ class NLIVerifier:
                 continue
             lengths = [
                 len(ids)
-                for ids in self.tokenizer(
-                    [p.text[a:b] for a, b in spans], add_special_tokens=False
-                )["input_ids"]
+                for ids in self.tokenizer([p.text[a:b] for a, b in spans], add_special_tokens=False)["input_ids"]
             ]
             total = 0
             for (a, b), n in zip(spans, lengths, strict=True):
@@ -270,9 +268,7 @@ class NLIVerifier:
             sentences.append((p.id, a, b))
             last_pi, last_end = pi, b
         text = "".join(parts)
-        return Window(
-            tuple(pids), text, tuple(sentences), tuple(local), frozenset(content_stems(text)), _hash(text)
-        )
+        return Window(tuple(pids), text, tuple(sentences), tuple(local), frozenset(content_stems(text)), _hash(text))
 
     # ---- verification ------------------------------------------------------------------
     def verify(
@@ -339,12 +335,16 @@ class NLIVerifier:
         stems = [stem(w) for w in content_words(claim)]
         n = len(windows)
         df = {s: sum(1 for w in windows if s in w.stems) for s in set(stems)}
+
         def score(w: Window) -> float:
             return sum(math.log(1 + n / df[s]) for s in set(stems) if s in w.stems and df[s])
+
         order = sorted(range(n), key=lambda i: (-score(windows[i]), i))
         return order[:k]
 
-    def _aggregate(self, claim: str, windows: list[Window], scored: dict[int, tuple[float, float, float]]) -> ClaimVerification:
+    def _aggregate(
+        self, claim: str, windows: list[Window], scored: dict[int, tuple[float, float, float]]
+    ) -> ClaimVerification:
         if not scored:
             return _unverified()
         cfg = self.config
@@ -360,9 +360,7 @@ class NLIVerifier:
             verdict, wi = "insufficient", best_e
         pe, pn, pc = scored[wi]
         pid, s_start, s_end = _best_sentence(claim, windows[wi])
-        return ClaimVerification(
-            verdict, pe, pn, pc, max_e, max_c, pid, s_start, s_end, len(scored), True
-        )
+        return ClaimVerification(verdict, pe, pn, pc, max_e, max_c, pid, s_start, s_end, len(scored), True)
 
 
 def _best_sentence(claim: str, window: Window) -> tuple[str | None, int | None, int | None]:

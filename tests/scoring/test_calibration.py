@@ -62,7 +62,12 @@ def test_identity_fallback_is_monotone_and_clipped():
     [
         {"format": "pickle"},
         {"format": "reviewqueue.calibrator/1", "method": "magic", "version": "x"},
-        {"format": "reviewqueue.calibrator/1", "method": "isotonic", "version": "x", "params": {"x": [0, 1], "y": [0.9, 0.1]}},
+        {
+            "format": "reviewqueue.calibrator/1",
+            "method": "isotonic",
+            "version": "x",
+            "params": {"x": [0, 1], "y": [0.9, 0.1]},
+        },
         {"format": "reviewqueue.calibrator/1", "method": "platt", "version": "x", "params": {"a": "1", "b": 0}},
     ],
 )

@@ -6,7 +6,17 @@ from hypothesis import strategies as st
 from scoring.claims import classify, segment_claims
 from scoring.text import split_sentences
 
-PIECES = [*list("abcXYZ 019.,;:!?-*\n\t'\"$%()é…"), "Dr.", " e.g. ", "1. ", "\n- ", " and ", ", but ", "Hi! ", "Here's the summary:"]
+PIECES = [
+    *list("abcXYZ 019.,;:!?-*\n\t'\"$%()é…"),
+    "Dr.",
+    " e.g. ",
+    "1. ",
+    "\n- ",
+    " and ",
+    ", but ",
+    "Hi! ",
+    "Here's the summary:",
+]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
 
 
@@ -64,7 +74,10 @@ def test_meta_line_on_its_own_is_not_checkable():
 
 
 def test_list_items_are_separate_claims_without_their_markers():
-    draft = "Benefits:\n- Dental cover starts after 90 days.\n- Vision cover is included.\n1. Claims go to the portal.\n2) Appeals take 30 days."
+    draft = (
+        "Benefits:\n- Dental cover starts after 90 days.\n- Vision cover is included.\n"
+        "1. Claims go to the portal.\n2) Appeals take 30 days."
+    )
     got = [c.text for c in segment_claims(draft) if c.checkable]
     assert got == [
         "Dental cover starts after 90 days.",

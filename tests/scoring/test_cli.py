@@ -25,13 +25,21 @@ def test_score_command_prints_result_and_decision(tmp_path, tiny_model_dir, caps
 
 def test_score_command_rejects_bad_logprobs(tmp_path, tiny_model_dir, capsys):
     f = tmp_path / "req.json"
-    f.write_text(json.dumps({"draft": "x", "logprobs": {"tokens": ["x"], "logprobs": [float("nan")]}}).replace("NaN", "NaN"))
+    f.write_text(
+        json.dumps({"draft": "x", "logprobs": {"tokens": ["x"], "logprobs": [float("nan")]}}).replace("NaN", "NaN")
+    )
     assert main(["score", str(f), "--model", tiny_model_dir]) == 2
     assert "logprobs.logprobs[0]" in capsys.readouterr().err
 
 
 def records():
-    base = {"dataset": "t", "question": "", "passages": [{"id": "p", "text": "The plan costs 12 dollars per month."}], "spans": [], "meta": {"label": "LEAK"}}
+    base = {
+        "dataset": "t",
+        "question": "",
+        "passages": [{"id": "p", "text": "The plan costs 12 dollars per month."}],
+        "spans": [],
+        "meta": {"label": "LEAK"},
+    }
     rows = []
     for i, (task, resp, label) in enumerate(
         [
@@ -50,7 +58,23 @@ def test_evaluate_command_prints_metrics_and_writes_predictions(tmp_path, tiny_m
     data.write_text("".join(json.dumps(r) + "\n" for r in records()))
     out = tmp_path / "pred.jsonl"
     js = tmp_path / "m.json"
-    assert main(["evaluate", str(data), "--model", tiny_model_dir, "--out", str(out), "--json", str(js), "--threshold", "0.4"]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                str(data),
+                "--model",
+                tiny_model_dir,
+                "--out",
+                str(out),
+                "--json",
+                str(js),
+                "--threshold",
+                "0.4",
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     for key in ("AUROC=", "AUPRC=", "F1@0.40=", "bestF1=", "ECE=", "task=qa", "task=summary"):
         assert key in text

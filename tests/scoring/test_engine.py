@@ -45,7 +45,10 @@ def test_claims_carry_verdicts_probabilities_and_evidence(fresh_scorer):
     r = s.score(draft("Refunds take 14 days. Support is open on weekends."))
     c1, c2 = r.claims
     assert (c1.verdict, c1.best_passage_id) == ("supported", "kb-1")
-    assert EVIDENCE[0].text[c1.best_sentence_start : c1.best_sentence_end] == "Refunds are paid within 14 days of the return."
+    assert (
+        EVIDENCE[0].text[c1.best_sentence_start : c1.best_sentence_end]
+        == "Refunds are paid within 14 days of the return."
+    )
     assert c1.p_entail == pytest.approx(0.9)
     assert (c2.verdict, c2.best_passage_id, c2.p_contradict) == ("refuted", "kb-2", pytest.approx(0.8))
     assert r.has_refuted_claim
@@ -133,7 +136,9 @@ def test_time_budget_gives_partial_timeout(fresh_scorer):
 
 
 def test_per_call_rules_and_calibrator(scorer):
-    rules = GuardrailRules.from_dict({"version": "q", "block": [{"name": "promise", "pattern": "promise"}], "allow": ["$99"]})
+    rules = GuardrailRules.from_dict(
+        {"version": "q", "block": [{"name": "promise", "pattern": "promise"}], "allow": ["$99"]}
+    )
     r = scorer.score(draft("I promise it costs $99."), rules=rules)
     assert [(h.kind, h.rule) for h in r.guardrail_hits] == [("blocked_pattern", "promise")]
     cal = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt")

@@ -16,7 +16,14 @@ def request(**over):
         "logprobs": {
             "tokens": ["Ref", "unds", " take", " 14", " days", "."],
             "logprobs": [-0.1, -0.01, -0.2, -1.5, -0.05, 0.0],
-            "top_logprobs": [None, None, None, [{"token": " 14", "logprob": -1.5}, {"token": " 30", "logprob": -0.4}], None, None],
+            "top_logprobs": [
+                None,
+                None,
+                None,
+                [{"token": " 14", "logprob": -1.5}, {"token": " 30", "logprob": -0.4}],
+                None,
+                None,
+            ],
         },
         "metadata": {"intent": "refund", "prompt_version": "v7", "amount": 120, "customer_tier": "pro", "locale": "en"},
     }
@@ -57,8 +64,14 @@ def test_logprobs_and_metadata_are_optional():
         ({"tokens": "ab", "logprobs": [-0.1]}, "logprobs.tokens"),
         ({"tokens": ["a"], "logprobs": None}, "logprobs.logprobs"),
         ({"tokens": ["a"], "logprobs": [-0.1], "top_logprobs": [None, None]}, "logprobs.top_logprobs"),
-        ({"tokens": ["a"], "logprobs": [-0.1], "top_logprobs": [[{"token": "a", "logprob": 2.0}]]}, "logprobs.top_logprobs[0][0].logprob"),
-        ({"tokens": ["a"], "logprobs": [-0.1], "top_logprobs": [[{"logprob": -1.0}]]}, "logprobs.top_logprobs[0][0].token"),
+        (
+            {"tokens": ["a"], "logprobs": [-0.1], "top_logprobs": [[{"token": "a", "logprob": 2.0}]]},
+            "logprobs.top_logprobs[0][0].logprob",
+        ),
+        (
+            {"tokens": ["a"], "logprobs": [-0.1], "top_logprobs": [[{"logprob": -1.0}]]},
+            "logprobs.top_logprobs[0][0].token",
+        ),
         ({"tokens": ["a"], "logprobs": [-0.1], "top_logprobs": "x"}, "logprobs.top_logprobs"),
         ([1, 2], "logprobs"),
     ],

@@ -22,17 +22,24 @@ def long_passage(n=30):
 
 def test_label_order_is_read_from_config_names():
     assert _resolve_labels({0: "entailment", 1: "neutral", 2: "contradiction"}, None) == {
-        "entailment": 0, "neutral": 1, "contradiction": 2,
+        "entailment": 0,
+        "neutral": 1,
+        "contradiction": 2,
     }
     assert _resolve_labels({"0": "CONTRADICTION", "1": "ENTAILMENT", "2": "NEUTRAL"}, None) == {
-        "contradiction": 0, "entailment": 1, "neutral": 2,
+        "contradiction": 0,
+        "entailment": 1,
+        "neutral": 2,
     }
     assert _resolve_labels({0: "entailment", 1: "not_entailment"}, None) == {"entailment": 0, "neutral": 1}
     with pytest.raises(ConfigurationError):
         _resolve_labels({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, None)
-    assert _resolve_labels({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, ("neutral", "contradiction", "entailment"))[
-        "entailment"
-    ] == 2
+    assert (
+        _resolve_labels({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, ("neutral", "contradiction", "entailment"))[
+            "entailment"
+        ]
+        == 2
+    )
 
 
 def test_model_with_permuted_labels_maps_probabilities_by_name(tmp_path, tiny_model_dir):
@@ -68,7 +75,7 @@ def test_long_passages_are_windowed_not_truncated(verifier):
         for pid, a, b in w.sentences:
             assert pid == "p"
             covered.add((a, b))
-        for (pid, a, b), (wa, wb) in zip(w.sentences, w.local, strict=True):
+        for (_pid, a, b), (wa, wb) in zip(w.sentences, w.local, strict=True):
             assert w.text[wa:wb] == text[a:b]
     # Every sentence of the passage lands in some window.
     from scoring.text import split_sentences
