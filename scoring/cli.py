@@ -20,6 +20,8 @@ def _scorer(args: argparse.Namespace, *, budget_ms: float | None):
         kw["calibrator_path"] = args.calibrator
     if getattr(args, "int8", False):
         kw["int8"] = True
+    if getattr(args, "top_k", None):
+        kw["top_k_windows"] = args.top_k
     if getattr(args, "fusion", None):
         from scoring.fusion import FusionModel
 
@@ -145,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", help="also write the metrics as JSON")
     p.add_argument("--int8", action="store_true")
     p.add_argument("--fusion", help="fusion weights JSON (from fit-fusion)")
+    p.add_argument("--top-k", type=int, help="evidence windows per claim (default 2)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("calibrate", help="fit a calibrator from evaluate predictions")

@@ -51,6 +51,7 @@ class ScorerConfig:
     # distribution and cost quadratically more attention.
     window_tokens: int = 96
     top_k_windows: int = 2
+    early_accept: float | None = 0.9  # a claim entailed this strongly needs no more windows
     time_budget_ms: float | None = 2000.0  # per draft, for verification; None = unlimited
     int8: bool = False
     cache_size: int = 8192
@@ -83,6 +84,7 @@ class ScorerConfig:
             top_k_windows=self.top_k_windows,
             entail_threshold=self.entail_threshold,
             contradict_threshold=self.contradict_threshold,
+            early_accept=self.early_accept,
             int8=self.int8,
             cache_size=self.cache_size,
         )

@@ -46,6 +46,7 @@ class VerifierConfig:
     short_passage_tokens: int = 48  # consecutive passages shorter than this are packed together
     entail_threshold: float = 0.5
     contradict_threshold: float = 0.5
+    early_accept: float | None = 0.9  # stop checking a claim's windows once one entails this much
     int8: bool = False
     cache_size: int = 8192
     label_names: tuple[str, str, str] | None = None  # override id2label when a model lacks names
@@ -285,36 +286,45 @@ class NLIVerifier:
         if not windows:
             return [_unverified() for _ in claims], True
         ranked = [self._rank_windows(c, windows) for c in claims]
-        # Pairs in rounds: every claim's best window first, then every claim's second, ...
-        rounds: list[tuple[int, int]] = []
-        for r in range(max(len(x) for x in ranked)):
-            rounds.extend((ci, ranked[ci][r]) for ci in range(len(claims)) if r < len(ranked[ci]))
         scores: dict[tuple[int, int], tuple[float, float, float]] = {}
-        todo: list[tuple[int, int]] = []
-        for ci, wi in rounds:
-            key = (self.model_version, claims[ci], windows[wi].digest)
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                self.cache_hits += 1
-                scores[(ci, wi)] = hit
-            else:
-                todo.append((ci, wi))
-        self.cache_misses += len(todo)
+        best_entail = [0.0] * len(claims)
+        early = self.config.early_accept
         complete = True
         bs = self.config.batch_size
-        for b in range(0, len(todo), bs):
-            if deadline is not None and time.perf_counter() >= deadline:
-                complete = False
+        # Rounds: every claim's best window first, then every claim's second, ... A claim whose
+        # entailment already reached `early_accept` needs no further windows (its verdict cannot
+        # change: the best window is kept), and an interrupted draft has each claim's most
+        # promising evidence checked first.
+        for r in range(max(len(x) for x in ranked)):
+            todo: list[tuple[int, int]] = []
+            for ci in range(len(claims)):
+                if r >= len(ranked[ci]) or (early is not None and best_entail[ci] >= early):
+                    continue
+                wi = ranked[ci][r]
+                hit = self._cache.get((self.model_version, claims[ci], windows[wi].digest))
+                if hit is not None:
+                    self._cache.move_to_end((self.model_version, claims[ci], windows[wi].digest))
+                    self.cache_hits += 1
+                    scores[(ci, wi)] = hit
+                    best_entail[ci] = max(best_entail[ci], hit[0])
+                else:
+                    todo.append((ci, wi))
+            self.cache_misses += len(todo)
+            # Within a round sort by length so each batch's padding stays small.
+            todo.sort(key=lambda cw: len(windows[cw[1]].text) + len(claims[cw[0]]))
+            for b in range(0, len(todo), bs):
+                if deadline is not None and time.perf_counter() >= deadline:
+                    complete = False
+                    break
+                chunk = todo[b : b + bs]
+                probs = self._forward([windows[wi].text for _, wi in chunk], [claims[ci] for ci, _ in chunk])
+                for (ci, wi), row in zip(chunk, probs, strict=True):
+                    triple = (float(row[0]), float(row[1]), float(row[2]))
+                    scores[(ci, wi)] = triple
+                    best_entail[ci] = max(best_entail[ci], triple[0])
+                    self._remember((self.model_version, claims[ci], windows[wi].digest), triple)
+            if not complete:
                 break
-            chunk = todo[b : b + bs]
-            # Within a batch sort by length so padding stays small.
-            chunk.sort(key=lambda cw: len(windows[cw[1]].text) + len(claims[cw[0]]))
-            probs = self._forward([windows[wi].text for _, wi in chunk], [claims[ci] for ci, _ in chunk])
-            for (ci, wi), row in zip(chunk, probs, strict=True):
-                triple = (float(row[0]), float(row[1]), float(row[2]))
-                scores[(ci, wi)] = triple
-                self._remember((self.model_version, claims[ci], windows[wi].digest), triple)
         results = [
             self._aggregate(claims[ci], windows, {wi: scores[(ci, wi)] for wi in ranked[ci] if (ci, wi) in scores})
             for ci in range(len(claims))

@@ -145,10 +145,20 @@ def test_pairs_are_batched_across_claims_and_cached(tiny_model_dir):
     claims = [f"Claim {i} about the plan." for i in range(5)]
     res, _ = v.verify(claims, passages)
     assert all(r.n_windows == 2 for r in res)
-    assert stub.calls == [8, 2]  # 10 pairs from 5 claims in full batches
+    assert stub.calls == [5, 5]  # one batch per round: every claim's best window, then its second
     v.verify(claims, passages)
-    assert stub.calls == [8, 2]  # all served from the cache
+    assert stub.calls == [5, 5]  # all served from the cache
     assert v.cache_hits == 10
+
+
+def test_a_strongly_entailed_claim_needs_no_more_windows(tiny_model_dir):
+    v = NLIVerifier(VerifierConfig(tiny_model_dir, batch_size=8, top_k_windows=3, window_tokens=30))
+    stub = FixedNLI({"sure": (0.95, 0.03, 0.02), "maybe": (0.6, 0.3, 0.1)})
+    v._forward = stub
+    res, done = v.verify(["A sure fact number 1.", "A maybe fact number 2."], [Passage("p", long_passage(12))])
+    assert done and stub.calls == [2, 1, 1]
+    assert [r.n_windows for r in res] == [1, 3]
+    assert [r.verdict for r in res] == ["supported", "supported"]
 
 
 def test_cache_is_keyed_by_model_version(tiny_model_dir):
