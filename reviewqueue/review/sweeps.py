@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 
 from reviewqueue.review import services
-from reviewqueue.review.models import OPEN_STATES, Draft, DraftStatus, ItemState, ReviewItem
+from reviewqueue.review.models import OPEN_STATES, Draft, DraftStatus, ItemState, Queue, ReviewItem
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +50,17 @@ def sla_sweep(*, now: datetime, batch: int | None = None) -> tuple[SweepResult, 
         .order_by("due_at").values_list("pk", flat=True)[:limit]
     )
     expired = sum(services.review_item_expire(item_id=pk, now=now) for pk in breached)
-    # Warning time is created + fraction × (due − created); filtering on due_at within the
-    # longest SLA's warning window keeps the scan on the index, the service checks exactly.
+    # Warning time is created + fraction × (due − created), and due − created is the queue's SLA,
+    # so per SLA length an item is due for its warning once due_at <= now + (1 − fraction) × SLA.
+    # Filtering on that in SQL (one range on item_open_due per distinct SLA) keeps a batch of
+    # earlier-due items of a shorter SLA, not yet at their warning time, from starving the rest;
+    # the service re-checks exactly.
+    window = Q(pk__in=[])
+    for minutes in Queue.objects.values_list("sla_minutes", flat=True).distinct():
+        window |= Q(queue__sla_minutes=minutes,
+                    due_at__lte=now + timedelta(minutes=minutes) * (1 - fraction))
     candidates = list(
-        ReviewItem.objects.filter(state__in=OPEN_STATES, sla_warned_at__isnull=True, due_at__gt=now)
+        ReviewItem.objects.filter(window, state__in=OPEN_STATES, sla_warned_at__isnull=True, due_at__gt=now)
         .select_related("queue").order_by("due_at")[:limit]
     )
     warn_ids = [item.pk for item in candidates if now >= item.warning_at(fraction)]

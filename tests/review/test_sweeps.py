@@ -12,7 +12,7 @@ from django.utils import timezone
 from reviewqueue.review import services, sweeps
 from reviewqueue.review.models import DraftStatus, FallbackAction, ItemState, Outcome, ReviewEvent, ReviewItem
 from tests.conftest import T0
-from tests.factories import make_draft, make_pending_item
+from tests.factories import make_draft, make_pending_item, make_queue
 from tests.review.helpers import event_types
 
 US = timedelta(microseconds=1)
@@ -238,3 +238,18 @@ def test_sweep_command(world, timer):
     out = StringIO()
     call_command("sweep", timer, "--batch", "10", stdout=out)
     assert "examined 0, moved 0" in out.getvalue()
+
+
+def test_sla_warning_is_not_starved_by_earlier_due_items_of_a_shorter_sla(world, clock, settings):
+    # A long-SLA item already past its warning time must be warned even when a full batch of
+    # short-SLA items, due sooner but not yet at their warning time, comes first by due time.
+    settings.REVIEWQUEUE_SLA_WARNING_FRACTION = 0.8
+    long_sla = make_queue(world.tenant, "long", group=world.queue.reviewer_group, sla_minutes=600)
+    late = make_pending_item(world, queue=long_sla, now=T0 - timedelta(minutes=540))  # due T0+60m, warn T0-60m
+    short = make_queue(world.tenant, "short", group=world.queue.reviewer_group, sla_minutes=30)
+    for _ in range(3):
+        make_pending_item(world, queue=short)  # due T0+30m, warn T0+24m
+    _, warned = sweeps.sla_sweep(now=T0, batch=2)
+    assert warned.moved == 1
+    late.refresh_from_db()
+    assert late.sla_warned_at == T0
