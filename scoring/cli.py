@@ -61,7 +61,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     out = open(args.out, "w", encoding="utf-8") if args.out else None  # noqa: SIM115
     try:
         res = run_evaluation(
-            args.file, scorer=scorer, threshold=args.threshold, limit=args.limit, out=out, baseline=args.baseline
+            args.file,
+            scorer=scorer,
+            threshold=args.threshold,
+            limit=args.limit,
+            sample=args.sample,
+            out=out,
+            baseline=args.baseline,
         )
     finally:
         if out is not None:
@@ -141,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threshold", type=float, default=0.5, help="on P(hallucinated)")
     p.add_argument("--model")
     p.add_argument("--calibrator")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=int, help="first N records")
+    p.add_argument("--sample", type=int, help="a seeded random N records (kept in file order)")
     p.add_argument("--budget-ms", type=float, default=None, help="per-draft budget (default: none)")
     p.add_argument("--baseline", choices=["lexical"], help="score with a baseline instead")
     p.add_argument("--json", help="also write the metrics as JSON")

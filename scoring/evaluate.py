@@ -23,13 +23,26 @@ from scoring.policy import RoutingPolicy
 from scoring.text import content_stems, lexical_support
 
 
-def read_records(path: str | Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
+def read_records(
+    path: str | Path, limit: int | None = None, sample: int | None = None, seed: int = 0
+) -> Iterator[dict[str, Any]]:
+    """Records in file order; `limit` keeps the first N, `sample` a seeded random N (file order).
+
+    Files are grouped by source (the first records of a file can have a very different base
+    rate from the rest), so a subset for quick figures should be a sample, not a prefix. The
+    sample depends only on line positions, never on labels.
+    """
     with open(path, encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if limit is not None and i >= limit:
-                return
-            if line.strip():
-                yield json.loads(line)
+        lines = [line for line in fh if line.strip()]
+    if sample is not None and sample < len(lines):
+        import random
+
+        keep = sorted(random.Random(seed).sample(range(len(lines)), sample))
+        lines = [lines[i] for i in keep]
+    if limit is not None:
+        lines = lines[:limit]
+    for line in lines:
+        yield json.loads(line)
 
 
 def record_to_draft(rec: dict[str, Any]) -> DraftInput:
@@ -137,6 +150,7 @@ def run_evaluation(
     scorer: Any | None,
     threshold: float = 0.5,
     limit: int | None = None,
+    sample: int | None = None,
     out: TextIO | None = None,
     baseline: str | None = None,
     policy: RoutingPolicy | None = None,
@@ -149,7 +163,7 @@ def run_evaluation(
     t_start = time.perf_counter()
     c_start = time.process_time()
     statuses: dict[str, int] = {}
-    for i, rec in enumerate(read_records(path, limit)):
+    for i, rec in enumerate(read_records(path, limit, sample)):
         label = int(rec["label"])
         task = str(rec.get("task", ""))
         t = time.perf_counter()

@@ -150,3 +150,14 @@ def test_fusion_model_round_trips_and_is_monotone_in_support():
     low = m.raw_score({"support_min": 0.1, "support_hmean": 0.1})
     high = m.raw_score({"support_min": 0.9, "support_hmean": 0.9})
     assert 0 < low < high < 1
+
+
+def test_sample_is_seeded_and_keeps_file_order(tmp_path):
+    from scoring.evaluate import read_records
+
+    data = tmp_path / "dev.jsonl"
+    data.write_text("".join(json.dumps({"id": i}) + "\n" for i in range(50)))
+    a = [r["id"] for r in read_records(data, sample=10)]
+    assert a == sorted(a) and len(a) == 10
+    assert a == [r["id"] for r in read_records(data, sample=10)]
+    assert [r["id"] for r in read_records(data, limit=3)] == [0, 1, 2]
