@@ -12,7 +12,19 @@
     keys: {},
     openDialog: function (id) {
       var dialog = document.getElementById(id);
-      if (dialog && !dialog.open) dialog.showModal();
+      if (!dialog || dialog.open) return dialog;
+      var back = document.activeElement;
+      dialog.addEventListener("close", function () {
+        // Chrome only moves focus out of a closed dialog at its next rendering step; until then
+        // a key press would still land in the dialog's (now hidden) field and be ignored.
+        var active = document.activeElement;
+        if (active === document.body || dialog.contains(active)) {
+          var target = back && back !== document.body && document.contains(back) && !back.disabled
+            ? back : document.getElementById("main");
+          target.focus({ preventScroll: true });
+        }
+      }, { once: true });
+      dialog.showModal();
       return dialog;
     },
     toast: function (message) {

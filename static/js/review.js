@@ -146,5 +146,5 @@
   if (cards.length) selectClaim(firstDoubt >= 0 ? firstDoubt : 0, false);
   syncLease();
   var reopen = document.querySelector("dialog[data-open-on-load]");
-  if (reopen) reopen.showModal();
+  if (reopen) rq.openDialog(reopen.id);
 })();

@@ -148,13 +148,14 @@ def test_keyboard_shortcuts(new_page) -> None:
         ("r", "reject-dialog"),
     ):
         page.keyboard.press(key)
-        assert page.locator(f"#{dialog_id}").is_visible(), key
+        expect(page.locator(f"#{dialog_id}")).to_be_visible()
         page.keyboard.press("Escape")
-        assert not page.locator(f"#{dialog_id}").is_visible(), key
+        expect(page.locator(f"#{dialog_id}")).to_be_hidden()
     page.keyboard.press("e")
-    assert page.locator("#editor").is_visible()
+    expect(page.locator("#editor")).to_be_visible()
+    expect(page.locator("#final-text")).to_be_focused()
     page.keyboard.press("Escape")
-    assert not page.locator("#editor").is_visible()
+    expect(page.locator("#editor")).to_be_hidden()
     page.keyboard.press("n")  # refused while the lease is live
     expect(page.get_by_text("Finish or release this item first")).to_be_visible()
     page.keyboard.press("u")
