@@ -130,20 +130,38 @@ def queue_stats_data(stats: QueueStats) -> dict[str, Any]:
 
 
 # --- reviewer inputs ----------------------------------------------------------------------
+class StrictCharField(serializers.CharField):
+    """A JSON string only: DRF's CharField would silently turn 5 into "5"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: DRF's IntegerField would accept "5" and 5.0."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
 class ClaimNextInput(serializers.Serializer):
-    queue_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=100)
+    queue_ids = serializers.ListField(child=StrictIntegerField(min_value=1), required=False, max_length=100)
 
 
 class SubmitInput(serializers.Serializer):
     disposition = serializers.ChoiceField(choices=["approved", "edited", "rejected"])
-    final_text = serializers.CharField(required=False, allow_blank=True, max_length=50_000, trim_whitespace=False)
-    reason_code = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+    final_text = StrictCharField(required=False, allow_blank=True, max_length=50_000, trim_whitespace=False)
+    reason_code = StrictCharField(required=False, allow_blank=True, max_length=64)
+    note = StrictCharField(required=False, allow_blank=True, max_length=5_000)
 
 
 class EscalateInput(serializers.Serializer):
-    queue_id = serializers.IntegerField(min_value=1)
-    note = serializers.CharField(max_length=5_000)
+    queue_id = StrictIntegerField(min_value=1)
+    note = StrictCharField(max_length=5_000)
 
 
 class ErrorDetailSerializer(serializers.Serializer):

@@ -392,6 +392,15 @@ INVALID_REVIEW = [
     ("escalate", {"queue_id": 0, "note": "x"}, "queue_id"),
     ("escalate", {"queue_id": 1}, "note"),
     ("escalate", {"queue_id": 1, "note": None}, "note"),
+    # JSON types are strict: DRF alone would coerce 5 → "5" and "5" → 5.
+    ("submit", {"disposition": "edited", "final_text": 123}, "final_text"),
+    ("submit", {"disposition": "approved", "note": 5}, "note"),
+    ("submit", {"disposition": "rejected", "reason_code": 7}, "reason_code"),
+    ("escalate", {"queue_id": "QUEUE", "note": "x"}, "queue_id"),
+    ("escalate", {"queue_id": True, "note": "x"}, "queue_id"),
+    ("escalate", {"queue_id": 1.5, "note": "x"}, "queue_id"),
+    ("escalate", {"queue_id": "L2", "note": 9}, "note"),
+    ("claim-next", {"queue_ids": ["QUEUE"]}, "queue_ids"),
     ("claim-next", {"queue_ids": "1"}, "queue_ids"),
     ("claim-next", {"queue_ids": ["x"]}, "queue_ids"),
     ("claim-next", {"queue_ids": [0]}, "queue_ids"),
@@ -400,6 +409,10 @@ INVALID_REVIEW = [
 
 @pytest.mark.parametrize(("action", "body", "field"), INVALID_REVIEW)
 def test_invalid_review_bodies_are_400_naming_the_field(scene, action, body, field):
+    # "QUEUE" is the billing queue's id as a string, "L2" the escalation target's id as an integer.
+    fill = {"QUEUE": str(scene.world.queue.pk), "L2": scene.world.l2_queue.pk}
+    body = {k: fill.get(v, v) if isinstance(v, str) else [fill.get(x, x) for x in v] if isinstance(v, list) else v
+            for k, v in body.items()}
     url = "/api/v1/items/claim-next" if action == "claim-next" else f"/api/v1/items/{scene.item.pk}/{action}"
     before = row_counts()
     response = session_client(scene.world.reviewer).post(url, body, format="json")
