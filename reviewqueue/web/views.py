@@ -182,6 +182,9 @@ def _review_context(
     for claim in view.claims:
         claim.my_label = labels.get(claim.index, "")
     events = list(selectors.item_events(item))
+    # The note the previous reviewer left when escalating to this item, read from the history
+    # already loaded (no extra query).
+    escalation = next((e for e in events if e.type == "review.escalated" and e.data.get("to_item_id") == item.pk), None)
     targets = list(Queue.objects.filter(tenant_id=item.queue.tenant_id).exclude(pk=item.queue_id).order_by("name"))
     context = _lease_context(item, user, now)
     context.update(
@@ -189,6 +192,7 @@ def _review_context(
         score=view,
         verdicts=VERDICT_LABELS,
         events=events,
+        escalation=escalation,
         escalation_targets=targets,
         default_target_id=item.queue.escalation_queue_id,
         reject_reasons=list(item.queue.reject_reasons or []),

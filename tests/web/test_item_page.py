@@ -89,6 +89,20 @@ def test_resolved_item_is_read_only(world: World, client_for, claimed_item: Revi
     )
     html = body(page(client_for(world.reviewer), claimed_item))
     assert "This item is resolved" in html and "unsafe" in html
+    assert "Sent to the customer" in html and world.queue.fallback_text in html
+    assert 'aria-keyshortcuts="a"' not in html  # no decision buttons on a closed item
+
+
+def test_escalated_item_shows_the_note_to_the_next_reviewer(world: World, client_for, claimed_item: ReviewItem) -> None:
+    successor = services.review_item_escalate(
+        user=world.reviewer,
+        item_id=claimed_item.pk,
+        target_queue_id=world.l2_queue.pk,
+        note="Region-specific terms <b>apply</b>",
+        now=timezone.now(),
+    )
+    html = body(page(client_for(world.lead), successor))
+    assert "Escalated to you" in html and "Region-specific terms &lt;b&gt;apply&lt;/b&gt;" in html
 
 
 def test_outsider_gets_403_and_stranger_404(world: World, client_for, claimed_item: ReviewItem) -> None:
