@@ -293,6 +293,7 @@ class Scorer:
             checkable_contradict=contradict,
             verdicts=verdicts,
             lexical=lexical,
+            lexical_draft=lexical_support(text, evidence_stems) if passages else None,
             n_guardrail_unsupported=sum(1 for h in hits if h.kind != "blocked_pattern"),
             n_guardrail_blocked=sum(1 for h in hits if h.kind == "blocked_pattern"),
             logprob=lp_feats,

@@ -27,6 +27,7 @@ NEUTRAL = {
     "frac_supported": 0.5,
     "lexical_min": 1.0,
     "lexical_mean": 1.0,
+    "lexical_draft": 1.0,
     "seq_logprob": -0.5,
     "min_logprob": -3.0,
     "share_below_floor": 0.1,
@@ -42,6 +43,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "frac_refuted": -1.0,
     "lexical_min": 1.0,
     "lexical_mean": 0.5,
+    "lexical_draft": 1.0,
     "guardrail_unsupported": -0.6,
     "guardrail_blocked": -3.0,
     "seq_logprob": 0.8,
@@ -111,6 +113,7 @@ def build_features(
     checkable_contradict: list[float],
     verdicts: list[str],
     lexical: list[float],
+    lexical_draft: float | None = None,
     n_guardrail_unsupported: int,
     n_guardrail_blocked: int,
     logprob: dict[str, float | None] | None,
@@ -125,33 +128,28 @@ def build_features(
         "guardrail_unsupported": float(min(n_guardrail_unsupported, 3)),
         "guardrail_blocked": float(n_guardrail_blocked),
     }
+    if lexical_draft is not None:
+        # The whole draft, not-checkable sentences included: chit-chat that strays from the
+        # evidence is caught here even when no single sentence is a checkable claim.
+        f["lexical_draft"] = lexical_draft
     if lexical:
         f["lexical_min"] = min(lexical)
         f["lexical_mean"] = sum(lexical) / len(lexical)
-    elif n_claims:
-        f["lexical_min"] = 1.0
-        f["lexical_mean"] = 1.0
+    elif lexical_draft is not None:
+        f["lexical_min"] = f["lexical_mean"] = lexical_draft
     if verifier_ran:
         n = len(verdicts)
+        # Nothing checkable (greetings, questions, hedges only) leaves the support features
+        # out, so they take their neutral value: "nothing verified" is not "all verified".
         if checkable_support:
             f["support_min"] = min(checkable_support)
             f["support_hmean"] = harmonic_mean(checkable_support)
             f["support_mean"] = sum(checkable_support) / len(checkable_support)
             f["contradict_max"] = max(checkable_contradict)
-        elif n == 0:
-            # Nothing checkable (greetings, hedges only): nothing can be wrong with it.
-            f["support_min"] = 1.0
-            f["support_hmean"] = 1.0
-            f["support_mean"] = 1.0
-            f["contradict_max"] = 0.0
         if n:
             f["frac_supported"] = verdicts.count("supported") / n
             f["frac_refuted"] = verdicts.count("refuted") / n
             f["frac_insufficient"] = verdicts.count("insufficient") / n
-        else:
-            f["frac_supported"] = 1.0
-            f["frac_refuted"] = 0.0
-            f["frac_insufficient"] = 0.0
     if logprob:
         for k, v in logprob.items():
             if v is not None:
@@ -166,6 +164,7 @@ FITTED_FEATURES: tuple[str, ...] = (
     "frac_refuted",
     "lexical_min",
     "lexical_mean",
+    "lexical_draft",
     "guardrail_unsupported",
     "guardrail_blocked",
 )
