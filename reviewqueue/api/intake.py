@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +45,26 @@ def check_idempotency_key(key: str | None) -> str:
     return key.strip()
 
 
+# NUL cannot be stored in PostgreSQL text or jsonb, and a lone surrogate (valid in JSON as
+# "\ud800") cannot be encoded as UTF-8 at all: either would surface as a 500 at write time.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _check_storable(value: Any, path: str) -> None:
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value):
+            raise _invalid(path or "body", "contains a NUL or unpaired surrogate character")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if _UNSTORABLE.search(str(key)):
+                raise _invalid(path or "body", "contains a key with a NUL or unpaired surrogate character")
+            _check_storable(item, where)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_storable(item, f"{path}[{i}]")
+
+
 def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
     """Returns the Draft fields to store; raises InvalidInput/NotFound with the field named."""
     try:
@@ -51,6 +72,7 @@ def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
     except ScoringInvalidInput as exc:
         raise _invalid(exc.field or "body", exc.message) from None
     assert isinstance(body, dict)
+    _check_storable(body, "")
     unknown = set(body) - {"question", "draft", "passages", "logprobs", "metadata", "queue"}
     if unknown:
         raise _invalid(sorted(unknown)[0], "is not a known field")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -486,3 +487,34 @@ def test_draft_of_another_client_in_the_same_tenant_is_visible(scene):
     _, key = service_client_create(tenant=scene.world.tenant, name="second")
     draft = make_draft(scene.world)
     assert service_client(key).get(f"/api/v1/drafts/{draft.pk}").status_code == 200
+
+
+@pytest.mark.parametrize(("field", "override"), [
+    ("draft", {"draft": "Refunds\u0000 take 5 days."}),
+    ("question", {"question": "Why\ud800?"}),
+    ("passages[0].text", {"passages": [{"id": "kb", "text": "nul \u0000 inside"}]}),
+    ("metadata.intent", {"metadata": {"intent": "\udfff"}}),
+    ("metadata.extra[0]", {"metadata": {"extra": ["a\u0000"]}}),
+])
+def test_unstorable_characters_are_400_not_500(scene, field, override):
+    # NUL cannot be stored in PostgreSQL text/jsonb and a lone surrogate cannot be encoded at all:
+    # both must be refused as input errors, on every database.
+    body = draft_body()
+    body.update(override)
+    before = row_counts()
+    # json.dumps escapes the characters (\u0000, \ud800) the way a real client sends them.
+    response = service_client(scene.world.api_key).post("/api/v1/drafts", json.dumps(body),
+                                                        content_type="application/json", HTTP_IDEMPOTENCY_KEY="nul")
+    error = assert_error(response, 400, "invalid")
+    assert list(error["details"]["fields"]) == [field]
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("body", [{"disposition": "edited", "final_text": "a\u0000b"},
+                                  {"disposition": "approved", "note": "\ud800"}])
+def test_unstorable_characters_in_review_input_are_400(scene, body):
+    before = row_counts()
+    response = session_client(scene.world.reviewer).post(f"/api/v1/items/{scene.item.pk}/submit",
+                                                        json.dumps(body), content_type="application/json")
+    assert_error(response, 400, "invalid")
+    assert row_counts() == before
