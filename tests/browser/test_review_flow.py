@@ -245,7 +245,7 @@ def test_xss_payloads_stay_inert(new_page) -> None:
     assert page.evaluate("window.__xss") is None
     assert page.locator("#draft-text").inner_text().endswith(XSS)
     assert page.locator(".question").inner_text() == f"When? {XSS}"
-    assert page.locator(".note").inner_text() == f"note {XSS}"
+    assert page.locator("#panel-history .note").inner_text() == f"note {XSS}"
     shot(page, "12-xss-inert")
 
 
