@@ -31,3 +31,12 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception or Exception())
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    # API callers get the same error body as every other failure, never an HTML page.
+    if request.path.startswith("/api/"):
+        return error_json("server_error", "Internal server error.", 500)
+    from django.views.defaults import server_error
+
+    return server_error(request)

@@ -19,7 +19,12 @@ def queues_for_user(user: AnyUser) -> QuerySet[Queue]:
     """Queues whose reviewer group the user is in: the only queues they may see and claim."""
     if not user.is_authenticated:
         return Queue.objects.none()
-    return Queue.objects.filter(reviewer_group__user=user).select_related("tenant").order_by("tenant__slug", "name")
+    # Both the queue's group and a membership in its tenant: revoking the membership must end
+    # access even if the group was left behind (item_for_user checks the tenant the same way).
+    return (
+        Queue.objects.filter(reviewer_group__user=user, tenant__memberships__user=user)
+        .select_related("tenant").order_by("tenant__slug", "name")
+    )
 
 
 def lead_tenant_ids(user: AnyUser) -> set[int]:

@@ -518,3 +518,29 @@ def test_unstorable_characters_in_review_input_are_400(scene, body):
                                                         json.dumps(body), content_type="application/json")
     assert_error(response, 400, "invalid")
     assert row_counts() == before
+
+
+def test_unexpected_server_error_keeps_the_error_body(scene, monkeypatch):
+    def crash(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "review_item_heartbeat", crash)
+    client = session_client(scene.world.reviewer)
+    client.raise_request_exception = False
+    response = client.post(f"/api/v1/items/{scene.item.pk}/heartbeat")
+    error = assert_error(response, 500, "server_error")
+    assert "boom" not in error["message"]  # no internals leak
+
+
+def test_reviewer_removed_from_the_tenant_can_no_longer_claim(scene):
+    from reviewqueue.tenancy.models import Membership
+
+    world = scene.world
+    make_pending_item(world)
+    # Their tenant membership is revoked; the queue group was left behind by mistake.
+    Membership.objects.filter(user=world.other_reviewer, tenant=world.tenant).delete()
+    client = session_client(world.other_reviewer)
+    assert client.get("/api/v1/queues").json() == {"queues": []}
+    before = row_counts()
+    assert client.post("/api/v1/items/claim-next", {}, format="json").status_code == 204
+    assert row_counts() == before
