@@ -544,3 +544,12 @@ def test_reviewer_removed_from_the_tenant_can_no_longer_claim(scene):
     before = row_counts()
     assert client.post("/api/v1/items/claim-next", {}, format="json").status_code == 204
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("template", ["/api/v1/drafts/{id}", "/api/v1/items/{id}", "/api/v1/items/{id}/submit"])
+def test_id_beyond_the_integer_range_is_404(scene, template):
+    url = template.format(id=10**20)
+    client = service_client(scene.world.api_key) if "drafts" in url else session_client(scene.world.reviewer)
+    client.raise_request_exception = False
+    method = "post" if url.endswith("submit") else "get"
+    assert_error(call(client, method, url, {"disposition": "approved"}), 404, "not_found")

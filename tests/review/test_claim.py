@@ -151,3 +151,15 @@ def test_claimed_items_of_other_tenants_are_invisible(world, clock):
     other = make_world()
     make_pending_item(other)
     assert claim(world.reviewer) is None
+
+
+@pytest.mark.parametrize("lapsed_priority", [0.9, 0.1])
+def test_lapsed_and_pending_items_compete_on_the_same_order(world, clock, lapsed_priority):
+    lapsed = make_pending_item(world, priority=lapsed_priority)
+    assert claim(world.reviewer).pk == lapsed.pk
+    clock.shift(timedelta(seconds=1))
+    pending = make_pending_item(world, priority=0.5)
+    clock.shift(world.queue.lease)
+    order = [claim(world.other_reviewer).pk, claim(world.other_reviewer).pk]
+    assert order == ([lapsed.pk, pending.pk] if lapsed_priority > 0.5 else [pending.pk, lapsed.pk])
+    assert claim(world.other_reviewer) is None
