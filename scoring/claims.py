@@ -70,6 +70,12 @@ _META = re.compile(
     r"breakdown|list|information)\b.{0,40}|(?:in )?summary|to summari[sz]e|overall)\s*[:.]?$",
     re.IGNORECASE,
 )
+# A longer sentence ending in a colon is still meta when it only announces what follows.
+_ANNOUNCES = re.compile(
+    r"\b(?:here(?:'s| is| are)|the following|as follows|summari[sz]ed as|the answer to|"
+    r"steps to|ways to)\b",
+    re.IGNORECASE,
+)
 _MIN_CHECKABLE_WORDS = 3
 
 
@@ -131,7 +137,11 @@ def classify(text: str) -> tuple[bool, str]:
     if stripped.endswith("?"):
         return False, "question"
     n_words = len(words(stripped))
-    if _META.match(stripped) or _META_PREFIX.fullmatch(stripped) or (stripped.endswith(":") and n_words <= 12):
+    if (
+        _META.match(stripped)
+        or _META_PREFIX.fullmatch(stripped)
+        or (stripped.endswith(":") and (n_words <= 12 or _ANNOUNCES.search(stripped)))
+    ):
         return False, "meta"
     if _HEDGE.match(stripped):
         return False, "hedge"

@@ -114,3 +114,14 @@ def test_classify_short_fragments():
     assert classify("Yes.") == (False, "too_short")
     assert classify("In 2019.") == (True, "")
     assert classify("Sure, the refund window is 30 days from delivery for all orders.") == (True, "")
+
+
+def test_long_announcements_ending_in_a_colon_are_meta():
+    draft = (
+        "Based on the given passages, here are the steps to brush your teeth with braces:\n"
+        "Brush down from the top on each tooth.\n"
+        'Therefore, the answer to the question "How to wash your teeth" can be summarized as:\n'
+        "The company reported revenue growth across every region this year, with details below:"
+    )
+    got = [(c.checkable, c.reason) for c in segment_claims(draft)]
+    assert got == [(False, "meta"), (True, ""), (False, "meta"), (True, "")]
