@@ -8,13 +8,15 @@ page with the error's HTTP status; nothing here decides what is allowed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,8 +48,27 @@ IDLE_POLLS = 30
 ACTIONS = ("approve", "edit", "reject", "escalate", "release")
 
 
+def reviewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """login_required, except that an htmx request from a signed-out browser (session expired
+    while the page was open) must not be redirected: htmx would swap the sign-in page into a
+    fragment. It gets a 401 that swaps nothing but a banner, so the page and what the reviewer
+    typed stay as they are."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if getattr(request, "htmx", False):
+            response = render(request, "web/_signed_out.html", {"login_url": settings.LOGIN_URL}, status=401)
+            response["HX-Reswap"] = "none"
+            return trigger_client_event(response, "rq:signed-out")
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
 def _user(request: HttpRequest) -> User:
-    # Every view here is behind login_required, so this is the signed-in user.
+    # Every view here is behind reviewer_required, so this is the signed-in user.
     user = request.user
     assert isinstance(user, User)
     return user
@@ -81,7 +102,7 @@ def _stats_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
     }
 
 
-@login_required
+@reviewer_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     context = _stats_context(request, timezone.now())
@@ -89,7 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-@login_required
+@reviewer_required
 @require_GET
 def home_stats(request: HttpRequest) -> HttpResponse:
     """The live part of home. Unchanged answers count up `idle`; at IDLE_POLLS it stops (286)."""
@@ -108,7 +129,7 @@ def home_stats(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@reviewer_required
 @require_POST
 def claim_next(request: HttpRequest) -> HttpResponse:
     form = forms.ClaimNextForm(request.POST)
@@ -206,7 +227,7 @@ def _review_context(
     return context
 
 
-@login_required
+@reviewer_required
 @require_GET
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     now = timezone.now()
@@ -217,7 +238,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "review/item_detail.html", _review_context(request, item, now))
 
 
-@login_required
+@reviewer_required
 @require_POST
 def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
@@ -285,7 +306,7 @@ def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse
     return redirect("web:home")
 
 
-@login_required
+@reviewer_required
 @require_POST
 def item_heartbeat(request: HttpRequest, item_id: int) -> HttpResponse:
     """Extend the lease (htmx, every few seconds while the page is open). Answers the lease
@@ -311,7 +332,7 @@ def item_heartbeat(request: HttpRequest, item_id: int) -> HttpResponse:
     return response
 
 
-@login_required
+@reviewer_required
 @require_POST
 def claim_label(request: HttpRequest, item_id: int, claim_index: int) -> HttpResponse:
     user, now = _user(request), timezone.now()
@@ -352,7 +373,7 @@ def claim_label(request: HttpRequest, item_id: int, claim_index: int) -> HttpRes
 # --- my recent work ---------------------------------------------------------------------------
 
 
-@login_required
+@reviewer_required
 @require_GET
 def recent_work(request: HttpRequest) -> HttpResponse:
     now = timezone.now()

@@ -48,6 +48,11 @@
   }
   setInterval(tick, 1000);
   document.body.addEventListener("htmx:afterSettle", syncLease);
+  document.body.addEventListener("rq:signed-out", function () {
+    // The session ended: the server will refuse every action, so say so and turn them off.
+    expiresAt = null;
+    setActions(false);
+  });
 
   // --- claims --------------------------------------------------------------------------
   var cards = Array.prototype.slice.call(document.querySelectorAll(".claim-card"));

@@ -41,3 +41,18 @@ def test_sign_in_and_out(world: World) -> None:
     assert client.get(reverse("web:home")).status_code == 200
     assert client.post(reverse("web:logout")).status_code == 302
     assert client.get(reverse("web:home")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "method,url", [("post", "/items/1/heartbeat/"), ("post", "/items/1/claims/0/label/"), ("get", "/queues/stats/")]
+)
+def test_signed_out_htmx_request_gets_a_banner_not_the_sign_in_page(method: str, url: str) -> None:
+    # A session that ends while the review page is open must not swap the sign-in form into a
+    # fragment, nor navigate away from what the reviewer typed.
+    response = getattr(Client(), method)(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 401
+    assert response["HX-Reswap"] == "none"
+    assert "rq:signed-out" in response["HX-Trigger"]
+    html = response.content.decode()
+    assert 'id="session-banner" hx-swap-oob="true"' in html and "You are signed out" in html
+    assert 'name="password"' not in html
