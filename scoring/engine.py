@@ -354,3 +354,24 @@ def _risk(verdicts: list[str], hits: list[Any], status: str) -> float:
 
 def _ms(t: float) -> float:
     return round((time.perf_counter() - t) * 1000.0, 3)
+
+
+_shared: Scorer | None = None
+
+
+def get_scorer(config: ScorerConfig | None = None) -> Scorer:
+    """The process's scorer, built on first use (the model loads once per worker process).
+
+    Build it after the fork (Celery `worker_process_init`, or lazily in the task): torch's
+    thread pools do not survive `fork()` well, and each process needs its own copy anyway.
+    A `config` given later than the first call is ignored; use `reset_scorer()` to rebuild.
+    """
+    global _shared
+    if _shared is None:
+        _shared = Scorer(config)
+    return _shared
+
+
+def reset_scorer() -> None:
+    global _shared
+    _shared = None

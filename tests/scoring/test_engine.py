@@ -178,3 +178,14 @@ def test_a_calibrator_fitted_for_another_model_is_not_used(tmp_path, tiny_model_
     ok = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt", meta={"model": s.model_version})
     ok.save(path)
     assert Scorer(ScorerConfig(model_path=tiny_model_dir, calibrator_path=str(path))).calibrator == ok
+
+
+def test_get_scorer_builds_once_per_process(tiny_model_dir):
+    from scoring.engine import get_scorer, reset_scorer
+
+    reset_scorer()
+    try:
+        a = get_scorer(ScorerConfig(model_path=tiny_model_dir))
+        assert get_scorer() is a and a.verifier is not None
+    finally:
+        reset_scorer()
