@@ -126,6 +126,38 @@ def cmd_fit_fusion(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rescore(args: argparse.Namespace) -> int:
+    """Metrics from a predictions file, re-fused and/or re-calibrated offline (no model run)."""
+    from scoring.calibration import Calibrator
+    from scoring.evaluate import compute_metrics, format_metrics
+    from scoring.fusion import FusionModel
+
+    fusion = FusionModel.from_dict(json.loads(Path(args.fusion).read_text())) if args.fusion else None
+    cal = Calibrator.load(args.calibrator) if args.calibrator else None
+    by_task: dict[str, tuple[list[int], list[float]]] = {}
+    labels: list[int] = []
+    scores: list[float] = []
+    with open(args.predictions, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            raw = fusion.raw_score(row["features"]) if fusion else row["raw_score"]
+            conf = cal.predict(raw) if cal else (raw if fusion else row["confidence"])
+            p = 1.0 - float(conf)
+            labels.append(int(row["label"]))
+            scores.append(p)
+            ys, ss = by_task.setdefault(row.get("task", ""), ([], []))
+            ys.append(int(row["label"]))
+            ss.append(p)
+    print(
+        f"{args.predictions}  fusion={fusion.version if fusion else 'as run'}  "
+        f"calibrator={cal.version if cal else 'as run'}"
+    )
+    print(format_metrics("overall", compute_metrics(labels, scores, args.threshold)))
+    for task, (ys, ss) in sorted(by_task.items()):
+        print(format_metrics(f"task={task}", compute_metrics(ys, ss, args.threshold)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scoring")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -171,6 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name", default="fitted")
     p.add_argument("--limit", type=int)
     p.set_defaults(func=cmd_fit_fusion)
+
+    p = sub.add_parser("rescore", help="metrics from predictions with another fusion/calibrator")
+    p.add_argument("predictions")
+    p.add_argument("--fusion")
+    p.add_argument("--calibrator")
+    p.add_argument("--threshold", type=float, default=0.5)
+    p.set_defaults(func=cmd_rescore)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -161,3 +161,18 @@ def test_sample_is_seeded_and_keeps_file_order(tmp_path):
     assert a == sorted(a) and len(a) == 10
     assert a == [r["id"] for r in read_records(data, sample=10)]
     assert [r["id"] for r in read_records(data, limit=3)] == [0, 1, 2]
+
+
+def test_rescore_with_a_fitted_calibrator(tmp_path, tiny_model_dir, capsys):
+    data = tmp_path / "dev.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in records()))
+    pred = tmp_path / "pred.jsonl"
+    main(["evaluate", str(data), "--model", tiny_model_dir, "--out", str(pred)])
+    cal = tmp_path / "cal.json"
+    main(["calibrate", str(pred), "--out", str(cal)])
+    fusion = tmp_path / "fusion.json"
+    main(["fit-fusion", str(pred), "--out", str(fusion)])
+    capsys.readouterr()
+    assert main(["rescore", str(pred), "--calibrator", str(cal), "--fusion", str(fusion)]) == 0
+    out = capsys.readouterr().out
+    assert "calibrator=isotonic-" in out and "AUROC=" in out and "task=qa" in out
