@@ -146,7 +146,12 @@ def main() -> None:
     def bare(batches):
         for premises, hypotheses in batches:
             enc = tok(
-                premises, hypotheses, padding=True, truncation="only_first", max_length=max_length, return_tensors="pt"
+                premises,
+                hypotheses,
+                padding=True,
+                truncation="longest_first",
+                max_length=max_length,
+                return_tensors="pt",
             )
             with torch.inference_mode():
                 model(**enc).logits.softmax(-1)

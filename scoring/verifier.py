@@ -168,7 +168,9 @@ class NLIVerifier:
             premises,
             hypotheses,
             padding=True,
-            truncation="only_first",
+            # Windows are sized to fit, so this rarely cuts anything; "longest_first" (not
+            # "only_first") also copes with a claim longer than the whole budget.
+            truncation="longest_first",
             max_length=self.config.max_length,
             return_tensors="pt",
         )

@@ -189,3 +189,10 @@ def test_get_scorer_builds_once_per_process(tiny_model_dir):
         assert get_scorer() is a and a.verifier is not None
     finally:
         reset_scorer()
+
+
+def test_a_claim_longer_than_the_model_limit_is_still_verified(scorer):
+    long_claim = " ".join(["the plan costs a b c d"] * 150) + "."
+    r = scorer.score(draft(long_claim, passages=(Passage("p", "The plan costs 12. " * 50),)))
+    assert r.verification_status == "complete" and not r.errors
+    assert r.claims[0].p_entail is not None
