@@ -72,6 +72,27 @@
     }
   });
 
+  // Fragments answer errors with a message to swap in (see the htmx-config meta tag). A whole
+  // HTML document answering an htmx request is something else — Django's CSRF failure page when
+  // the page's token went stale, a 404/500 page — and must not be swapped into a fragment.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status < 400 || !/<html[\s>]/i.test(xhr.responseText || "")) return;
+    event.detail.shouldSwap = false;
+    var banner = document.getElementById("session-banner");
+    if (banner) {
+      banner.innerHTML = "";
+      var alert = document.createElement("div");
+      alert.className = "alert alert-error";
+      alert.setAttribute("role", "alert");
+      alert.textContent = xhr.status === 403
+        ? "The server refused this request: this page's security token is no longer valid (did you sign in again elsewhere?). Copy anything you typed, then reload the page."
+        : "The server could not answer (HTTP " + xhr.status + "). Copy anything you typed, then reload the page.";
+      banner.appendChild(alert);
+    }
+    if (xhr.status < 500) document.body.dispatchEvent(new CustomEvent("rq:signed-out"));
+  });
+
   document.addEventListener("click", function (event) {
     var opener = event.target.closest("[data-open-dialog]");
     if (opener && !opener.disabled) rq.openDialog(opener.getAttribute("data-open-dialog"));

@@ -6,6 +6,7 @@
   var rq = window.rq;
   var expiresAt = null;   // client-clock ms when the lease ends
   var askedAtZero = false;
+  var signedOut = false;  // the session ended: nothing re-enables the actions but a reload
 
   function leaseEl() { return document.getElementById("lease"); }
   function leaseLive() { var el = leaseEl(); return !!el && el.dataset.leaseLive === "true" && expiresAt !== null; }
@@ -18,6 +19,11 @@
   function syncLease() {
     var el = leaseEl();
     if (!el) return;
+    if (signedOut) {
+      expiresAt = null;
+      setActions(false);
+      return;
+    }
     if (el.dataset.leaseLive === "true") {
       var skew = Number(el.dataset.serverNowMs) - Date.now();
       expiresAt = Number(el.dataset.expiresMs) - skew;
@@ -50,6 +56,7 @@
   document.body.addEventListener("htmx:afterSettle", syncLease);
   document.body.addEventListener("rq:signed-out", function () {
     // The session ended: the server will refuse every action, so say so and turn them off.
+    signedOut = true;
     expiresAt = null;
     setActions(false);
   });

@@ -303,3 +303,27 @@ def test_home_refreshes_live_then_pauses_and_resumes(new_page, monkeypatch) -> N
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     expect(waiting).to_have_text("3", timeout=5_000)
     expect(page.get_by_text("refreshes while this page is open")).to_be_visible()
+
+
+def test_signed_out_mid_review_keeps_the_page(new_page) -> None:
+    world = make_world()
+    item = make_scored_item(world)
+    page = new_page()
+    sign_in(page, world.reviewer)
+    page.keyboard.press("n")
+    page.wait_for_url(f"**/items/{item.pk}/")
+    page.keyboard.press("e")
+    page.get_by_label(re.compile("^Edited answer")).fill("Half-written answer.")
+    page.context.clear_cookies(name="sessionid")  # the session ends while the page is open
+    page.evaluate("htmx.trigger(document.getElementById('lease'), 'rq:beat')")
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+    expect(page.get_by_role("button", name="Send edited answer")).to_be_disabled()
+    assert page.url.endswith(f"/items/{item.pk}/")
+    assert page.get_by_label(re.compile("^Edited answer")).input_value() == "Half-written answer."
+    # With the CSRF cookie gone too, Django answers its own 403 page: it is not swapped in.
+    page.context.clear_cookies()
+    page.evaluate("htmx.trigger(document.getElementById('lease'), 'rq:beat')")
+    expect(page.get_by_text("security token is no longer valid")).to_be_visible()
+    expect(page.locator("#lease")).to_be_visible()
+    assert page.locator("h1").count() == 1  # no second document inside the page
+    assert page.get_by_label(re.compile("^Edited answer")).input_value() == "Half-written answer."
