@@ -162,6 +162,10 @@ class Scorer:
         timings: dict[str, float] = {}
         errors: list[str] = []
         calibrator = calibrator or self.calibrator
+        fitted_for = (calibrator.meta or {}).get("model")
+        if fitted_for and fitted_for != self.model_version:
+            errors.append(f"calibrator {calibrator.version} was fitted for {fitted_for}; not used")
+            calibrator = Calibrator.identity()
         text = draft.draft if isinstance(draft.draft, str) else str(draft.draft)
         passages = tuple(p for p in draft.passages if p.text and p.text.strip())
         passage_texts = [p.text for p in passages]
