@@ -56,6 +56,7 @@ class ClaimView:
     reason: str
     passage: PassageView | None
     guardrail_hits: list[dict[str, Any]] = field(default_factory=list)
+    lexical_support: float | None = None
     my_label: str = ""
 
 
@@ -185,6 +186,7 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
                 p_contradict=_num(raw.get("p_contradict")),
                 reason=str(raw.get("reason") or ""),
                 passage=_passage_view(passages, raw),
+                lexical_support=_num(raw.get("lexical_support")),
                 guardrail_hits=claim_hits,
             )
         )

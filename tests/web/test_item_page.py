@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +35,25 @@ def test_shows_claims_evidence_signals_and_history(world: World, client_for, cla
     assert "review.claimed" in html  # history
     assert 'data-lease-live="true"' in html and 'hx-post="/items/' in html  # heartbeat while open
     assert 'aria-keyshortcuts="a"' in html
+
+
+# What `scoring` produced for this draft with the NLI verifier unavailable (ScoreResult.to_dict()).
+REAL_TEXT = (
+    "The X200 blender has a 24-month warranty. Register it within 30 days to activate it. "
+    "Call 555-0199 for help. I hope this helps!"
+)
+REAL_SCORE = json.loads((Path(__file__).parent / "data" / "score_verifier_unavailable.json").read_text())
+
+
+def test_renders_a_score_from_the_scoring_library(world: World, client_for) -> None:
+    make_scored_item(world, draft=REAL_TEXT, score=REAL_SCORE)
+    item = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
+    assert item is not None
+    html = body(page(client_for(world.reviewer), item))
+    assert "Verification unavailable." in html and "Not verified: the verifier was unavailable" in html
+    assert "Words also found in the evidence: 60%" in html
+    assert html.count('class="claim v-insufficient" data-claim') == 3 and 'class="claim v-not_checkable"' in html
+    assert "unsupported number" in html and "hand-v1-4710fc57" in html
 
 
 def test_unscored_draft_renders_plainly(world: World, client_for) -> None:
