@@ -212,6 +212,16 @@ def test_two_reviewers_never_claim_the_same_item(new_page) -> None:
     owners = dict(ReviewItem.objects.filter(pk__in=items).values_list("pk", "lease_owner_id"))
     assert owners[_item_id(first)] == world.reviewer.pk
     assert owners[_item_id(second)] == world.other_reviewer.pk
+    # One item left, two claims racing for it: exactly one wins, the other is told so.
+    last = make_scored_item(world, priority=0.5)
+    for page in (first, second):
+        page.evaluate("document.getElementById('claim-next-form').requestSubmit()")
+    for page in (first, second):
+        page.wait_for_url(re.compile(rf"(/items/{last.pk}/|^http://[^/]+/)$"))
+    winners = [p for p in (first, second) if p.url.endswith(f"/items/{last.pk}/")]
+    assert len(winners) == 1
+    loser = second if winners[0] is first else first
+    expect(loser.get_by_text("Nothing to claim right now")).to_be_visible()
 
 
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
