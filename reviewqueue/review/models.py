@@ -55,6 +55,22 @@ class Queue(models.Model):
     def __str__(self) -> str:
         return f"{self.tenant_id}/{self.name}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        target = self.escalation_queue
+        if target is not None and (target.pk == self.pk or target.tenant_id != self.tenant_id):
+            raise ValidationError({"escalation_queue": "Escalate to another queue of the same tenant."})
+        if self.fallback_action == FallbackAction.ESCALATE and target is None:
+            raise ValidationError({"escalation_queue": "The escalate fallback needs an escalation queue."})
+
+    def escalation_target(self) -> Queue | None:
+        """The escalation queue if it is usable: same tenant and not this queue."""
+        target = self.escalation_queue
+        if target is None or target.pk == self.pk or target.tenant_id != self.tenant_id:
+            return None
+        return target
+
     @property
     def sla(self) -> timedelta:
         return timedelta(minutes=self.sla_minutes)
@@ -70,6 +86,10 @@ class DraftStatus(models.TextChoices):
     SCORING_FAILED = "scoring_failed"
     ROUTED = "routed"
     DECIDED = "decided"
+
+
+# Drafts not yet routed: the re-dispatch sweep sends these to the scoring queue again.
+UNROUTED = (DraftStatus.RECEIVED, DraftStatus.SCORED, DraftStatus.SCORING_FAILED)
 
 
 class Decision(models.TextChoices):
@@ -136,8 +156,12 @@ class Draft(models.Model):
         ]
         indexes = [
             models.Index(fields=["tenant", "-created_at"], name="draft_tenant_recent"),
-            # Used by the re-dispatch sweep: drafts stuck in `received`.
-            models.Index(fields=["created_at"], condition=Q(status="received"), name="draft_received_created"),
+            # Used by the re-dispatch sweep: drafts stuck before routing.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status__in=["received", "scored", "scoring_failed"]),
+                name="draft_unrouted_created",
+            ),
         ]
 
     def __str__(self) -> str:

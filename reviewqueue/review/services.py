@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from reviewqueue.review.errors import (
     Forbidden,
@@ -29,6 +29,7 @@ from reviewqueue.review.events import event_record
 from reviewqueue.review.models import (
     OPEN_STATES,
     TRANSITIONS,
+    UNROUTED,
     Decision,
     Disposition,
     Draft,
@@ -116,14 +117,13 @@ def draft_redispatch(*, draft_id: int, now: datetime, stale_before: datetime) ->
     with transaction.atomic():
         claimed = Draft.objects.filter(
             Q(last_dispatch_at__isnull=True) | Q(last_dispatch_at__lt=stale_before),
-            pk=draft_id, status=DraftStatus.RECEIVED, created_at__lt=stale_before,
-        ).update(last_dispatch_at=now)
+            pk=draft_id, status__in=UNROUTED, created_at__lt=stale_before,
+        ).update(last_dispatch_at=now, dispatch_attempts=F("dispatch_attempts") + 1)
         if not claimed:
             return False
         draft = Draft.objects.get(pk=draft_id)
-        Draft.objects.filter(pk=draft_id).update(dispatch_attempts=draft.dispatch_attempts + 1)
         event_record(draft=draft, type="draft.redispatched", now=now,
-                     data={"attempt": draft.dispatch_attempts + 1})
+                     data={"attempt": draft.dispatch_attempts, "status": draft.status})
         transaction.on_commit(lambda: draft_dispatch(draft_id=draft_id))
     return True
 
@@ -440,14 +440,12 @@ def review_item_expire(*, item_id: int, now: datetime) -> bool:
         if not moved:
             return False
         queue, draft = item.queue, item.draft
-        action = queue.fallback_action
-        if action == FallbackAction.ESCALATE and queue.escalation_queue is None:
+        action, target = queue.fallback_action, queue.escalation_target()
+        if action == FallbackAction.ESCALATE and target is None:
             action = FallbackAction.BLOCK  # misconfigured escalation must still answer the user
         event_record(draft=draft, type="review.sla.breached", now=now, item=item, from_state=from_state,
                      to_state=ItemState.EXPIRED, data={"fallback_action": action, "queue": queue.name})
-        if action == FallbackAction.ESCALATE:
-            target = queue.escalation_queue
-            assert target is not None
+        if action == FallbackAction.ESCALATE and target is not None:
             successor = ReviewItem.objects.create(
                 draft=draft, queue=target, state=ItemState.PENDING, priority=item.priority,
                 created_at=now, due_at=now + target.sla, escalated_from=item,

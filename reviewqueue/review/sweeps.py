@@ -8,6 +8,7 @@ The database, not a cache lock, prevents double work.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from reviewqueue.review import services
-from reviewqueue.review.models import OPEN_STATES, Draft, DraftStatus, ItemState, Queue, ReviewItem
+from reviewqueue.review.models import OPEN_STATES, UNROUTED, Draft, ItemState, Queue, ReviewItem
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def lease_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
         ReviewItem.objects.filter(state=ItemState.CLAIMED, lease_expires_at__lte=now)
         .order_by("lease_expires_at").values_list("pk", flat=True)[: batch or settings.REVIEWQUEUE_SWEEP_BATCH]
     )
-    moved = sum(services.review_item_lapse(item_id=pk, now=now) for pk in ids)
+    moved = _each(ids, lambda pk: services.review_item_lapse(item_id=pk, now=now))
     _log("review.sweep.lease", ids, moved)
     return SweepResult(len(ids), moved)
 
@@ -49,7 +50,7 @@ def sla_sweep(*, now: datetime, batch: int | None = None) -> tuple[SweepResult, 
         ReviewItem.objects.filter(state__in=OPEN_STATES, due_at__lte=now)
         .order_by("due_at").values_list("pk", flat=True)[:limit]
     )
-    expired = sum(services.review_item_expire(item_id=pk, now=now) for pk in breached)
+    expired = _each(breached, lambda pk: services.review_item_expire(item_id=pk, now=now))
     # Warning time is created + fraction × (due − created), and due − created is the queue's SLA,
     # so per SLA length an item is due for its warning once due_at <= now + (1 − fraction) × SLA.
     # Filtering on that in SQL (one range on item_open_due per distinct SLA) keeps a batch of
@@ -64,21 +65,33 @@ def sla_sweep(*, now: datetime, batch: int | None = None) -> tuple[SweepResult, 
         .select_related("queue").order_by("due_at")[:limit]
     )
     warn_ids = [item.pk for item in candidates if now >= item.warning_at(fraction)]
-    warned = sum(services.review_item_warn(item_id=pk, now=now, warning_fraction=fraction) for pk in warn_ids)
+    warned = _each(warn_ids, lambda pk: services.review_item_warn(item_id=pk, now=now, warning_fraction=fraction))
     _log("review.sweep.sla", breached, expired)
     return SweepResult(len(breached), expired), SweepResult(len(warn_ids), warned)
 
 
 def redispatch_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
     stale_before = now - timedelta(seconds=settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS)
-    # Index: draft_received_created (partial on status='received').
+    # Index: draft_unrouted_created (partial on the unrouted statuses). A draft left `scored`
+    # means routing failed after scoring (a crash, a database error): it is sent again too.
     ids = list(
-        Draft.objects.filter(status=DraftStatus.RECEIVED, created_at__lt=stale_before)
+        Draft.objects.filter(status__in=UNROUTED, created_at__lt=stale_before)
         .order_by("created_at").values_list("pk", flat=True)[: batch or settings.REVIEWQUEUE_SWEEP_BATCH]
     )
-    moved = sum(services.draft_redispatch(draft_id=pk, now=now, stale_before=stale_before) for pk in ids)
+    moved = _each(ids, lambda pk: services.draft_redispatch(draft_id=pk, now=now, stale_before=stale_before))
     _log("draft.sweep.redispatch", ids, moved)
     return SweepResult(len(ids), moved)
+
+
+def _each(ids: list[int], move: Callable[[int], bool]) -> int:
+    """Move each row; one row that fails is logged and skipped, never the rest of the run."""
+    moved = 0
+    for pk in ids:
+        try:
+            moved += bool(move(pk))
+        except Exception:
+            logger.exception("sweep could not move row %s", pk, extra={"action": "sweep.row_failed", "row_id": pk})
+    return moved
 
 
 def _log(action: str, ids: list[int], moved: int) -> None:
