@@ -78,6 +78,8 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None) -> str:
         f" {sel['step']} (epoch {sel['epoch']:.2f}), validation accuracy"
         f" {_pct(sel['val'].get('accuracy'))}.",
         "",
+        *(f"Note: {note}" for note in metrics.get("notes", [])),
+        "",
         "## Metrics (held-out VitaminC pages)",
         "",
         "| model | 3-way accuracy | recall entailment | recall neutral | recall contradiction |",
@@ -137,7 +139,9 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None) -> str:
         "pip download --no-deps --no-binary :all: bigbench==1.0.0 -d /tmp/bb",
         "HF_HUB_OFFLINE=1 python -m scoring.train --bigbench /tmp/bb/bigbench-1.0.0.tar.gz \\",
         f"    --out scoring/models/{metrics['model_version']} --epochs {s['epochs']}"
-        f" --lr {s['lr']} --batch-size {s['batch_size']} --max-length {s['max_length']}",
+        + (f" --max-steps {s['max_steps']}" if s.get("max_steps") else "")
+        + " \\",
+        f"    --lr {s['lr']} --batch-size {s['batch_size']} --max-length {s['max_length']}",
         "```",
         "",
     ]

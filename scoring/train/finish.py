@@ -54,6 +54,8 @@ def evaluate_and_export(
             "warmup": cfg.warmup,
             "weight_decay": cfg.weight_decay,
             "seed": cfg.seed,
+            "max_steps": cfg.max_steps,
+            "steps_per_epoch": (training or {}).get("steps_per_epoch"),
             "freeze_word_embeddings": cfg.freeze_word_embeddings,
             "number_swaps": args.number_swaps,
             "val_frac": args.val_frac,
