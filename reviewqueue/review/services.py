@@ -284,13 +284,16 @@ def review_item_heartbeat(*, user: User, item_id: int, now: datetime) -> ReviewI
     """
     item = item_for_user(user=user, item_id=item_id)
     expires = now + item.queue.lease
+    # A lease past the item's due time is of no use: submit refuses it, so renewal does too.
     moved = ReviewItem.objects.filter(
-        pk=item.pk, state=ItemState.CLAIMED, lease_owner=user, lease_expires_at__gt=now
+        pk=item.pk, state=ItemState.CLAIMED, lease_owner=user, lease_expires_at__gt=now, due_at__gt=now
     ).update(lease_expires_at=expires)
     if not moved:
-        # Same answer as release/submit: a closed item is a wrong-state error, not a lost lease.
+        # Same answers as release/submit: a closed item is a wrong-state error, not a lost lease.
         if item.state in (ItemState.RESOLVED, ItemState.EXPIRED):
             raise InvalidState(f"Review item {item.pk} is already {item.state}.", details={"state": item.state})
+        if item.lease_owner_id == user.pk and item.lease_is_live(now) and now >= item.due_at:
+            raise SlaExpired("This item's SLA has passed; its fallback action applies.", details={"item_id": item.pk})
         raise LeaseLost("Your lease on this item has lapsed or was taken by another reviewer.",
                         details={"item_id": item.pk})
     item.lease_expires_at = expires

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from reviewqueue.review import services
-from reviewqueue.review.errors import Forbidden, InvalidState, LeaseLost, NotFound
-from reviewqueue.review.models import ReviewEvent
+from reviewqueue.review.errors import Forbidden, InvalidState, LeaseLost, NotFound, SlaExpired
+from reviewqueue.review.models import ReviewEvent, ReviewItem
 from tests.conftest import T0
 from tests.factories import make_pending_item
 
@@ -90,3 +90,14 @@ def test_heartbeat_permissions(world, clock, claimed):
         beat(world.stranger, claimed.pk)
     with pytest.raises(NotFound):
         beat(world.reviewer, 10**9)
+
+
+def test_heartbeat_past_the_sla_due_time_is_refused_as_sla_expired(world) -> None:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    item = make_pending_item(world, now=now)
+    services.review_item_claim_next(user=world.reviewer, now=now)
+    # Renewed right up to the due time, the lease is still live when the SLA passes.
+    ReviewItem.objects.filter(pk=item.pk).update(lease_expires_at=item.due_at + (item.due_at - now))
+    with pytest.raises(SlaExpired):
+        services.review_item_heartbeat(user=world.reviewer, item_id=item.pk, now=item.due_at)
+    services.review_item_heartbeat(user=world.reviewer, item_id=item.pk, now=item.due_at - (item.due_at - now) / 2)
