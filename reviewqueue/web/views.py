@@ -11,8 +11,9 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
@@ -238,6 +239,16 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "review/item_detail.html", _review_context(request, item, now))
 
 
+FormT = TypeVar("FormT", bound=django_forms.Form)
+
+
+def _valid(form: FormT) -> FormT:
+    """The bound form if valid, else the domain error the page shows beside the kept input."""
+    if not form.is_valid():
+        raise InvalidInput(forms.first_error(form))
+    return form
+
+
 @reviewer_required
 @require_POST
 def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
@@ -251,9 +262,7 @@ def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse
             item = services.review_item_submit(user=user, item_id=item_id, disposition=Disposition.APPROVED, now=now)
             done = f"Approved item #{item.pk}: the draft was sent as written."
         elif action == "edit":
-            edit_form = forms.EditForm(request.POST)
-            if not edit_form.is_valid():
-                raise InvalidInput(forms.first_error(edit_form))
+            edit_form = _valid(forms.EditForm(request.POST))
             item = services.review_item_submit(
                 user=user,
                 item_id=item_id,
@@ -263,9 +272,7 @@ def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse
             )
             done = f"Sent your edited answer for item #{item.pk}."
         elif action == "reject":
-            reject_form = forms.RejectForm(request.POST)
-            if not reject_form.is_valid():
-                raise InvalidInput(forms.first_error(reject_form))
+            reject_form = _valid(forms.RejectForm(request.POST))
             item = services.review_item_submit(
                 user=user,
                 item_id=item_id,
@@ -276,9 +283,7 @@ def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse
             )
             done = f"Rejected item #{item.pk}: the fallback answer was sent."
         elif action == "escalate":
-            escalate_form = forms.EscalateForm(request.POST)
-            if not escalate_form.is_valid():
-                raise InvalidInput(forms.first_error(escalate_form))
+            escalate_form = _valid(forms.EscalateForm(request.POST))
             successor = services.review_item_escalate(
                 user=user,
                 item_id=item_id,
