@@ -78,7 +78,7 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None) -> str:
         f" {sel['step']} (epoch {sel['epoch']:.2f}), validation accuracy"
         f" {_pct(sel['val'].get('accuracy'))}.",
         "",
-        *(f"Note: {note}" for note in metrics.get("notes", [])),
+        *(f"Note: {note}\n" for note in metrics.get("notes", [])),
         "",
         "## Metrics (held-out VitaminC pages)",
         "",
