@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
-from transformers import PreTrainedModel, PreTrainedTokenizerBase
+from transformers import PreTrainedTokenizerBase
 
 from scoring.train import LABELS
 from scoring.train.batching import Encoded, collate, encode, eval_batches
@@ -40,7 +40,7 @@ def report(preds: np.ndarray, labels: Sequence[int]) -> dict[str, float]:
 
 
 def model_accuracy(
-    model: PreTrainedModel,
+    model: torch.nn.Module,
     tokenizer: PreTrainedTokenizerBase,
     pairs: Sequence[Pair],
     max_length: int,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import save_file
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from scoring.train import LABEL2ID, LABELS
 
@@ -41,7 +41,7 @@ def export_fp16(checkpoint: Path, out: Path, version: str) -> Path:
     return out
 
 
-def load_for_inference(model_dir: Path) -> tuple[torch.nn.Module, object]:
+def load_for_inference(model_dir: Path) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """The exported model in fp32, eval mode, and its tokenizer."""
     model = AutoModelForSequenceClassification.from_pretrained(model_dir).float().eval()
     return model, AutoTokenizer.from_pretrained(model_dir)
