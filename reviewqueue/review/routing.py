@@ -8,7 +8,6 @@ re-delivered task (acks_late, worker lost mid-task) change nothing the second ti
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils import timezone
 from reviewqueue.policy.selectors import active_calibrator, active_policy
 from reviewqueue.review import services
 from reviewqueue.review.models import Decision, Draft, DraftStatus, Queue
+from scoring import engine
 from scoring.engine import Scorer, ScorerConfig
 from scoring.guardrails import GuardrailRules
 from scoring.inputs import DraftInput
@@ -25,13 +25,12 @@ from scoring.results import ScoreResult
 logger = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=1)
 def get_scorer() -> Scorer:
-    """One scorer per process: the model loads once (at worker start, see tasks.py)."""
+    """The process's scorer (the library's singleton), configured from Django settings on first use."""
     overrides: dict[str, Any] = {"time_budget_ms": float(settings.REVIEWQUEUE_SCORING_TIME_BUDGET_MS)}
     if settings.REVIEWQUEUE_SCORING_MODEL:
         overrides["model_path"] = settings.REVIEWQUEUE_SCORING_MODEL
-    return Scorer(ScorerConfig(**overrides))
+    return engine.get_scorer(ScorerConfig(**overrides))
 
 
 def target_queue(draft: Draft) -> Queue | None:

@@ -12,6 +12,7 @@ from reviewqueue.policy import services as policy_services
 from reviewqueue.policy.models import CalibratorVersion
 from reviewqueue.review import routing, services
 from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
+from scoring import engine
 from tests.factories import make_draft, make_pending_item
 
 
@@ -20,9 +21,9 @@ def tiny_scorer(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-
     from scoring.tinymodel import build_tiny_nli_model
 
     settings.REVIEWQUEUE_SCORING_MODEL = str(build_tiny_nli_model(tmp_path / "tiny"))
-    routing.get_scorer.cache_clear()
+    engine.reset_scorer()
     yield
-    routing.get_scorer.cache_clear()
+    engine.reset_scorer()
 
 
 def _types(draft: Draft) -> list[str]:
