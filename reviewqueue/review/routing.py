@@ -69,18 +69,18 @@ def _score(draft: Draft, queue: Queue | None) -> None:
                                 versions=dict(result.versions), now=timezone.now())
 
 
-def _decide(draft: Draft, queue: Queue | None) -> tuple[str, list[str], float]:
-    """The routing decision, its reason codes and the review priority, from the stored score."""
+def _decide(draft: Draft, queue: Queue | None) -> tuple[str, list[str], float, dict[str, str] | None]:
+    """The routing decision, its reason codes, the review priority and the versions that made it
+    (None keeps the versions recorded at scoring), from the stored score. Reads only."""
     business_value = queue.business_value if queue else 1.0
     if draft.status == DraftStatus.SCORING_FAILED or not draft.score:
         return Decision.QUEUE_FOR_REVIEW, ["scoring_failed"], priority_for(
-            risk=1.0, confidence=None, business_value=business_value)
+            risk=1.0, confidence=None, business_value=business_value), None
     result = ScoreResult.from_dict(draft.score)
     policy = active_policy(tenant_id=draft.tenant_id)
     decision = policy.decide(result, draft_input(draft), queue=queue.name if queue else None)
-    Draft.objects.filter(pk=draft.pk).update(versions=decision.versions)
-    return decision.action, list(decision.reason_codes), priority_for(
-        risk=max(result.risk, 0.05), confidence=result.confidence, business_value=business_value)
+    priority = priority_for(risk=max(result.risk, 0.05), confidence=result.confidence, business_value=business_value)
+    return decision.action, list(decision.reason_codes), priority, dict(decision.versions)
 
 
 def score_and_route(draft_id: int) -> str:
@@ -94,7 +94,7 @@ def score_and_route(draft_id: int) -> str:
         draft.refresh_from_db()
     if draft.status not in (DraftStatus.SCORED, DraftStatus.SCORING_FAILED):
         return "already_routed"
-    action, reasons, priority = _decide(draft, queue)
+    action, reasons, priority, versions = _decide(draft, queue)
     routed = services.draft_route(draft_id=draft.pk, decision=action, reasons=reasons, queue=queue,
-                                  priority=priority, now=timezone.now())
+                                  priority=priority, now=timezone.now(), versions=versions)
     return action if routed else "already_routed"

@@ -150,10 +150,13 @@ def draft_record_score(
 
 def draft_route(
     *, draft_id: int, decision: str, reasons: list[str], queue: Queue | None, priority: float, now: datetime,
+    versions: dict[str, str] | None = None,
 ) -> Draft | None:
     """scored → routed (a review item in `queue`) or → decided (auto-send / block).
 
-    Idempotent: only a draft still `scored`/`scoring_failed` moves, so a repeated task changes nothing.
+    `versions` (model, calibrator, policy, …) that made the decision are stored with it, in the
+    same transaction, so the routed event names them. Idempotent: only a draft still
+    `scored`/`scoring_failed` moves, so a repeated task changes nothing.
     """
     if decision not in Decision.values:
         raise InvalidInput(f"Unknown routing decision {decision!r}.")
@@ -172,10 +175,14 @@ def draft_route(
         draft.decision = decision
         draft.decision_reasons = list(reasons)
         draft.routed_at = now
+        changed = ["decision", "decision_reasons", "routed_at"]
+        if versions is not None:
+            draft.versions = dict(versions)
+            changed.append("versions")
         if needs_review:
             assert queue is not None
             draft.status = DraftStatus.ROUTED
-            draft.save(update_fields=["status", "decision", "decision_reasons", "routed_at"])
+            draft.save(update_fields=[*changed, "status"])
             item = ReviewItem.objects.create(
                 draft=draft, queue=queue, state=ItemState.PENDING, priority=priority,
                 created_at=now, due_at=now + queue.sla,
@@ -189,7 +196,7 @@ def draft_route(
         else:
             outcome = Outcome.SENT_DRAFT if decision == Decision.AUTO_SEND else Outcome.SENT_FALLBACK
             fallback = queue.fallback_text if queue is not None else _tenant_fallback_text(draft)
-            draft.save(update_fields=["decision", "decision_reasons", "routed_at"])
+            draft.save(update_fields=changed)
             event_record(draft=draft, type="draft.routed", now=now, from_state=from_status,
                          to_state=DraftStatus.DECIDED, data={"decision": decision, "reasons": list(reasons)})
             _draft_decide(draft=draft, outcome=outcome,
