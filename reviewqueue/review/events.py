@@ -11,6 +11,17 @@ from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
 from reviewqueue.tenancy.models import ServiceClient
 
 
+def event_data(draft: Draft, data: dict[str, Any] | None) -> dict[str, Any]:
+    """The event's data plus the draft's context (claim_pg builds the same in SQL)."""
+    payload = dict(data or {})
+    # Every event carries the versions that shaped the decision, so any row explains itself.
+    if draft.versions and "versions" not in payload:
+        payload["versions"] = draft.versions
+    if draft.prompt_version or draft.prompt_hash:
+        payload.setdefault("prompt", {"version": draft.prompt_version, "hash": draft.prompt_hash})
+    return payload
+
+
 def event_record(
     *,
     draft: Draft,
@@ -23,12 +34,6 @@ def event_record(
     to_state: str = "",
     data: dict[str, Any] | None = None,
 ) -> ReviewEvent:
-    payload = dict(data or {})
-    # Every event carries the versions that shaped the decision, so any row explains itself.
-    if draft.versions and "versions" not in payload:
-        payload["versions"] = draft.versions
-    if draft.prompt_version or draft.prompt_hash:
-        payload.setdefault("prompt", {"version": draft.prompt_version, "hash": draft.prompt_hash})
     return ReviewEvent.objects.create(
         draft=draft,
         item=item,
@@ -38,5 +43,5 @@ def event_record(
         from_state=from_state,
         to_state=to_state,
         created_at=now,
-        data=payload,
+        data=event_data(draft, data),
     )

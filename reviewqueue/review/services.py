@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 
+from reviewqueue.review import claim_pg
 from reviewqueue.review.errors import (
     Forbidden,
     IdempotencyConflict,
@@ -250,11 +251,15 @@ def review_item_claim_next(
     *, user: User, now: datetime, queue_ids: list[int] | None = None,
 ) -> ReviewItem | None:
     """Lease the highest-priority, then earliest-due claimable item in the user's queues."""
-    allowed = set(queues_for_user(user).values_list("pk", flat=True))
+    allowed_ids = None
     if queue_ids is not None:
-        if not set(queue_ids) <= allowed:
+        if not set(queue_ids) <= set(queues_for_user(user).values_list("pk", flat=True)):
             raise Forbidden("You are not a reviewer in every queue you asked for.")
-        allowed = set(queue_ids)
+        allowed_ids = sorted(set(queue_ids))
+    if connection.vendor == "postgresql":
+        # One statement instead of ~10 round trips: see claim_pg for why and what it mirrors.
+        return claim_pg.claim_next(user_id=user.pk, now=now, queue_ids=allowed_ids)
+    allowed = set(queues_for_user(user).values_list("pk", flat=True)) if allowed_ids is None else set(allowed_ids)
     if not allowed:
         return None
     for _ in range(CLAIM_ATTEMPTS):

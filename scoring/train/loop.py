@@ -60,6 +60,8 @@ def load_base(base: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
         num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)),
         label2id=dict(LABEL2ID),
+        # A shipped model is stored fp16; continuing to train it must happen in fp32.
+        dtype=torch.float32,
     )
     return model, tokenizer
 
