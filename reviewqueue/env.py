@@ -102,6 +102,14 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             raise ImproperlyConfigured(
                 f"DATABASE_URL={url!r}: conn_max_age={raw_age!r} is not an integer (seconds)."
             ) from None
+        # Off by default, as in Django: a health check is a `SELECT 1` round trip at the start of
+        # every request. Without it a connection that died (a database restart) fails one
+        # request and is replaced; clients retry enqueues safely with their Idempotency-Key.
+        raw_checks = options.pop("health_checks", "false").lower()
+        if raw_checks not in {"true", "false", "1", "0"}:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL={url!r}: health_checks={raw_checks!r} is not true or false."
+            )
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.strip("/")),
@@ -110,7 +118,7 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
             "CONN_MAX_AGE": conn_max_age,
-            "CONN_HEALTH_CHECKS": True,
+            "CONN_HEALTH_CHECKS": raw_checks in {"true", "1"},
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(

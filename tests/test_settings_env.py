@@ -79,6 +79,13 @@ def test_database_url_postgres():
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "review", "app", "p@ss", "db.internal", "6543")
     assert db["CONN_MAX_AGE"] == 0 and db["OPTIONS"] == {"sslmode": "require"}
+    assert db["CONN_HEALTH_CHECKS"] is False
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("1", True), ("FALSE", False), ("0", False)])
+def test_database_url_health_checks(value, expected):
+    db = database_from_url(f"postgres://u@h/db?health_checks={value}", base_dir=BASE)
+    assert db["CONN_HEALTH_CHECKS"] is expected and db["OPTIONS"] == {}
 
 
 @pytest.mark.parametrize(("url", "name"), [
@@ -98,6 +105,7 @@ def test_database_url_sqlite(url, name):
     ("postgres://u@h:port/db", "invalid port"),
     ("postgres://u@h:99999/db", "invalid port"),
     ("postgres://u@h/db?conn_max_age=forever", "conn_max_age"),
+    ("postgres://u@h/db?health_checks=sometimes", "health_checks"),
     ("sqlite:///", "names no SQLite file"),
 ])
 def test_database_url_refuses(url, message):

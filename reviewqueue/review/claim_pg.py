@@ -17,15 +17,12 @@ What it must do is exactly what the ORM path does:
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import connection
-from django.db.models import Model
 
+from reviewqueue import rows
 from reviewqueue.review.models import Draft, ItemState, Queue, ReviewItem
-
-M = TypeVar("M", bound=Model)
-_LOADED = ((ReviewItem, "m"), (Draft, "d"), (Queue, "q"))
 
 # The draft's versions and prompt, merged into every event's data as events.event_record does.
 _DRAFT_CONTEXT = """
@@ -97,20 +94,8 @@ FROM moved AS m JOIN review_draft AS d ON d.id = m.draft_id JOIN review_queue AS
 
 
 CLAIM_SQL = _CLAIM_SQL.replace(
-    "{columns}",
-    ", ".join(f"{alias}.{f.column}" for model, alias in _LOADED for f in model._meta.concrete_fields),
+    "{columns}", ", ".join((rows.columns(ReviewItem, "m"), rows.columns(Draft, "d"), rows.columns(Queue, "q")))
 )
-
-
-def _instance(model: type[M], values: list[Any]) -> M:
-    """A model instance from raw column values, with each field's from_db_value applied (JSON)."""
-    fields = model._meta.concrete_fields
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        for converter in field.get_db_converters(connection):
-            value = converter(value, field, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
 
 
 def claim_next(*, user_id: int, now: datetime, queue_ids: list[int] | None = None) -> ReviewItem | None:
@@ -125,13 +110,7 @@ def claim_next(*, user_id: int, now: datetime, queue_ids: list[int] | None = Non
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    loaded = []
-    for model, _alias in _LOADED:
-        n = len(model._meta.concrete_fields)
-        loaded.append(_instance(model, values[:n]))
-        values = values[n:]
-    item, draft, queue = loaded
+    item, draft, queue = rows.split_row(row, ReviewItem, Draft, Queue)
     assert isinstance(item, ReviewItem) and isinstance(draft, Draft) and isinstance(queue, Queue)
     item.draft, item.queue = draft, queue
     return item

@@ -22,6 +22,32 @@ def event_data(draft: Draft, data: dict[str, Any] | None) -> dict[str, Any]:
     return payload
 
 
+def event_new(
+    *,
+    draft: Draft,
+    type: str,
+    now: datetime,
+    item: ReviewItem | None = None,
+    actor: User | None = None,
+    client: ServiceClient | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    data: dict[str, Any] | None = None,
+) -> ReviewEvent:
+    """The event row, unsaved (for a caller that writes it in its own statement)."""
+    return ReviewEvent(
+        draft=draft,
+        item=item,
+        actor=actor,
+        client=client,
+        type=type,
+        from_state=from_state,
+        to_state=to_state,
+        created_at=now,
+        data=event_data(draft, data),
+    )
+
+
 def event_record(
     *,
     draft: Draft,
@@ -34,14 +60,8 @@ def event_record(
     to_state: str = "",
     data: dict[str, Any] | None = None,
 ) -> ReviewEvent:
-    return ReviewEvent.objects.create(
-        draft=draft,
-        item=item,
-        actor=actor,
-        client=client,
-        type=type,
-        from_state=from_state,
-        to_state=to_state,
-        created_at=now,
-        data=event_data(draft, data),
-    )
+    """Write the event now, in the caller's transaction."""
+    event = event_new(draft=draft, type=type, now=now, item=item, actor=actor, client=client,
+                      from_state=from_state, to_state=to_state, data=data)
+    event.save(force_insert=True)
+    return event

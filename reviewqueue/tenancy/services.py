@@ -8,8 +8,9 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import connection, transaction
 
+from reviewqueue import rows
 from reviewqueue.tenancy.models import Membership, Role, ServiceClient, Tenant
 
 KEY_PREFIX = "rq_"
@@ -47,6 +48,11 @@ def service_client_revoke(*, client: ServiceClient, now: datetime) -> None:
     ServiceClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(revoked_at=now)
 
 
+_CLIENT_BY_PREFIX = (
+    f"SELECT {rows.columns(ServiceClient, 'c')} FROM tenancy_serviceclient AS c WHERE c.key_prefix = %s"  # noqa: S608
+)
+
+
 def service_client_authenticate(*, key: str, now: datetime, touch_every: timedelta) -> ServiceClient | None:
     """One indexed lookup by prefix, a constant-time compare, and a last-used write at most once
     per `touch_every`, so authentication stays off the write path of every request."""
@@ -55,7 +61,12 @@ def service_client_authenticate(*, key: str, now: datetime, touch_every: timedel
     prefix, sep, _ = key[len(KEY_PREFIX):].partition("_")
     if not sep or not prefix:
         return None
-    client = ServiceClient.objects.filter(key_prefix=prefix).first()
+    # Raw SQL: this runs on every service request, and compiling the ORM query cost more than
+    # the query itself.
+    with connection.cursor() as cursor:
+        cursor.execute(_CLIENT_BY_PREFIX, [prefix])
+        row = cursor.fetchone()
+    client = None if row is None else rows.from_row(ServiceClient, row)
     if client is None or client.revoked_at is not None:
         return None
     if not hmac.compare_digest(client.key_hash, _hash_key(key)):
