@@ -138,6 +138,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions and ModelBackend, with the two per-request reads in raw SQL.
+SESSION_ENGINE = "reviewqueue.tenancy.sessions"
+AUTHENTICATION_BACKENDS = ["reviewqueue.tenancy.sessions.UserBackend"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
