@@ -7,9 +7,12 @@ row written or read here is exactly what the ORM would have written or read.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
@@ -20,20 +23,44 @@ def columns(model: type[Model], alias: str) -> str:
     return ", ".join(f"{alias}.{f.column}" for f in model._meta.concrete_fields)
 
 
-def from_row(model: type[M], values: list[Any] | tuple[Any, ...]) -> M:
+Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+# Per connection (they are per thread) and model: each column's converters, worked out once.
+_converters: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[type[Model], list[list[tuple[Converter, Any]]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _column_converters(model: type[Model]) -> list[list[tuple[Converter, Any]]]:
+    wrapper = _wrapper()
+    per_model = _converters.setdefault(wrapper, {})
+    found = per_model.get(model)
+    if found is None:
+        found = []
+        for field in model._meta.concrete_fields:
+            # As the SQL compiler does: the backend's converters (SQLite datetimes), then the field's.
+            column = field.get_col(model._meta.db_table)
+            found.append([(c, column) for c in (*wrapper.ops.get_db_converters(column),
+                                                 *field.get_db_converters(wrapper))])
+        per_model[model] = found
+    return found
+
+
+def _wrapper() -> BaseDatabaseWrapper:
+    # `connection` is a proxy to this thread's wrapper; the cache is keyed on the wrapper itself.
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def from_row(model: type[M], values: Sequence[Any]) -> M:
     """A model instance from the values of `columns(model, …)`."""
-    fields = model._meta.concrete_fields
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        # As the SQL compiler does: the backend's converters (SQLite datetimes), then the field's.
-        column = field.get_col(model._meta.db_table)
-        for converter in [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]:
-            value = converter(value, column, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+    wrapper = _wrapper()
+    converted = list(values)
+    for i, converters in enumerate(_column_converters(model)):
+        for convert, column in converters:
+            converted[i] = convert(converted[i], column, wrapper)
+    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in model._meta.concrete_fields], converted)
 
 
-def split_row(row: tuple[Any, ...], *models: type[Model]) -> list[Model]:
+def split_row(row: Sequence[Any], *models: type[Model]) -> list[Model]:
     """Several instances from one row that selected `columns(m, …)` for each model in turn."""
     out: list[Model] = []
     at = 0

@@ -50,7 +50,7 @@ _ISOFORMAT = """(to_char({ts} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
 
 _CANDIDATE = """
   SELECT id, state, lease_owner_id, priority, due_at FROM review_reviewitem
-  WHERE queue_id IN (SELECT a.queue_id FROM allowed AS a) AND due_at > %(now)s AND {condition}
+  WHERE queue_id = ANY (ARRAY(SELECT a.queue_id FROM allowed AS a)) AND due_at > %(now)s AND {condition}
   ORDER BY priority DESC, due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
 """
 
