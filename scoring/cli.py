@@ -22,6 +22,8 @@ def _scorer(args: argparse.Namespace, *, budget_ms: float | None):
         kw["int8"] = True
     if getattr(args, "top_k", None):
         kw["top_k_windows"] = args.top_k
+    if getattr(args, "window_tokens", None):
+        kw["window_tokens"] = args.window_tokens
     if getattr(args, "fusion", None):
         from scoring.fusion import FusionModel
 
@@ -186,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", help="also write the metrics as JSON")
     p.add_argument("--int8", action="store_true")
     p.add_argument("--fusion", help="fusion weights JSON (from fit-fusion)")
-    p.add_argument("--top-k", type=int, help="evidence windows per claim (default 2)")
+    p.add_argument("--top-k", type=int, help="evidence windows per claim (default: ScorerConfig)")
+    p.add_argument("--window-tokens", type=int, help="premise tokens per evidence window (default: ScorerConfig)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("calibrate", help="fit a calibrator from evaluate predictions")

@@ -46,11 +46,12 @@ class ScorerConfig:
     num_threads: int | None = 1  # one intra-op thread per process; scale with processes
     entail_threshold: float = 0.5
     contradict_threshold: float = 0.5
-    # The shipped verifier is trained on pairs of at most 128 tokens (VitaminC evidence is a
-    # sentence or two), so windows stay near that size: longer premises are out of its training
-    # distribution and cost quadratically more attention.
-    window_tokens: int = 96
-    top_k_windows: int = 2
+    # One sentence-sized window per claim, the lexically best: on RAGTruth-dev this scores the
+    # same AUROC as two 96-token windows (0.749 vs 0.750) at a fifth of the time (123 vs 584 ms
+    # per record), and keeps a 3-claim draft near 50 ms on one core. The verifier is trained on
+    # VitaminC, whose evidence is a sentence or two; `_cut_long` splits longer sentences.
+    window_tokens: int = 32
+    top_k_windows: int = 1
     early_accept: float | None = 0.9  # a claim entailed this strongly needs no more windows
     time_budget_ms: float | None = 2000.0  # per draft, for verification; None = unlimited
     int8: bool = False

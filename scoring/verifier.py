@@ -37,12 +37,13 @@ class VerifierConfig:
     model_path: str
     device: str = "cpu"
     batch_size: int = 16
-    # The shipped verifier is trained on pairs of at most 128 tokens (VitaminC evidence is a
-    # sentence or two), so windows stay near that size: longer premises are out of its training
-    # distribution and cost quadratically more attention.
-    window_tokens: int = 96  # premise budget per window, in model tokens
+    # One sentence-sized window per claim, the lexically best: on RAGTruth-dev this scores the
+    # same AUROC as two 96-token windows (0.749 vs 0.750) at a fifth of the time (123 vs 584 ms
+    # per record), and keeps a 3-claim draft near 50 ms on one core. The verifier is trained on
+    # VitaminC, whose evidence is a sentence or two; `_cut_long` splits longer sentences.
+    window_tokens: int = 32  # premise budget per window, in model tokens
     max_length: int = 512  # hard cap for premise + claim; only hit by extreme claims
-    top_k_windows: int = 2  # windows per claim sent to the model
+    top_k_windows: int = 1  # windows per claim sent to the model
     short_passage_tokens: int = 48  # consecutive passages shorter than this are packed together
     entail_threshold: float = 0.5
     contradict_threshold: float = 0.5
