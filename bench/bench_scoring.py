@@ -9,7 +9,7 @@ In one run:
 Model: scoring/models/nli-minilm-l6-v1 when present, else all-MiniLM-L6-v2 (same size) with
 a random 3-way head — speed only, its predictions mean nothing.
 
-    .venv/bin/python bench/bench_scoring.py [--drafts 60] [--model DIR] [--int8]
+    .venv/bin/python bench/bench_scoring.py [--drafts 60] [--model DIR] [--int8/--no-int8]
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--drafts", type=int, default=60)
     ap.add_argument("--model")
-    ap.add_argument("--int8", action="store_true")
+    ap.add_argument("--int8", action=argparse.BooleanOptionalAction, default=None, help="default: ScorerConfig")
     ap.add_argument("--top-k", type=int, default=None, help="windows per claim (default: ScorerConfig)")
     ap.add_argument("--window-tokens", type=int, default=None)
     args = ap.parse_args()
@@ -108,14 +108,16 @@ def main() -> None:
     else:
         model_dir, label = minilm_random_head(Path(tmp.name)), "all-MiniLM-L6-v2 + random head (stand-in)"
 
-    extra = {}
+    extra: dict[str, object] = {}
+    if args.int8 is not None:
+        extra["int8"] = args.int8
     if args.top_k:
         extra["top_k_windows"] = args.top_k
     if args.window_tokens:
         extra["window_tokens"] = args.window_tokens
     scorer = Scorer(
         ScorerConfig(
-            model_path=str(model_dir), time_budget_ms=None, cache_size=0, int8=args.int8, require_verifier=True, **extra
+            model_path=str(model_dir), time_budget_ms=None, cache_size=0, require_verifier=True, **extra
         )
     )
     v = scorer.verifier
@@ -183,7 +185,11 @@ def main() -> None:
         return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
 
     cfg = scorer.config
-    print(f"model: {label} ({v.model_version}){' int8' if args.int8 else ''}; torch threads={torch.get_num_threads()}")
+    runner = "frozen TorchScript trace" if v._runner is not None else "eager"
+    print(
+        f"model: {label} ({v.model_version}) {'int8' if cfg.int8 else 'fp32'}, {runner}; "
+        f"torch threads={torch.get_num_threads()} (the bare loop runs the same weights eagerly)"
+    )
     print(
         f"scorer config: window_tokens={cfg.window_tokens} top_k_windows={cfg.top_k_windows} "
         f"batch_size={cfg.batch_size} cache off"

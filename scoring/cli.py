@@ -18,8 +18,8 @@ def _scorer(args: argparse.Namespace, *, budget_ms: float | None):
     kw: dict = {"model_path": args.model or default_model_path(), "time_budget_ms": budget_ms}
     if getattr(args, "calibrator", None):
         kw["calibrator_path"] = args.calibrator
-    if getattr(args, "int8", False):
-        kw["int8"] = True
+    if getattr(args, "int8", None) is not None:
+        kw["int8"] = args.int8
     if getattr(args, "top_k", None):
         kw["top_k_windows"] = args.top_k
     if getattr(args, "window_tokens", None):
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rules", help="guardrail rules JSON")
     p.add_argument("--policy", help="routing policy JSON")
     p.add_argument("--budget-ms", type=float, default=2000.0)
-    p.add_argument("--int8", action="store_true")
+    p.add_argument("--int8", action=argparse.BooleanOptionalAction, help="int8 verifier (default: on)")
     p.add_argument("--fusion", help="fusion weights JSON (from fit-fusion)")
     p.set_defaults(func=cmd_score)
 
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--budget-ms", type=float, default=None, help="per-draft budget (default: none)")
     p.add_argument("--baseline", choices=["lexical"], help="score with a baseline instead")
     p.add_argument("--json", help="also write the metrics as JSON")
-    p.add_argument("--int8", action="store_true")
+    p.add_argument("--int8", action=argparse.BooleanOptionalAction, help="int8 verifier (default: on)")
     p.add_argument("--fusion", help="fusion weights JSON (from fit-fusion)")
     p.add_argument("--top-k", type=int, help="evidence windows per claim (default: ScorerConfig)")
     p.add_argument("--window-tokens", type=int, help="premise tokens per evidence window (default: ScorerConfig)")

@@ -54,7 +54,10 @@ class ScorerConfig:
     top_k_windows: int = 1
     early_accept: float | None = 0.9  # a claim entailed this strongly needs no more windows
     time_budget_ms: float | None = 2000.0  # per draft, for verification; None = unlimited
-    int8: bool = False
+    # Dynamic int8 Linear layers: 1.6x the fp32 pairs/s for 0.4 points of held-out accuracy
+    # (the model card); with the trace it keeps a 3-claim draft under 50 ms on one core.
+    int8: bool = True
+    jit: bool = True  # a frozen TorchScript trace of the verifier (CPU; falls back to eager)
     cache_size: int = 8192
     logprob_floor: float = DEFAULT_FLOOR
     guardrails: GuardrailRules = field(default_factory=GuardrailRules)
@@ -87,6 +90,7 @@ class ScorerConfig:
             contradict_threshold=self.contradict_threshold,
             early_accept=self.early_accept,
             int8=self.int8,
+            jit=self.jit,
             cache_size=self.cache_size,
         )
 

@@ -48,7 +48,8 @@ class VerifierConfig:
     entail_threshold: float = 0.5
     contradict_threshold: float = 0.5
     early_accept: float | None = 0.9  # stop checking a claim's windows once one entails this much
-    int8: bool = False
+    int8: bool = True  # dynamic int8 Linear layers (see ScorerConfig.int8)
+    jit: bool = True  # run a frozen TorchScript trace of the model (CPU), falling back to eager
     cache_size: int = 8192
     label_names: tuple[str, str, str] | None = None  # override id2label when a model lacks names
 
@@ -131,6 +132,9 @@ class NLIVerifier:
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         self.model = model.to(config.device)
         self._torch = torch
+        # The module the forward pass runs: a frozen TorchScript trace of the model when that
+        # works (on one CPU thread it is ~25% faster than eager, same outputs), else the model.
+        self._runner: Any = self._traced() if config.jit and config.device == "cpu" else None
         self.labels = _resolve_labels(self.model.config.id2label, config.label_names)
         self.model_version = self._model_version(path)
         self._cache: OrderedDict[tuple[str, str, str], tuple[float, float, float]] = OrderedDict()
@@ -138,6 +142,35 @@ class NLIVerifier:
         self.cache_hits = 0
         self.cache_misses = 0
         self.pairs_scored = 0
+
+    def _traced(self) -> Any:
+        """Trace and freeze the model on a padded example batch; None if the model will not trace.
+
+        The example is padded so the attention-mask path is in the graph: a trace records one
+        path through Python control flow, and an unpadded batch could let it skip the mask.
+        The trace must reproduce the eager outputs on the example, or it is not used.
+        """
+        torch = self._torch
+        example = dict(self.tokenizer(
+            ["A premise.", "A longer premise, so that this batch needs padding."],
+            ["A claim.", "Another claim."],
+            padding=True,
+            return_tensors="pt",
+        ))
+        try:
+            with torch.inference_mode(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                traced = torch.jit.trace(self.model, example_kwarg_inputs=example, strict=False)
+                traced = torch.jit.freeze(traced.eval())
+                out = traced(**example)
+                got = out["logits"] if isinstance(out, dict) else out[0]
+                expected = self.model(**example).logits
+            if not torch.allclose(got, expected, atol=1e-4):
+                raise ValueError("traced outputs differ from the model's")
+        except Exception as exc:  # any model the tracer cannot handle runs eagerly
+            logger.warning("verifier: TorchScript trace not used (%s); running the model eagerly", exc)
+            return None
+        return traced
 
     @staticmethod
     def _model_version(path: Path) -> str:
@@ -177,7 +210,12 @@ class NLIVerifier:
         )
         enc = {k: v.to(self.config.device) for k, v in enc.items()}
         with torch.inference_mode():
-            probs = self.model(**enc).logits.float().softmax(-1).cpu().numpy()
+            if self._runner is not None:
+                out = self._runner(**enc)
+                logits = out["logits"] if isinstance(out, dict) else out[0]
+            else:
+                logits = self.model(**enc).logits
+            probs = logits.float().softmax(-1).cpu().numpy()
         self.pairs_scored += len(premises)
         res = np.zeros((len(premises), 3), dtype=np.float64)
         res[:, 0] = probs[:, self.labels["entailment"]]

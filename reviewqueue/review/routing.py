@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 def get_scorer() -> Scorer:
     """The process's scorer (the library's singleton), configured from Django settings on first use."""
-    overrides: dict[str, Any] = {"time_budget_ms": float(settings.REVIEWQUEUE_SCORING_TIME_BUDGET_MS)}
+    overrides: dict[str, Any] = {"time_budget_ms": float(settings.REVIEWQUEUE_SCORING_TIME_BUDGET_MS),
+                                 "int8": settings.REVIEWQUEUE_SCORING_INT8}
     if settings.REVIEWQUEUE_SCORING_MODEL:
         overrides["model_path"] = settings.REVIEWQUEUE_SCORING_MODEL
     return engine.get_scorer(ScorerConfig(**overrides))

@@ -207,3 +207,29 @@ def test_real_forward_pass_returns_probabilities(verifier):
 def test_int8_flag_loads_a_quantized_model(tiny_model_dir):
     v = NLIVerifier(VerifierConfig(tiny_model_dir, int8=True))
     assert v.predict_pairs(["a b c"], ["a b"]).shape == (1, 3)
+
+
+@pytest.mark.parametrize("int8", [False, True])
+def test_the_traced_model_gives_the_eager_probabilities(tiny_model_dir, int8):
+    traced = NLIVerifier(VerifierConfig(tiny_model_dir, int8=int8, jit=True))
+    eager = NLIVerifier(VerifierConfig(tiny_model_dir, int8=int8, jit=False))
+    assert traced._runner is not None and eager._runner is None
+    # Different batch sizes and lengths, padded and unpadded: the trace must not be fixed to
+    # the example's shape or skip the attention mask.
+    premises = ["Short.", "A much longer premise about the warranty, " * 6, "The plan costs 10 dollars a month."]
+    claims = ["A claim.", "The warranty is two years.", "It costs 12 dollars."]
+    for n in (1, 2, 3):
+        assert traced.predict_pairs(premises[:n], claims[:n]) == pytest.approx(
+            eager.predict_pairs(premises[:n], claims[:n]), abs=1e-5)
+
+
+def test_a_model_that_will_not_trace_runs_eagerly(tiny_model_dir, monkeypatch, caplog):
+    import torch
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("cannot trace this")
+
+    monkeypatch.setattr(torch.jit, "trace", refuse)
+    v = NLIVerifier(VerifierConfig(tiny_model_dir, jit=True))
+    assert v._runner is None and "TorchScript trace not used" in caplog.text
+    assert v.predict_pairs(["A premise."], ["A claim."]).shape == (1, 3)
