@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 
@@ -22,46 +22,34 @@ def event_data(draft: Draft, data: dict[str, Any] | None) -> dict[str, Any]:
     return payload
 
 
-def event_new(
-    *,
-    draft: Draft,
-    type: str,
-    now: datetime,
-    item: ReviewItem | None = None,
-    actor: User | None = None,
-    client: ServiceClient | None = None,
-    from_state: str = "",
-    to_state: str = "",
-    data: dict[str, Any] | None = None,
-) -> ReviewEvent:
+class EventFields(TypedDict, total=False):
+    """What an event may say beyond its draft, type and time."""
+
+    item: ReviewItem | None
+    actor: User | None
+    client: ServiceClient | None
+    from_state: str
+    to_state: str
+    data: dict[str, Any] | None
+
+
+def event_new(*, draft: Draft, type: str, now: datetime, **fields: Unpack[EventFields]) -> ReviewEvent:
     """The event row, unsaved (for a caller that writes it in its own statement)."""
     return ReviewEvent(
         draft=draft,
-        item=item,
-        actor=actor,
-        client=client,
+        item=fields.get("item"),
+        actor=fields.get("actor"),
+        client=fields.get("client"),
         type=type,
-        from_state=from_state,
-        to_state=to_state,
+        from_state=fields.get("from_state", ""),
+        to_state=fields.get("to_state", ""),
         created_at=now,
-        data=event_data(draft, data),
+        data=event_data(draft, fields.get("data")),
     )
 
 
-def event_record(
-    *,
-    draft: Draft,
-    type: str,
-    now: datetime,
-    item: ReviewItem | None = None,
-    actor: User | None = None,
-    client: ServiceClient | None = None,
-    from_state: str = "",
-    to_state: str = "",
-    data: dict[str, Any] | None = None,
-) -> ReviewEvent:
+def event_record(*, draft: Draft, type: str, now: datetime, **fields: Unpack[EventFields]) -> ReviewEvent:
     """Write the event now, in the caller's transaction."""
-    event = event_new(draft=draft, type=type, now=now, item=item, actor=actor, client=client,
-                      from_state=from_state, to_state=to_state, data=data)
+    event = event_new(draft=draft, type=type, now=now, **fields)
     event.save(force_insert=True)
     return event
