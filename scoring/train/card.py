@@ -23,7 +23,33 @@ def _row(name: str, m: dict[str, Any]) -> str:
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
-def render(metrics: dict[str, Any], speed: dict[str, Any] | None) -> str:
+def _dev_eval_lines(dev_eval: dict[str, Any] | None) -> list[str]:
+    """The dev-file table (from dev_eval.json, written by `python -m scoring.train.dev_eval`)."""
+    if not dev_eval:
+        return []
+    st = dev_eval["settings"]
+    lines = [
+        "## Hallucination detection on the dev files",
+        "",
+        "`python -m scoring evaluate` with this model through the scoring engine (response level;"
+        f" int8 {st['int8']}, {st['top_k_windows']} evidence window(s) of {st['window_tokens']} tokens per claim,"
+        f" calibrator: {st['calibrator']}) next to the lexical-overlap baseline on the same records."
+        " None of these files was used for training.",
+        "",
+        "| file | records | AUROC | lexical AUROC | AUPRC | lexical AUPRC | best F1 | ms/record |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, f in dev_eval["files"].items():
+        m, b = f["model"]["overall"], f["lexical"]["overall"]
+        n = f"{f['sampled']} of {f['records']}" if f.get("sampled") else str(f["records"])
+        lines.append(
+            f"| {name} | {n} | {m['auroc']:.3f} | {b['auroc']:.3f} | {m['auprc']:.3f} | {b['auprc']:.3f} |"
+            f" {m['best_f1']:.3f} | {f['model']['ms_per_record']:.0f} |"
+        )
+    return [*lines, ""]
+
+
+def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict[str, Any] | None = None) -> str:
     s = metrics["settings"]
     d = metrics["data"]
     base = metrics["baselines"]
@@ -115,6 +141,7 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None) -> str:
             f"Speed-up {speed['ratio']:.2f}x on {speed.get('n_pairs', '?')} pairs; {speed.get('decision', '')}",
             "",
         ]
+    lines += _dev_eval_lines(dev_eval)
     lines += [
         "## Intended use",
         "",
@@ -152,8 +179,10 @@ def write_card(model_dir: Path) -> Path:
     metrics = json.loads((model_dir / "training_metrics.json").read_text(encoding="utf-8"))
     speed_file = model_dir / "speed.json"
     speed = json.loads(speed_file.read_text(encoding="utf-8")) if speed_file.is_file() else None
+    dev_file = model_dir / "dev_eval.json"
+    dev_eval = json.loads(dev_file.read_text(encoding="utf-8")) if dev_file.is_file() else None
     out = model_dir / "MODEL_CARD.md"
-    out.write_text(render(metrics, speed), encoding="utf-8")
+    out.write_text(render(metrics, speed, dev_eval), encoding="utf-8")
     return out
 
 

@@ -179,6 +179,26 @@ def test_train_export_and_resume(
     state = torch.load(run_dir / "checkpoint-last" / "trainer_state.pt", weights_only=False)
     assert state["step"] == 4
 
+    # The dev-file evaluation lands in the model directory and in its card.
+    from scoring.train import dev_eval
+
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    record = {"dataset": "t", "task": "qa", "question": "How long is the warranty?",
+              "passages": [{"id": "p", "text": "The warranty lasts two years."}]}
+    for name in ("a_dev.jsonl", "b_dev.jsonl"):
+        rows = [{**record, "id": f"{name}-{i}", "response": text, "label": label}
+                for i, (text, label) in enumerate([("The warranty lasts two years.", 0),
+                                                   ("The warranty lasts ten years.", 1),
+                                                   ("It lasts two years.", 0), ("Refunds take 9 days.", 1)])]
+        (dev / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert dev_eval.main(["--model", str(out), "--dev", str(dev), "--sample", "3"]) == 0
+    result = json.loads((out / "dev_eval.json").read_text())
+    assert set(result["files"]) == {"a_dev.jsonl", "b_dev.jsonl"}
+    assert result["files"]["a_dev.jsonl"]["sampled"] == 3 and result["files"]["a_dev.jsonl"]["records"] == 4
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "## Hallucination detection on the dev files" in card and "| a_dev.jsonl | 3 of 4 |" in card
+
 
 def test_jsonl_label_mapping(extra_jsonl: Path) -> None:
     from scoring.train.data import jsonl_pairs
