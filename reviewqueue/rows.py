@@ -7,6 +7,7 @@ row written or read here is exactly what the ORM would have written or read.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -18,30 +19,38 @@ from django.db.models import Field, Model
 M = TypeVar("M", bound=Model)
 
 
-def columns(model: type[Model], alias: str) -> str:
-    """`alias.col, …` for every concrete field, in the order from_row expects."""
-    return ", ".join(f"{alias}.{f.column}" for f in model._meta.concrete_fields)
+Defer = tuple[str, ...]  # attnames left out of a read; the instance loads them on access, as .defer() does
+
+
+@functools.cache
+def _fields(model: type[Model], defer: Defer) -> list[Field[Any, Any]]:
+    return [f for f in model._meta.concrete_fields if f.attname not in defer]
+
+
+def columns(model: type[Model], alias: str, defer: Defer = ()) -> str:
+    """`alias.col, …` for every concrete field not deferred, in the order from_row expects."""
+    return ", ".join(f"{alias}.{f.column}" for f in _fields(model, defer))
 
 
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
-# Per connection (they are per thread) and model: each column's converters, worked out once.
-_converters: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[type[Model], list[list[tuple[Converter, Any]]]]] = (
-    weakref.WeakKeyDictionary()
-)
+# Per connection (they are per thread), model and deferral: each column's converters, worked out once.
+_converters: weakref.WeakKeyDictionary[
+    BaseDatabaseWrapper, dict[tuple[type[Model], Defer], list[list[tuple[Converter, Any]]]]
+] = weakref.WeakKeyDictionary()
 
 
-def _column_converters(model: type[Model]) -> list[list[tuple[Converter, Any]]]:
+def _column_converters(model: type[Model], defer: Defer) -> list[list[tuple[Converter, Any]]]:
     wrapper = _wrapper()
     per_model = _converters.setdefault(wrapper, {})
-    found = per_model.get(model)
+    found = per_model.get((model, defer))
     if found is None:
         found = []
-        for field in model._meta.concrete_fields:
+        for field in _fields(model, defer):
             # As the SQL compiler does: the backend's converters (SQLite datetimes), then the field's.
             column = field.get_col(model._meta.db_table)
             found.append([(c, column) for c in (*wrapper.ops.get_db_converters(column),
                                                  *field.get_db_converters(wrapper))])
-        per_model[model] = found
+        per_model[(model, defer)] = found
     return found
 
 
@@ -50,23 +59,23 @@ def _wrapper() -> BaseDatabaseWrapper:
     return connections[DEFAULT_DB_ALIAS]
 
 
-def from_row(model: type[M], values: Sequence[Any]) -> M:
-    """A model instance from the values of `columns(model, …)`."""
+def from_row(model: type[M], values: Sequence[Any], defer: Defer = ()) -> M:
+    """A model instance from the values of `columns(model, …, defer)`."""
     wrapper = _wrapper()
     converted = list(values)
-    for i, converters in enumerate(_column_converters(model)):
+    for i, converters in enumerate(_column_converters(model, defer)):
         for convert, column in converters:
             converted[i] = convert(converted[i], column, wrapper)
-    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in model._meta.concrete_fields], converted)
+    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in _fields(model, defer)], converted)
 
 
-def split_row(row: Sequence[Any], *models: type[Model]) -> list[Model]:
-    """Several instances from one row that selected `columns(m, …)` for each model in turn."""
+def split_row(row: Sequence[Any], *shapes: tuple[type[Model], Defer]) -> list[Model]:
+    """Several instances from one row that selected `columns(model, …, defer)` for each shape in turn."""
     out: list[Model] = []
     at = 0
-    for model in models:
-        n = len(model._meta.concrete_fields)
-        out.append(from_row(model, row[at : at + n]))
+    for model, defer in shapes:
+        n = len(_fields(model, defer))
+        out.append(from_row(model, row[at : at + n], defer))
         at += n
     return out
 

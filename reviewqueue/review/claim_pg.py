@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 
 from reviewqueue import rows
 from reviewqueue.review.models import Draft, ItemState, Queue, ReviewItem
@@ -93,8 +94,12 @@ FROM moved AS m JOIN review_draft AS d ON d.id = m.draft_id JOIN review_queue AS
 """  # noqa: S608 - composed only from the constants above; every value is a bound parameter
 
 
+# What the claimed item comes back with: the draft without its token log-probs (they can run to
+# megabytes of JSON, and a reviewer's claim never shows them; they load if read).
+_SHAPES: tuple[tuple[type[Model], rows.Defer], ...] = ((ReviewItem, ()), (Draft, ("logprobs",)), (Queue, ()))
 CLAIM_SQL = _CLAIM_SQL.replace(
-    "{columns}", ", ".join((rows.columns(ReviewItem, "m"), rows.columns(Draft, "d"), rows.columns(Queue, "q")))
+    "{columns}",
+    ", ".join(rows.columns(model, alias, defer) for (model, defer), alias in zip(_SHAPES, "mdq", strict=True)),
 )
 
 
@@ -110,7 +115,7 @@ def claim_next(*, user_id: int, now: datetime, queue_ids: list[int] | None = Non
         row = cursor.fetchone()
     if row is None:
         return None
-    item, draft, queue = rows.split_row(row, ReviewItem, Draft, Queue)
+    item, draft, queue = rows.split_row(row, *_SHAPES)
     assert isinstance(item, ReviewItem) and isinstance(draft, Draft) and isinstance(queue, Queue)
     item.draft, item.queue = draft, queue
     return item

@@ -17,7 +17,7 @@ def test_from_row_gives_what_the_orm_gives(world, clock):
             " JOIN review_draft d ON d.id = i.draft_id WHERE i.id = %s",
             [item.pk],
         )
-        loaded_item, loaded_draft = rows.split_row(cursor.fetchone(), ReviewItem, Draft)
+        loaded_item, loaded_draft = rows.split_row(cursor.fetchone(), (ReviewItem, ()), (Draft, ()))
     expected = (ReviewItem.objects.get(pk=item.pk), Draft.objects.get(pk=item.draft_id))
     for raw, orm in zip((loaded_item, loaded_draft), expected, strict=True):
         for field in type(orm)._meta.concrete_fields:
@@ -39,3 +39,15 @@ def test_insert_values_writes_what_save_writes(world, clock):
     for field in Draft._meta.concrete_fields:
         if field.name not in {"id", "idempotency_key"}:
             assert getattr(written, field.attname) == getattr(original, field.attname), field.name
+
+
+def test_a_deferred_column_is_left_out_and_loads_on_access(world, clock, django_assert_num_queries):
+    item = make_pending_item(world)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {rows.columns(Draft, 'd', ('logprobs',))} FROM review_draft d WHERE d.id = %s",
+                       [item.draft_id])
+        draft = rows.from_row(Draft, cursor.fetchone(), ("logprobs",))
+    assert draft.get_deferred_fields() == {"logprobs"}
+    expected = Draft.objects.get(pk=item.draft_id).logprobs
+    with django_assert_num_queries(1):
+        assert draft.logprobs == expected
