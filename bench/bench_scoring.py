@@ -6,7 +6,7 @@ In one run:
    tokenisation included in both — the ratio is the project's overhead (target >= 85%);
 2. per-draft latency p50/p95 for drafts of 3 claims x 3 passages.
 
-Model: scoring/models/nli-minilm-l6-v1 when present, else all-MiniLM-L6-v2 (same size) with
+Model: scoring/models/nli-minilm-l6-v2 when present, else all-MiniLM-L6-v2 (same size) with
 a random 3-way head — speed only, its predictions mean nothing.
 
     .venv/bin/python bench/bench_scoring.py [--drafts 60] [--model DIR] [--int8/--no-int8]
@@ -104,7 +104,7 @@ def main() -> None:
     if args.model:
         model_dir, label = Path(args.model), args.model
     elif (DEFAULT_MODEL_DIR / "config.json").is_file():
-        model_dir, label = DEFAULT_MODEL_DIR, "shipped nli-minilm-l6-v1"
+        model_dir, label = DEFAULT_MODEL_DIR, "shipped nli-minilm-l6-v2"
     else:
         model_dir, label = minilm_random_head(Path(tmp.name)), "all-MiniLM-L6-v2 + random head (stand-in)"
 

@@ -28,7 +28,7 @@ from scoring.verifier import NLIVerifier, VerifierConfig
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "nli-minilm-l6-v1"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "nli-minilm-l6-v2"
 
 
 def default_model_path() -> str | None:
@@ -78,7 +78,7 @@ class ScorerConfig:
     def verifier_config(self) -> VerifierConfig:
         if not self.model_path:
             raise ConfigurationError(
-                "no NLI model: scoring/models/nli-minilm-l6-v1 is absent; set model_path (or SCORING_MODEL_PATH)"
+                "no NLI model: scoring/models/nli-minilm-l6-v2 is absent; set model_path (or SCORING_MODEL_PATH)"
             )
         return VerifierConfig(
             model_path=self.model_path,

