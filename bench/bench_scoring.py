@@ -9,7 +9,7 @@ In one run:
 Model: scoring/models/nli-minilm-l6-v2 when present, else all-MiniLM-L6-v2 (same size) with
 a random 3-way head — speed only, its predictions mean nothing.
 
-    .venv/bin/python bench/bench_scoring.py [--drafts 60] [--model DIR] [--int8/--no-int8]
+    .venv/bin/python bench/bench_scoring.py [--drafts 60] [--model DIR] [--int8/--no-int8] [--jit/--no-jit]
 """
 
 from __future__ import annotations
@@ -96,6 +96,12 @@ def main() -> None:
     ap.add_argument("--drafts", type=int, default=60)
     ap.add_argument("--model")
     ap.add_argument("--int8", action=argparse.BooleanOptionalAction, default=None, help="default: ScorerConfig")
+    ap.add_argument(
+        "--jit",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="TorchScript trace (default: ScorerConfig); --no-jit measures the project's overhead alone",
+    )
     ap.add_argument("--top-k", type=int, default=None, help="windows per claim (default: ScorerConfig)")
     ap.add_argument("--window-tokens", type=int, default=None)
     args = ap.parse_args()
@@ -111,6 +117,8 @@ def main() -> None:
     extra: dict[str, object] = {}
     if args.int8 is not None:
         extra["int8"] = args.int8
+    if args.jit is not None:
+        extra["jit"] = args.jit
     if args.top_k:
         extra["top_k_windows"] = args.top_k
     if args.window_tokens:
