@@ -46,7 +46,7 @@ class ScorerConfig:
     num_threads: int | None = 1  # one intra-op thread per process; scale with processes
     entail_threshold: float = 0.5
     contradict_threshold: float = 0.5
-    # One sentence-sized window per claim, the lexically best: on RAGTruth-dev this scores the
+    # One sentence-sized window per claim, the lexically best: on RAGTruth-dev (v1 model) this scores the
     # same AUROC as two 96-token windows (0.749 vs 0.750) at a fifth of the time (123 vs 584 ms
     # per record), and keeps a 3-claim draft near 50 ms on one core. The verifier is trained on
     # VitaminC, whose evidence is a sentence or two; `_cut_long` splits longer sentences.
@@ -54,7 +54,7 @@ class ScorerConfig:
     top_k_windows: int = 1
     early_accept: float | None = 0.9  # a claim entailed this strongly needs no more windows
     time_budget_ms: float | None = 2000.0  # per draft, for verification; None = unlimited
-    # Dynamic int8 Linear layers: 1.6x the fp32 pairs/s for 0.4 points of held-out accuracy
+    # Dynamic int8 Linear layers: 1.5x the fp32 pairs/s for 0.6 points of held-out accuracy
     # (the model card); with the trace it keeps a 3-claim draft under 50 ms on one core.
     int8: bool = True
     jit: bool = True  # a frozen TorchScript trace of the verifier (CPU; falls back to eager)

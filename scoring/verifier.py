@@ -37,7 +37,7 @@ class VerifierConfig:
     model_path: str
     device: str = "cpu"
     batch_size: int = 16
-    # One sentence-sized window per claim, the lexically best: on RAGTruth-dev this scores the
+    # One sentence-sized window per claim, the lexically best: on RAGTruth-dev (v1 model) this scores the
     # same AUROC as two 96-token windows (0.749 vs 0.750) at a fifth of the time (123 vs 584 ms
     # per record), and keeps a 3-claim draft near 50 ms on one core. The verifier is trained on
     # VitaminC, whose evidence is a sentence or two; `_cut_long` splits longer sentences.
