@@ -39,6 +39,7 @@ from reviewqueue.review.models import (
     ItemState,
     Outcome,
     Queue,
+    ReviewEvent,
     ReviewItem,
 )
 from reviewqueue.review.selectors import item_for_user, queues_for_user
@@ -56,6 +57,24 @@ def _guard_transition(item: ReviewItem, to_state: str) -> None:
 
 
 # --- drafts ---------------------------------------------------------------------------------
+
+
+def _has_default_queue(tenant_id: int) -> bool:
+    return Queue.objects.filter(tenant_id=tenant_id, is_default=True).exists()
+
+
+def _insert_draft_orm(draft: Draft, event: ReviewEvent, *, needs_default_queue: bool) -> bool:
+    """What enqueue_pg.insert_draft does, through the ORM (SQLite): False if nothing was written."""
+    if needs_default_queue and not _has_default_queue(draft.tenant_id):
+        return False
+    try:
+        with transaction.atomic():
+            draft.save(force_insert=True)
+            event.draft = draft
+            event.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _no_default_queue() -> InvalidInput:
@@ -87,24 +106,15 @@ def draft_enqueue(
         # One statement instead of four round trips: see enqueue_pg.
         created = enqueue_pg.insert_draft(draft, event, needs_default_queue=needs_default)
     else:
-        if needs_default and not Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).exists():
-            raise _no_default_queue()
-        try:
-            with transaction.atomic():
-                draft.save(force_insert=True)
-                event.draft = draft
-                event.save(force_insert=True)
-            created = True
-        except IntegrityError:
-            created = False
+        created = _insert_draft_orm(draft, event, needs_default_queue=needs_default)
     if created:
         transaction.on_commit(lambda: draft_dispatch(draft_id=draft.pk))
         return draft, True
-    # Not written: a replay of the key, answered with the stored draft whatever the queues are now.
+    # Not written: a replay of the key, answered with the stored draft whatever the queues are now;
+    # else no default queue to fall back on (looked up again only on this path).
     existing = Draft.objects.filter(client=client, idempotency_key=idempotency_key).first()
     if existing is None:
-        # On PostgreSQL the statement writes nothing for exactly two reasons, and it was not the key.
-        if needs_default and connection.vendor == "postgresql":
+        if needs_default and not _has_default_queue(draft.tenant_id):
             raise _no_default_queue()
         raise IntegrityError("The draft could not be stored.")  # not the key's constraint: let it surface
     if existing.fingerprint != fingerprint:

@@ -76,3 +76,17 @@ def test_enqueue_without_queue_needs_a_default_queue(world, api_client) -> None:
     assert response.status_code == 400
     assert response.json()["error"]["details"]["fields"] == {"queue": ["is required: this tenant has no default queue"]}
     assert Draft.objects.count() == before
+
+
+def test_a_replay_returns_the_stored_draft_even_after_the_default_queue_is_gone(world, api_client) -> None:  # type: ignore[no-untyped-def]
+    # Same answer on PostgreSQL (one statement) and SQLite (ORM): the key decides, not today's queues.
+    from tests.factories import draft_body
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.api_key}", "HTTP_IDEMPOTENCY_KEY": "replay-no-queue"}
+    first = api_client.post("/api/v1/drafts", draft_body(), format="json", **headers)
+    assert first.status_code == 201
+    Queue.objects.filter(tenant=world.tenant).update(is_default=False)
+    before = Draft.objects.count()
+    again = api_client.post("/api/v1/drafts", draft_body(), format="json", **headers)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert Draft.objects.count() == before
