@@ -46,18 +46,13 @@ class ScorerConfig:
     num_threads: int | None = 1  # one intra-op thread per process; scale with processes
     entail_threshold: float = 0.5
     contradict_threshold: float = 0.5
-    # One sentence-sized window per claim, the lexically best: on RAGTruth-dev (v1 model) this scores the
-    # same AUROC as two 96-token windows (0.749 vs 0.750) at a fifth of the time (123 vs 584 ms
-    # per record), and keeps a 3-claim draft near 50 ms on one core. The verifier is trained on
-    # VitaminC, whose evidence is a sentence or two; `_cut_long` splits longer sentences.
-    window_tokens: int = 32
-    top_k_windows: int = 1
+    # The verifier's own defaults (VerifierConfig says why these values).
+    window_tokens: int = VerifierConfig.window_tokens
+    top_k_windows: int = VerifierConfig.top_k_windows
     early_accept: float | None = 0.9  # a claim entailed this strongly needs no more windows
     time_budget_ms: float | None = 2000.0  # per draft, for verification; None = unlimited
-    # Dynamic int8 Linear layers: 1.5x the fp32 pairs/s for 0.6 points of held-out accuracy
-    # (the model card); with the trace it keeps a 3-claim draft under 50 ms on one core.
-    int8: bool = True
-    jit: bool = True  # a frozen TorchScript trace of the verifier (CPU; falls back to eager)
+    int8: bool = VerifierConfig.int8
+    jit: bool = VerifierConfig.jit
     cache_size: int = 8192
     logprob_floor: float = DEFAULT_FLOOR
     guardrails: GuardrailRules = field(default_factory=GuardrailRules)

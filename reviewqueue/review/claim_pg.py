@@ -25,6 +25,9 @@ from django.db.models import Model
 from reviewqueue import rows
 from reviewqueue.review.models import Draft, ItemState, Queue, ReviewItem
 
+# The states are spelled out in the SQL below.
+assert ItemState.CLAIMED == "claimed" and ItemState.PENDING == "pending"
+
 # The draft's versions and prompt, merged into every event's data as events.event_record does.
 _DRAFT_CONTEXT = """
   (CASE WHEN d.versions IS NOT NULL AND d.versions <> '{}'::jsonb
@@ -107,7 +110,6 @@ def claim_next(*, user_id: int, now: datetime, queue_ids: list[int] | None = Non
     """Lease the best claimable item in the user's queues (or in `queue_ids`, already checked
     against them); None if there is none. The item comes back with its draft and queue loaded,
     as select_related would give them."""
-    assert ItemState.CLAIMED == "claimed" and ItemState.PENDING == "pending"  # spelled out in the SQL above
     allowed = MY_QUEUES_SQL if queue_ids is None else GIVEN_QUEUES_SQL
     params: dict[str, Any] = {"now": now, "user": user_id, "queue_ids": queue_ids}
     with connection.cursor() as cursor:

@@ -26,6 +26,15 @@ def _item_id(page) -> int:
     return int(match.group(1))
 
 
+def _claim_next(new_page, world, item):  # type: ignore[no-untyped-def]
+    """A page signed in as the world's reviewer, on `item` after claiming the next one with `n`."""
+    page = new_page()
+    sign_in(page, world.reviewer)
+    page.keyboard.press("n")
+    page.wait_for_url(f"**/items/{item.pk}/")
+    return page
+
+
 def test_sign_in_claim_next_and_approve(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
@@ -65,10 +74,7 @@ def test_sign_in_claim_next_and_approve(new_page) -> None:
 def test_edit_and_send_stores_a_diff(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
-    page = new_page()
-    sign_in(page, world.reviewer)
-    page.keyboard.press("n")
-    page.wait_for_url(f"**/items/{item.pk}/")
+    page = _claim_next(new_page, world, item)
     page.keyboard.press("e")
     box = page.get_by_label(re.compile("^Edited answer"))
     assert box.evaluate("el => el === document.activeElement")
@@ -86,10 +92,7 @@ def test_edit_and_send_stores_a_diff(new_page) -> None:
 def test_escalate_with_a_note(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
-    page = new_page()
-    sign_in(page, world.reviewer)
-    page.keyboard.press("n")
-    page.wait_for_url(f"**/items/{item.pk}/")
+    page = _claim_next(new_page, world, item)
     page.keyboard.press("x")
     dialog = page.locator("#escalate-dialog")
     dialog.get_by_label("Queue").select_option(str(world.l2_queue.pk))
@@ -105,10 +108,7 @@ def test_escalate_with_a_note(new_page) -> None:
 def test_reject_with_reason_sends_the_fallback(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
-    page = new_page()
-    sign_in(page, world.reviewer)
-    page.keyboard.press("n")
-    page.wait_for_url(f"**/items/{item.pk}/")
+    page = _claim_next(new_page, world, item)
     page.keyboard.press("r")
     dialog = page.locator("#reject-dialog")
     assert dialog.get_by_text(world.queue.fallback_text).is_visible()
@@ -167,10 +167,7 @@ def test_keyboard_shortcuts(new_page) -> None:
 def test_lapsed_lease_shows_banner_and_blocks_the_action(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
-    page = new_page()
-    sign_in(page, world.reviewer)
-    page.keyboard.press("n")
-    page.wait_for_url(f"**/items/{item.pk}/")
+    page = _claim_next(new_page, world, item)
     page.keyboard.press("e")
     page.get_by_label(re.compile("^Edited answer")).fill("My careful rewrite that must not be lost.")
     # The lease lapses (the laptop slept): move its expiry into the past, then let the page beat.
@@ -237,10 +234,7 @@ def test_xss_payloads_stay_inert(new_page) -> None:
         question=f"When? {XSS}",
         score=None,
     )
-    page = new_page()
-    sign_in(page, world.reviewer)
-    page.keyboard.press("n")
-    page.wait_for_url(f"**/items/{item.pk}/")
+    page = _claim_next(new_page, world, item)
     page.keyboard.press("r")
     dialog = page.locator("#reject-dialog")
     dialog.get_by_label("Reason").select_option("unsafe")
@@ -276,10 +270,7 @@ def test_lease_renews_itself_and_claim_labels_save(new_page) -> None:
     world.queue.lease_seconds = 6  # the page beats every 2 s
     world.queue.save(update_fields=["lease_seconds"])
     item = make_scored_item(world)
-    page = new_page()
-    sign_in(page, world.reviewer)
-    page.keyboard.press("n")
-    page.wait_for_url(f"**/items/{item.pk}/")
+    page = _claim_next(new_page, world, item)
     first = ReviewItem.objects.get(pk=item.pk).lease_expires_at
     page.wait_for_timeout(2_600)
     assert ReviewItem.objects.get(pk=item.pk).lease_expires_at > first
@@ -318,10 +309,7 @@ def test_home_refreshes_live_then_pauses_and_resumes(new_page, monkeypatch) -> N
 def test_signed_out_mid_review_keeps_the_page(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
-    page = new_page()
-    sign_in(page, world.reviewer)
-    page.keyboard.press("n")
-    page.wait_for_url(f"**/items/{item.pk}/")
+    page = _claim_next(new_page, world, item)
     page.keyboard.press("e")
     page.get_by_label(re.compile("^Edited answer")).fill("Half-written answer.")
     page.context.clear_cookies(name="sessionid")  # the session ends while the page is open

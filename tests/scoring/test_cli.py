@@ -53,9 +53,22 @@ def records():
     return rows
 
 
-def test_evaluate_command_prints_metrics_and_writes_predictions(tmp_path, tiny_model_dir, capsys):
+
+def _dev_file(tmp_path):
     data = tmp_path / "dev.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in records()))
+    return data
+
+
+def _predictions(tmp_path, model_dir):
+    """The toy dev file and `evaluate --out` predictions for it."""
+    data, pred = _dev_file(tmp_path), tmp_path / "pred.jsonl"
+    main(["evaluate", str(data), "--model", model_dir, "--out", str(pred)])
+    return data, pred
+
+
+def test_evaluate_command_prints_metrics_and_writes_predictions(tmp_path, tiny_model_dir, capsys):
+    data = _dev_file(tmp_path)
     out = tmp_path / "pred.jsonl"
     js = tmp_path / "m.json"
     assert (
@@ -98,15 +111,13 @@ def test_evaluate_never_reads_meta(tmp_path, tiny_model_dir, capsys, monkeypatch
         return d
 
     monkeypatch.setattr(evaluate, "record_to_draft", spy)
-    data = tmp_path / "dev.jsonl"
-    data.write_text("".join(json.dumps(r) + "\n" for r in records()))
+    data = _dev_file(tmp_path)
     main(["evaluate", str(data), "--model", tiny_model_dir, "--limit", "2"])
     assert len(seen) == 2 and not any("LEAK" in s for s in seen)
 
 
 def test_lexical_baseline_and_calibrate(tmp_path, tiny_model_dir, capsys):
-    data = tmp_path / "dev.jsonl"
-    data.write_text("".join(json.dumps(r) + "\n" for r in records()))
+    data = _dev_file(tmp_path)
     assert main(["evaluate", str(data), "--baseline", "lexical"]) == 0
     assert "AUROC=1.000" in capsys.readouterr().out  # the toy set is lexically separable
     pred = tmp_path / "pred.jsonl"
@@ -130,10 +141,7 @@ def test_metrics_by_hand():
 
 
 def test_fit_fusion_then_evaluate_with_it(tmp_path, tiny_model_dir, capsys):
-    data = tmp_path / "dev.jsonl"
-    data.write_text("".join(json.dumps(r) + "\n" for r in records()))
-    pred = tmp_path / "pred.jsonl"
-    main(["evaluate", str(data), "--model", tiny_model_dir, "--out", str(pred)])
+    data, pred = _predictions(tmp_path, tiny_model_dir)
     fusion = tmp_path / "fusion.json"
     assert main(["fit-fusion", str(pred), "--out", str(fusion)]) == 0
     body = json.loads(fusion.read_text())
@@ -164,10 +172,7 @@ def test_sample_is_seeded_and_keeps_file_order(tmp_path):
 
 
 def test_rescore_with_a_fitted_calibrator(tmp_path, tiny_model_dir, capsys):
-    data = tmp_path / "dev.jsonl"
-    data.write_text("".join(json.dumps(r) + "\n" for r in records()))
-    pred = tmp_path / "pred.jsonl"
-    main(["evaluate", str(data), "--model", tiny_model_dir, "--out", str(pred)])
+    _, pred = _predictions(tmp_path, tiny_model_dir)
     cal = tmp_path / "cal.json"
     main(["calibrate", str(pred), "--out", str(cal)])
     fusion = tmp_path / "fusion.json"
