@@ -10,7 +10,7 @@ COPY pyproject.toml README.md ./
 COPY reviewqueue ./reviewqueue
 COPY scoring ./scoring
 RUN pip install .
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY templates ./templates
 COPY static ./static
 
@@ -21,4 +21,5 @@ RUN DATABASE_URL=sqlite:////tmp/build.sqlite3 SECRET_KEY=build-only-placeholder-
     python manage.py collectstatic --noinput -v0
 
 EXPOSE 8000
-CMD ["gunicorn", "reviewqueue.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# Workers, threads and keep-alive come from gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_THREADS).
+CMD ["gunicorn"]

@@ -6,7 +6,8 @@
       UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1) at 8 connections.
 
 Target and baseline alternate round by round; medians and ratios are printed. The API runs
-under gunicorn (gthread) exactly as deployed; the database is created fresh for the run.
+under gunicorn with the deployed gunicorn.conf.py (threaded workers, keep-alive); only the
+process and thread counts come from the flags. The database is created fresh for the run.
 
     python bench/bench_intake.py [--rounds 5] [--seconds 4] [--workers 3]
 """
@@ -78,6 +79,7 @@ def env() -> dict[str, str]:
         SECRET_KEY="bench-secret-key-0123456789abcdefghijklmnop",
         DJANGO_SETTINGS_MODULE="reviewqueue.settings",
         LOG_LEVEL="WARNING",
+        GUNICORN_ACCESS_LOG="",
     )
     return e
 
@@ -169,32 +171,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=4.0)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (deployed: one per core)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker process")
     args = parser.parse_args()
 
     ids = setup_database()
     port = 18000 + secrets.randbelow(1000)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "reviewqueue.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(args.workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env(),
-    )
+    # gunicorn.conf.py (read from ROOT) supplies the worker class and keep-alive, as in deployment.
+    command = [sys.executable, "-m", "gunicorn", "reviewqueue.wsgi:application", "-b", f"127.0.0.1:{port}",
+               "-w", str(args.workers), "--threads", str(args.threads), "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env())
     try:
         for _ in range(100):
             try:

@@ -66,6 +66,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def _flag(url: str, name: str, raw: str) -> bool:
+    if raw.lower() not in {"true", "false", "1", "0"}:
+        raise ImproperlyConfigured(f"DATABASE_URL={url!r}: {name}={raw!r} is not true or false.")
+    return raw.lower() in {"true", "1"}
+
+
 def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
     """Parse `postgres://user:pass@host:port/name` or `sqlite:///path` into a DATABASES entry."""
     parts = urlsplit(url)
@@ -105,10 +111,20 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
         # Off by default, as in Django: a health check is a `SELECT 1` round trip at the start of
         # every request. Without it a connection that died (a database restart) fails one
         # request and is replaced; clients retry enqueues safely with their Idempotency-Key.
-        raw_checks = options.pop("health_checks", "false").lower()
-        if raw_checks not in {"true", "false", "1", "0"}:
+        health_checks = _flag(url, "health_checks", options.pop("health_checks", "false"))
+        # Server-side binding lets PostgreSQL keep a plan per statement (prepared after
+        # `prepare_threshold` runs on a connection) instead of parsing and planning the hot
+        # statements on every request, and spares psycopg quoting each parameter into the SQL.
+        # Behind a transaction-pooling PgBouncer older than 1.21, set prepare_threshold=off.
+        server_binding = _flag(url, "server_side_binding", options.pop("server_side_binding", "true"))
+        raw_threshold = options.pop("prepare_threshold", "5").lower()
+        if raw_threshold in {"off", "none"}:
+            threshold: int | None = None
+        elif raw_threshold.isdigit():
+            threshold = int(raw_threshold)
+        else:
             raise ImproperlyConfigured(
-                f"DATABASE_URL={url!r}: health_checks={raw_checks!r} is not true or false."
+                f"DATABASE_URL={url!r}: prepare_threshold={raw_threshold!r} is not a number or off."
             )
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -118,8 +134,9 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
             "CONN_MAX_AGE": conn_max_age,
-            "CONN_HEALTH_CHECKS": raw_checks in {"true", "1"},
-            "OPTIONS": options,
+            "CONN_HEALTH_CHECKS": health_checks,
+            "OPTIONS": {**options, "server_side_binding": server_binding,
+                        "prepare_threshold": threshold if server_binding else None},
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL={url!r}: unsupported scheme {parts.scheme!r} (use postgres:// or sqlite:///)."

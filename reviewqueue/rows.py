@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
@@ -80,7 +80,16 @@ def split_row(row: Sequence[Any], *shapes: tuple[type[Model], Defer]) -> list[Mo
     return out
 
 
+@functools.cache
+def _insert_fields(model: type[Model]) -> tuple[list[Field[Any, Any]], list[str]]:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    return fields, [str(f.column) for f in fields]
+
+
 def insert_values(obj: Model) -> tuple[list[str], list[Any]]:
     """Column names and prepared values for INSERTing `obj` (every concrete field but the pk)."""
-    fields: list[Field[Any, Any]] = [f for f in obj._meta.concrete_fields if not f.primary_key]
-    return [str(f.column) for f in fields], [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+    fields, cols = _insert_fields(type(obj))
+    # The thread's wrapper itself, not the `connection` proxy: each field's preparation reads
+    # it several times, and every read through the proxy is a context-local lookup.
+    wrapper = _wrapper()
+    return list(cols), [f.get_db_prep_save(f.pre_save(obj, add=True), wrapper) for f in fields]

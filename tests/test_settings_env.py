@@ -78,14 +78,26 @@ def test_database_url_postgres():
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "review", "app", "p@ss", "db.internal", "6543")
-    assert db["CONN_MAX_AGE"] == 0 and db["OPTIONS"] == {"sslmode": "require"}
+    assert db["CONN_MAX_AGE"] == 0
+    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
     assert db["CONN_HEALTH_CHECKS"] is False
+
+
+@pytest.mark.parametrize(("query", "binding", "threshold"), [
+    ("", True, 5),
+    ("?prepare_threshold=0", True, 0),
+    ("?prepare_threshold=off", True, None),
+    ("?server_side_binding=false", False, None),  # client-side binding cannot prepare
+])
+def test_database_url_binding_and_prepared_statements(query, binding, threshold):
+    db = database_from_url(f"postgres://u@h/db{query}", base_dir=BASE)
+    assert db["OPTIONS"] == {"server_side_binding": binding, "prepare_threshold": threshold}
 
 
 @pytest.mark.parametrize(("value", "expected"), [("true", True), ("1", True), ("FALSE", False), ("0", False)])
 def test_database_url_health_checks(value, expected):
     db = database_from_url(f"postgres://u@h/db?health_checks={value}", base_dir=BASE)
-    assert db["CONN_HEALTH_CHECKS"] is expected and db["OPTIONS"] == {}
+    assert db["CONN_HEALTH_CHECKS"] is expected
 
 
 @pytest.mark.parametrize(("url", "name"), [
@@ -106,6 +118,8 @@ def test_database_url_sqlite(url, name):
     ("postgres://u@h:99999/db", "invalid port"),
     ("postgres://u@h/db?conn_max_age=forever", "conn_max_age"),
     ("postgres://u@h/db?health_checks=sometimes", "health_checks"),
+    ("postgres://u@h/db?server_side_binding=yes", "server_side_binding"),
+    ("postgres://u@h/db?prepare_threshold=-1", "prepare_threshold"),
     ("sqlite:///", "names no SQLite file"),
 ])
 def test_database_url_refuses(url, message):
@@ -149,3 +163,28 @@ def test_production_without_secret_key_refuses_to_start():
                             cwd=Path(__file__).resolve().parent.parent)
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
+
+
+# --- gunicorn.conf.py ------------------------------------------------------------------------
+def _gunicorn_conf(monkeypatch, **env: str) -> dict:
+    import runpy
+
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
+
+
+def test_gunicorn_conf_defaults_and_overrides(monkeypatch):
+    conf = _gunicorn_conf(monkeypatch)
+    assert conf["worker_class"] == "gthread" and conf["keepalive"] > 0 and conf["threads"] == 4
+    assert conf["workers"] == max(os.cpu_count() or 1, 2)
+    conf = _gunicorn_conf(monkeypatch, WEB_CONCURRENCY="6", GUNICORN_THREADS="2")
+    assert (conf["workers"], conf["threads"]) == (6, 2)
+
+
+@pytest.mark.parametrize("value", ["many", "0", "-2", "1000"])
+def test_gunicorn_conf_refuses_bad_counts(monkeypatch, value):
+    with pytest.raises(SystemExit, match=f"WEB_CONCURRENCY='{value}' is not a whole number"):
+        _gunicorn_conf(monkeypatch, WEB_CONCURRENCY=value)

@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 
-from reviewqueue.review import claim_pg, enqueue_pg
+from reviewqueue.review import claim_pg, enqueue_pg, publish
 from reviewqueue.review.errors import (
     Forbidden,
     IdempotencyConflict,
@@ -131,7 +131,7 @@ def draft_dispatch(*, draft_id: int) -> bool:
     from reviewqueue.review.tasks import score_draft
 
     try:
-        score_draft.apply_async(args=[draft_id], retry=False)
+        publish.send(score_draft, [draft_id])
     except Exception:  # kombu raises OperationalError and friends; none must reach the client
         logger.warning("draft dispatch failed", extra={"action": "draft.dispatch.failed", "draft_id": draft_id},
                        exc_info=True)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from reviewqueue.celery import app
+from reviewqueue.review import publish
 from reviewqueue.review.tasks import score_draft
 
 
@@ -25,3 +29,26 @@ def scoring_messages(client, draft_id: int, *, ignore: set[bytes]) -> list[tuple
 def purge_scoring_messages(client, draft_id: int, *, ignore: set[bytes]) -> int:
     """Remove this test's messages so a real worker in another test never picks them up."""
     return sum(client.lrem("scoring", 0, raw) for raw, _ in scoring_messages(client, draft_id, ignore=ignore))
+
+
+@contextmanager
+def broker(url: str) -> Iterator[None]:
+    """Point the Celery app at `url` with fresh connection and producer pools, then restore."""
+    # Celery's `broker_url` prefers the CELERY_BROKER_URL environment variable over its config, so
+    # redirect publishing through `broker_write_url`, which the producer pool is built from.
+    saved = app.conf.get("broker_write_url")
+
+    def reset_pools() -> None:
+        # Not force_close_all(): kombu keeps one pool per broker in a process-wide registry, and a
+        # closed one would be handed back to every later publisher ("Acquire on closed pool").
+        app._pool = None
+        app.amqp._producer_pool = None
+        publish.reset()
+
+    reset_pools()
+    app.conf.broker_write_url = url
+    try:
+        yield
+    finally:
+        reset_pools()
+        app.conf.broker_write_url = saved

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from reviewqueue.celery import app
 from reviewqueue.review import sweeps
 from reviewqueue.review.models import DraftStatus, ItemState, ReviewEvent, ReviewItem
 from reviewqueue.review.tasks import score_draft
-from tests.api.broker import scoring_messages
+from tests.api.broker import broker, scoring_messages
 from tests.api.conftest import service_client
 from tests.factories import draft_body, make_world
 
@@ -24,28 +21,6 @@ UNREACHABLE = "redis://127.0.0.1:1/0"
 pytestmark = pytest.mark.skipif(
     not str(settings.CELERY_BROKER_URL).startswith("redis://"), reason="needs a Redis broker (CELERY_BROKER_URL)"
 )
-
-
-@contextmanager
-def broker(url: str) -> Iterator[None]:
-    """Point the Celery app at `url` with fresh connection and producer pools, then restore."""
-    # Celery's `broker_url` prefers the CELERY_BROKER_URL environment variable over its config, so
-    # redirect publishing through `broker_write_url`, which the producer pool is built from.
-    saved = app.conf.get("broker_write_url")
-
-    def reset_pools() -> None:
-        # Not force_close_all(): kombu keeps one pool per broker in a process-wide registry, and a
-        # closed one would be handed back to every later publisher ("Acquire on closed pool").
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    reset_pools()
-    app.conf.broker_write_url = url
-    try:
-        yield
-    finally:
-        reset_pools()
-        app.conf.broker_write_url = saved
 
 
 @pytest.mark.django_db(transaction=True)
