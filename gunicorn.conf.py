@@ -19,7 +19,9 @@ wsgi_app = "reviewqueue.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # One process per core: a request is mostly Python on the CPU, and more processes than cores only
 # take turns (measured in bench/bench_intake.py: 2 processes beat 3 and 5 on 2 cores).
-workers = _count("WEB_CONCURRENCY", max(os.cpu_count() or 1, 2))
+# Capped, because in a container the visible cores are the host's: set WEB_CONCURRENCY to go higher.
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+workers = _count("WEB_CONCURRENCY", min(max(_cores, 2), 8))
 worker_class = "gthread"
 threads = _count("GUNICORN_THREADS", 4)
 keepalive = 5

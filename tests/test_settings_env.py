@@ -179,7 +179,7 @@ def _gunicorn_conf(monkeypatch, **env: str) -> dict:
 def test_gunicorn_conf_defaults_and_overrides(monkeypatch):
     conf = _gunicorn_conf(monkeypatch)
     assert conf["worker_class"] == "gthread" and conf["keepalive"] > 0 and conf["threads"] == 4
-    assert conf["workers"] == max(os.cpu_count() or 1, 2)
+    assert conf["workers"] == min(max(len(os.sched_getaffinity(0)), 2), 8)
     conf = _gunicorn_conf(monkeypatch, WEB_CONCURRENCY="6", GUNICORN_THREADS="2")
     assert (conf["workers"], conf["threads"]) == (6, 2)
 
