@@ -50,8 +50,11 @@ BODY = {
 }
 
 
-def run_for(seconds: float, workers: list[Callable[[], None]]) -> float:
-    """Run each worker callable in a loop in its own thread for `seconds`; return ops/s."""
+def run_for(seconds: float, workers: list[Callable[[], None]], cpu: Callable[[], dict[str, float]] | None = None,
+            cpu_per_op: dict[str, list[float]] | None = None) -> float:
+    """Run each worker callable in a loop in its own thread for `seconds`; return ops/s.
+
+    With `cpu`, also append each group's CPU milliseconds per operation to `cpu_per_op`."""
     stop = threading.Event()
     counts = [0] * len(workers)
 
@@ -62,6 +65,7 @@ def run_for(seconds: float, workers: list[Callable[[], None]]) -> float:
             counts[i] += 1
 
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(len(workers))]
+    before = cpu() if cpu else {}
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -69,7 +73,44 @@ def run_for(seconds: float, workers: list[Callable[[], None]]) -> float:
     stop.set()
     for t in threads:
         t.join()
-    return sum(counts) / (time.perf_counter() - start)
+    elapsed = time.perf_counter() - start
+    if cpu and cpu_per_op is not None and sum(counts):
+        for group, used in cpu().items():
+            cpu_per_op.setdefault(group, []).append(1000 * (used - before[group]) / sum(counts))
+    return sum(counts) / elapsed
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of `pids` so far, from /proc (Linux)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(path.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(path.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def cpu_meter(server_pid: int, pg_backends: Callable[[], list[int]]) -> Callable[[], dict[str, float]] | None:
+    """CPU seconds so far of the web server, the PostgreSQL backends and this process, or None where
+    /proc cannot say (not Linux, or PostgreSQL on another machine)."""
+    if not Path(f"/proc/{server_pid}/stat").exists():
+        return None
+    web = [server_pid, *_children(server_pid)]
+    return lambda: {"web": _cpu_seconds(web), "postgres": _cpu_seconds(pg_backends()),
+                    "bench client": time.process_time()}
 
 
 def env() -> dict[str, str]:
@@ -312,6 +353,15 @@ def main() -> None:
             return [make(c, user_ids[i % len(user_ids)]) for i, c in enumerate(raw_conns)]
 
         results: dict[str, list[float]] = {k: [] for k in ("enqueue_api", "enqueue_raw", "claim_api", "claim_raw")}
+        cpu_ms: dict[str, dict[str, list[float]]] = {k: {} for k in results}
+        with psycopg.connect(DB_URL, autocommit=True) as admin:
+            # Backend pids are visible to a superuser; on another host /proc will not have them.
+            def pg_backends() -> list[int]:
+                return [r[0] for r in admin.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (DB_NAME,))]
+
+            meter = cpu_meter(server.pid, pg_backends) if all(
+                Path(f"/proc/{pid}").exists() for pid in pg_backends()) else None
         with psycopg.connect(DB_URL, autocommit=True) as admin:
             per_round = 15000
             seed_items(
@@ -329,24 +379,31 @@ def main() -> None:
                 n=args.rounds * per_round,
             )
             admin.execute("ANALYZE")
-        # Warm up both paths (connections, caches) before measuring.
-        run_for(1.0, enqueue_api())
-        run_for(1.0, enqueue_raw())
-        for r in range(args.rounds):
-            for name, make in (
-                ("enqueue_raw", enqueue_raw),
-                ("enqueue_api", enqueue_api),
-                ("claim_raw", claim_raw),
-                ("claim_api", claim_api),
-            ):
-                results[name].append(run_for(args.seconds, make()))
-            print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.0f}/s" for k, v in results.items()), flush=True)
+            # Warm up both paths (connections, caches) before measuring.
+            run_for(1.0, enqueue_api())
+            run_for(1.0, enqueue_raw())
+            for r in range(args.rounds):
+                for name, make in (
+                    ("enqueue_raw", enqueue_raw),
+                    ("enqueue_api", enqueue_api),
+                    ("claim_raw", claim_raw),
+                    ("claim_api", claim_api),
+                ):
+                    results[name].append(run_for(args.seconds, make(), meter, cpu_ms[name]))
+                print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.0f}/s" for k, v in results.items()), flush=True)
         med = {k: statistics.median(v) for k, v in results.items()}
         print()
         print(f"{'operation':<12} {'API /s':>10} {'raw SQL /s':>12} {'ratio':>8}")
         for op in ("enqueue", "claim"):
             api, raw = med[f"{op}_api"], med[f"{op}_raw"]
             print(f"{op:<12} {api:>10.0f} {raw:>12.0f} {api / raw:>8.1%}")
+        if meter:
+            # Where the time goes: on one machine, every component's CPU comes out of the same cores.
+            print(f"\nCPU per operation, ms (medians): {'web':>8} {'postgres':>9} {'bench client':>13}")
+            for name, groups in cpu_ms.items():
+                print(f"  {name:<30} " + " ".join(
+                    f"{statistics.median(groups.get(g, [0.0])):>{w}.2f}"
+                    for g, w in (("web", 8), ("postgres", 9), ("bench client", 13))))
         print(
             f"\n{CONCURRENCY} concurrent clients, {args.rounds} alternating rounds of {args.seconds:.0f} s, "
             f"gunicorn {args.workers}×{args.threads} gthread, medians; cores: {os.cpu_count()}"
