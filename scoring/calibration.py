@@ -24,6 +24,9 @@ from scoring.errors import ConfigurationError
 FORMAT = "reviewqueue.calibrator/1"
 
 
+UNCALIBRATED = "uncalibrated"  # the identity fallback's version, as ScoreResult.versions["calibrator"] shows it
+
+
 @dataclass(frozen=True)
 class Calibrator:
     method: str  # isotonic | platt | identity
@@ -34,7 +37,7 @@ class Calibrator:
 
     @classmethod
     def identity(cls) -> Calibrator:
-        return cls("identity", {}, "uncalibrated", 0, None)
+        return cls("identity", {}, UNCALIBRATED, 0, None)
 
     @classmethod
     def fit(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from scoring.calibration import UNCALIBRATED
 from scoring.errors import ConfigurationError
 from scoring.inputs import DraftInput
 from scoring.results import ScoreResult
@@ -88,7 +89,7 @@ def _check_action(value: str, where: str) -> str:
 
 @dataclass(frozen=True)
 class RoutingPolicy:
-    version: str = "default-1"
+    version: str = "default-2"  # -2: the uncalibrated confidence cap
     thresholds: Thresholds = field(default_factory=Thresholds)
     intent_thresholds: dict[str, Thresholds] = field(default_factory=dict)
     queue_thresholds: dict[str, Thresholds] = field(default_factory=dict)
@@ -104,6 +105,12 @@ class RoutingPolicy:
     # if configured); any other unverifiable draft at least goes past a human.
     unverifiable_high_risk_action: str = "queue_for_review"
     unverifiable_action: str = "auto_draft_human_send"
+    # The most restrictive action a low confidence may choose on its own while no calibrator is
+    # fitted. An uncalibrated confidence ranks drafts but is not a probability: a low one with
+    # no evidence against the draft (no refuted claim, no guardrail hit) goes to review, not to
+    # block, and the reviewers' decisions on such drafts are the labels the first calibrator is
+    # fitted on. With evidence, the thresholds apply as written. "block" turns the cap off.
+    uncalibrated_confidence_cap: str = "queue_for_review"
 
     def __post_init__(self) -> None:
         for name in (
@@ -113,6 +120,7 @@ class RoutingPolicy:
             "guardrail_action",
             "unverifiable_high_risk_action",
             "unverifiable_action",
+            "uncalibrated_confidence_cap",
         ):
             _check_action(getattr(self, name), name)
         for tier, act in self.tier_actions.items():
@@ -149,6 +157,7 @@ class RoutingPolicy:
             "guardrail_action": self.guardrail_action,
             "unverifiable_high_risk_action": self.unverifiable_high_risk_action,
             "unverifiable_action": self.unverifiable_action,
+            "uncalibrated_confidence_cap": self.uncalibrated_confidence_cap,
         }
 
     @classmethod
@@ -184,6 +193,11 @@ class RoutingPolicy:
         th = self.thresholds_for(draft.intent, queue)
         action = th.action_for(result.confidence)
         reasons: list[str] = [f"confidence_{action}"]
+        cap = self.uncalibrated_confidence_cap
+        evidence = result.has_refuted_claim or bool(result.guardrail_hits)
+        if result.versions.get("calibrator") == UNCALIBRATED and not evidence and _RANK[action] > _RANK[cap]:
+            action = cap
+            reasons = [f"confidence_{action}", "uncalibrated_confidence"]
 
         def at_least(level: str, code: str) -> None:
             nonlocal action

@@ -47,8 +47,8 @@ def test_thresholds(confidence, action):
     d = POLICY.decide(result(confidence), draft())
     assert d.action == action
     assert d.reason_codes[0] == f"confidence_{action}"
-    assert d.policy_version == "default-1"
-    assert d.versions["policy"] == "default-1" and d.versions["model"] == "m@1"
+    assert d.policy_version == "default-2"
+    assert d.versions["policy"] == "default-2" and d.versions["model"] == "m@1"
 
 
 def test_a_refuted_claim_never_auto_sends():
@@ -133,3 +133,32 @@ def test_bad_policies_are_refused(bad):
 def test_thresholds_order_is_enforced():
     with pytest.raises(ConfigurationError):
         Thresholds(0.5, 0.6, 0.3)
+
+
+def uncalibrated(result_):
+    return ScoreResult.from_dict({**result_.to_dict(), "versions": {"model": "m@1", "calibrator": "uncalibrated"}})
+
+
+def test_uncalibrated_low_confidence_alone_goes_to_review_not_block():
+    d = POLICY.decide(uncalibrated(result(0.1)), draft())
+    assert d.action == "queue_for_review"
+    assert d.reason_codes == ("confidence_queue_for_review", "uncalibrated_confidence")
+    # Higher confidences are untouched: the cap only ever loosens block.
+    assert POLICY.decide(uncalibrated(result(0.9)), draft()).action == "auto_send"
+    assert POLICY.decide(uncalibrated(result(0.5)), draft()).action == "queue_for_review"
+
+
+@pytest.mark.parametrize("evidence", ["refuted", "guardrail"])
+def test_uncalibrated_low_confidence_with_evidence_still_blocks(evidence):
+    hit = GuardrailHit("unsupported_amount", "$5", 0, 2, "unsupported:amount")
+    r = result(0.1, verdicts=("refuted",)) if evidence == "refuted" else result(0.1, hits=[hit])
+    d = POLICY.decide(uncalibrated(r), draft())
+    assert d.action == "block" and "uncalibrated_confidence" not in d.reason_codes
+
+
+def test_uncalibrated_cap_is_configurable_and_checked():
+    plain = RoutingPolicy.from_dict({**POLICY.to_dict(), "version": "p3", "uncalibrated_confidence_cap": "block"})
+    assert plain.decide(uncalibrated(result(0.1)), draft()).action == "block"
+    assert plain.to_dict()["uncalibrated_confidence_cap"] == "block"
+    with pytest.raises(ConfigurationError):
+        RoutingPolicy.from_dict({**POLICY.to_dict(), "version": "p4", "uncalibrated_confidence_cap": "explode"})
