@@ -7,7 +7,7 @@ sending to a queue through a direct exchange is an LPUSH of a JSON envelope onto
 after the queue, so this module builds the task message with Celery's own
 `amqp.create_task_message` (the protocol-2 headers apply_async sends), wraps it the way kombu's
 virtual channel does (`prepare_message` and `_inplace_augment_message`) and pushes it through one
-redis-py client per broker URL and process.
+redis-py client, set up once per task and process.
 
 tests/review/test_publish.py compares the envelope with one apply_async writes, and the real
 worker in test_worker.py consumes these messages. Anything this does not cover (the embedded
