@@ -126,7 +126,15 @@ def env() -> dict[str, str]:
     return e
 
 
+def drop_scoring_messages() -> None:
+    """The enqueued drafts' scoring messages: no worker runs here, so nothing else takes them off."""
+    import redis
+
+    redis.Redis.from_url(env()["CELERY_BROKER_URL"]).delete("scoring")
+
+
 def setup_database() -> dict[str, object]:
+    drop_scoring_messages()
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DB_NAME}")
@@ -411,6 +419,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        drop_scoring_messages()
 
 
 if __name__ == "__main__":
