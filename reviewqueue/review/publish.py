@@ -56,11 +56,14 @@ def reset() -> None:
         _routes.clear()
 
 
+def _broker_url(app: Celery) -> str:
+    # The URL apply_async publishes to: kombu's producer pool is built from broker_write_url.
+    return str(app.conf.broker_write_url or app.conf.broker_url or "")
+
+
 def _target_list(app: Celery, task: Task) -> str | None:
     """The Redis list a message for `task` lands on, or None if this module cannot tell."""
-    # The URL apply_async publishes to: kombu's producer pool is built from broker_write_url.
-    url = str(app.conf.broker_write_url or app.conf.broker_url or "")
-    if urlsplit(url).scheme not in _FAST_SCHEMES or app.conf.task_always_eager:
+    if urlsplit(_broker_url(app)).scheme not in _FAST_SCHEMES or app.conf.task_always_eager:
         return None
     options = app.conf.broker_transport_options or {}
     if options.get("global_keyprefix") or options.get("priority_steps") or options.get("queue_order_strategy"):
@@ -83,14 +86,13 @@ def _new_route(task: Task) -> _Route | None:
     queue = _target_list(app, task)
     if queue is None:
         return None
-    url = str(app.conf.broker_write_url or app.conf.broker_url)
     timeout = float(app.conf.broker_connection_timeout or 4)
     # One message built by Celery itself gives every header this task's messages carry.
     template = app.amqp.create_task_message("template", task.name, [], {}, ignore_result=task.ignore_result)
     return _Route(
         queue=queue,
         # redis-py's pool notices a fork and opens fresh sockets in the child.
-        client=redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout),
+        client=redis.Redis.from_url(_broker_url(app), socket_connect_timeout=timeout, socket_timeout=timeout),
         headers=template.headers, embed=template.body[2], pid=os.getpid(),
     )
 
