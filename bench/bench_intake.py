@@ -28,6 +28,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -193,6 +194,20 @@ def seed_items(conn: psycopg.Connection, *, tenant_id: int, client_id: int, queu
         """,
         {"t": tenant_id, "c": client_id, "q": queue_id, "n": n, "tag": tag},
     )
+
+
+def reset_claims(conn: psycopg.Connection, ids: dict[str, Any], wanted: dict[str, float]) -> None:
+    """Delete the claimed items (and their events) and seed `wanted[queue]` pending items per queue."""
+    conn.execute("DELETE FROM review_reviewevent WHERE item_id IN"
+                 " (SELECT id FROM review_reviewitem WHERE state = 'claimed')")
+    conn.execute("DELETE FROM review_reviewitem WHERE state = 'claimed'")
+    for queue, n in wanted.items():
+        pending = conn.execute("SELECT count(*) FROM review_reviewitem WHERE queue_id = %s AND state = 'pending'",
+                               (ids[queue],)).fetchone()
+        missing = int(n) - (pending[0] if pending else 0)
+        if missing > 0:
+            seed_items(conn, tenant_id=ids["tenant_id"], client_id=ids["client_id"], queue_id=ids[queue], n=missing)
+    conn.execute("VACUUM ANALYZE review_reviewitem")
 
 
 def http_worker(
@@ -371,26 +386,16 @@ def main() -> None:
             meter = cpu_meter(server.pid, pg_backends) if all(
                 Path(f"/proc/{pid}").exists() for pid in pg_backends()) else None
         with psycopg.connect(DB_URL, autocommit=True) as admin:
-            per_round = 15000
-            seed_items(
-                admin,
-                tenant_id=ids["tenant_id"],
-                client_id=ids["client_id"],
-                queue_id=ids["q_api"],
-                n=args.rounds * 3000,
-            )
-            seed_items(
-                admin,
-                tenant_id=ids["tenant_id"],
-                client_id=ids["client_id"],
-                queue_id=ids["q_raw"],
-                n=args.rounds * per_round,
-            )
-            admin.execute("ANALYZE")
             # Warm up both paths (connections, caches) before measuring.
             run_for(1.0, enqueue_api())
             run_for(1.0, enqueue_raw())
             for r in range(args.rounds):
+                # Each round claims from fresh queues, sized from the last round's rates, so neither
+                # side runs dry and neither wades through the rows earlier rounds claimed.
+                reset_claims(admin, ids, {
+                    "q_api": 2 * args.seconds * max(results["claim_api"][-1:] or [2000]),
+                    "q_raw": 2 * args.seconds * max(results["claim_raw"][-1:] or [8000]),
+                })
                 for name, make in (
                     ("enqueue_raw", enqueue_raw),
                     ("enqueue_api", enqueue_api),

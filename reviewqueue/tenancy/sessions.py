@@ -23,7 +23,10 @@ from django.utils import timezone
 from reviewqueue import rows
 
 _SESSION_SQL = "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s"
-_USER_SQL = f"SELECT {rows.columns(User, 'u')} FROM auth_user AS u WHERE u.id = %s"  # noqa: S608
+# The two timestamps are left deferred: no request reads them (login writes last_login through the
+# ORM), and loading a timestamptz is Python code in Django's loader.
+_USER_DEFER: rows.Defer = ("last_login", "date_joined")
+_USER_SQL = f"SELECT {rows.columns(User, 'u', _USER_DEFER)} FROM auth_user AS u WHERE u.id = %s"  # noqa: S608
 
 
 class SessionStore(db.SessionStore):
@@ -51,5 +54,5 @@ class UserBackend(ModelBackend):
             row = cursor.fetchone()
         if row is None:
             return None
-        user = rows.from_row(User, row)
+        user = rows.from_row(User, row, _USER_DEFER)
         return user if self.user_can_authenticate(user) else None
