@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, cast
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,9 +36,19 @@ from reviewqueue.tenancy.models import ServiceClient
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 409, 413)}
 
 
+@functools.cache
+def _empty_is_valid(serializer_class: type[serializers.Serializer]) -> bool:
+    """Whether `{}` validates to `{}`: no field required or defaulted, no validate() of its own."""
+    return serializer_class.validate is serializers.Serializer.validate and all(
+        not field.required and field.default is empty for field in serializer_class().fields.values())
+
+
 def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput("The request body must be a JSON object.")
+    if not data and _empty_is_valid(serializer_class):
+        # Most claim-next calls send `{}`; building a serializer deep-copies its fields first.
+        return {}
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return cast(dict[str, Any], serializer.validated_data)

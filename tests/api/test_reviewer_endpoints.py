@@ -179,3 +179,22 @@ def test_item_detail_shows_items_of_the_reviewers_queues_in_any_state(world, clo
     response = session_client(world.other_reviewer).get(f"/api/v1/items/{item.pk}")
     assert response.status_code == 200
     assert response.json()["state"] == ItemState.PENDING and response.json()["draft"]["id"] == item.draft_id
+
+
+def test_an_empty_body_skips_only_serializers_that_would_accept_it():
+    from rest_framework import serializers
+
+    from reviewqueue.api.serializers import ClaimNextInput, EscalateInput, SubmitInput
+    from reviewqueue.api.views import _empty_is_valid
+
+    class Defaulted(serializers.Serializer):
+        limit = serializers.IntegerField(required=False, default=10)
+
+    class Checked(serializers.Serializer):
+        note = serializers.CharField(required=False)
+
+        def validate(self, attrs):
+            raise serializers.ValidationError("say something")
+
+    assert _empty_is_valid(ClaimNextInput)
+    assert not any(_empty_is_valid(s) for s in (SubmitInput, EscalateInput, Defaulted, Checked))
