@@ -6,8 +6,9 @@ publish. That was a fifth of all the CPU an enqueue request used. On kombu's Red
 sending to a queue through a direct exchange is an LPUSH of a JSON envelope onto the list named
 after the queue, so this module builds the task message with Celery's own
 `amqp.create_task_message` (the protocol-2 headers apply_async sends), wraps it the way kombu's
-virtual channel does (`prepare_message` and `_inplace_augment_message`) and pushes it through one
-redis-py client, set up once per task and process.
+virtual channel does (`prepare_message` and `_inplace_augment_message`) and pushes it with one
+LPUSH on a redis-py connection each thread keeps. Going through `Redis.lpush` instead (pool
+checkout and health check, retry wrapper, metrics hooks) cost as much CPU again as the command.
 
 tests/review/test_publish.py compares the envelope with one apply_async writes, and the real
 worker in test_worker.py consumes these messages. Anything this does not cover (the embedded
@@ -30,6 +31,7 @@ import redis
 from celery import Celery, Task
 from celery.utils.saferepr import saferepr
 from kombu.utils.json import dumps
+from redis.connection import ConnectionInterface
 
 _FAST_SCHEMES = {"redis", "rediss"}
 
@@ -43,6 +45,22 @@ class _Route:
     headers: dict[str, Any]  # Celery's protocol-2 headers for this task; per-message ones are replaced
     embed: dict[str, Any]
     pid: int  # the headers' `origin` names the process
+    threads: threading.local  # .connection: each thread's own, from client's pool
+
+    def connection(self) -> tuple[ConnectionInterface, bool]:
+        """This thread's connection, and whether an earlier send used it."""
+        conn: ConnectionInterface | None = getattr(self.threads, "connection", None)
+        if conn is not None:
+            return conn, True
+        # Made by the pool, so it has the URL's host, db, password, TLS and timeouts; it is never
+        # handed back, and the thread's requests use it one after another.
+        conn = self.threads.connection = self.client.connection_pool.make_connection()
+        return conn, False
+
+    def drop(self, conn: ConnectionInterface) -> None:
+        # A failed command can leave a reply unread on the socket: never reuse it.
+        self.threads.connection = None
+        conn.disconnect()
 
 
 _routes: dict[str, _Route | None] = {}
@@ -93,7 +111,7 @@ def _new_route(task: Task) -> _Route | None:
         queue=queue,
         # redis-py's pool notices a fork and opens fresh sockets in the child.
         client=redis.Redis.from_url(_broker_url(app), socket_connect_timeout=timeout, socket_timeout=timeout),
-        headers=template.headers, embed=template.body[2], pid=os.getpid(),
+        headers=template.headers, embed=template.body[2], pid=os.getpid(), threads=threading.local(),
     )
 
 
@@ -132,4 +150,20 @@ def send(task: Task, args: list[Any]) -> None:
     if route is None:
         task.apply_async(args=args, retry=False)
         return
-    route.client.lpush(route.queue, envelope(task, args, route=route))
+    message = envelope(task, args, route=route)
+    for attempt in (1, 2):
+        conn, reused = route.connection()
+        try:
+            conn.send_command("LPUSH", route.queue, message)
+            conn.read_response()
+            return
+        except redis.ConnectionError:
+            route.drop(conn)
+            # A kept connection may have been closed by the server since its last use (a Redis
+            # restart, an idle timeout): one more try on a new one, as redis-py's retry would.
+            # Should the first push have landed after all, score_draft is safe to run twice.
+            if attempt == 2 or not reused:
+                raise
+        except BaseException:
+            route.drop(conn)
+            raise

@@ -123,3 +123,40 @@ def test_sent_from_inside_a_task_it_names_its_parent_as_apply_async_does(scratch
     for message in (reference, fast):
         assert message["headers"]["parent_id"] == parent.id
         assert message["headers"]["root_id"] == parent.id
+
+
+def test_a_connection_the_server_closed_is_replaced_and_the_message_still_lands(scratch):
+    _, client = scratch
+    publish.send(score_draft, [1])
+    # The server drops every other client (a restart or an idle timeout would): the thread's kept
+    # connection is dead, and the next send finds out only when it uses it.
+    assert client.client_kill_filter(_type="normal", skipme=True) >= 1
+    publish.send(score_draft, [2])
+    sent = [json.loads(base64.b64decode(_popped(client)["body"]))[0] for _ in range(2)]
+    assert sent == [[1], [2]]
+
+
+def test_threads_publish_on_their_own_connections(scratch):
+    import threading
+
+    _, client = scratch
+    before = {c["id"] for c in client.client_list()}
+    errors: list[BaseException] = []
+
+    def send_some(first: int) -> None:
+        try:
+            for i in range(first, first + 25):
+                publish.send(score_draft, [i])
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send_some, args=(n * 100,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    sent = sorted(json.loads(base64.b64decode(json.loads(raw)["body"]))[0][0]
+                  for raw in client.lrange("scoring", 0, -1))
+    assert sent == sorted(n * 100 + i for n in range(4) for i in range(25))
+    assert len({c["id"] for c in client.client_list()} - before) >= 4
