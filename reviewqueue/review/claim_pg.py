@@ -97,9 +97,16 @@ FROM moved AS m JOIN review_draft AS d ON d.id = m.draft_id JOIN review_queue AS
 """  # noqa: S608 - composed only from the constants above; every value is a bound parameter
 
 
-# What the claimed item comes back with: the draft without its token log-probs (they can run to
-# megabytes of JSON, and a reviewer's claim never shows them; they load if read).
-_SHAPES: tuple[tuple[type[Model], rows.Defer], ...] = ((ReviewItem, ()), (Draft, ("logprobs",)), (Queue, ()))
+# What the claimed item comes back with: the draft as a reviewer sees it, and its queue. Left out
+# (they load if read): the token log-probs, which can run to megabytes of JSON, and the draft's
+# and queue's intake and scoring bookkeeping. Loading a timestamptz is Python code in Django's
+# loader, and the draft's five of them cost more than the rest of its row.
+_DRAFT_DEFER: rows.Defer = ("logprobs", "idempotency_key", "fingerprint", "generator_model", "outcome", "final_text",
+                            "created_at", "scored_at", "routed_at", "decided_at", "dispatch_attempts",
+                            "last_dispatch_at")
+_SHAPES: tuple[tuple[type[Model], rows.Defer], ...] = (
+    (ReviewItem, ()), (Draft, _DRAFT_DEFER), (Queue, ("scoring_rules",)),
+)
 CLAIM_SQL = _CLAIM_SQL.replace(
     "{columns}",
     ", ".join(rows.columns(model, alias, defer) for (model, defer), alias in zip(_SHAPES, "mdq", strict=True)),

@@ -198,3 +198,16 @@ def test_an_empty_body_skips_only_serializers_that_would_accept_it():
 
     assert _empty_is_valid(ClaimNextInput)
     assert not any(_empty_is_valid(s) for s in (SubmitInput, EscalateInput, Defaulted, Checked))
+
+
+@pytest.mark.postgres
+def test_claim_next_is_two_queries_and_answers_from_what_it_read(world, clock, django_assert_num_queries):
+    """Session with user, then the claim statement: nothing the response shows is read lazily."""
+    make_pending_item(world)
+    reviewer = session_client(world.reviewer)
+    reviewer.get("/api/v1/queues")  # the process now knows the session
+    with django_assert_num_queries(2):
+        response = reviewer.post("/api/v1/items/claim-next", {}, format="json")
+    body = response.json()
+    assert response.status_code == 200 and body["draft"]["text"]
+    assert body["reject_reasons"] == world.queue.reject_reasons
