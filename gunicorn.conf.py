@@ -29,3 +29,7 @@ keepalive = 5
 timeout = 60
 graceful_timeout = 30
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# Each worker touches its heartbeat file on every loop; on a container's overlay filesystem that
+# can stall the worker (gunicorn's deployment notes), so the file lives in memory where it can.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
