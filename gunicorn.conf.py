@@ -31,5 +31,6 @@ graceful_timeout = 30
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 # Each worker touches its heartbeat file on every loop; on a container's overlay filesystem that
 # can stall the worker (gunicorn's deployment notes), so the file lives in memory where it can.
-if os.path.isdir("/dev/shm"):
-    worker_tmp_dir = "/dev/shm"
+_SHM = "/dev/shm"  # noqa: S108 - gunicorn creates its file there with mkstemp, private to the worker
+if os.path.isdir(_SHM):
+    worker_tmp_dir = _SHM

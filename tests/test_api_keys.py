@@ -127,3 +127,19 @@ def test_zero_seconds_looks_every_key_up(keyed, clock, django_assert_num_queries
     _auth(key)
     with django_assert_num_queries(1):
         assert _auth(key) is not None
+
+
+def test_the_admin_revoke_action_revokes_and_says_when_it_reaches_other_processes(keyed, clock, settings):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client, key = keyed
+    assert _auth(key, cache_seconds=CACHE) is not None  # cached in this process
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("root", password="x"))
+    response = admin.post("/admin/tenancy/serviceclient/", {"action": "revoke", "_selected_action": [client.pk]},
+                          follow=True)
+    assert f"Other web processes refuse them within {settings.REVIEWQUEUE_KEY_CACHE_SECONDS} s" in (
+        response.content.decode())
+    assert ServiceClient.objects.get(pk=client.pk).revoked_at is not None
+    assert _auth(key, cache_seconds=CACHE) is None

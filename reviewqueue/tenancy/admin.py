@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -41,5 +42,10 @@ class ServiceClientAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the API key of the selected clients")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ServiceClient]) -> None:
         now = timezone.now()
+        revoked = 0
         for client in queryset:
             service_client_revoke(client=client, now=now)
+            revoked += 1
+        # Each web process trusts a key it verified recently for a few seconds (tenancy.keycache).
+        messages.success(request, f"Revoked {revoked} API key(s). Other web processes refuse them within "
+                                  f"{settings.REVIEWQUEUE_KEY_CACHE_SECONDS} s.")
