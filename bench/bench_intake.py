@@ -5,7 +5,8 @@
   (b) POST /api/v1/items/claim-next at 8 concurrent reviewers  vs  raw
       UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1) at 8 connections.
 
-Target and baseline alternate round by round; medians and ratios are printed. The API runs
+Target and baseline alternate round by round; medians and ratios are printed. Each round's claims
+start from freshly seeded queues and a vacuumed table, so both sides see the same indexes. The API runs
 under gunicorn with the deployed gunicorn.conf.py (threaded workers, keep-alive); only the
 process and thread counts come from the flags. The database is created fresh for the run.
 

@@ -53,7 +53,7 @@ def service_client_revoke(*, client: ServiceClient, now: datetime) -> None:
 
 # The timestamps are judged in SQL and not loaded: turning a timestamptz into an aware datetime
 # is Python code in Django's loader, and three of them cost more than the rest of the lookup.
-# A revoked key matches no row; `stale` says whether last_used_at is due for a touch.
+# A revoked key matches no row; the last column says whether last_used_at is due for a touch.
 _CLIENT_DEFER: rows.Defer = ("created_at", "last_used_at", "revoked_at")
 _CLIENT_BY_PREFIX = (
     f"SELECT {rows.columns(ServiceClient, 'c', _CLIENT_DEFER)},"  # noqa: S608 - column names from the model
