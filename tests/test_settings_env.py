@@ -139,6 +139,7 @@ def test_broker_url_scheme_is_checked():
     ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
     ("DATABASE_URL", "postgresql://u@h:notaport/db", "DATABASE_URL='postgresql://u@h:notaport/db' has an invalid port"),
     ("REVIEWQUEUE_MAX_BODY_BYTES", "1MB", "REVIEWQUEUE_MAX_BODY_BYTES='1MB' is not an integer"),
+    ("REVIEWQUEUE_KEY_CACHE_SECONDS", "-1", "REVIEWQUEUE_KEY_CACHE_SECONDS=-1 must be at least 0"),
     ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters long"),
 ])
 def test_django_setup_fails_with_a_clear_message(var, value, message):
