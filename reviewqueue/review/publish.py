@@ -41,11 +41,11 @@ class _Route:
     """How to publish one task on the fast path, worked out once per task and process."""
 
     queue: str
-    client: redis.Redis
+    pool: redis.ConnectionPool  # only a factory here: its make_connection() knows the URL's settings
     headers: dict[str, Any]  # Celery's protocol-2 headers for this task; per-message ones are replaced
     embed: dict[str, Any]
     pid: int  # the headers' `origin` names the process
-    threads: threading.local  # .connection: each thread's own, from client's pool
+    threads: threading.local  # .connection: each thread's own, made by `pool`
 
     def connection(self) -> tuple[ConnectionInterface, bool]:
         """This thread's connection, and whether an earlier send used it."""
@@ -54,7 +54,7 @@ class _Route:
             return conn, True
         # Made by the pool, so it has the URL's host, db, password, TLS and timeouts; it is never
         # handed back, and the thread's requests use it one after another.
-        conn = self.threads.connection = self.client.connection_pool.make_connection()
+        conn = self.threads.connection = self.pool.make_connection()
         return conn, False
 
     def drop(self, conn: ConnectionInterface) -> None:
@@ -109,8 +109,8 @@ def _new_route(task: Task) -> _Route | None:
     template = app.amqp.create_task_message("template", task.name, [], {}, ignore_result=task.ignore_result)
     return _Route(
         queue=queue,
-        # redis-py's pool notices a fork and opens fresh sockets in the child.
-        client=redis.Redis.from_url(_broker_url(app), socket_connect_timeout=timeout, socket_timeout=timeout),
+        # A forked child makes its own route (see `pid`), so no connection crosses a fork.
+        pool=redis.ConnectionPool.from_url(_broker_url(app), socket_connect_timeout=timeout, socket_timeout=timeout),
         headers=template.headers, embed=template.body[2], pid=os.getpid(), threads=threading.local(),
     )
 

@@ -43,11 +43,12 @@ def put(key_hash: str, client: ServiceClient, ttl: float) -> None:
     if ttl <= 0:
         return
     # Only what was loaded: a deferred field stays deferred on the copies.
-    attnames = [f.attname for f in ServiceClient._meta.concrete_fields if f.attname in client.__dict__]
+    deferred = client.get_deferred_fields()
+    attnames = [f.attname for f in ServiceClient._meta.concrete_fields if f.attname not in deferred]
     with _lock:
         if len(_entries) >= MAX_ENTRIES:
             _entries.clear()  # more live keys than this is not a service fleet; start over
-        _entries[key_hash] = (_clock() + ttl, attnames, [client.__dict__[a] for a in attnames])
+        _entries[key_hash] = (_clock() + ttl, attnames, [getattr(client, a) for a in attnames])
 
 
 def forget_all() -> None:

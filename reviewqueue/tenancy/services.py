@@ -52,7 +52,7 @@ def service_client_revoke(*, client: ServiceClient, now: datetime) -> None:
 
 
 # The timestamps are judged in SQL and not loaded: turning a timestamptz into an aware datetime
-# is Python code in Django's loader, and three of them cost more than the rest of the lookup.
+# is Python code in Django's loader, run for each of them on every uncached lookup.
 # A revoked key matches no row; the last column says whether last_used_at is due for a touch.
 _CLIENT_DEFER: rows.Defer = ("created_at", "last_used_at", "revoked_at")
 _CLIENT_BY_PREFIX = (
