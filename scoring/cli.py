@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -27,7 +28,7 @@ def _scorer(args: argparse.Namespace, *, budget_ms: float | None):
     if getattr(args, "fusion", None):
         from scoring.fusion import FusionModel
 
-        kw["fusion"] = FusionModel.from_dict(json.loads(Path(args.fusion).read_text(encoding="utf-8")))
+        kw["fusion"] = FusionModel.load(args.fusion)
     return Scorer(ScorerConfig(**kw))
 
 
@@ -75,7 +76,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if out is not None:
             out.close()
     if scorer is not None:
-        print(f"model: {scorer.model_version}  calibrator: {scorer.calibrator.version}")
+        versions = scorer.versions(scorer.calibrator)
+        print(f"model: {versions['model']}  fusion: {versions['fusion']}  calibrator: {versions['calibrator']}")
     print(report_text(res))
     if args.json:
         Path(args.json).write_text(json.dumps(metrics_json(res), indent=2) + "\n", encoding="utf-8")
@@ -88,7 +90,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     raws: list[float] = []
     goods: list[int] = []
-    models = set()
+    seen: dict[str, set[Any]] = {"model": set(), "fusion": set()}
     with open(args.predictions, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
@@ -96,10 +98,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                 break
             raws.append(row["raw_score"])
             goods.append(1 - int(row["label"]))  # calibrator predicts P(good)
-            models.add(row.get("model"))
-    meta = {"fitted_on": args.note or args.predictions}
-    if len(models) == 1 and None not in models:
-        meta["model"] = models.pop()  # the scorer refuses this calibrator for any other model
+            for key, values in seen.items():
+                values.add(row.get(key))
+    meta: dict[str, Any] = {"fitted_on": args.note or args.predictions}
+    for key, values in seen.items():
+        if len(values) == 1 and None not in values:
+            meta[key] = values.pop()  # the scorer refuses this calibrator for any other model / fusion
     cal = Calibrator.fit(raws, goods, method=args.method, meta=meta)
     cal.save(args.out)
     print(f"{cal.version}: fitted on {cal.n_samples} records → {args.out}")
@@ -107,22 +111,43 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_fit_fusion(args: argparse.Namespace) -> int:
-    """Fit fusion weights from evaluate predictions (their `features`), save as JSON."""
-    from scoring.fusion import fit_fusion
+    """Fit fusion weights from evaluate predictions (their `features`), save as JSON.
+
+    With --by-file every predictions file weighs the same and is also held out in turn: the
+    leave-one-file-out AUROC printed is the figure to choose --c by, never a test file's.
+    """
+    from scoring.fusion import FUSION_FILE, cross_validate_by_group, fit_fusion
 
     rows: list[dict[str, float]] = []
     good: list[int] = []
+    groups: list[str] = []
+    models: set[Any] = set()
     for path in args.predictions:
         with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                row = json.loads(line)
-                if args.limit is not None and len(rows) >= args.limit:
+            for n, line in enumerate(fh):
+                if args.limit is not None and n >= args.limit:
                     break
+                row = json.loads(line)
                 rows.append(row["features"])
                 good.append(1 - int(row["label"]))
-    model = fit_fusion(rows, good, name=args.name)
-    Path(args.out).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
-    print(f"{model.version}: fitted on {len(rows)} records -> {args.out}")
+                groups.append(Path(path).stem)
+                models.add(row.get("model"))
+    meta: dict[str, Any] = {"fitted_on": {g: groups.count(g) for g in dict.fromkeys(groups)}, "c": args.c}
+    if len(models) == 1 and None not in models:
+        meta["model"] = models.pop()  # a model directory's fusion.json is used for this version only
+    if args.by_file:
+        cv = cross_validate_by_group(rows, good, groups, c=args.c)
+        meta["leave_one_file_out_auroc"] = {k: round(v, 4) for k, v in cv.items()}
+        for held, auc in cv.items():
+            print(f"  held out {held:<28} AUROC={auc:.3f}")
+        if cv:
+            print(f"  mean leave-one-file-out AUROC={sum(cv.values()) / len(cv):.3f}  (c={args.c})")
+    model = fit_fusion(rows, good, groups=groups if args.by_file else None, name=args.name, c=args.c, meta=meta)
+    out = Path(args.out)
+    if out.is_dir():
+        out = out / FUSION_FILE
+    model.save(out)
+    print(f"{model.version}: fitted on {len(rows)} records -> {out}")
     for k, w in model.weights.items():
         print(f"  {k:<24} {w:+.3f}")
     return 0
@@ -134,7 +159,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     from scoring.evaluate import compute_metrics, format_metrics
     from scoring.fusion import FusionModel
 
-    fusion = FusionModel.from_dict(json.loads(Path(args.fusion).read_text())) if args.fusion else None
+    fusion = FusionModel.load(args.fusion) if args.fusion else None
     cal = Calibrator.load(args.calibrator) if args.calibrator else None
     by_task: dict[str, tuple[list[int], list[float]]] = {}
     labels: list[int] = []
@@ -202,9 +227,11 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("fit-fusion", help="fit fusion weights from evaluate predictions")
     p.add_argument("predictions", nargs="+")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="JSON file, or a model directory (writes its fusion.json)")
     p.add_argument("--name", default="fitted")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=int, help="first N rows of each file")
+    p.add_argument("--by-file", action="store_true", help="weigh files equally; report leave-one-file-out AUROC")
+    p.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic fit")
     p.set_defaults(func=cmd_fit_fusion)
 
     p = sub.add_parser("rescore", help="metrics from predictions with another fusion/calibrator")

@@ -18,7 +18,7 @@ from scoring import __version__
 from scoring.calibration import Calibrator, default_calibrator
 from scoring.claims import segment_claims
 from scoring.errors import ConfigurationError
-from scoring.fusion import FusionModel, build_features
+from scoring.fusion import FusionModel, build_features, model_fusion
 from scoring.guardrails import GuardrailRules, check_guardrails
 from scoring.inputs import DraftInput
 from scoring.logprobs import DEFAULT_FLOOR, compute_logprob_signals
@@ -57,7 +57,7 @@ class ScorerConfig:
     logprob_floor: float = DEFAULT_FLOOR
     guardrails: GuardrailRules = field(default_factory=GuardrailRules)
     calibrator_path: str | None = None  # None → the shipped default, else identity
-    fusion: FusionModel = field(default_factory=FusionModel)
+    fusion: FusionModel | None = None  # None → the fusion fitted for the model (its fusion.json), else hand-set
     require_verifier: bool = False  # raise at start-up instead of scoring "unavailable"
 
     def __post_init__(self) -> None:
@@ -121,23 +121,40 @@ class Scorer:
                 "NLI verifier unavailable",
                 extra={"action": "scoring.verifier.unavailable", "error": self.verifier_error},
             )
+        self.fusion = self.config.fusion or model_fusion(
+            self.config.model_path if self.verifier else None, self.model_version
+        )
         if self.config.calibrator_path:
             self.calibrator = Calibrator.load(self.config.calibrator_path)
         else:
             self.calibrator = default_calibrator()
-        fitted_for = (self.calibrator.meta or {}).get("model")
-        if fitted_for and fitted_for != self.model_version:
-            # A calibrator maps one model's scores; on another model's scores its
+        mismatch = self.calibrator_mismatch(self.calibrator)
+        if mismatch:
+            # A calibrator maps one model's and fusion's raw scores; on other raw scores its
             # probabilities are wrong, so fall back to the monotone identity (and say so).
             logger.warning(
-                "calibrator fitted for another model; using the uncalibrated fallback",
+                "calibrator fitted for another model or fusion; using the uncalibrated fallback",
                 extra={
                     "action": "scoring.calibrator.mismatch",
-                    "calibrator_model": fitted_for,
+                    "calibrator_fitted_for": mismatch,
                     "model": self.model_version,
+                    "fusion": self.fusion.version,
                 },
             )
             self.calibrator = Calibrator.identity()
+
+    def calibrator_mismatch(self, calibrator: Calibrator) -> str | None:
+        """What the calibrator was fitted for, when that is not this scorer's model and fusion.
+
+        A calibrator without `meta.model` / `meta.fusion` (fitted before they were recorded)
+        is trusted for that part.
+        """
+        meta = calibrator.meta or {}
+        fitted = {"model": meta.get("model"), "fusion": meta.get("fusion")}
+        ours = {"model": self.model_version, "fusion": self.fusion.version}
+        if any(v and v != ours[k] for k, v in fitted.items()):
+            return ", ".join(f"{k} {v}" for k, v in fitted.items() if v)
+        return None
 
     @property
     def model_version(self) -> str:
@@ -148,7 +165,7 @@ class Scorer:
             "scorer": __version__,
             "model": self.model_version,
             "calibrator": calibrator.version,
-            "fusion": self.config.fusion.version,
+            "fusion": self.fusion.version,
         }
 
     def score(
@@ -162,9 +179,9 @@ class Scorer:
         timings: dict[str, float] = {}
         errors: list[str] = []
         calibrator = calibrator or self.calibrator
-        fitted_for = (calibrator.meta or {}).get("model")
-        if fitted_for and fitted_for != self.model_version:
-            errors.append(f"calibrator {calibrator.version} was fitted for {fitted_for}; not used")
+        mismatch = self.calibrator_mismatch(calibrator)
+        if mismatch:
+            errors.append(f"calibrator {calibrator.version} was fitted for {mismatch}; not used")
             calibrator = Calibrator.identity()
         text = draft.draft if isinstance(draft.draft, str) else str(draft.draft)
         passages = tuple(p for p in draft.passages if p.text and p.text.strip())
@@ -305,7 +322,7 @@ class Scorer:
             verifier_ran=verifier_ran,
         )
         try:
-            raw = self.config.fusion.raw_score(features)
+            raw = self.fusion.raw_score(features)
             confidence = float(calibrator.predict(raw))
         except Exception as exc:
             errors.append(f"fusion: {type(exc).__name__}: {exc}")
@@ -334,6 +351,7 @@ class Scorer:
         other.verifier = self.verifier
         other.verifier_error = self.verifier_error
         other.calibrator = self.calibrator
+        other.fusion = other.config.fusion or self.fusion
         return other
 
 

@@ -184,6 +184,7 @@ def run_evaluation(
                 "score": p_hall,
                 "confidence": result.confidence,
                 "model": result.versions.get("model"),
+                "fusion": result.versions.get("fusion"),
                 "raw_score": result.raw_score,
                 "decision": decision.action,
                 "reason_codes": list(decision.reason_codes),

@@ -5,17 +5,28 @@ aggregation over claims uses the minimum and the harmonic mean of per-claim supp
 unsupported claim pulls the whole draft down (a plain average would hide it among ten good
 ones). The raw score is a logistic combination with versioned weights; it is *not* a
 probability — the calibrator maps it to one.
+
+The weights are fitted on labelled drafts (`fit_fusion`) and shipped beside the model they were
+fitted for (`MODEL_DIR/fusion.json`): the support features are that model's probabilities, so
+another model starts from the hand-set weights below until a fusion is fitted for it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from scoring.errors import ConfigurationError
+
+logger = logging.getLogger(__name__)
+
+FUSION_FILE = "fusion.json"  # in a model directory: the fusion fitted for that model
 
 # Neutral values used when a signal is absent (no log-probs, verifier unavailable), so the
 # weights of the present signals keep their meaning.
@@ -66,6 +77,8 @@ class FusionModel:
     # Optional standardisation (fitted models): feature → (mean, std).
     scale: dict[str, tuple[float, float]] = field(default_factory=dict)
     name: str = "hand-v1"
+    # Provenance of a fitted model (model version, data, cross-validation); not part of `version`.
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def version(self) -> str:
@@ -85,13 +98,16 @@ class FusionModel:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "name": self.name,
             "version": self.version,
             "weights": dict(self.weights),
             "bias": self.bias,
             "scale": {k: list(v) for k, v in self.scale.items()},
         }
+        if self.meta:
+            d["meta"] = dict(self.meta)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> FusionModel:
@@ -101,9 +117,43 @@ class FusionModel:
                 bias=float(d["bias"]),
                 scale={str(k): (float(v[0]), float(v[1])) for k, v in d.get("scale", {}).items()},
                 name=str(d.get("name", "custom")),
+                meta=dict(d.get("meta") or {}),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ConfigurationError(f"bad fusion model: {exc}") from exc
+
+    @classmethod
+    def load(cls, path: str | Path) -> FusionModel:
+        try:
+            body = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigurationError(f"cannot read fusion model {path}: {exc}") from exc
+        if not isinstance(body, dict):
+            raise ConfigurationError(f"bad fusion model {path}: not a JSON object")
+        return cls.from_dict(body)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+
+def model_fusion(model_path: str | None, model_version: str) -> FusionModel:
+    """The fusion fitted for this model (its directory's fusion.json), else the hand-set weights.
+
+    A fusion.json whose `meta.model` names another version of the model (weights retrained,
+    fusion not refitted) is not used: its weights describe the other model's probabilities.
+    """
+    path = Path(model_path) / FUSION_FILE if model_path else None
+    if path is None or not path.is_file():
+        return FusionModel()
+    fusion = FusionModel.load(path)
+    fitted_for = fusion.meta.get("model")
+    if fitted_for and fitted_for != model_version:
+        logger.warning(
+            "fusion fitted for another model version; using the hand-set weights",
+            extra={"action": "scoring.fusion.mismatch", "fusion_model": fitted_for, "model": model_version},
+        )
+        return FusionModel()
+    return fusion
 
 
 def build_features(
@@ -160,8 +210,11 @@ def build_features(
 FITTED_FEATURES: tuple[str, ...] = (
     "support_min",
     "support_hmean",
+    "support_mean",
     "contradict_max",
     "frac_refuted",
+    "frac_supported",
+    "n_checkable",
     "lexical_min",
     "lexical_mean",
     "lexical_draft",
@@ -170,37 +223,85 @@ FITTED_FEATURES: tuple[str, ...] = (
 )
 
 
+def _value(row: dict[str, float], name: str) -> float:
+    v = row.get(name)
+    return NEUTRAL.get(name, 0.0) if v is None or not math.isfinite(v) else float(v)
+
+
 def fit_fusion(
-    rows: list[dict[str, float]],
-    good: list[int],
+    rows: Sequence[dict[str, float]],
+    good: Sequence[int],
     *,
+    groups: Sequence[str] | None = None,
     features: tuple[str, ...] = FITTED_FEATURES,
     name: str = "fitted",
     c: float = 1.0,
+    meta: dict[str, Any] | None = None,
 ) -> FusionModel:
     """Logistic regression on standardised features (absent ones take their neutral value).
 
-    Fit on records that the figures you report were not computed on (split by document).
+    `groups` (one per row: the source file or dataset) weights every group equally, so the
+    largest file does not decide the weights alone. Fit on records that the figures you report
+    were not computed on. Signals the rows never carry or never vary on (log-probs and
+    blocked-pattern hits: the dev files have none) keep their hand-set weight, centred on the
+    value the rows had, so such a draft scores as fitted and one with the signal still moves.
     """
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     if len(rows) != len(good) or len(set(good)) < 2:
         raise ConfigurationError("need feature rows with both labels")
+    if groups is not None and len(groups) != len(rows):
+        raise ConfigurationError("need one group per feature row")
+    x = np.array([[_value(r, k) for k in features] for r in rows], dtype=np.float64)
+    weight = np.ones(len(rows))
+    if groups is not None:
+        sizes = {g: list(groups).count(g) for g in set(groups)}
+        weight = np.array([len(rows) / (len(sizes) * sizes[g]) for g in groups])
+    # Standardise with the same weights the fit uses, so a group's size changes nothing.
+    mu = np.average(x, axis=0, weights=weight)
+    spread = np.sqrt(np.average((x - mu) ** 2, axis=0, weights=weight))
+    sd = np.where(spread == 0, 1.0, spread)
+    lr = LogisticRegression(C=c, max_iter=3000)
+    lr.fit((x - mu) / sd, np.asarray(good, dtype=int), sample_weight=weight)
+    weights = {k: float(w) for k, w in zip(features, lr.coef_[0], strict=True)}
+    scale = {k: (float(m), float(s)) for k, m, s in zip(features, mu, sd, strict=True)}
+    constant = {k: float(m) for k, m, d in zip(features, mu, spread, strict=True) if d == 0}
+    for k, w in DEFAULT_WEIGHTS.items():
+        if k in constant:  # e.g. no blocked-pattern hit in the data: nothing to fit, keep the rule
+            weights[k], scale[k] = w, (constant[k], 1.0)
+        elif k not in weights and not any(k in r for r in rows):
+            weights[k], scale[k] = w, (NEUTRAL.get(k, 0.0), 1.0)
+    return FusionModel(weights=weights, bias=float(lr.intercept_[0]), scale=scale, name=name, meta=dict(meta or {}))
 
-    def value(r: dict[str, float], k: str) -> float:
-        v = r.get(k)
-        return NEUTRAL.get(k, 0.0) if v is None or not math.isfinite(v) else float(v)
 
-    x = np.array([[value(r, k) for k in features] for r in rows], dtype=np.float64)
-    mu = x.mean(axis=0)
-    sd = x.std(axis=0)
-    sd[sd == 0] = 1.0
-    lr = LogisticRegression(C=c, max_iter=1000)
-    lr.fit((x - mu) / sd, np.asarray(good, dtype=int))
-    return FusionModel(
-        weights={k: float(w) for k, w in zip(features, lr.coef_[0], strict=True)},
-        bias=float(lr.intercept_[0]),
-        scale={k: (float(m), float(s)) for k, m, s in zip(features, mu, sd, strict=True)},
-        name=name,
-    )
+def cross_validate_by_group(
+    rows: Sequence[dict[str, float]],
+    good: Sequence[int],
+    groups: Sequence[str],
+    *,
+    c: float = 1.0,
+    features: tuple[str, ...] = FITTED_FEATURES,
+) -> dict[str, float]:
+    """AUROC on each group of a fusion fitted on all the other groups (leave one group out).
+
+    This is how well the fitted weights carry to data like none they were fitted on — the
+    question a new tenant's drafts ask — and how to choose `c` without touching a test file.
+    """
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    out: dict[str, float] = {}
+    for held in sorted(set(groups)):
+        idx_in = [i for i, g in enumerate(groups) if g != held]
+        idx_out = [i for i, g in enumerate(groups) if g == held]
+        y_out = [good[i] for i in idx_out]
+        if len(set(y_out)) < 2 or len({good[i] for i in idx_in}) < 2:
+            continue
+        model = fit_fusion(
+            [rows[i] for i in idx_in], [good[i] for i in idx_in],
+            groups=[groups[i] for i in idx_in], features=features, c=c,
+        )
+        scores = np.array([model.raw_score(rows[i]) for i in idx_out])
+        out[held] = float(roc_auc_score(y_out, scores))
+    return out

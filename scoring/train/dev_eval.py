@@ -39,7 +39,8 @@ def evaluate_dir(model: Path, dev: Path, sample: int) -> dict[str, Any]:
     return {
         "model_version": scorer.model_version,
         "settings": {"int8": cfg.int8, "top_k_windows": cfg.top_k_windows, "window_tokens": cfg.window_tokens,
-                     "calibrator": scorer.calibrator.version},
+                     "calibrator": scorer.calibrator.version, "fusion": scorer.fusion.version},
+        "fusion_meta": scorer.fusion.meta,
         "files": files,
     }
 

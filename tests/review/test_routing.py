@@ -119,3 +119,36 @@ def test_calibrator_fitted_from_reviewer_labels(world) -> None:  # type: ignore[
     assert calibrator is not None
     assert calibrator.predict(0.8) > calibrator.predict(0.3)
     assert CalibratorVersion.objects.filter(tenant=world.tenant, is_active=True).count() == 1
+
+
+def test_calibrator_fits_only_labels_scored_by_the_newest_model_and_fusion(world, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from reviewqueue.policy.selectors import active_calibrator
+
+    now = timezone.now()
+    for n in range(30):
+        item = make_pending_item(world, now=now)
+        good, upgraded = n % 2 == 0, n >= 18
+        # The old fusion's raw scores sit higher: calibrating the new ones with them would be wrong.
+        raw = (0.6 if good else 0.4) if upgraded else (0.95 if good else 0.8)
+        versions = {"model": "m@1", "fusion": "fit-new" if upgraded else "hand-old"}
+        Draft.objects.filter(pk=item.draft_id).update(
+            score={"raw_score": raw, "versions": versions},
+            scored_at=now + timedelta(seconds=n),
+        )
+        services.review_item_claim_next(user=world.reviewer, now=now)
+        services.review_item_submit(user=world.reviewer, item_id=item.pk, now=now,
+                                    **({"disposition": "approved"} if good else
+                                       {"disposition": "rejected", "reason_code": "factually_wrong"}))
+    version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
+    assert version is not None and version.labels_used == 12
+    assert version.metrics["scored_by"] == {"model": "m@1", "fusion": "fit-new"}
+    calibrator = active_calibrator(tenant_id=world.tenant.pk)
+    assert calibrator is not None and calibrator.meta == {"model": "m@1", "fusion": "fit-new"}
+    # The worker here runs another model and fusion: it scores uncalibrated and says why.
+    draft = make_draft(world)
+    routing.score_and_route(draft.pk)
+    draft.refresh_from_db()
+    assert draft.versions["calibrator"] == "uncalibrated"
+    assert any("fitted for model m@1, fusion fit-new" in e for e in draft.score["errors"])

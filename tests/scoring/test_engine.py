@@ -201,4 +201,4 @@ def test_a_claim_longer_than_the_model_limit_is_still_verified(scorer):
 def test_a_per_call_calibrator_for_another_model_is_not_used(scorer):
     cal = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt", meta={"model": "old@1"})
     r = scorer.score(draft("It costs 12 dollars."), calibrator=cal)
-    assert r.versions["calibrator"] == "uncalibrated" and "fitted for old@1" in r.errors[0]
+    assert r.versions["calibrator"] == "uncalibrated" and "fitted for model old@1" in r.errors[0]

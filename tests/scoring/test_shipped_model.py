@@ -89,3 +89,17 @@ def test_clear_pairs(verifier, premise: str, hypothesis: str, expected: str) -> 
 @pytest.mark.xfail(reason="known miss of nli-minilm-l6-v2 (see MODEL_CARD.md limits)", strict=False)
 def test_known_misses(verifier, premise: str, hypothesis: str, expected: str) -> None:
     test_clear_pairs(verifier, premise, hypothesis, expected)
+
+
+def test_the_shipped_fusion_was_fitted_for_the_shipped_model_and_is_used() -> None:
+    pytest.importorskip("torch")
+    from scoring.engine import Scorer, ScorerConfig
+    from scoring.fusion import FusionModel
+
+    shipped = FusionModel.load(MODEL_DIR / "fusion.json")
+    # Retraining the model without refitting its fusion would fail here (and the scorer would
+    # fall back to the hand-set weights): refit with `python -m scoring fit-fusion --by-file`.
+    scorer = Scorer(ScorerConfig(model_path=str(MODEL_DIR)))
+    assert shipped.meta["model"] == scorer.model_version
+    assert scorer.fusion == shipped and scorer.fusion != FusionModel()
+    assert "ragtruth_dev" not in shipped.meta["fitted_on"]  # the file its AUROC is reported on
