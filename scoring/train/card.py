@@ -44,7 +44,7 @@ def _dev_eval_lines(dev_eval: dict[str, Any] | None) -> list[str]:
         lines += [
             f"The fusion weights (`fusion.json`) were fitted on {', '.join(sorted(fitted_on))}, every file"
             f" weighing the same (C={fusion.get('c')}). On those files the AUROC column is in-sample; the"
-            " fair figure is the next column, each file scored by weights fitted on the others. Files not"
+            " fair figure is the next column (whole files), each file scored by weights fitted on the others. Files not"
             " named there were never used for fitting.",
             "",
         ]

@@ -199,6 +199,21 @@ def test_train_export_and_resume(
     card = (out / "MODEL_CARD.md").read_text()
     assert "## Hallucination detection on the dev files" in card and "| a_dev.jsonl | 3 of 4 |" in card
 
+    # A fusion fitted for this model on a_dev is used by the next evaluation, and the card says
+    # which file it was fitted on (in-sample there) and how to refit it.
+    from scoring.cli import main as scoring_main
+
+    pred = tmp_path / "a_dev.jsonl"
+    assert scoring_main(["evaluate", str(dev / "a_dev.jsonl"), "--model", str(out), "--out", str(pred)]) == 0
+    assert scoring_main(["fit-fusion", str(pred), "--by-file", "--c", "0.5", "--out", str(out)]) == 0
+    assert dev_eval.main(["--model", str(out), "--dev", str(dev), "--sample", "3"]) == 0
+    result = json.loads((out / "dev_eval.json").read_text())
+    assert result["settings"]["fusion"].startswith("fitted-") and result["fusion_meta"]["fitted_on"] == {"a_dev": 4}
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "were fitted on a_dev, every file weighing the same (C=0.5)" in card
+    assert "| b_dev.jsonl | 3 of 4 |" in card and "(not fitted on)" in card
+    assert "fit-fusion pred/a_dev.jsonl" in card
+
 
 def test_jsonl_label_mapping(extra_jsonl: Path) -> None:
     from scoring.train.data import jsonl_pairs
