@@ -103,3 +103,19 @@ def test_the_shipped_fusion_was_fitted_for_the_shipped_model_and_is_used() -> No
     assert shipped.meta["model"] == scorer.model_version
     assert scorer.fusion == shipped and scorer.fusion != FusionModel()
     assert "ragtruth_dev" not in shipped.meta["fitted_on"]  # the file its AUROC is reported on
+
+
+def test_the_demo_drafts_take_every_route_with_the_shipped_model() -> None:
+    """seed_demo's drafts, scored as a fresh install scores them, show each routing outcome."""
+    pytest.importorskip("torch")
+    from scoring.engine import Scorer, ScorerConfig
+    from scoring.inputs import DraftInput
+    from scoring.policy import RoutingPolicy
+
+    drafts = json.loads((MODEL_DIR.parents[2] / "reviewqueue" / "demo" / "drafts.json").read_text())
+    scorer, policy = Scorer(ScorerConfig(model_path=str(MODEL_DIR))), RoutingPolicy.default()
+    actions = set()
+    for body in drafts:
+        draft = DraftInput.from_request(body)
+        actions.add(policy.decide(scorer.score(draft), draft).action)
+    assert actions == {"auto_send", "auto_draft_human_send", "queue_for_review", "block"}
