@@ -1,0 +1,93 @@
+"""Reviewers' claim labels as NLI training pairs for `python -m scoring.train --extra-jsonl`.
+
+One record per labelled claim: the evidence the verifier matched it with (its best sentence in
+its best passage, widened by neighbouring sentences up to EVIDENCE_CHARS, because a claim is
+often supported by more than one sentence), the claim text as the reviewer saw it, and the
+reviewers' label. When reviewers disagree on a claim the majority label is exported; a tie is
+left out, since a training pair with a coin-flip label only adds noise.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from reviewqueue.calibration.models import ClaimLabel
+from reviewqueue.tenancy.models import Tenant
+from scoring.text import split_sentences
+
+EVIDENCE_CHARS = 600  # about 128 model tokens, the verifier's training length
+
+
+def _evidence(passages: Any, claim: dict[str, Any]) -> str:
+    """The claim's best sentence with its neighbours, or "" when the score names no evidence."""
+    pid, start, end = claim.get("best_passage_id"), claim.get("best_sentence_start"), claim.get("best_sentence_end")
+    if pid is None or not isinstance(start, int) or not isinstance(end, int) or not isinstance(passages, list):
+        return ""
+    text = next((str(p.get("text", "")) for p in passages if isinstance(p, dict) and str(p.get("id")) == str(pid)), "")
+    if not text or not 0 <= start < end <= len(text):
+        return ""
+    spans = split_sentences(text)
+    found = next((i for i, (s, e) in enumerate(spans) if s <= start < e), None)
+    if found is None:
+        return text[start:end].strip()
+    lo = hi = found
+    # Widen one sentence at a time, alternating sides, while it fits.
+    def fits(a: int, b: int) -> bool:
+        return a >= 0 and b < len(spans) and spans[b][1] - spans[a][0] <= EVIDENCE_CHARS
+
+    grown = True
+    while grown:
+        grown = False
+        if fits(lo - 1, hi):
+            lo, grown = lo - 1, True
+        if fits(lo, hi + 1):
+            hi, grown = hi + 1, True
+    return text[spans[lo][0]:spans[hi][1]].strip()
+
+
+def _claim(score: dict[str, Any], index: int) -> dict[str, Any]:
+    claims = score.get("claims")
+    claim = claims[index] if isinstance(claims, list) and index < len(claims) else None
+    return claim if isinstance(claim, dict) else {}
+
+
+def claim_label_records(*, tenant: Tenant, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+    """Training records for the tenant's claim labels (set or changed at or after `since`), by draft."""
+    labels = (
+        ClaimLabel.objects.filter(item__queue__tenant=tenant)
+        .select_related("draft")
+        .order_by("draft_id", "claim_index", "pk")
+    )
+    if since is not None:
+        labels = labels.filter(updated_at__gte=since)
+    votes: dict[tuple[int, int], Counter[str]] = {}
+    first: dict[tuple[int, int], ClaimLabel] = {}
+    for lab in labels.iterator(chunk_size=500):
+        key = (lab.draft_id, lab.claim_index)
+        votes.setdefault(key, Counter())[lab.label] += 1
+        first.setdefault(key, lab)
+    for key, counter in votes.items():
+        (label, top), *rest = counter.most_common()
+        if rest and rest[0][1] == top:
+            continue  # reviewers split evenly
+        lab = first[key]
+        score = lab.draft.score if isinstance(lab.draft.score, dict) else {}
+        premise = _evidence(lab.draft.passages, _claim(score, lab.claim_index))
+        if not premise or not lab.claim_text.strip():
+            continue  # nothing to pair the claim with
+        versions = score.get("versions")
+        versions = versions if isinstance(versions, dict) else {}
+        yield {
+            "premise": premise,
+            "hypothesis": lab.claim_text,
+            "label": label,
+            "source": f"reviewqueue:{tenant.slug}",
+            "draft_id": lab.draft_id,
+            "claim_index": lab.claim_index,
+            "reviewers": sum(counter.values()),
+            "model_verdict": lab.model_verdict,
+            "model": versions.get("model", ""),
+        }
