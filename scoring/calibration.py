@@ -24,6 +24,10 @@ from scoring.errors import ConfigurationError
 FORMAT = "reviewqueue.calibrator/1"
 
 
+# The ScoreResult.versions entries whose raw scores a calibrator maps: it is fitted for these
+# and not used with others (meta.model / meta.fusion).
+FITTED_FOR = ("model", "fusion")
+
 UNCALIBRATED = "uncalibrated"  # the identity fallback's version, as ScoreResult.versions["calibrator"] shows it
 
 

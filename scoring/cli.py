@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +87,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Fit a calibrator from an evaluate predictions file (raw_score, label)."""
-    from scoring.calibration import Calibrator
+    from scoring.calibration import FITTED_FOR, Calibrator
 
     raws: list[float] = []
     goods: list[int] = []
-    seen: dict[str, set[Any]] = {"model": set(), "fusion": set()}
+    seen: dict[str, set[Any]] = {k: set() for k in FITTED_FOR}
     with open(args.predictions, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
@@ -123,6 +124,7 @@ def cmd_fit_fusion(args: argparse.Namespace) -> int:
     groups: list[str] = []
     models: set[Any] = set()
     for path in args.predictions:
+        group = Path(path).stem
         with open(path, encoding="utf-8") as fh:
             for n, line in enumerate(fh):
                 if args.limit is not None and n >= args.limit:
@@ -130,9 +132,9 @@ def cmd_fit_fusion(args: argparse.Namespace) -> int:
                 row = json.loads(line)
                 rows.append(row["features"])
                 good.append(1 - int(row["label"]))
-                groups.append(Path(path).stem)
+                groups.append(group)
                 models.add(row.get("model"))
-    meta: dict[str, Any] = {"fitted_on": {g: groups.count(g) for g in dict.fromkeys(groups)}, "c": args.c}
+    meta: dict[str, Any] = {"fitted_on": dict(Counter(groups)), "c": args.c}
     if len(models) == 1 and None not in models:
         meta["model"] = models.pop()  # a model directory's fusion.json is used for this version only
     if args.by_file:

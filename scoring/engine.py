@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring import __version__
-from scoring.calibration import Calibrator, default_calibrator
+from scoring.calibration import FITTED_FOR, Calibrator, default_calibrator
 from scoring.claims import segment_claims
 from scoring.errors import ConfigurationError
 from scoring.fusion import FusionModel, build_features, model_fusion
@@ -150,8 +150,8 @@ class Scorer:
         is trusted for that part.
         """
         meta = calibrator.meta or {}
-        fitted = {"model": meta.get("model"), "fusion": meta.get("fusion")}
-        ours = {"model": self.model_version, "fusion": self.fusion.version}
+        fitted = {k: meta.get(k) for k in FITTED_FOR}
+        ours = self.versions(calibrator)
         if any(v and v != ours[k] for k, v in fitted.items()):
             return ", ".join(f"{k} {v}" for k, v in fitted.items() if v)
         return None

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,7 +257,7 @@ def fit_fusion(
     x = np.array([[_value(r, k) for k in features] for r in rows], dtype=np.float64)
     weight = np.ones(len(rows))
     if groups is not None:
-        sizes = {g: list(groups).count(g) for g in set(groups)}
+        sizes = Counter(groups)
         weight = np.array([len(rows) / (len(sizes) * sizes[g]) for g in groups])
     # Standardise with the same weights the fit uses, so a group's size changes nothing.
     mu = np.average(x, axis=0, weights=weight)

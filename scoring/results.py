@@ -36,6 +36,18 @@ class ClaimResult:
         return cls(**d)
 
 
+def claim_passage(passages: Any, claim: dict[str, Any]) -> tuple[str, str] | None:
+    """(id, text) of the passage a claim's dict form names as its best evidence, from the
+    passages' dict form; None when it names none or that passage is not among `passages`."""
+    wanted = claim.get("best_passage_id")
+    if wanted is None or not isinstance(passages, list):
+        return None
+    for passage in passages:
+        if isinstance(passage, dict) and str(passage.get("id")) == str(wanted):
+            return str(wanted), str(passage.get("text", ""))
+    return None
+
+
 @dataclass(frozen=True)
 class ScoreResult:
     logprob_signals: LogprobSignals | None

@@ -15,7 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from reviewqueue.calibration.models import ClaimLabel
+from reviewqueue.calibration.services import score_claims
 from reviewqueue.tenancy.models import Tenant
+from scoring.results import claim_passage
 from scoring.text import split_sentences
 
 EVIDENCE_CHARS = 600  # about 128 model tokens, the verifier's training length
@@ -23,21 +25,25 @@ EVIDENCE_CHARS = 600  # about 128 model tokens, the verifier's training length
 
 def _evidence(passages: Any, claim: dict[str, Any]) -> str:
     """The claim's best sentence with its neighbours, or "" when the score names no evidence."""
-    pid, start, end = claim.get("best_passage_id"), claim.get("best_sentence_start"), claim.get("best_sentence_end")
-    if pid is None or not isinstance(start, int) or not isinstance(end, int) or not isinstance(passages, list):
+    found = claim_passage(passages, claim)
+    start, end = claim.get("best_sentence_start"), claim.get("best_sentence_end")
+    if found is None or not isinstance(start, int) or not isinstance(end, int):
         return ""
-    text = next((str(p.get("text", "")) for p in passages if isinstance(p, dict) and str(p.get("id")) == str(pid)), "")
+    text = found[1]
+    # Unlike the review page, which clamps bad offsets for display, a training pair needs the
+    # exact sentence the verifier used: offsets outside the passage export nothing.
     if not text or not 0 <= start < end <= len(text):
         return ""
     spans = split_sentences(text)
-    found = next((i for i, (s, e) in enumerate(spans) if s <= start < e), None)
-    if found is None:
+    first = next((i for i, (s, e) in enumerate(spans) if s <= start < e), None)
+    if first is None:
         return text[start:end].strip()
-    lo = hi = found
-    # Widen one sentence at a time, alternating sides, while it fits.
+
     def fits(a: int, b: int) -> bool:
         return a >= 0 and b < len(spans) and spans[b][1] - spans[a][0] <= EVIDENCE_CHARS
 
+    # Widen one sentence at a time, alternating sides, while it fits.
+    lo = hi = first
     grown = True
     while grown:
         grown = False
@@ -46,12 +52,6 @@ def _evidence(passages: Any, claim: dict[str, Any]) -> str:
         if fits(lo, hi + 1):
             hi, grown = hi + 1, True
     return text[spans[lo][0]:spans[hi][1]].strip()
-
-
-def _claim(score: dict[str, Any], index: int) -> dict[str, Any]:
-    claims = score.get("claims")
-    claim = claims[index] if isinstance(claims, list) and index < len(claims) else None
-    return claim if isinstance(claim, dict) else {}
 
 
 def claim_label_records(*, tenant: Tenant, since: datetime | None = None) -> Iterator[dict[str, Any]]:
@@ -75,7 +75,8 @@ def claim_label_records(*, tenant: Tenant, since: datetime | None = None) -> Ite
             continue  # reviewers split evenly
         lab = first[key]
         score = lab.draft.score if isinstance(lab.draft.score, dict) else {}
-        premise = _evidence(lab.draft.passages, _claim(score, lab.claim_index))
+        claims = score_claims(score)
+        premise = _evidence(lab.draft.passages, claims[lab.claim_index] if lab.claim_index < len(claims) else {})
         if not premise or not lab.claim_text.strip():
             continue  # nothing to pair the claim with
         versions = score.get("versions")

@@ -15,7 +15,8 @@ from reviewqueue.review.events import event_record
 from reviewqueue.review.selectors import item_for_user
 
 
-def _claims(score: Any) -> list[dict[str, Any]]:
+def score_claims(score: Any) -> list[dict[str, Any]]:
+    """The claims of a stored score, as the review page numbers them (claim_index)."""
     if not isinstance(score, dict):
         return []
     claims = score.get("claims")
@@ -44,7 +45,7 @@ def claim_label_record(
                 "Your lease on this item has lapsed or was taken by another reviewer.",
                 details={"item_id": item.pk},
             )
-        claims = _claims(item.draft.score)
+        claims = score_claims(item.draft.score)
         if not 0 <= claim_index < len(claims):
             raise InvalidInput(f"This draft has no claim {claim_index}.", details={"field": "claim_index"})
         claim = claims[claim_index]

@@ -14,7 +14,7 @@ from reviewqueue.policy.models import CalibratorVersion, RoutingPolicyVersion
 from reviewqueue.review.errors import InvalidInput
 from reviewqueue.review.models import Disposition, ItemState, ReviewItem
 from reviewqueue.tenancy.models import Tenant
-from scoring.calibration import Calibrator
+from scoring.calibration import FITTED_FOR, Calibrator
 from scoring.errors import ConfigurationError
 from scoring.policy import RoutingPolicy
 
@@ -71,7 +71,7 @@ def _scorer_versions(score: dict[str, Any]) -> dict[str, str]:
     versions = score.get("versions")
     if not isinstance(versions, dict):
         return {}
-    return {k: v for k in ("model", "fusion") if isinstance(v := versions.get(k), str)}
+    return {k: v for k in FITTED_FOR if isinstance(v := versions.get(k), str)}
 
 
 def calibrator_fit(*, tenant: Tenant, now: datetime, method: str = "isotonic",

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scoring.results import claim_passage
+
 VERDICT_LABELS = {
     "supported": "Supported",
     "refuted": "Refuted",
@@ -93,18 +95,15 @@ def _span(start: Any, end: Any, length: int) -> tuple[int, int] | None:
 
 
 def _passage_view(passages: list[Any], claim: dict[str, Any]) -> PassageView | None:
-    wanted = claim.get("best_passage_id")
-    if wanted is None:
+    found = claim_passage(passages, claim)
+    if found is None:
         return None
-    for passage in passages:
-        if isinstance(passage, dict) and str(passage.get("id")) == str(wanted):
-            text = str(passage.get("text", ""))
-            span = _span(claim.get("best_sentence_start"), claim.get("best_sentence_end"), len(text))
-            if span is None:
-                return PassageView(str(wanted), text, "", "")
-            a, b = span
-            return PassageView(str(wanted), text[:a], text[a:b], text[b:])
-    return None
+    pid, text = found
+    span = _span(claim.get("best_sentence_start"), claim.get("best_sentence_end"), len(text))
+    if span is None:
+        return PassageView(pid, text, "", "")
+    a, b = span
+    return PassageView(pid, text[:a], text[a:b], text[b:])
 
 
 def _segments(text: str, claims: list[ClaimView], low: list[tuple[int, int]]) -> list[Segment]:
