@@ -52,8 +52,12 @@ BODY = {
 }
 
 
-def run_for(seconds: float, workers: list[Callable[[], None]], cpu: Callable[[], dict[str, float]] | None = None,
-            cpu_per_op: dict[str, list[float]] | None = None) -> float:
+def run_for(
+    seconds: float,
+    workers: list[Callable[[], None]],
+    cpu: Callable[[], dict[str, float]] | None = None,
+    cpu_per_op: dict[str, list[float]] | None = None,
+) -> float:
     """Run each worker callable in a loop in its own thread for `seconds`; return ops/s.
 
     With `cpu`, also append each group's CPU milliseconds per operation to `cpu_per_op`."""
@@ -111,8 +115,11 @@ def cpu_meter(server_pid: int, pg_backends: Callable[[], list[int]]) -> Callable
     if not Path(f"/proc/{server_pid}/stat").exists():
         return None
     web = [server_pid, *_children(server_pid)]
-    return lambda: {"web": _cpu_seconds(web), "postgres": _cpu_seconds(pg_backends()),
-                    "bench client": time.process_time()}
+    return lambda: {
+        "web": _cpu_seconds(web),
+        "postgres": _cpu_seconds(pg_backends()),
+        "bench client": time.process_time(),
+    }
 
 
 def env() -> dict[str, str]:
@@ -204,8 +211,10 @@ def reset_claims(conn: psycopg.Connection, ids: dict[str, Any], wanted: dict[str
     """Empty both claim queues and seed `wanted[queue]` fresh pending items in each, so every round
     starts from the same clean table and indexes, whatever earlier rounds claimed."""
     queues = [ids[q] for q in wanted]
-    conn.execute("DELETE FROM review_reviewevent WHERE item_id IN"
-                 " (SELECT id FROM review_reviewitem WHERE queue_id = ANY(%s))", (queues,))
+    conn.execute(
+        "DELETE FROM review_reviewevent WHERE item_id IN (SELECT id FROM review_reviewitem WHERE queue_id = ANY(%s))",
+        (queues,),
+    )
     conn.execute("DELETE FROM review_reviewitem WHERE queue_id = ANY(%s)", (queues,))
     for queue, n in wanted.items():
         seed_items(conn, tenant_id=ids["tenant_id"], client_id=ids["client_id"], queue_id=ids[queue], n=int(n))
@@ -240,8 +249,9 @@ def http_worker(
     def op() -> None:
         payload = body()
         head = "".join(f"{k}: {v}\r\n" for k, v in headers().items())
-        request = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(payload)}\r\n"
-                   f"{head}\r\n").encode() + payload
+        request = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(payload)}\r\n{head}\r\n"
+        ).encode() + payload
         sock = state["sock"] or connect()
         sock.sendall(request)
         data = b""
@@ -280,8 +290,20 @@ def main() -> None:
     ids = setup_database()
     port = 18000 + secrets.randbelow(1000)
     # gunicorn.conf.py (read from ROOT) supplies the worker class and keep-alive, as in deployment.
-    command = [sys.executable, "-m", "gunicorn", "reviewqueue.wsgi:application", "-b", f"127.0.0.1:{port}",
-               "-w", str(args.workers), "--threads", str(args.threads), "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "reviewqueue.wsgi:application",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(command, cwd=ROOT, env=env())
     try:
         for _ in range(100):
@@ -384,11 +406,18 @@ def main() -> None:
         with psycopg.connect(DB_URL, autocommit=True) as admin:
             # Backend pids are visible to a superuser; on another host /proc will not have them.
             def pg_backends() -> list[int]:
-                return [r[0] for r in admin.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (DB_NAME,))]
+                return [
+                    r[0]
+                    for r in admin.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (DB_NAME,)
+                    )
+                ]
 
-            meter = cpu_meter(server.pid, pg_backends) if all(
-                Path(f"/proc/{pid}").exists() for pid in pg_backends()) else None
+            meter = (
+                cpu_meter(server.pid, pg_backends)
+                if all(Path(f"/proc/{pid}").exists() for pid in pg_backends())
+                else None
+            )
         with psycopg.connect(DB_URL, autocommit=True) as admin:
             # Warm up both paths (connections, caches) before measuring.
             run_for(1.0, enqueue_api())
@@ -396,10 +425,14 @@ def main() -> None:
             for r in range(args.rounds):
                 # Each round claims from fresh queues, sized from the last round's rates so neither
                 # side runs dry.
-                reset_claims(admin, ids, {
-                    "q_api": 2 * args.seconds * max(results["claim_api"][-1:] or [2000]),
-                    "q_raw": 2 * args.seconds * max(results["claim_raw"][-1:] or [8000]),
-                })
+                reset_claims(
+                    admin,
+                    ids,
+                    {
+                        "q_api": 2 * args.seconds * max(results["claim_api"][-1:] or [2000]),
+                        "q_raw": 2 * args.seconds * max(results["claim_raw"][-1:] or [8000]),
+                    },
+                )
                 for name, make in (
                     ("enqueue_raw", enqueue_raw),
                     ("enqueue_api", enqueue_api),
@@ -418,9 +451,13 @@ def main() -> None:
             # Where the time goes: on one machine, every component's CPU comes out of the same cores.
             print(f"\nCPU per operation, ms (medians): {'web':>8} {'postgres':>9} {'bench client':>13}")
             for name, groups in cpu_ms.items():
-                print(f"  {name:<30} " + " ".join(
-                    f"{statistics.median(groups.get(g, [0.0])):>{w}.2f}"
-                    for g, w in (("web", 8), ("postgres", 9), ("bench client", 13))))
+                print(
+                    f"  {name:<30} "
+                    + " ".join(
+                        f"{statistics.median(groups.get(g, [0.0])):>{w}.2f}"
+                        for g, w in (("web", 8), ("postgres", 9), ("bench client", 13))
+                    )
+                )
         print(
             f"\n{CONCURRENCY} concurrent clients, {args.rounds} alternating rounds of {args.seconds:.0f} s, "
             f"gunicorn {args.workers}×{args.threads} gthread, medians; cores: {os.cpu_count()}"

@@ -91,8 +91,11 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             "NAME": name,
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy timeout
             # instead of one failing with "database is locked" when it upgrades a read lock.
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
-                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         if not parts.path.strip("/"):
@@ -135,8 +138,11 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             "PORT": str(port or ""),
             "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": health_checks,
-            "OPTIONS": {**options, "server_side_binding": server_binding,
-                        "prepare_threshold": threshold if server_binding else None},
+            "OPTIONS": {
+                **options,
+                "server_side_binding": server_binding,
+                "prepare_threshold": threshold if server_binding else None,
+            },
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL={url!r}: unsupported scheme {parts.scheme!r} (use postgres:// or sqlite:///)."

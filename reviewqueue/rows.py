@@ -48,8 +48,9 @@ def _column_converters(model: type[Model], defer: Defer) -> list[list[tuple[Conv
         for field in _fields(model, defer):
             # As the SQL compiler does: the backend's converters (SQLite datetimes), then the field's.
             column = field.get_col(model._meta.db_table)
-            found.append([(c, column) for c in (*wrapper.ops.get_db_converters(column),
-                                                 *field.get_db_converters(wrapper))])
+            found.append(
+                [(c, column) for c in (*wrapper.ops.get_db_converters(column), *field.get_db_converters(wrapper))]
+            )
         per_model[(model, defer)] = found
     return found
 

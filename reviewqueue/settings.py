@@ -107,9 +107,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": database_from_url(
-        DATABASE_URL or f"sqlite:///{VAR_DIR / 'reviewqueue.sqlite3'}", base_dir=BASE_DIR
-    )
+    "default": database_from_url(DATABASE_URL or f"sqlite:///{VAR_DIR / 'reviewqueue.sqlite3'}", base_dir=BASE_DIR)
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -151,13 +149,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 REVIEWQUEUE_MAX_BODY_BYTES = env_int("REVIEWQUEUE_MAX_BODY_BYTES", 1_000_000, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REVIEWQUEUE_MAX_BODY_BYTES
 # Fraction of a queue's SLA after which the SLA sweep records a warning.
-REVIEWQUEUE_SLA_WARNING_FRACTION = env_float(
-    "REVIEWQUEUE_SLA_WARNING_FRACTION", 0.8, low=0.05, high=0.99
-)
+REVIEWQUEUE_SLA_WARNING_FRACTION = env_float("REVIEWQUEUE_SLA_WARNING_FRACTION", 0.8, low=0.05, high=0.99)
 # Drafts still `received` after this many seconds are re-dispatched to the scoring queue.
-REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = env_int(
-    "REVIEWQUEUE_REDISPATCH_AFTER_SECONDS", 60, minimum=1
-)
+REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = env_int("REVIEWQUEUE_REDISPATCH_AFTER_SECONDS", 60, minimum=1)
 REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
 REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # API keys' last-used time is written at most this often, keeping auth off the write path.

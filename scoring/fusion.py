@@ -300,8 +300,11 @@ def cross_validate_by_group(
         if len(set(y_out)) < 2 or len({good[i] for i in idx_in}) < 2:
             continue
         model = fit_fusion(
-            [rows[i] for i in idx_in], [good[i] for i in idx_in],
-            groups=[groups[i] for i in idx_in], features=features, c=c,
+            [rows[i] for i in idx_in],
+            [good[i] for i in idx_in],
+            groups=[groups[i] for i in idx_in],
+            features=features,
+            c=c,
         )
         scores = np.array([model.raw_score(rows[i]) for i in idx_out])
         out[held] = float(roc_auc_score(y_out, scores))

@@ -153,12 +153,14 @@ class NLIVerifier:
         The trace must reproduce the eager outputs on the example, or it is not used.
         """
         torch = self._torch
-        example = dict(self.tokenizer(
-            ["A premise.", "A longer premise, so that this batch needs padding."],
-            ["A claim.", "Another claim."],
-            padding=True,
-            return_tensors="pt",
-        ))
+        example = dict(
+            self.tokenizer(
+                ["A premise.", "A longer premise, so that this batch needs padding."],
+                ["A claim.", "Another claim."],
+                padding=True,
+                return_tensors="pt",
+            )
+        )
         try:
             with torch.inference_mode(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")

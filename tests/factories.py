@@ -37,8 +37,11 @@ class World:
 
 def make_queue(tenant: Tenant, name: str, *, group: Group | None = None, **kwargs: Any) -> Queue:
     group = group or Group.objects.create(name=f"{tenant.slug}-{name}-{next(_seq)}")
-    defaults: dict[str, Any] = {"sla_minutes": 60, "lease_seconds": 120,
-                                "reject_reasons": ["factually_wrong", "off_policy", "unsafe"]}
+    defaults: dict[str, Any] = {
+        "sla_minutes": 60,
+        "lease_seconds": 120,
+        "reject_reasons": ["factually_wrong", "off_policy", "unsafe"],
+    }
     defaults.update(kwargs)
     return Queue.objects.create(tenant=tenant, name=name, reviewer_group=group, **defaults)
 
@@ -59,13 +62,19 @@ def make_world() -> World:
     other_queue = make_queue(other, "support", is_default=True)
     other_client, other_key = service_client_create(tenant=other, name="globex-bot")
     return World(
-        tenant=tenant, queue=queue, l2_queue=l2, client=client, api_key=key,
+        tenant=tenant,
+        queue=queue,
+        l2_queue=l2,
+        client=client,
+        api_key=key,
         reviewer=make_user(f"reviewer{n}", tenant, groups=[queue.reviewer_group, l2.reviewer_group]),
         other_reviewer=make_user(f"other{n}", tenant, groups=[queue.reviewer_group]),
         lead=make_user(f"lead{n}", tenant, role=Role.LEAD, groups=[queue.reviewer_group, l2.reviewer_group]),
         outsider=make_user(f"outsider{n}", tenant),
         stranger=make_user(f"stranger{n}", other, groups=[other_queue.reviewer_group]),
-        other_tenant=other, other_client=other_client, other_api_key=other_key,
+        other_tenant=other,
+        other_client=other_client,
+        other_api_key=other_key,
     )
 
 
@@ -73,35 +82,52 @@ def draft_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "question": "How long is the warranty on the X200 blender?",
         "draft": "The X200 blender has a 24-month warranty. Register it within 30 days to activate it.",
-        "passages": [{"id": "kb-17", "text": "All X200 blenders come with a two-year limited warranty. "
-                      "Products must be registered within 30 days of purchase."}],
-        "metadata": {"intent": "warranty", "generator_model": "gpt-4o-mini", "prompt_version": "faq-v3",
-                     "customer_tier": "standard"},
+        "passages": [
+            {
+                "id": "kb-17",
+                "text": "All X200 blenders come with a two-year limited warranty. "
+                "Products must be registered within 30 days of purchase.",
+            }
+        ],
+        "metadata": {
+            "intent": "warranty",
+            "generator_model": "gpt-4o-mini",
+            "prompt_version": "faq-v3",
+            "customer_tier": "standard",
+        },
     }
     body.update(overrides)
     return body
 
 
-def make_draft(world: World, *, key: str | None = None, now: datetime | None = None,
-               queue: Queue | None = None, **overrides: Any) -> Draft:
+def make_draft(
+    world: World, *, key: str | None = None, now: datetime | None = None, queue: Queue | None = None, **overrides: Any
+) -> Draft:
     from reviewqueue.api.intake import fingerprint, parse_enqueue
 
     body = draft_body(**overrides)
     if queue is not None:
         body["queue"] = queue.name
     fields = parse_enqueue(body, client=world.client)
-    draft, _ = services.draft_enqueue(client=world.client, idempotency_key=key or f"k-{next(_seq)}",
-                                      fingerprint=fingerprint(body), fields=fields, now=now or timezone.now())
+    draft, _ = services.draft_enqueue(
+        client=world.client,
+        idempotency_key=key or f"k-{next(_seq)}",
+        fingerprint=fingerprint(body),
+        fields=fields,
+        now=now or timezone.now(),
+    )
     return draft
 
 
-def make_pending_item(world: World, *, now: datetime | None = None, queue: Queue | None = None,
-                      priority: float = 0.5, **overrides: Any) -> ReviewItem:
+def make_pending_item(
+    world: World, *, now: datetime | None = None, queue: Queue | None = None, priority: float = 0.5, **overrides: Any
+) -> ReviewItem:
     """A draft enqueued, scored and routed into `queue` (default: the world's queue)."""
     now = now or timezone.now()
     queue = queue or world.queue
     draft = make_draft(world, now=now, queue=queue, **overrides)
     services.draft_record_score(draft_id=draft.pk, score=None, confidence=0.4, versions={"scorer": "test"}, now=now)
-    services.draft_route(draft_id=draft.pk, decision=Decision.QUEUE_FOR_REVIEW, reasons=["test"], queue=queue,
-                         priority=priority, now=now)
+    services.draft_route(
+        draft_id=draft.pk, decision=Decision.QUEUE_FOR_REVIEW, reasons=["test"], queue=queue, priority=priority, now=now
+    )
     return ReviewItem.objects.get(draft=draft, state="pending")

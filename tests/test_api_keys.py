@@ -32,12 +32,15 @@ def test_a_good_key_gives_its_client(keyed):
     assert found.revoked_at is None and found.is_active
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda k: k[:-1] + ("A" if k[-1] != "A" else "B"),  # right prefix, wrong secret
-    lambda k: "rq_nosuchprefix_" + k.rsplit("_", 1)[1],  # unknown prefix
-    lambda k: k.removeprefix("rq_"),  # not a key at all
-    lambda k: "rq_",
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda k: k[:-1] + ("A" if k[-1] != "A" else "B"),  # right prefix, wrong secret
+        lambda k: "rq_nosuchprefix_" + k.rsplit("_", 1)[1],  # unknown prefix
+        lambda k: k.removeprefix("rq_"),  # not a key at all
+        lambda k: "rq_",
+    ],
+)
 def test_a_wrong_key_gives_nothing(keyed, mangle):
     _, key = keyed
     assert service_client_authenticate(key=mangle(key), now=timezone.now(), touch_every=WINDOW) is None
@@ -137,9 +140,11 @@ def test_the_admin_revoke_action_revokes_and_says_when_it_reaches_other_processe
     assert _auth(key, cache_seconds=CACHE) is not None  # cached in this process
     admin = Client()
     admin.force_login(User.objects.create_superuser("root", password="x"))
-    response = admin.post("/admin/tenancy/serviceclient/", {"action": "revoke", "_selected_action": [client.pk]},
-                          follow=True)
+    response = admin.post(
+        "/admin/tenancy/serviceclient/", {"action": "revoke", "_selected_action": [client.pk]}, follow=True
+    )
     assert f"Other web processes refuse them within {settings.REVIEWQUEUE_KEY_CACHE_SECONDS} s" in (
-        response.content.decode())
+        response.content.decode()
+    )
     assert ServiceClient.objects.get(pk=client.pk).revoked_at is not None
     assert _auth(key, cache_seconds=CACHE) is None

@@ -23,8 +23,19 @@ from reviewqueue.env import (
 BASE = Path("/srv/app")
 
 
-@pytest.mark.parametrize(("raw", "value"), [("1", True), ("TRUE", True), (" yes ", True), ("on", True),
-                                            ("0", False), ("false", False), ("No", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("1", True),
+        ("TRUE", True),
+        (" yes ", True),
+        ("on", True),
+        ("0", False),
+        ("false", False),
+        ("No", False),
+        ("", False),
+    ],
+)
 def test_env_bool_accepts(monkeypatch, raw, value):
     monkeypatch.setenv("RQ_FLAG", raw)
     assert env_bool("RQ_FLAG", default=not value) is value
@@ -46,8 +57,15 @@ def test_env_defaults_when_unset(monkeypatch):
     assert env_list("RQ_UNSET", ["a"]) == ["a"]
 
 
-@pytest.mark.parametrize(("raw", "message"), [("ten", "is not an integer"), ("1.5", "is not an integer"),
-                                              ("", "is not an integer"), ("3", "must be at least 5")])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("ten", "is not an integer"),
+        ("1.5", "is not an integer"),
+        ("", "is not an integer"),
+        ("3", "must be at least 5"),
+    ],
+)
 def test_env_int_refuses(monkeypatch, raw, message):
     monkeypatch.setenv("RQ_INT", raw)
     with pytest.raises(ImproperlyConfigured, match=f"RQ_INT.*{message}"):
@@ -59,8 +77,10 @@ def test_env_int_accepts(monkeypatch):
     assert env_int("RQ_INT", 10, minimum=5) == 42
 
 
-@pytest.mark.parametrize(("raw", "message"), [("x", "is not a number"), ("1.5", "must be between"),
-                                              ("nan", "must be between"), ("-inf", "must be between")])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [("x", "is not a number"), ("1.5", "must be between"), ("nan", "must be between"), ("-inf", "must be between")],
+)
 def test_env_float_refuses(monkeypatch, raw, message):
     monkeypatch.setenv("RQ_FLOAT", raw)
     with pytest.raises(ImproperlyConfigured, match=f"RQ_FLOAT.*{message}"):
@@ -73,22 +93,31 @@ def test_env_list(monkeypatch):
 
 
 def test_database_url_postgres():
-    db = database_from_url("postgres://app:p%40ss@db.internal:6543/review?sslmode=require&conn_max_age=0",
-                           base_dir=BASE)
+    db = database_from_url(
+        "postgres://app:p%40ss@db.internal:6543/review?sslmode=require&conn_max_age=0", base_dir=BASE
+    )
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
-        "review", "app", "p@ss", "db.internal", "6543")
+        "review",
+        "app",
+        "p@ss",
+        "db.internal",
+        "6543",
+    )
     assert db["CONN_MAX_AGE"] == 0
     assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
     assert db["CONN_HEALTH_CHECKS"] is False
 
 
-@pytest.mark.parametrize(("query", "binding", "threshold"), [
-    ("", True, 5),
-    ("?prepare_threshold=0", True, 0),
-    ("?prepare_threshold=off", True, None),
-    ("?server_side_binding=false", False, None),  # client-side binding cannot prepare
-])
+@pytest.mark.parametrize(
+    ("query", "binding", "threshold"),
+    [
+        ("", True, 5),
+        ("?prepare_threshold=0", True, 0),
+        ("?prepare_threshold=off", True, None),
+        ("?server_side_binding=false", False, None),  # client-side binding cannot prepare
+    ],
+)
 def test_database_url_binding_and_prepared_statements(query, binding, threshold):
     db = database_from_url(f"postgres://u@h/db{query}", base_dir=BASE)
     assert db["OPTIONS"] == {"server_side_binding": binding, "prepare_threshold": threshold}
@@ -100,28 +129,34 @@ def test_database_url_health_checks(value, expected):
     assert db["CONN_HEALTH_CHECKS"] is expected
 
 
-@pytest.mark.parametrize(("url", "name"), [
-    ("sqlite:///var/db.sqlite3", BASE / "var/db.sqlite3"),
-    ("sqlite:////tmp/abs.sqlite3", Path("/tmp/abs.sqlite3")),
-    ("sqlite://:memory:", ":memory:"),
-])
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("sqlite:///var/db.sqlite3", BASE / "var/db.sqlite3"),
+        ("sqlite:////tmp/abs.sqlite3", Path("/tmp/abs.sqlite3")),
+        ("sqlite://:memory:", ":memory:"),
+    ],
+)
 def test_database_url_sqlite(url, name):
     db = database_from_url(url, base_dir=BASE)
     assert db["ENGINE"] == "django.db.backends.sqlite3" and db["NAME"] == name
 
 
-@pytest.mark.parametrize(("url", "message"), [
-    ("mysql://u@h/db", "unsupported scheme 'mysql'"),
-    ("not a url", "unsupported scheme ''"),
-    ("postgres://u@h:5432/", "names no database"),
-    ("postgres://u@h:port/db", "invalid port"),
-    ("postgres://u@h:99999/db", "invalid port"),
-    ("postgres://u@h/db?conn_max_age=forever", "conn_max_age"),
-    ("postgres://u@h/db?health_checks=sometimes", "health_checks"),
-    ("postgres://u@h/db?server_side_binding=yes", "server_side_binding"),
-    ("postgres://u@h/db?prepare_threshold=-1", "prepare_threshold"),
-    ("sqlite:///", "names no SQLite file"),
-])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://u@h/db", "unsupported scheme 'mysql'"),
+        ("not a url", "unsupported scheme ''"),
+        ("postgres://u@h:5432/", "names no database"),
+        ("postgres://u@h:port/db", "invalid port"),
+        ("postgres://u@h:99999/db", "invalid port"),
+        ("postgres://u@h/db?conn_max_age=forever", "conn_max_age"),
+        ("postgres://u@h/db?health_checks=sometimes", "health_checks"),
+        ("postgres://u@h/db?server_side_binding=yes", "server_side_binding"),
+        ("postgres://u@h/db?prepare_threshold=-1", "prepare_threshold"),
+        ("sqlite:///", "names no SQLite file"),
+    ],
+)
 def test_database_url_refuses(url, message):
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL") as exc:
         database_from_url(url, base_dir=BASE)
@@ -135,19 +170,30 @@ def test_broker_url_scheme_is_checked():
 
 
 # --- start-up, as an operator would meet it -----------------------------------------------
-@pytest.mark.parametrize(("var", "value", "message"), [
-    ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
-    ("DATABASE_URL", "postgresql://u@h:notaport/db", "DATABASE_URL='postgresql://u@h:notaport/db' has an invalid port"),
-    ("REVIEWQUEUE_MAX_BODY_BYTES", "1MB", "REVIEWQUEUE_MAX_BODY_BYTES='1MB' is not an integer"),
-    ("REVIEWQUEUE_KEY_CACHE_SECONDS", "-1", "REVIEWQUEUE_KEY_CACHE_SECONDS=-1 must be at least 0"),
-    ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters long"),
-])
+@pytest.mark.parametrize(
+    ("var", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
+        (
+            "DATABASE_URL",
+            "postgresql://u@h:notaport/db",
+            "DATABASE_URL='postgresql://u@h:notaport/db' has an invalid port",
+        ),
+        ("REVIEWQUEUE_MAX_BODY_BYTES", "1MB", "REVIEWQUEUE_MAX_BODY_BYTES='1MB' is not an integer"),
+        ("REVIEWQUEUE_KEY_CACHE_SECONDS", "-1", "REVIEWQUEUE_KEY_CACHE_SECONDS=-1 must be at least 0"),
+        ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters long"),
+    ],
+)
 def test_django_setup_fails_with_a_clear_message(var, value, message):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update({"DJANGO_SETTINGS_MODULE": "reviewqueue.settings", "SECRET_KEY": "s" * 40, var: value})
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env=env, capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
     )
     assert result.returncode != 0
     last_line = result.stderr.strip().splitlines()[-1]
@@ -157,11 +203,15 @@ def test_django_setup_fails_with_a_clear_message(var, value, message):
 
 def test_production_without_secret_key_refuses_to_start():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env.update({"DJANGO_SETTINGS_MODULE": "reviewqueue.settings", "DEBUG": "0",
-                "DATABASE_URL": "postgres://u@h/db"})
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
-                            capture_output=True, text=True, timeout=60,
-                            cwd=Path(__file__).resolve().parent.parent)
+    env.update({"DJANGO_SETTINGS_MODULE": "reviewqueue.settings", "DEBUG": "0", "DATABASE_URL": "postgres://u@h/db"})
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
 

@@ -25,7 +25,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if scheme != self.keyword or not key.strip():
             raise exceptions.AuthenticationFailed("Use 'Authorization: Bearer <api key>'.")
         client = service_client_authenticate(
-            key=key.strip(), now=timezone.now(),
+            key=key.strip(),
+            now=timezone.now(),
             touch_every=timedelta(seconds=settings.REVIEWQUEUE_KEY_TOUCH_SECONDS),
             cache_seconds=settings.REVIEWQUEUE_KEY_CACHE_SECONDS,
         )

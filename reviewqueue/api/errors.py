@@ -1,6 +1,6 @@
 """One stable error body for every API failure:
 
-    {"error": {"code": "lease_lost", "message": "…", "details": {…}}}
+{"error": {"code": "lease_lost", "message": "…", "details": {…}}}
 """
 
 from __future__ import annotations

@@ -22,8 +22,7 @@ MAX_QUESTION_CHARS = 20_000
 MAX_PASSAGES = 50
 MAX_PASSAGE_CHARS = 100_000
 MAX_KEY_CHARS = 200
-_META_STRINGS = {"generator_model": 200, "prompt_version": 200, "prompt_hash": 128, "intent": 100,
-                 "customer_tier": 50}
+_META_STRINGS = {"generator_model": 200, "prompt_version": 200, "prompt_hash": 128, "intent": 100, "customer_tier": 50}
 
 
 def fingerprint(body: Any) -> str:
@@ -40,8 +39,10 @@ def check_idempotency_key(key: str | None) -> str:
     if not key or not key.strip():
         raise InvalidInput("The Idempotency-Key header is required.", details={"field": "Idempotency-Key"})
     if len(key) > MAX_KEY_CHARS or not key.isprintable():
-        raise InvalidInput(f"Idempotency-Key must be at most {MAX_KEY_CHARS} printable characters.",
-                           details={"field": "Idempotency-Key"})
+        raise InvalidInput(
+            f"Idempotency-Key must be at most {MAX_KEY_CHARS} printable characters.",
+            details={"field": "Idempotency-Key"},
+        )
     return key.strip()
 
 

@@ -23,6 +23,5 @@ class BodySizeLimitMiddleware:
         except ValueError:
             return error_json("invalid_content_length", "Content-Length is not a number.", 400)
         if length > limit:
-            return error_json("body_too_large", f"The request body exceeds {limit} bytes.", 413,
-                              {"limit_bytes": limit})
+            return error_json("body_too_large", f"The request body exceeds {limit} bytes.", 413, {"limit_bytes": limit})
         return self.get_response(request)

@@ -21,7 +21,10 @@ _PLAIN_ACCEPTS = {"", "*/*", "application/json"}
 
 class JSONFirstNegotiation(DefaultContentNegotiation):
     def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None,
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
     ) -> tuple[BaseRenderer, str] | Any:
         renderers = list(renderers)  # APIView passes a list; the stubs allow any iterable
         first = renderers[0] if renderers else None

@@ -40,7 +40,8 @@ ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404
 def _empty_is_valid(serializer_class: type[serializers.Serializer]) -> bool:
     """Whether `{}` validates to `{}`: no field required or defaulted, no validate() of its own."""
     return serializer_class.validate is serializers.Serializer.validate and all(
-        not field.required and field.default is empty for field in serializer_class().fields.values())
+        not field.required and field.default is empty for field in serializer_class().fields.values()
+    )
 
 
 def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -71,12 +72,17 @@ class DraftCreateView(APIView):
         body = request.data
         fields = intake.parse_enqueue(body, client=client)
         draft, created = services.draft_enqueue(
-            client=client, idempotency_key=key, fingerprint=intake.fingerprint(body), fields=fields,
+            client=client,
+            idempotency_key=key,
+            fingerprint=intake.fingerprint(body),
+            fields=fields,
             now=timezone.now(),
         )
         if created:
-            return Response({"id": draft.pk, "status": draft.status, "created_at": draft.created_at.isoformat()},
-                            status=status.HTTP_201_CREATED)
+            return Response(
+                {"id": draft.pk, "status": draft.status, "created_at": draft.created_at.isoformat()},
+                status=status.HTTP_201_CREATED,
+            )
         draft = selectors.draft_for_client(client=client, draft_id=draft.pk)
         return Response(draft_data(draft), status=status.HTTP_200_OK)
 
@@ -96,7 +102,8 @@ class QueueListView(APIView):
     @extend_schema(operation_id="queues_list", responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def get(self, request: Request) -> Response:
         stats = selectors.queue_stats(
-            queues=selectors.queues_for_user(request.user), now=timezone.now(),
+            queues=selectors.queues_for_user(request.user),
+            now=timezone.now(),
             warning_fraction=settings.REVIEWQUEUE_SLA_WARNING_FRACTION,
         )
         return Response({"queues": [queue_stats_data(s) for s in stats]})
@@ -105,13 +112,18 @@ class QueueListView(APIView):
 class ClaimNextView(APIView):
     permission_classes = [IsReviewer]
 
-    @extend_schema(operation_id="items_claim_next", request=ClaimNextInput,
-                   responses={200: OpenApiTypes.OBJECT, 204: None, **ERRORS})
+    @extend_schema(
+        operation_id="items_claim_next",
+        request=ClaimNextInput,
+        responses={200: OpenApiTypes.OBJECT, 204: None, **ERRORS},
+    )
     def post(self, request: Request) -> Response:
         # An empty body parses to {}; anything else that is not an object (`[]`, `null`) is refused.
         data = _validated(ClaimNextInput, request.data)
         item = services.review_item_claim_next(
-            user=cast(User, request.user), now=timezone.now(), queue_ids=data.get("queue_ids"),
+            user=cast(User, request.user),
+            now=timezone.now(),
+            queue_ids=data.get("queue_ids"),
         )
         if item is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -132,10 +144,10 @@ class HeartbeatView(APIView):
 
     @extend_schema(operation_id="items_heartbeat", request=None, responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def post(self, request: Request, item_id: int) -> Response:
-        item = services.review_item_heartbeat(user=cast(User, request.user), item_id=item_id,
-                                              now=timezone.now())
-        return Response({"id": item.pk, "lease_expires_at": item.lease_expires_at.isoformat()
-                         if item.lease_expires_at else None})
+        item = services.review_item_heartbeat(user=cast(User, request.user), item_id=item_id, now=timezone.now())
+        return Response(
+            {"id": item.pk, "lease_expires_at": item.lease_expires_at.isoformat() if item.lease_expires_at else None}
+        )
 
 
 class ReleaseView(APIView):
@@ -143,8 +155,7 @@ class ReleaseView(APIView):
 
     @extend_schema(operation_id="items_release", request=None, responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def post(self, request: Request, item_id: int) -> Response:
-        item = services.review_item_release(user=cast(User, request.user), item_id=item_id,
-                                            now=timezone.now())
+        item = services.review_item_release(user=cast(User, request.user), item_id=item_id, now=timezone.now())
         return Response(review_item_data(item))
 
 
@@ -154,8 +165,7 @@ class SubmitView(APIView):
     @extend_schema(operation_id="items_submit", request=SubmitInput, responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def post(self, request: Request, item_id: int) -> Response:
         data = _validated(SubmitInput, request.data)
-        item = services.review_item_submit(user=cast(User, request.user), item_id=item_id,
-                                           now=timezone.now(), **data)
+        item = services.review_item_submit(user=cast(User, request.user), item_id=item_id, now=timezone.now(), **data)
         return Response(review_item_data(item))
 
 
@@ -166,7 +176,10 @@ class EscalateView(APIView):
     def post(self, request: Request, item_id: int) -> Response:
         data = _validated(EscalateInput, request.data)
         successor = services.review_item_escalate(
-            user=cast(User, request.user), item_id=item_id, target_queue_id=data["queue_id"],
-            note=data["note"], now=timezone.now(),
+            user=cast(User, request.user),
+            item_id=item_id,
+            target_queue_id=data["queue_id"],
+            note=data["note"],
+            now=timezone.now(),
         )
         return Response(review_item_data(successor))

@@ -51,7 +51,7 @@ def _evidence(passages: Any, claim: dict[str, Any]) -> str:
             lo, grown = lo - 1, True
         if fits(lo, hi + 1):
             hi, grown = hi + 1, True
-    return text[spans[lo][0]:spans[hi][1]].strip()
+    return text[spans[lo][0] : spans[hi][1]].strip()
 
 
 def claim_label_records(*, tenant: Tenant, since: datetime | None = None) -> Iterator[dict[str, Any]]:

@@ -26,8 +26,9 @@ BAD = {Disposition.EDITED, Disposition.REJECTED}
 MIN_LABELS = 30
 
 
-def policy_publish(*, tenant: Tenant, config: dict[str, Any], now: datetime,
-                   actor: User | None = None, note: str = "") -> RoutingPolicyVersion:
+def policy_publish(
+    *, tenant: Tenant, config: dict[str, Any], now: datetime, actor: User | None = None, note: str = ""
+) -> RoutingPolicyVersion:
     try:
         policy = RoutingPolicy.from_dict(config)
     except (ConfigurationError, TypeError, ValueError) as exc:
@@ -36,8 +37,15 @@ def policy_publish(*, tenant: Tenant, config: dict[str, Any], now: datetime,
         if RoutingPolicyVersion.objects.filter(tenant=tenant, version=policy.version).exists():
             raise InvalidInput(f"Policy version {policy.version!r} already exists; publish a new version.")
         RoutingPolicyVersion.objects.filter(tenant=tenant, is_active=True).update(is_active=False)
-        return RoutingPolicyVersion.objects.create(tenant=tenant, version=policy.version, config=policy.to_dict(),
-                                                   is_active=True, created_by=actor, note=note, created_at=now)
+        return RoutingPolicyVersion.objects.create(
+            tenant=tenant,
+            version=policy.version,
+            config=policy.to_dict(),
+            is_active=True,
+            created_by=actor,
+            note=note,
+            created_at=now,
+        )
 
 
 def labelled_scores(*, tenant: Tenant) -> tuple[list[float], list[int], dict[str, str]]:
@@ -49,10 +57,16 @@ def labelled_scores(*, tenant: Tenant) -> tuple[list[float], list[int], dict[str
     on the old scores would calibrate the new ones wrongly. The versions go into the calibrator,
     and a worker running another model or fusion does not use it.
     """
-    rows = ReviewItem.objects.filter(
-        queue__tenant=tenant, state=ItemState.RESOLVED, disposition__in=[*GOOD, *BAD],
-        draft__score__isnull=False,
-    ).order_by(F("draft__scored_at").desc(nulls_last=True), "-pk").values_list("disposition", "draft__score")
+    rows = (
+        ReviewItem.objects.filter(
+            queue__tenant=tenant,
+            state=ItemState.RESOLVED,
+            disposition__in=[*GOOD, *BAD],
+            draft__score__isnull=False,
+        )
+        .order_by(F("draft__scored_at").desc(nulls_last=True), "-pk")
+        .values_list("disposition", "draft__score")
+    )
     raws, labels = [], []
     scored_by: dict[str, str] | None = None
     for disposition, score in rows:
@@ -74,21 +88,27 @@ def _scorer_versions(score: dict[str, Any]) -> dict[str, str]:
     return {k: v for k in FITTED_FOR if isinstance(v := versions.get(k), str)}
 
 
-def calibrator_fit(*, tenant: Tenant, now: datetime, method: str = "isotonic",
-                   min_labels: int = MIN_LABELS) -> CalibratorVersion | None:
+def calibrator_fit(
+    *, tenant: Tenant, now: datetime, method: str = "isotonic", min_labels: int = MIN_LABELS
+) -> CalibratorVersion | None:
     """Fit on reviewer labels and publish a new active version; None when labels are too few
     or of one class (a calibrator fitted on those would be meaningless)."""
     raws, labels, scored_by = labelled_scores(tenant=tenant)
     if len(labels) < min_labels or len(set(labels)) < 2:
-        logger.info("calibration skipped", extra={"action": "calibration.skipped", "tenant": tenant.slug,
-                                                  "labels": len(labels)})
+        logger.info(
+            "calibration skipped", extra={"action": "calibration.skipped", "tenant": tenant.slug, "labels": len(labels)}
+        )
         return None
     calibrator = Calibrator.fit(raws, labels, method=method, meta=scored_by or None)
     version = f"{tenant.slug}-{now:%Y%m%d%H%M%S}"
     with transaction.atomic():
         CalibratorVersion.objects.filter(tenant=tenant, is_active=True).update(is_active=False)
         return CalibratorVersion.objects.create(
-            tenant=tenant, version=version, artefact={**calibrator.to_dict(), "version": version},
-            labels_used=len(labels), metrics={"positives": sum(labels), "method": method, "scored_by": scored_by},
-            is_active=True, created_at=now,
+            tenant=tenant,
+            version=version,
+            artefact={**calibrator.to_dict(), "version": version},
+            labels_used=len(labels),
+            metrics={"positives": sum(labels), "method": method, "scored_by": scored_by},
+            is_active=True,
+            created_at=now,
         )

@@ -101,11 +101,24 @@ FROM moved AS m JOIN review_draft AS d ON d.id = m.draft_id JOIN review_queue AS
 # (they load if read): the token log-probs, which can run to megabytes of JSON, and the draft's
 # and queue's intake and scoring bookkeeping, five timestamps among it (each one turned into an
 # aware datetime by Python code in Django's loader). tests/api asserts a claim reads nothing lazily.
-_DRAFT_DEFER: rows.Defer = ("logprobs", "idempotency_key", "fingerprint", "generator_model", "outcome", "final_text",
-                            "created_at", "scored_at", "routed_at", "decided_at", "dispatch_attempts",
-                            "last_dispatch_at")
+_DRAFT_DEFER: rows.Defer = (
+    "logprobs",
+    "idempotency_key",
+    "fingerprint",
+    "generator_model",
+    "outcome",
+    "final_text",
+    "created_at",
+    "scored_at",
+    "routed_at",
+    "decided_at",
+    "dispatch_attempts",
+    "last_dispatch_at",
+)
 _SHAPES: tuple[tuple[type[Model], rows.Defer], ...] = (
-    (ReviewItem, ()), (Draft, _DRAFT_DEFER), (Queue, ("scoring_rules",)),
+    (ReviewItem, ()),
+    (Draft, _DRAFT_DEFER),
+    (Queue, ("scoring_rules",)),
 )
 CLAIM_SQL = _CLAIM_SQL.replace(
     "{columns}",

@@ -56,18 +56,24 @@ def _deliver(url: str, secret: str, event: ReviewEvent) -> bool:
     if not url.startswith(("http://", "https://")):
         return False
     body = json.dumps(webhook_payload(event), separators=(",", ":")).encode()
-    request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310 (scheme checked above)
-        "Content-Type": "application/json",
-        "User-Agent": "reviewqueue-webhook/1",
-        "X-Reviewqueue-Event-Id": str(event.pk),
-        "X-Reviewqueue-Signature": sign(secret, body),
-    })
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={  # noqa: S310 (scheme checked above)
+            "Content-Type": "application/json",
+            "User-Agent": "reviewqueue-webhook/1",
+            "X-Reviewqueue-Event-Id": str(event.pk),
+            "X-Reviewqueue-Signature": sign(secret, body),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=settings.REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
             return 200 <= response.status < 300
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        logger.warning("webhook delivery failed", extra={"action": "webhook.failed", "event_id": event.pk,
-                                                        "error": str(exc)})
+        logger.warning(
+            "webhook delivery failed", extra={"action": "webhook.failed", "event_id": event.pk, "error": str(exc)}
+        )
         return False
 
 
@@ -79,7 +85,8 @@ def outbox_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
     ReviewEvent.objects.filter(notified_at__isnull=True, draft__client__webhook_url="").update(notified_at=now)
     events = list(
         ReviewEvent.objects.filter(notified_at__isnull=True, type__in=NOTIFY_TYPES)
-        .select_related("draft", "draft__client").order_by("id")[:limit]
+        .select_related("draft", "draft__client")
+        .order_by("id")[:limit]
     )
     failing: set[int] = set()
     delivered = 0
@@ -93,6 +100,10 @@ def outbox_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
         else:
             failing.add(client.pk)
     if events:
-        logger.info("outbox sweep: %d of %d delivered", delivered, len(events),
-                    extra={"action": "webhook.sweep", "examined": len(events), "moved": delivered})
+        logger.info(
+            "outbox sweep: %d of %d delivered",
+            delivered,
+            len(events),
+            extra={"action": "webhook.sweep", "examined": len(events), "moved": delivered},
+        )
     return SweepResult(len(events), delivered)

@@ -111,7 +111,10 @@ def _new_route(task: Task) -> _Route | None:
         queue=queue,
         # A forked child makes its own route (see `pid`), so no connection crosses a fork.
         pool=redis.ConnectionPool.from_url(_broker_url(app), socket_connect_timeout=timeout, socket_timeout=timeout),
-        headers=template.headers, embed=template.body[2], pid=os.getpid(), threads=threading.local(),
+        headers=template.headers,
+        embed=template.body[2],
+        pid=os.getpid(),
+        threads=threading.local(),
     )
 
 
@@ -124,24 +127,31 @@ def envelope(task: Task, args: list[Any], *, route: _Route) -> bytes:
     parent = app.current_worker_task
     parent_id = None if parent is None else parent.request.id
     root_id = task_id if parent is None else (parent.request.root_id or parent_id)
-    headers = {**route.headers, "id": task_id, "root_id": root_id, "parent_id": parent_id,
-               "argsrepr": saferepr(args, app.amqp.argsrepr_maxsize)}
+    headers = {
+        **route.headers,
+        "id": task_id,
+        "root_id": root_id,
+        "parent_id": parent_id,
+        "argsrepr": saferepr(args, app.amqp.argsrepr_maxsize),
+    }
     body = base64.b64encode(dumps([args, {}, route.embed]).encode()).decode()
-    return dumps({
-        "body": body,
-        "content-encoding": "utf-8",
-        "content-type": "application/json",
-        "headers": headers,
-        "properties": {
-            "correlation_id": task_id,
-            "reply_to": app.thread_oid,
-            "delivery_mode": 2,
-            "delivery_info": {"exchange": "", "routing_key": route.queue},
-            "priority": 0,
-            "body_encoding": "base64",
-            "delivery_tag": str(uuid.uuid4()),
-        },
-    }).encode()
+    return dumps(
+        {
+            "body": body,
+            "content-encoding": "utf-8",
+            "content-type": "application/json",
+            "headers": headers,
+            "properties": {
+                "correlation_id": task_id,
+                "reply_to": app.thread_oid,
+                "delivery_mode": 2,
+                "delivery_info": {"exchange": "", "routing_key": route.queue},
+                "priority": 0,
+                "body_encoding": "base64",
+                "delivery_tag": str(uuid.uuid4()),
+            },
+        }
+    ).encode()
 
 
 def send(task: Task, args: list[Any]) -> None:

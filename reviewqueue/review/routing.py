@@ -27,8 +27,10 @@ logger = logging.getLogger(__name__)
 
 def get_scorer() -> Scorer:
     """The process's scorer (the library's singleton), configured from Django settings on first use."""
-    overrides: dict[str, Any] = {"time_budget_ms": float(settings.REVIEWQUEUE_SCORING_TIME_BUDGET_MS),
-                                 "int8": settings.REVIEWQUEUE_SCORING_INT8}
+    overrides: dict[str, Any] = {
+        "time_budget_ms": float(settings.REVIEWQUEUE_SCORING_TIME_BUDGET_MS),
+        "int8": settings.REVIEWQUEUE_SCORING_INT8,
+    }
     if settings.REVIEWQUEUE_SCORING_MODEL:
         overrides["model_path"] = settings.REVIEWQUEUE_SCORING_MODEL
     return engine.get_scorer(ScorerConfig(**overrides))
@@ -48,26 +50,49 @@ def priority_for(*, risk: float, confidence: float | None, business_value: float
 
 def draft_input(draft: Draft) -> DraftInput:
     metadata = dict(draft.metadata)
-    metadata.update(intent=draft.intent, prompt_version=draft.prompt_version, customer_tier=draft.customer_tier,
-                    amount=None if draft.amount is None else float(draft.amount))
-    return DraftInput.from_request({"question": draft.question, "draft": draft.text, "passages": draft.passages,
-                                    "logprobs": draft.logprobs, "metadata": metadata})
+    metadata.update(
+        intent=draft.intent,
+        prompt_version=draft.prompt_version,
+        customer_tier=draft.customer_tier,
+        amount=None if draft.amount is None else float(draft.amount),
+    )
+    return DraftInput.from_request(
+        {
+            "question": draft.question,
+            "draft": draft.text,
+            "passages": draft.passages,
+            "logprobs": draft.logprobs,
+            "metadata": metadata,
+        }
+    )
 
 
 def _score(draft: Draft, queue: Queue | None) -> None:
     """received → scored, or → scoring_failed for a poison draft (it is still routed to review)."""
     try:
         rules = GuardrailRules.from_dict((queue.scoring_rules if queue else {}).get("guardrails", {}))
-        result = get_scorer().score(draft_input(draft), rules=rules,
-                                    calibrator=active_calibrator(tenant_id=draft.tenant_id))
+        result = get_scorer().score(
+            draft_input(draft), rules=rules, calibrator=active_calibrator(tenant_id=draft.tenant_id)
+        )
     except Exception as exc:  # a bug on one odd draft must not lose it or wedge the queue
         logger.exception("scoring failed", extra={"action": "draft.scoring_failed", "draft_id": draft.pk})
-        services.draft_record_score(draft_id=draft.pk, score=None, confidence=None,
-                                    versions={"model": get_scorer().model_version}, now=timezone.now(),
-                                    failed=True, error=f"{type(exc).__name__}: {exc}"[:500])
+        services.draft_record_score(
+            draft_id=draft.pk,
+            score=None,
+            confidence=None,
+            versions={"model": get_scorer().model_version},
+            now=timezone.now(),
+            failed=True,
+            error=f"{type(exc).__name__}: {exc}"[:500],
+        )
         return
-    services.draft_record_score(draft_id=draft.pk, score=result.to_dict(), confidence=result.confidence,
-                                versions=dict(result.versions), now=timezone.now())
+    services.draft_record_score(
+        draft_id=draft.pk,
+        score=result.to_dict(),
+        confidence=result.confidence,
+        versions=dict(result.versions),
+        now=timezone.now(),
+    )
 
 
 def _decide(draft: Draft, queue: Queue | None) -> tuple[str, list[str], float, dict[str, str] | None]:
@@ -75,8 +100,12 @@ def _decide(draft: Draft, queue: Queue | None) -> tuple[str, list[str], float, d
     (None keeps the versions recorded at scoring), from the stored score. Reads only."""
     business_value = queue.business_value if queue else 1.0
     if draft.status == DraftStatus.SCORING_FAILED or not draft.score:
-        return Decision.QUEUE_FOR_REVIEW, ["scoring_failed"], priority_for(
-            risk=1.0, confidence=None, business_value=business_value), None
+        return (
+            Decision.QUEUE_FOR_REVIEW,
+            ["scoring_failed"],
+            priority_for(risk=1.0, confidence=None, business_value=business_value),
+            None,
+        )
     result = ScoreResult.from_dict(draft.score)
     policy = active_policy(tenant_id=draft.tenant_id)
     decision = policy.decide(result, draft_input(draft), queue=queue.name if queue else None)
@@ -96,6 +125,13 @@ def score_and_route(draft_id: int) -> str:
     if draft.status not in (DraftStatus.SCORED, DraftStatus.SCORING_FAILED):
         return "already_routed"
     action, reasons, priority, versions = _decide(draft, queue)
-    routed = services.draft_route(draft_id=draft.pk, decision=action, reasons=reasons, queue=queue,
-                                  priority=priority, now=timezone.now(), versions=versions)
+    routed = services.draft_route(
+        draft_id=draft.pk,
+        decision=action,
+        reasons=reasons,
+        queue=queue,
+        priority=priority,
+        now=timezone.now(),
+        versions=versions,
+    )
     return action if routed else "already_routed"

@@ -23,7 +23,8 @@ def queues_for_user(user: AnyUser) -> QuerySet[Queue]:
     # access even if the group was left behind (item_for_user checks the tenant the same way).
     return (
         Queue.objects.filter(reviewer_group__user=user, tenant__memberships__user=user)
-        .select_related("tenant").order_by("tenant__slug", "name")
+        .select_related("tenant")
+        .order_by("tenant__slug", "name")
     )
 
 
@@ -111,9 +112,7 @@ def queue_stats(*, queues: QuerySet[Queue], now: datetime, warning_fraction: flo
         if row is None:
             stats.append(QueueStats(queue, 0, 0, None, 0, 0))
             continue
-        stats.append(
-            QueueStats(queue, row["depth"], row["claimed"], now - row["oldest"], row["near"], row["breached"])
-        )
+        stats.append(QueueStats(queue, row["depth"], row["claimed"], now - row["oldest"], row["near"], row["breached"]))
     return stats
 
 

@@ -52,8 +52,9 @@ CLAIM_ATTEMPTS = 8
 
 def _guard_transition(item: ReviewItem, to_state: str) -> None:
     if to_state not in TRANSITIONS[item.state]:
-        raise InvalidState(f"Review item {item.pk} is {item.state}; it cannot become {to_state}.",
-                           details={"state": item.state})
+        raise InvalidState(
+            f"Review item {item.pk} is {item.state}; it cannot become {to_state}.", details={"state": item.state}
+        )
 
 
 # --- drafts ---------------------------------------------------------------------------------
@@ -78,8 +79,9 @@ def _insert_draft_orm(draft: Draft, event: ReviewEvent, *, needs_default_queue: 
 
 
 def _no_default_queue() -> InvalidInput:
-    return InvalidInput("The request body is invalid.",
-                        details={"fields": {"queue": ["is required: this tenant has no default queue"]}})
+    return InvalidInput(
+        "The request body is invalid.", details={"fields": {"queue": ["is required: this tenant has no default queue"]}}
+    )
 
 
 def draft_enqueue(
@@ -95,10 +97,22 @@ def draft_enqueue(
     Concurrent duplicates race on the unique constraint, not on a prior SELECT: the loser's
     INSERT waits for the winner's commit, inserts nothing, and reads the winner's row.
     """
-    draft = Draft(tenant_id=client.tenant_id, client=client, idempotency_key=idempotency_key,
-                  fingerprint=fingerprint, created_at=now, **fields)
-    event = event_new(draft=draft, type="draft.received", now=now, client=client, to_state=DraftStatus.RECEIVED,
-                      data={"idempotency_key": idempotency_key})
+    draft = Draft(
+        tenant_id=client.tenant_id,
+        client=client,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+        created_at=now,
+        **fields,
+    )
+    event = event_new(
+        draft=draft,
+        type="draft.received",
+        now=now,
+        client=client,
+        to_state=DraftStatus.RECEIVED,
+        data={"idempotency_key": idempotency_key},
+    )
     # Without a named queue a held draft goes to the tenant's default: refuse it now if there is
     # none, not later in the worker. The check is part of the write, so it cannot go stale.
     needs_default = draft.requested_queue_id is None
@@ -133,8 +147,9 @@ def draft_dispatch(*, draft_id: int) -> bool:
     try:
         publish.send(score_draft, [draft_id])
     except Exception:  # kombu raises OperationalError and friends; none must reach the client
-        logger.warning("draft dispatch failed", extra={"action": "draft.dispatch.failed", "draft_id": draft_id},
-                       exc_info=True)
+        logger.warning(
+            "draft dispatch failed", extra={"action": "draft.dispatch.failed", "draft_id": draft_id}, exc_info=True
+        )
         return False
     return True
 
@@ -145,20 +160,32 @@ def draft_redispatch(*, draft_id: int, now: datetime, stale_before: datetime) ->
     with transaction.atomic():
         claimed = Draft.objects.filter(
             Q(last_dispatch_at__isnull=True) | Q(last_dispatch_at__lt=stale_before),
-            pk=draft_id, status__in=UNROUTED, created_at__lt=stale_before,
+            pk=draft_id,
+            status__in=UNROUTED,
+            created_at__lt=stale_before,
         ).update(last_dispatch_at=now, dispatch_attempts=F("dispatch_attempts") + 1)
         if not claimed:
             return False
         draft = Draft.objects.get(pk=draft_id)
-        event_record(draft=draft, type="draft.redispatched", now=now,
-                     data={"attempt": draft.dispatch_attempts, "status": draft.status})
+        event_record(
+            draft=draft,
+            type="draft.redispatched",
+            now=now,
+            data={"attempt": draft.dispatch_attempts, "status": draft.status},
+        )
         transaction.on_commit(lambda: draft_dispatch(draft_id=draft_id))
     return True
 
 
 def draft_record_score(
-    *, draft_id: int, score: dict[str, Any] | None, confidence: float | None,
-    versions: dict[str, str], now: datetime, failed: bool = False, error: str = "",
+    *,
+    draft_id: int,
+    score: dict[str, Any] | None,
+    confidence: float | None,
+    versions: dict[str, str],
+    now: datetime,
+    failed: bool = False,
+    error: str = "",
 ) -> Draft | None:
     """received → scored (or scoring_failed). Returns None when the draft had already moved on,
     which makes a re-delivered task a no-op."""
@@ -170,14 +197,25 @@ def draft_record_score(
         if not moved:
             return None
         draft = Draft.objects.select_related("client").get(pk=draft_id)
-        event_record(draft=draft, type="draft.scoring_failed" if failed else "draft.scored", now=now,
-                     from_state=DraftStatus.RECEIVED, to_state=to_state,
-                     data={"confidence": confidence, "error": error} if failed else {"confidence": confidence})
+        event_record(
+            draft=draft,
+            type="draft.scoring_failed" if failed else "draft.scored",
+            now=now,
+            from_state=DraftStatus.RECEIVED,
+            to_state=to_state,
+            data={"confidence": confidence, "error": error} if failed else {"confidence": confidence},
+        )
     return draft
 
 
 def draft_route(
-    *, draft_id: int, decision: str, reasons: list[str], queue: Queue | None, priority: float, now: datetime,
+    *,
+    draft_id: int,
+    decision: str,
+    reasons: list[str],
+    queue: Queue | None,
+    priority: float,
+    now: datetime,
     versions: dict[str, str] | None = None,
 ) -> Draft | None:
     """scored → routed (a review item in `queue`) or → decided (auto-send / block).
@@ -193,9 +231,9 @@ def draft_route(
         raise InvalidInput("A draft routed to review needs a queue.")
     with transaction.atomic():
         draft = (
-            Draft.objects.select_for_update().filter(
-                pk=draft_id, status__in=[DraftStatus.SCORED, DraftStatus.SCORING_FAILED]
-            ).first()
+            Draft.objects.select_for_update()
+            .filter(pk=draft_id, status__in=[DraftStatus.SCORED, DraftStatus.SCORING_FAILED])
+            .first()
         )
         if draft is None:
             return None
@@ -212,23 +250,48 @@ def draft_route(
             draft.status = DraftStatus.ROUTED
             draft.save(update_fields=[*changed, "status"])
             item = ReviewItem.objects.create(
-                draft=draft, queue=queue, state=ItemState.PENDING, priority=priority,
-                created_at=now, due_at=now + queue.sla,
+                draft=draft,
+                queue=queue,
+                state=ItemState.PENDING,
+                priority=priority,
+                created_at=now,
+                due_at=now + queue.sla,
             )
-            event_record(draft=draft, type="draft.routed", now=now, item=item, from_state=from_status,
-                         to_state=DraftStatus.ROUTED,
-                         data={"decision": decision, "reasons": list(reasons), "queue": queue.name,
-                               "priority": priority})
-            event_record(draft=draft, type="review.created", now=now, item=item, to_state=ItemState.PENDING,
-                         data={"queue": queue.name, "due_at": item.due_at.isoformat()})
+            event_record(
+                draft=draft,
+                type="draft.routed",
+                now=now,
+                item=item,
+                from_state=from_status,
+                to_state=DraftStatus.ROUTED,
+                data={"decision": decision, "reasons": list(reasons), "queue": queue.name, "priority": priority},
+            )
+            event_record(
+                draft=draft,
+                type="review.created",
+                now=now,
+                item=item,
+                to_state=ItemState.PENDING,
+                data={"queue": queue.name, "due_at": item.due_at.isoformat()},
+            )
         else:
             outcome = Outcome.SENT_DRAFT if decision == Decision.AUTO_SEND else Outcome.SENT_FALLBACK
             fallback = queue.fallback_text if queue is not None else _tenant_fallback_text(draft)
             draft.save(update_fields=changed)
-            event_record(draft=draft, type="draft.routed", now=now, from_state=from_status,
-                         to_state=DraftStatus.DECIDED, data={"decision": decision, "reasons": list(reasons)})
-            _draft_decide(draft=draft, outcome=outcome,
-                          final_text=draft.text if outcome == Outcome.SENT_DRAFT else fallback, now=now)
+            event_record(
+                draft=draft,
+                type="draft.routed",
+                now=now,
+                from_state=from_status,
+                to_state=DraftStatus.DECIDED,
+                data={"decision": decision, "reasons": list(reasons)},
+            )
+            _draft_decide(
+                draft=draft,
+                outcome=outcome,
+                final_text=draft.text if outcome == Outcome.SENT_DRAFT else fallback,
+                now=now,
+            )
     return draft
 
 
@@ -237,8 +300,9 @@ def _tenant_fallback_text(draft: Draft) -> str:
     return default.fallback_text if default else Queue._meta.get_field("fallback_text").get_default()
 
 
-def _draft_decide(*, draft: Draft, outcome: str, final_text: str, now: datetime,
-                  item: ReviewItem | None = None) -> None:
+def _draft_decide(
+    *, draft: Draft, outcome: str, final_text: str, now: datetime, item: ReviewItem | None = None
+) -> None:
     """Any state → decided: the final answer is fixed. Called inside the caller's transaction."""
     from_status = draft.status
     draft.status = DraftStatus.DECIDED
@@ -246,8 +310,15 @@ def _draft_decide(*, draft: Draft, outcome: str, final_text: str, now: datetime,
     draft.final_text = final_text
     draft.decided_at = now
     draft.save(update_fields=["status", "outcome", "final_text", "decided_at"])
-    event_record(draft=draft, type="draft.decided", now=now, item=item, from_state=from_status,
-                 to_state=DraftStatus.DECIDED, data={"outcome": outcome})
+    event_record(
+        draft=draft,
+        type="draft.decided",
+        now=now,
+        item=item,
+        from_state=from_status,
+        to_state=DraftStatus.DECIDED,
+        data={"outcome": outcome},
+    )
 
 
 # --- review items ---------------------------------------------------------------------------
@@ -275,7 +346,10 @@ def _next_claimable(allowed: set[int], now: datetime) -> ReviewItem | None:
 
 
 def review_item_claim_next(
-    *, user: User, now: datetime, queue_ids: list[int] | None = None,
+    *,
+    user: User,
+    now: datetime,
+    queue_ids: list[int] | None = None,
 ) -> ReviewItem | None:
     """Lease the highest-priority, then earliest-due claimable item in the user's queues."""
     allowed_ids = None
@@ -304,14 +378,31 @@ def review_item_claim_next(
             if not moved:
                 continue
             if previous_state == ItemState.CLAIMED:
-                event_record(draft=item.draft, type="review.lease.expired", now=now, item=item,
-                             from_state=ItemState.CLAIMED, to_state=ItemState.PENDING,
-                             data={"owner_id": previous_owner_id, "detected_by": "claim"})
+                event_record(
+                    draft=item.draft,
+                    type="review.lease.expired",
+                    now=now,
+                    item=item,
+                    from_state=ItemState.CLAIMED,
+                    to_state=ItemState.PENDING,
+                    data={"owner_id": previous_owner_id, "detected_by": "claim"},
+                )
             item.state, item.lease_owner, item.lease_expires_at, item.claimed_at = (
-                ItemState.CLAIMED, user, expires, now)
-            event_record(draft=item.draft, type="review.claimed", now=now, item=item, actor=user,
-                         from_state=ItemState.PENDING, to_state=ItemState.CLAIMED,
-                         data={"lease_expires_at": expires.isoformat()})
+                ItemState.CLAIMED,
+                user,
+                expires,
+                now,
+            )
+            event_record(
+                draft=item.draft,
+                type="review.claimed",
+                now=now,
+                item=item,
+                actor=user,
+                from_state=ItemState.PENDING,
+                to_state=ItemState.CLAIMED,
+                data={"lease_expires_at": expires.isoformat()},
+            )
             return item
     return None
 
@@ -333,8 +424,9 @@ def review_item_heartbeat(*, user: User, item_id: int, now: datetime) -> ReviewI
             raise InvalidState(f"Review item {item.pk} is already {item.state}.", details={"state": item.state})
         if item.lease_owner_id == user.pk and item.lease_is_live(now) and now >= item.due_at:
             raise SlaExpired("This item's SLA has passed; its fallback action applies.", details={"item_id": item.pk})
-        raise LeaseLost("Your lease on this item has lapsed or was taken by another reviewer.",
-                        details={"item_id": item.pk})
+        raise LeaseLost(
+            "Your lease on this item has lapsed or was taken by another reviewer.", details={"item_id": item.pk}
+        )
     item.lease_expires_at = expires
     return item
 
@@ -345,8 +437,9 @@ def _locked_leased_item(*, user: User, item_id: int, now: datetime) -> ReviewIte
     if item.state in (ItemState.RESOLVED, ItemState.EXPIRED):
         raise InvalidState(f"Review item {item.pk} is already {item.state}.", details={"state": item.state})
     if item.lease_owner_id != user.pk or not item.lease_is_live(now):
-        raise LeaseLost("Your lease on this item has lapsed or was taken by another reviewer.",
-                        details={"item_id": item.pk})
+        raise LeaseLost(
+            "Your lease on this item has lapsed or was taken by another reviewer.", details={"item_id": item.pk}
+        )
     if now >= item.due_at:
         raise SlaExpired("This item's SLA has passed; its fallback action applies.", details={"item_id": item.pk})
     return item
@@ -359,14 +452,27 @@ def review_item_release(*, user: User, item_id: int, now: datetime) -> ReviewIte
         _guard_transition(item, ItemState.PENDING)
         item.state, item.lease_owner, item.lease_expires_at = ItemState.PENDING, None, None
         item.save(update_fields=["state", "lease_owner", "lease_expires_at"])
-        event_record(draft=item.draft, type="review.released", now=now, item=item, actor=user,
-                     from_state=ItemState.CLAIMED, to_state=ItemState.PENDING)
+        event_record(
+            draft=item.draft,
+            type="review.released",
+            now=now,
+            item=item,
+            actor=user,
+            from_state=ItemState.CLAIMED,
+            to_state=ItemState.PENDING,
+        )
     return item
 
 
 def review_item_submit(
-    *, user: User, item_id: int, disposition: str, now: datetime,
-    final_text: str = "", reason_code: str = "", note: str = "",
+    *,
+    user: User,
+    item_id: int,
+    disposition: str,
+    now: datetime,
+    final_text: str = "",
+    reason_code: str = "",
+    note: str = "",
 ) -> ReviewItem:
     """claimed → resolved with approve / edit (& send) / reject; the draft is decided."""
     if disposition not in (Disposition.APPROVED, Disposition.EDITED, Disposition.REJECTED):
@@ -382,8 +488,9 @@ def review_item_submit(
         elif disposition == Disposition.REJECTED:
             allowed = list(item.queue.reject_reasons)
             if reason_code not in allowed:
-                raise InvalidInput(f"reason_code must be one of {allowed}.",
-                                   details={"field": "reason_code", "allowed": allowed})
+                raise InvalidInput(
+                    f"reason_code must be one of {allowed}.", details={"field": "reason_code", "allowed": allowed}
+                )
             outcome, sent = Outcome.SENT_FALLBACK, item.queue.fallback_text
         else:
             outcome, sent = Outcome.SENT_DRAFT, draft.text
@@ -391,20 +498,48 @@ def review_item_submit(
         item.disposition, item.reason_code, item.note = disposition, reason_code, note
         item.final_text, item.reviewer, item.resolved_at = sent, user, now
         item.lease_owner, item.lease_expires_at = None, None
-        item.save(update_fields=["state", "disposition", "reason_code", "note", "final_text", "reviewer",
-                                 "resolved_at", "lease_owner", "lease_expires_at"])
-        data: dict[str, Any] = {"disposition": disposition, "reason_code": reason_code, "note": note,
-                                "seconds_spent": (now - item.claimed_at).total_seconds() if item.claimed_at else None}
+        item.save(
+            update_fields=[
+                "state",
+                "disposition",
+                "reason_code",
+                "note",
+                "final_text",
+                "reviewer",
+                "resolved_at",
+                "lease_owner",
+                "lease_expires_at",
+            ]
+        )
+        data: dict[str, Any] = {
+            "disposition": disposition,
+            "reason_code": reason_code,
+            "note": note,
+            "seconds_spent": (now - item.claimed_at).total_seconds() if item.claimed_at else None,
+        }
         if disposition == Disposition.EDITED:
             data["diff"] = text_diff(draft.text, final_text)
-        event_record(draft=draft, type=f"review.{disposition}", now=now, item=item, actor=user,
-                     from_state=ItemState.CLAIMED, to_state=ItemState.RESOLVED, data=data)
+        event_record(
+            draft=draft,
+            type=f"review.{disposition}",
+            now=now,
+            item=item,
+            actor=user,
+            from_state=ItemState.CLAIMED,
+            to_state=ItemState.RESOLVED,
+            data=data,
+        )
         _draft_decide(draft=draft, outcome=outcome, final_text=sent, now=now, item=item)
     return item
 
 
 def review_item_escalate(
-    *, user: User, item_id: int, target_queue_id: int, note: str, now: datetime,
+    *,
+    user: User,
+    item_id: int,
+    target_queue_id: int,
+    note: str,
+    now: datetime,
 ) -> ReviewItem:
     """claimed → resolved(escalated); a fresh pending item in the target queue with a new SLA."""
     with transaction.atomic():
@@ -418,27 +553,48 @@ def review_item_escalate(
         item.state, item.disposition, item.note = ItemState.RESOLVED, Disposition.ESCALATED, note
         item.reviewer, item.resolved_at = user, now
         item.lease_owner, item.lease_expires_at = None, None
-        item.save(update_fields=["state", "disposition", "note", "reviewer", "resolved_at",
-                                 "lease_owner", "lease_expires_at"])
-        successor = ReviewItem.objects.create(
-            draft=item.draft, queue=target, state=ItemState.PENDING, priority=item.priority,
-            created_at=now, due_at=now + target.sla, escalated_from=item,
+        item.save(
+            update_fields=["state", "disposition", "note", "reviewer", "resolved_at", "lease_owner", "lease_expires_at"]
         )
-        event_record(draft=item.draft, type="review.escalated", now=now, item=item, actor=user,
-                     from_state=ItemState.CLAIMED, to_state=ItemState.RESOLVED,
-                     data={"to_queue": target.name, "to_item_id": successor.pk, "note": note})
-        event_record(draft=item.draft, type="review.created", now=now, item=successor, actor=user,
-                     to_state=ItemState.PENDING,
-                     data={"queue": target.name, "due_at": successor.due_at.isoformat(), "escalated_from": item.pk})
+        successor = ReviewItem.objects.create(
+            draft=item.draft,
+            queue=target,
+            state=ItemState.PENDING,
+            priority=item.priority,
+            created_at=now,
+            due_at=now + target.sla,
+            escalated_from=item,
+        )
+        event_record(
+            draft=item.draft,
+            type="review.escalated",
+            now=now,
+            item=item,
+            actor=user,
+            from_state=ItemState.CLAIMED,
+            to_state=ItemState.RESOLVED,
+            data={"to_queue": target.name, "to_item_id": successor.pk, "note": note},
+        )
+        event_record(
+            draft=item.draft,
+            type="review.created",
+            now=now,
+            item=successor,
+            actor=user,
+            to_state=ItemState.PENDING,
+            data={"queue": target.name, "due_at": successor.due_at.isoformat(), "escalated_from": item.pk},
+        )
     return successor
 
 
 def review_item_lapse(*, item_id: int, now: datetime) -> bool:
     """claimed with an expired lease → pending (the lease sweep). Returns whether it moved."""
     with transaction.atomic():
-        item = ReviewItem.objects.select_related("draft").filter(
-            pk=item_id, state=ItemState.CLAIMED, lease_expires_at__lte=now
-        ).first()
+        item = (
+            ReviewItem.objects.select_related("draft")
+            .filter(pk=item_id, state=ItemState.CLAIMED, lease_expires_at__lte=now)
+            .first()
+        )
         if item is None:
             return False
         moved = ReviewItem.objects.filter(
@@ -446,33 +602,48 @@ def review_item_lapse(*, item_id: int, now: datetime) -> bool:
         ).update(state=ItemState.PENDING, lease_owner=None, lease_expires_at=None)
         if not moved:  # a claimer or another sweep got there first
             return False
-        event_record(draft=item.draft, type="review.lease.expired", now=now, item=item,
-                     from_state=ItemState.CLAIMED, to_state=ItemState.PENDING,
-                     data={"owner_id": item.lease_owner_id, "detected_by": "sweep"})
+        event_record(
+            draft=item.draft,
+            type="review.lease.expired",
+            now=now,
+            item=item,
+            from_state=ItemState.CLAIMED,
+            to_state=ItemState.PENDING,
+            data={"owner_id": item.lease_owner_id, "detected_by": "sweep"},
+        )
     return True
 
 
 def review_item_warn(*, item_id: int, now: datetime, warning_fraction: float) -> bool:
     """Record the SLA warning once per item (compare-and-swap on `sla_warned_at`)."""
     with transaction.atomic():
-        item = ReviewItem.objects.select_related("draft", "queue").filter(
-            pk=item_id, state__in=OPEN_STATES, sla_warned_at__isnull=True, due_at__gt=now
-        ).first()
+        item = (
+            ReviewItem.objects.select_related("draft", "queue")
+            .filter(pk=item_id, state__in=OPEN_STATES, sla_warned_at__isnull=True, due_at__gt=now)
+            .first()
+        )
         if item is None or now < item.warning_at(warning_fraction):
             return False
         if not ReviewItem.objects.filter(pk=item.pk, sla_warned_at__isnull=True).update(sla_warned_at=now):
             return False
-        event_record(draft=item.draft, type="review.sla.warning", now=now, item=item,
-                     data={"due_at": item.due_at.isoformat(), "queue": item.queue.name})
+        event_record(
+            draft=item.draft,
+            type="review.sla.warning",
+            now=now,
+            item=item,
+            data={"due_at": item.due_at.isoformat(), "queue": item.queue.name},
+        )
     return True
 
 
 def review_item_expire(*, item_id: int, now: datetime) -> bool:
     """pending/claimed past due → expired, and the queue's fallback action is applied."""
     with transaction.atomic():
-        item = ReviewItem.objects.select_related("draft", "queue", "queue__escalation_queue").filter(
-            pk=item_id, state__in=OPEN_STATES, due_at__lte=now
-        ).first()
+        item = (
+            ReviewItem.objects.select_related("draft", "queue", "queue__escalation_queue")
+            .filter(pk=item_id, state__in=OPEN_STATES, due_at__lte=now)
+            .first()
+        )
         if item is None:
             return False
         from_state = item.state
@@ -485,24 +656,45 @@ def review_item_expire(*, item_id: int, now: datetime) -> bool:
         action, target = queue.fallback_action, queue.escalation_target()
         if action == FallbackAction.ESCALATE and target is None:
             action = FallbackAction.BLOCK  # misconfigured escalation must still answer the user
-        event_record(draft=draft, type="review.sla.breached", now=now, item=item, from_state=from_state,
-                     to_state=ItemState.EXPIRED, data={"fallback_action": action, "queue": queue.name})
+        event_record(
+            draft=draft,
+            type="review.sla.breached",
+            now=now,
+            item=item,
+            from_state=from_state,
+            to_state=ItemState.EXPIRED,
+            data={"fallback_action": action, "queue": queue.name},
+        )
         if action == FallbackAction.ESCALATE and target is not None:
             successor = ReviewItem.objects.create(
-                draft=draft, queue=target, state=ItemState.PENDING, priority=item.priority,
-                created_at=now, due_at=now + target.sla, escalated_from=item,
+                draft=draft,
+                queue=target,
+                state=ItemState.PENDING,
+                priority=item.priority,
+                created_at=now,
+                due_at=now + target.sla,
+                escalated_from=item,
             )
-            event_record(draft=draft, type="review.created", now=now, item=successor, to_state=ItemState.PENDING,
-                         data={"queue": target.name, "due_at": successor.due_at.isoformat(),
-                               "escalated_from": item.pk})
+            event_record(
+                draft=draft,
+                type="review.created",
+                now=now,
+                item=successor,
+                to_state=ItemState.PENDING,
+                data={"queue": target.name, "due_at": successor.due_at.isoformat(), "escalated_from": item.pk},
+            )
         elif action == FallbackAction.SEND_DRAFT:
             _draft_decide(draft=draft, outcome=Outcome.SENT_DRAFT, final_text=draft.text, now=now, item=item)
         else:
-            _draft_decide(draft=draft, outcome=Outcome.SENT_FALLBACK, final_text=queue.fallback_text,
-                          now=now, item=item)
+            _draft_decide(
+                draft=draft, outcome=Outcome.SENT_FALLBACK, final_text=queue.fallback_text, now=now, item=item
+            )
     return True
 
 
 def text_diff(before: str, after: str) -> str:
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        fromfile="draft", tofile="sent"))
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile="draft", tofile="sent"
+        )
+    )

@@ -34,7 +34,8 @@ def lease_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
     # Index: item_claimed_lease (partial on state='claimed').
     ids = list(
         ReviewItem.objects.filter(state=ItemState.CLAIMED, lease_expires_at__lte=now)
-        .order_by("lease_expires_at").values_list("pk", flat=True)[: batch or settings.REVIEWQUEUE_SWEEP_BATCH]
+        .order_by("lease_expires_at")
+        .values_list("pk", flat=True)[: batch or settings.REVIEWQUEUE_SWEEP_BATCH]
     )
     moved = _each(ids, lambda pk: services.review_item_lapse(item_id=pk, now=now))
     _log("review.sweep.lease", ids, moved)
@@ -48,7 +49,8 @@ def sla_sweep(*, now: datetime, batch: int | None = None) -> tuple[SweepResult, 
     # Index: item_open_due (partial on open states).
     breached = list(
         ReviewItem.objects.filter(state__in=OPEN_STATES, due_at__lte=now)
-        .order_by("due_at").values_list("pk", flat=True)[:limit]
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
     )
     expired = _each(breached, lambda pk: services.review_item_expire(item_id=pk, now=now))
     # Warning time is created + fraction × (due − created), and due − created is the queue's SLA,
@@ -58,11 +60,11 @@ def sla_sweep(*, now: datetime, batch: int | None = None) -> tuple[SweepResult, 
     # the service re-checks exactly.
     window = Q(pk__in=[])
     for minutes in Queue.objects.values_list("sla_minutes", flat=True).distinct():
-        window |= Q(queue__sla_minutes=minutes,
-                    due_at__lte=now + timedelta(minutes=minutes) * (1 - fraction))
+        window |= Q(queue__sla_minutes=minutes, due_at__lte=now + timedelta(minutes=minutes) * (1 - fraction))
     candidates = list(
         ReviewItem.objects.filter(window, state__in=OPEN_STATES, sla_warned_at__isnull=True, due_at__gt=now)
-        .select_related("queue").order_by("due_at")[:limit]
+        .select_related("queue")
+        .order_by("due_at")[:limit]
     )
     warn_ids = [item.pk for item in candidates if now >= item.warning_at(fraction)]
     warned = _each(warn_ids, lambda pk: services.review_item_warn(item_id=pk, now=now, warning_fraction=fraction))
@@ -76,7 +78,8 @@ def redispatch_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
     # means routing failed after scoring (a crash, a database error): it is sent again too.
     ids = list(
         Draft.objects.filter(status__in=UNROUTED, created_at__lt=stale_before)
-        .order_by("created_at").values_list("pk", flat=True)[: batch or settings.REVIEWQUEUE_SWEEP_BATCH]
+        .order_by("created_at")
+        .values_list("pk", flat=True)[: batch or settings.REVIEWQUEUE_SWEEP_BATCH]
     )
     moved = _each(ids, lambda pk: services.draft_redispatch(draft_id=pk, now=now, stale_before=stale_before))
     _log("draft.sweep.redispatch", ids, moved)
@@ -96,5 +99,10 @@ def _each(ids: list[int], move: Callable[[int], bool]) -> int:
 
 def _log(action: str, ids: list[int], moved: int) -> None:
     if ids:
-        logger.info("%s: examined %d, moved %d", action, len(ids), moved,
-                    extra={"action": action, "examined": len(ids), "moved": moved})
+        logger.info(
+            "%s: examined %d, moved %d",
+            action,
+            len(ids),
+            moved,
+            extra={"action": action, "examined": len(ids), "moved": moved},
+        )

@@ -47,5 +47,8 @@ class ServiceClientAdmin(admin.ModelAdmin):
             service_client_revoke(client=client, now=now)
             revoked += 1
         # Each web process trusts a key it verified recently for a few seconds (tenancy.keycache).
-        messages.success(request, f"Revoked {revoked} API key(s). Other web processes refuse them within "
-                                  f"{settings.REVIEWQUEUE_KEY_CACHE_SECONDS} s.")
+        messages.success(
+            request,
+            f"Revoked {revoked} API key(s). Other web processes refuse them within "
+            f"{settings.REVIEWQUEUE_KEY_CACHE_SECONDS} s.",
+        )

@@ -25,8 +25,9 @@ def tenant_create(*, slug: str, name: str) -> Tenant:
     return Tenant.objects.create(slug=slug, name=name)
 
 
-def membership_grant(*, user: User, tenant: Tenant, role: str = Role.REVIEWER,
-                     groups: list[Group] | None = None) -> Membership:
+def membership_grant(
+    *, user: User, tenant: Tenant, role: str = Role.REVIEWER, groups: list[Group] | None = None
+) -> Membership:
     with transaction.atomic():
         membership, _ = Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": role})
         for group in groups or []:
@@ -39,7 +40,11 @@ def service_client_create(*, tenant: Tenant, name: str, webhook_url: str = "") -
     prefix = secrets.token_hex(6)
     key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     client = ServiceClient.objects.create(
-        tenant=tenant, name=name, key_prefix=prefix, key_hash=_hash_key(key), webhook_url=webhook_url,
+        tenant=tenant,
+        name=name,
+        key_prefix=prefix,
+        key_hash=_hash_key(key),
+        webhook_url=webhook_url,
         webhook_secret=secrets.token_hex(32) if webhook_url else "",
     )
     return client, key
@@ -63,14 +68,18 @@ _CLIENT_BY_PREFIX = (
 
 
 def service_client_authenticate(
-    *, key: str, now: datetime, touch_every: timedelta, cache_seconds: float = 0,
+    *,
+    key: str,
+    now: datetime,
+    touch_every: timedelta,
+    cache_seconds: float = 0,
 ) -> ServiceClient | None:
     """One indexed lookup by prefix, a constant-time compare, and a last-used write at most once
     per `touch_every`, so authentication stays off the write path of every request. With
     `cache_seconds`, a key verified that recently is not looked up again (see keycache)."""
     if not key.startswith(KEY_PREFIX):
         return None
-    prefix, sep, _ = key[len(KEY_PREFIX):].partition("_")
+    prefix, sep, _ = key[len(KEY_PREFIX) :].partition("_")
     if not sep or not prefix:
         return None
     key_hash = _hash_key(key)

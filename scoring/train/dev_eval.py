@@ -33,13 +33,21 @@ def evaluate_dir(model: Path, dev: Path, sample: int) -> dict[str, Any]:
         model_res = metrics_json(run_evaluation(path, scorer=scorer, sample=take, progress=None))
         base_res = metrics_json(run_evaluation(path, scorer=None, baseline="lexical", sample=take, progress=None))
         files[path.name] = {"records": n, "sampled": take, "model": model_res, "lexical": base_res}
-        print(f"{path.name}: AUROC {model_res['overall']['auroc']:.3f} (lexical {base_res['overall']['auroc']:.3f}),"
-              f" {model_res['ms_per_record']:.0f} ms/record", flush=True)
+        print(
+            f"{path.name}: AUROC {model_res['overall']['auroc']:.3f} (lexical {base_res['overall']['auroc']:.3f}),"
+            f" {model_res['ms_per_record']:.0f} ms/record",
+            flush=True,
+        )
     cfg = scorer.config
     return {
         "model_version": scorer.model_version,
-        "settings": {"int8": cfg.int8, "top_k_windows": cfg.top_k_windows, "window_tokens": cfg.window_tokens,
-                     "calibrator": scorer.calibrator.version, "fusion": scorer.fusion.version},
+        "settings": {
+            "int8": cfg.int8,
+            "top_k_windows": cfg.top_k_windows,
+            "window_tokens": cfg.window_tokens,
+            "calibrator": scorer.calibrator.version,
+            "fusion": scorer.fusion.version,
+        },
         "fusion_meta": scorer.fusion.meta,
         "files": files,
     }

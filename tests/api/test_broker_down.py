@@ -32,8 +32,9 @@ def test_enqueue_while_broker_down_is_accepted_then_redispatched(caplog):
     stale = set(redis_client.lrange("scoring", 0, -1))
     with broker(UNREACHABLE):
         started = time.monotonic()
-        response = service_client(world.api_key).post("/api/v1/drafts", draft_body(), format="json",
-                                                      HTTP_IDEMPOTENCY_KEY="while-down")
+        response = service_client(world.api_key).post(
+            "/api/v1/drafts", draft_body(), format="json", HTTP_IDEMPOTENCY_KEY="while-down"
+        )
         elapsed = time.monotonic() - started
     assert response.status_code == 201, response.content
     assert elapsed < 3, f"enqueue waited {elapsed:.1f}s on a dead broker"

@@ -38,8 +38,9 @@ def test_routed_draft_shows_the_pending_review(world, clock):
 def test_rejected_draft_shows_the_fallback_and_reason(world, clock):
     item = make_pending_item(world)
     services.review_item_claim_next(user=world.reviewer, now=timezone.now())
-    services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="rejected",
-                                reason_code="factually_wrong", now=timezone.now())
+    services.review_item_submit(
+        user=world.reviewer, item_id=item.pk, disposition="rejected", reason_code="factually_wrong", now=timezone.now()
+    )
     body = get(world, item.draft_id).json()
     assert body["status"] == "decided"
     assert body["outcome"]["outcome"] == "sent_fallback"
@@ -51,8 +52,9 @@ def test_escalated_draft_shows_the_latest_item(world, clock):
     item = make_pending_item(world)
     services.review_item_claim_next(user=world.reviewer, now=timezone.now())
     clock.shift(timedelta(seconds=1))
-    successor = services.review_item_escalate(user=world.reviewer, item_id=item.pk,
-                                              target_queue_id=world.l2_queue.pk, note="n", now=timezone.now())
+    successor = services.review_item_escalate(
+        user=world.reviewer, item_id=item.pk, target_queue_id=world.l2_queue.pk, note="n", now=timezone.now()
+    )
     body = get(world, item.draft_id).json()
     assert body["review"]["id"] == successor.pk and body["review"]["queue"] == "billing-l2"
 

@@ -37,8 +37,9 @@ def test_url_is_stable():
 
 def test_first_call_creates_the_draft(world, as_service, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = post(as_service, draft_body(queue="billing-l2", logprobs={
-            "tokens": ["The", " X200"], "logprobs": [-0.01, -0.2]}))
+        response = post(
+            as_service, draft_body(queue="billing-l2", logprobs={"tokens": ["The", " X200"], "logprobs": [-0.01, -0.2]})
+        )
     assert response.status_code == 201, response.content
     body = response.json()
     draft = Draft.objects.get(pk=body["id"])
@@ -147,7 +148,8 @@ def test_fifty_concurrent_identical_enqueues_make_one_draft():
     if redis_client is not None:  # dispatched once, on the winner's commit
         assert purge_scoring_messages(redis_client, draft.pk, ignore=stale) == 1
 
-    conflict = service_client(world.api_key).post(URL, draft_body(draft="Other text."), format="json",
-                                                  HTTP_IDEMPOTENCY_KEY="same-key")
+    conflict = service_client(world.api_key).post(
+        URL, draft_body(draft="Other text."), format="json", HTTP_IDEMPOTENCY_KEY="same-key"
+    )
     assert_error(conflict, 409, "idempotency_conflict")
     assert Draft.objects.filter(client=world.client).count() == 1

@@ -118,8 +118,9 @@ def test_revoked_api_key_is_401(scene, method, template):
 @pytest.mark.parametrize(("method", "template"), SERVICE)
 def test_reviewer_session_cannot_use_service_endpoints(scene, method, template):
     before = row_counts()
-    response = call(session_client(scene.world.reviewer), method, scene.url(template), draft_body(),
-                    HTTP_IDEMPOTENCY_KEY="k")
+    response = call(
+        session_client(scene.world.reviewer), method, scene.url(template), draft_body(), HTTP_IDEMPOTENCY_KEY="k"
+    )
     assert_error(response, 403, "forbidden")
     assert row_counts() == before
 
@@ -176,7 +177,8 @@ def test_stranger_sees_only_own_tenants_queues(scene):
 def test_stranger_cannot_claim_in_another_tenants_queue(scene):
     before = row_counts()
     response = session_client(scene.world.stranger).post(
-        "/api/v1/items/claim-next", {"queue_ids": [scene.world.queue.pk]}, format="json")
+        "/api/v1/items/claim-next", {"queue_ids": [scene.world.queue.pk]}, format="json"
+    )
     assert_error(response, 403, "forbidden")
     assert row_counts() == before
 
@@ -195,8 +197,9 @@ def test_outsider_sees_no_queues_and_claims_nothing(scene):
     make_pending_item(scene.world)
     before = row_counts()
     assert client.post("/api/v1/items/claim-next", {}, format="json").status_code == 204
-    assert_error(client.post("/api/v1/items/claim-next", {"queue_ids": [scene.world.queue.pk]}, format="json"),
-                 403, "forbidden")
+    assert_error(
+        client.post("/api/v1/items/claim-next", {"queue_ids": [scene.world.queue.pk]}, format="json"), 403, "forbidden"
+    )
     assert row_counts() == before
 
 
@@ -204,11 +207,11 @@ def test_outsider_sees_no_queues_and_claims_nothing(scene):
 def test_reviewer_not_in_the_items_queue_gets_403(scene, action):
     world = scene.world
     make_pending_item(world, queue=world.l2_queue)
-    l2_item = services.review_item_claim_next(user=world.reviewer, now=timezone.now(),
-                                              queue_ids=[world.l2_queue.pk])
+    l2_item = services.review_item_claim_next(user=world.reviewer, now=timezone.now(), queue_ids=[world.l2_queue.pk])
     before = row_counts()
     response = session_client(world.other_reviewer).post(
-        f"/api/v1/items/{l2_item.pk}/{action}", scene.valid_body(action) or {}, format="json")
+        f"/api/v1/items/{l2_item.pk}/{action}", scene.valid_body(action) or {}, format="json"
+    )
     assert_error(response, 403, "forbidden")
     assert row_counts() == before
 
@@ -230,19 +233,20 @@ def test_unknown_api_path_is_404_with_the_error_body(scene):
 
 def test_wrong_method_is_405(scene):
     assert_error(session_client(scene.world.reviewer).get("/api/v1/items/claim-next"), 405, "method_not_allowed")
-    assert_error(service_client(scene.world.api_key).delete(scene.url("/api/v1/drafts/{draft}")), 405,
-                 "method_not_allowed")
+    assert_error(
+        service_client(scene.world.api_key).delete(scene.url("/api/v1/drafts/{draft}")), 405, "method_not_allowed"
+    )
 
 
 # --- wrong state, lost lease, SLA passed ---------------------------------------------------------
 @pytest.mark.parametrize("action", ITEM_ACTIONS)
 def test_action_on_a_resolved_item_is_409_invalid_state(scene, action):
     world = scene.world
-    services.review_item_submit(user=world.reviewer, item_id=scene.item.pk, disposition="approved",
-                                now=timezone.now())
+    services.review_item_submit(user=world.reviewer, item_id=scene.item.pk, disposition="approved", now=timezone.now())
     before = row_counts()
-    response = session_client(world.reviewer).post(f"/api/v1/items/{scene.item.pk}/{action}",
-                                                  scene.valid_body(action) or {}, format="json")
+    response = session_client(world.reviewer).post(
+        f"/api/v1/items/{scene.item.pk}/{action}", scene.valid_body(action) or {}, format="json"
+    )
     assert_error(response, 409, "invalid_state")
     assert row_counts() == before
 
@@ -256,8 +260,7 @@ def test_action_on_a_lost_lease_is_409_lease_lost(scene, action, reclaimed):
         if reclaimed:
             services.review_item_claim_next(user=world.other_reviewer, now=timezone.now())
         before = row_counts()
-        response = client.post(f"/api/v1/items/{scene.item.pk}/{action}", scene.valid_body(action) or {},
-                               format="json")
+        response = client.post(f"/api/v1/items/{scene.item.pk}/{action}", scene.valid_body(action) or {}, format="json")
     error = assert_error(response, 409, "lease_lost")
     assert error["details"] == {"item_id": scene.item.pk}
     assert row_counts() == before
@@ -275,8 +278,7 @@ def test_action_after_the_sla_passed_is_409(scene, action):
     body = {"queue_id": world.queue.pk, "note": "x"} if action == "escalate" else scene.valid_body(action)
     with time_machine.travel(item.due_at, tick=False):
         before = row_counts()
-        response = session_client(world.reviewer).post(f"/api/v1/items/{item.pk}/{action}", body or {},
-                                                       format="json")
+        response = session_client(world.reviewer).post(f"/api/v1/items/{item.pk}/{action}", body or {}, format="json")
     assert_error(response, 409, "sla_expired")
     assert row_counts() == before
 
@@ -288,8 +290,12 @@ def _poster(scene: Scene, template: str) -> tuple[APIClient, str, dict]:
     return session_client(scene.world.reviewer), scene.url(template), {}
 
 
-BODY_ENDPOINTS = ["/api/v1/drafts", "/api/v1/items/claim-next", "/api/v1/items/{item}/submit",
-                  "/api/v1/items/{item}/escalate"]
+BODY_ENDPOINTS = [
+    "/api/v1/drafts",
+    "/api/v1/items/claim-next",
+    "/api/v1/items/{item}/submit",
+    "/api/v1/items/{item}/escalate",
+]
 
 
 @pytest.mark.parametrize("template", BODY_ENDPOINTS)
@@ -354,8 +360,9 @@ def test_invalid_draft_fields_are_400_naming_the_field(scene, field, override):
     if override.get("draft", "") is None:
         del body["draft"]
     before = row_counts()
-    response = service_client(scene.world.api_key).post("/api/v1/drafts", body, format="json",
-                                                        HTTP_IDEMPOTENCY_KEY="invalid")
+    response = service_client(scene.world.api_key).post(
+        "/api/v1/drafts", body, format="json", HTTP_IDEMPOTENCY_KEY="invalid"
+    )
     error = assert_error(response, 400, "invalid")
     assert list(error["details"]["fields"]) == [field]
     assert row_counts() == before
@@ -373,8 +380,9 @@ def test_missing_or_bad_idempotency_key_is_400(scene, key):
 
 def test_unknown_queue_name_is_404(scene):
     before = row_counts()
-    response = service_client(scene.world.api_key).post("/api/v1/drafts", draft_body(queue="nope"), format="json",
-                                                        HTTP_IDEMPOTENCY_KEY="q")
+    response = service_client(scene.world.api_key).post(
+        "/api/v1/drafts", draft_body(queue="nope"), format="json", HTTP_IDEMPOTENCY_KEY="q"
+    )
     assert_error(response, 404, "not_found")
     assert row_counts() == before
 
@@ -412,8 +420,10 @@ INVALID_REVIEW = [
 def test_invalid_review_bodies_are_400_naming_the_field(scene, action, body, field):
     # "QUEUE" is the billing queue's id as a string, "L2" the escalation target's id as an integer.
     fill = {"QUEUE": str(scene.world.queue.pk), "L2": scene.world.l2_queue.pk}
-    body = {k: fill.get(v, v) if isinstance(v, str) else [fill.get(x, x) for x in v] if isinstance(v, list) else v
-            for k, v in body.items()}
+    body = {
+        k: fill.get(v, v) if isinstance(v, str) else [fill.get(x, x) for x in v] if isinstance(v, list) else v
+        for k, v in body.items()
+    }
     url = "/api/v1/items/claim-next" if action == "claim-next" else f"/api/v1/items/{scene.item.pk}/{action}"
     before = row_counts()
     response = session_client(scene.world.reviewer).post(url, body, format="json")
@@ -426,14 +436,15 @@ def test_invalid_review_bodies_are_400_naming_the_field(scene, action, body, fie
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"disposition": "edited", "final_text": " "}, "final_text"),
-     ({"disposition": "rejected", "reason_code": "not_in_the_list"}, "reason_code"),
-     ({"disposition": "rejected"}, "reason_code")],
+    [
+        ({"disposition": "edited", "final_text": " "}, "final_text"),
+        ({"disposition": "rejected", "reason_code": "not_in_the_list"}, "reason_code"),
+        ({"disposition": "rejected"}, "reason_code"),
+    ],
 )
 def test_submit_rules_checked_by_the_service_are_400(scene, body, field):
     before = row_counts()
-    response = session_client(scene.world.reviewer).post(f"/api/v1/items/{scene.item.pk}/submit", body,
-                                                        format="json")
+    response = session_client(scene.world.reviewer).post(f"/api/v1/items/{scene.item.pk}/submit", body, format="json")
     error = assert_error(response, 400, "invalid")
     assert error["details"]["field"] == field
     assert row_counts() == before
@@ -470,13 +481,18 @@ def test_oversized_body_is_413(scene, settings, template):
 def test_draft_just_under_the_limit_is_accepted(scene, settings):
     settings.REVIEWQUEUE_MAX_BODY_BYTES = 4096
     client = service_client(scene.world.api_key)
-    assert client.post("/api/v1/drafts", draft_body(draft="y" * 3000), format="json",
-                       HTTP_IDEMPOTENCY_KEY="fits").status_code == 201
+    assert (
+        client.post(
+            "/api/v1/drafts", draft_body(draft="y" * 3000), format="json", HTTP_IDEMPOTENCY_KEY="fits"
+        ).status_code
+        == 201
+    )
 
 
 def test_invalid_content_length_is_400(scene):
-    response = service_client(scene.world.api_key).post("/api/v1/drafts", "{}", content_type="application/json",
-                                                       CONTENT_LENGTH="lots", HTTP_IDEMPOTENCY_KEY="x")
+    response = service_client(scene.world.api_key).post(
+        "/api/v1/drafts", "{}", content_type="application/json", CONTENT_LENGTH="lots", HTTP_IDEMPOTENCY_KEY="x"
+    )
     assert_error(response, 400, "invalid_content_length")
 
 
@@ -489,13 +505,16 @@ def test_draft_of_another_client_in_the_same_tenant_is_visible(scene):
     assert service_client(key).get(f"/api/v1/drafts/{draft.pk}").status_code == 200
 
 
-@pytest.mark.parametrize(("field", "override"), [
-    ("draft", {"draft": "Refunds\u0000 take 5 days."}),
-    ("question", {"question": "Why\ud800?"}),
-    ("passages[0].text", {"passages": [{"id": "kb", "text": "nul \u0000 inside"}]}),
-    ("metadata.intent", {"metadata": {"intent": "\udfff"}}),
-    ("metadata.extra[0]", {"metadata": {"extra": ["a\u0000"]}}),
-])
+@pytest.mark.parametrize(
+    ("field", "override"),
+    [
+        ("draft", {"draft": "Refunds\u0000 take 5 days."}),
+        ("question", {"question": "Why\ud800?"}),
+        ("passages[0].text", {"passages": [{"id": "kb", "text": "nul \u0000 inside"}]}),
+        ("metadata.intent", {"metadata": {"intent": "\udfff"}}),
+        ("metadata.extra[0]", {"metadata": {"extra": ["a\u0000"]}}),
+    ],
+)
 def test_unstorable_characters_are_400_not_500(scene, field, override):
     # NUL cannot be stored in PostgreSQL text/jsonb and a lone surrogate cannot be encoded at all:
     # both must be refused as input errors, on every database.
@@ -503,19 +522,22 @@ def test_unstorable_characters_are_400_not_500(scene, field, override):
     body.update(override)
     before = row_counts()
     # json.dumps escapes the characters (\u0000, \ud800) the way a real client sends them.
-    response = service_client(scene.world.api_key).post("/api/v1/drafts", json.dumps(body),
-                                                        content_type="application/json", HTTP_IDEMPOTENCY_KEY="nul")
+    response = service_client(scene.world.api_key).post(
+        "/api/v1/drafts", json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY="nul"
+    )
     error = assert_error(response, 400, "invalid")
     assert list(error["details"]["fields"]) == [field]
     assert row_counts() == before
 
 
-@pytest.mark.parametrize("body", [{"disposition": "edited", "final_text": "a\u0000b"},
-                                  {"disposition": "approved", "note": "\ud800"}])
+@pytest.mark.parametrize(
+    "body", [{"disposition": "edited", "final_text": "a\u0000b"}, {"disposition": "approved", "note": "\ud800"}]
+)
 def test_unstorable_characters_in_review_input_are_400(scene, body):
     before = row_counts()
-    response = session_client(scene.world.reviewer).post(f"/api/v1/items/{scene.item.pk}/submit",
-                                                        json.dumps(body), content_type="application/json")
+    response = session_client(scene.world.reviewer).post(
+        f"/api/v1/items/{scene.item.pk}/submit", json.dumps(body), content_type="application/json"
+    )
     assert_error(response, 400, "invalid")
     assert row_counts() == before
 

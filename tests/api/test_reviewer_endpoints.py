@@ -18,8 +18,12 @@ def test_round_trip_enqueue_route_claim_heartbeat_approve(world, clock):
     from reviewqueue.review.routing import target_queue
 
     service = service_client(world.api_key)
-    created = service.post("/api/v1/drafts", {"draft": "Refunds take 5 days.", "question": "Refund?"},
-                           format="json", HTTP_IDEMPOTENCY_KEY="rt-1")
+    created = service.post(
+        "/api/v1/drafts",
+        {"draft": "Refunds take 5 days.", "question": "Refund?"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="rt-1",
+    )
     assert created.status_code == 201
     draft_id = created.json()["id"]
     # The scoring seam/worker would do this; route straight into the tenant's default queue here.
@@ -28,8 +32,14 @@ def test_round_trip_enqueue_route_claim_heartbeat_approve(world, clock):
     draft = Draft.objects.get(pk=draft_id)
     assert target_queue(draft) == world.queue
     services.draft_record_score(draft_id=draft_id, score=None, confidence=0.3, versions={"scorer": "t"}, now=T0)
-    services.draft_route(draft_id=draft_id, decision="queue_for_review", reasons=["low_confidence"],
-                         queue=world.queue, priority=0.7, now=T0)
+    services.draft_route(
+        draft_id=draft_id,
+        decision="queue_for_review",
+        reasons=["low_confidence"],
+        queue=world.queue,
+        priority=0.7,
+        now=T0,
+    )
 
     reviewer = session_client(world.reviewer)
     clock.shift(timedelta(seconds=10))
@@ -45,8 +55,10 @@ def test_round_trip_enqueue_route_claim_heartbeat_approve(world, clock):
     clock.shift(timedelta(seconds=60))
     beat = reviewer.post(f"/api/v1/items/{item_id}/heartbeat")
     assert beat.status_code == 200
-    assert beat.json() == {"id": item_id,
-                           "lease_expires_at": (T0 + timedelta(seconds=70) + world.queue.lease).isoformat()}
+    assert beat.json() == {
+        "id": item_id,
+        "lease_expires_at": (T0 + timedelta(seconds=70) + world.queue.lease).isoformat(),
+    }
 
     detail = reviewer.get(f"/api/v1/items/{item_id}")
     assert detail.status_code == 200 and detail.json()["state"] == "claimed"
@@ -61,8 +73,11 @@ def test_round_trip_enqueue_route_claim_heartbeat_approve(world, clock):
     assert outcome["status"] == "decided"
     assert outcome["routing"]["decision"] == "queue_for_review"
     assert outcome["routing"]["reason_codes"] == ["low_confidence"]
-    assert outcome["outcome"] == {"outcome": "sent_draft", "final_text": "Refunds take 5 days.",
-                                  "decided_at": (T0 + timedelta(seconds=90)).isoformat()}
+    assert outcome["outcome"] == {
+        "outcome": "sent_draft",
+        "final_text": "Refunds take 5 days.",
+        "decided_at": (T0 + timedelta(seconds=90)).isoformat(),
+    }
     assert outcome["review"]["reviewer"] == world.reviewer.username
     assert outcome["review"]["resolved_at"] == (T0 + timedelta(seconds=90)).isoformat()
     assert outcome["review"]["claimed_at"] == (T0 + timedelta(seconds=10)).isoformat()
@@ -82,8 +97,9 @@ def test_claim_next_with_an_empty_body(world, clock):
 def test_claim_next_restricted_to_queue_ids(world, clock):
     make_pending_item(world, priority=0.9)
     l2 = make_pending_item(world, queue=world.l2_queue, priority=0.1)
-    response = session_client(world.reviewer).post("/api/v1/items/claim-next",
-                                                   {"queue_ids": [world.l2_queue.pk]}, format="json")
+    response = session_client(world.reviewer).post(
+        "/api/v1/items/claim-next", {"queue_ids": [world.l2_queue.pk]}, format="json"
+    )
     assert response.json()["id"] == l2.pk
 
 
@@ -111,20 +127,23 @@ def test_release_edit_reject_and_escalate_over_the_api(world, clock):
     assert released.status_code == 200 and released.json()["state"] == "pending"
     assert claim() == first
 
-    edited = client.post(f"/api/v1/items/{first}/submit", {"disposition": "edited", "final_text": "Better."},
-                         format="json")
+    edited = client.post(
+        f"/api/v1/items/{first}/submit", {"disposition": "edited", "final_text": "Better."}, format="json"
+    )
     assert edited.json()["final_text"] == "Better." and edited.json()["disposition"] == "edited"
     assert "diff" in ReviewEvent.objects.get(item_id=first, type="review.edited").data
 
     second = claim()
-    rejected = client.post(f"/api/v1/items/{second}/submit",
-                           {"disposition": "rejected", "reason_code": "unsafe"}, format="json")
+    rejected = client.post(
+        f"/api/v1/items/{second}/submit", {"disposition": "rejected", "reason_code": "unsafe"}, format="json"
+    )
     assert rejected.json()["reason_code"] == "unsafe"
 
     third = claim()
     assert third == items[2].pk
-    escalated = client.post(f"/api/v1/items/{third}/escalate", {"queue_id": world.l2_queue.pk, "note": "legal"},
-                            format="json")
+    escalated = client.post(
+        f"/api/v1/items/{third}/escalate", {"queue_id": world.l2_queue.pk, "note": "legal"}, format="json"
+    )
     assert escalated.status_code == 200
     successor = escalated.json()
     assert successor["queue"] == "billing-l2" and successor["state"] == "pending"

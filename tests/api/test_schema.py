@@ -8,10 +8,15 @@ from django.core.management import call_command
 from tests.api.conftest import service_client
 
 OPERATIONS = {
-    ("/api/v1/drafts", "post"), ("/api/v1/drafts/{draft_id}", "get"), ("/api/v1/queues", "get"),
-    ("/api/v1/items/claim-next", "post"), ("/api/v1/items/{item_id}", "get"),
-    ("/api/v1/items/{item_id}/heartbeat", "post"), ("/api/v1/items/{item_id}/release", "post"),
-    ("/api/v1/items/{item_id}/submit", "post"), ("/api/v1/items/{item_id}/escalate", "post"),
+    ("/api/v1/drafts", "post"),
+    ("/api/v1/drafts/{draft_id}", "get"),
+    ("/api/v1/queues", "get"),
+    ("/api/v1/items/claim-next", "post"),
+    ("/api/v1/items/{item_id}", "get"),
+    ("/api/v1/items/{item_id}/heartbeat", "post"),
+    ("/api/v1/items/{item_id}/release", "post"),
+    ("/api/v1/items/{item_id}/submit", "post"),
+    ("/api/v1/items/{item_id}/escalate", "post"),
 }
 
 
@@ -23,7 +28,10 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
     operations = {(path, method) for path, item in schema["paths"].items() for method in item}
     assert operations >= OPERATIONS
     assert schema["components"]["securitySchemes"]["ApiKey"] == {
-        "type": "http", "scheme": "bearer", "description": "A service API key (rq_…)."}
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A service API key (rq_…).",
+    }
     create = schema["paths"]["/api/v1/drafts"]["post"]
     assert {p["name"] for p in create["parameters"]} >= {"Idempotency-Key"}
     assert {"201", "200", "400", "401", "409", "413"} <= set(create["responses"])

@@ -55,10 +55,13 @@ def test_labels_become_premise_hypothesis_pairs_the_trainer_reads(world: World, 
 
 
 def test_reviewers_majority_is_exported_and_a_tie_is_left_out(world: World) -> None:
-    labelled(world, {
-        0: [("reviewer", "unsupported"), ("other_reviewer", "supported")],  # a tie
-        1: [("reviewer", "supported"), ("other_reviewer", "supported")],
-    })
+    labelled(
+        world,
+        {
+            0: [("reviewer", "unsupported"), ("other_reviewer", "supported")],  # a tie
+            1: [("reviewer", "supported"), ("other_reviewer", "supported")],
+        },
+    )
     records = list(claim_label_records(tenant=world.tenant))
     assert [(r["claim_index"], r["label"], r["reviewers"]) for r in records] == [(1, "supported", 2)]
 
@@ -69,8 +72,9 @@ def test_only_the_tenants_own_labels_and_since(world: World) -> None:
     later = timezone.now() + timedelta(hours=1)
     assert list(claim_label_records(tenant=world.tenant, since=later)) == []
     out = StringIO()
-    call_command("export_claim_labels", "--tenant", world.tenant.slug, "--since", "2000-01-01", stdout=out,
-                 stderr=StringIO())
+    call_command(
+        "export_claim_labels", "--tenant", world.tenant.slug, "--since", "2000-01-01", stdout=out, stderr=StringIO()
+    )
     assert len(out.getvalue().splitlines()) == 1
 
 

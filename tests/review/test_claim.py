@@ -33,7 +33,11 @@ def test_claim_sets_lease_and_records_event(world, clock):
     assert item.lease_expires_at == T0 + timedelta(seconds=5) + world.queue.lease
     event = last_event(item)
     assert (event.type, event.actor, event.from_state, event.to_state) == (
-        "review.claimed", world.reviewer, "pending", "claimed")
+        "review.claimed",
+        world.reviewer,
+        "pending",
+        "claimed",
+    )
     assert event.created_at == T0 + timedelta(seconds=5)
     assert event.data["lease_expires_at"] == item.lease_expires_at.isoformat()
 

@@ -30,8 +30,14 @@ def test_my_queues_sql_agrees_with_the_selector(world):
     world.outsider.groups.add(odd.reviewer_group)
     world.stranger.groups.add(world.queue.reviewer_group)  # a group of a tenant it is not a member of
     Membership.objects.filter(user=world.other_reviewer).delete()
-    users = [world.reviewer, world.other_reviewer, world.lead, world.outsider, world.stranger,
-             make_user("nobody-pg", world.tenant)]
+    users = [
+        world.reviewer,
+        world.other_reviewer,
+        world.lead,
+        world.outsider,
+        world.stranger,
+        make_user("nobody-pg", world.tenant),
+    ]
     for user in users:
         assert _my_queue_ids(user) == set(queues_for_user(user).values_list("pk", flat=True)), user.username
     assert _my_queue_ids(world.outsider) == {odd.pk}
@@ -40,8 +46,9 @@ def test_my_queues_sql_agrees_with_the_selector(world):
 
 def test_claimed_event_data_matches_event_record(world, clock):
     item = make_pending_item(world)
-    Draft.objects.filter(pk=item.draft_id).update(versions={"model": "m1", "policy": "p2"}, prompt_version="faq-v3",
-                                                  prompt_hash="abc123")
+    Draft.objects.filter(pk=item.draft_id).update(
+        versions={"model": "m1", "policy": "p2"}, prompt_version="faq-v3", prompt_hash="abc123"
+    )
     clock.shift(timedelta(microseconds=120000))  # a fractional second isoformat prints as .120000
     claimed = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
     assert claimed is not None and claimed.pk == item.pk

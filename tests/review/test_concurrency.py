@@ -52,21 +52,36 @@ class Tally:
 def _seed(world, queue, now: datetime) -> None:
     """Routed drafts with pending items, in bulk: the same rows the services would write."""
     drafts = Draft.objects.bulk_create(
-        Draft(tenant=world.tenant, client=world.client, idempotency_key=f"race-{i}", fingerprint=f"{i:064x}",
-              question="Is it covered?", text=f"Draft answer {i}.", status=DraftStatus.ROUTED,
-              decision=Decision.QUEUE_FOR_REVIEW, created_at=now, scored_at=now, routed_at=now)
+        Draft(
+            tenant=world.tenant,
+            client=world.client,
+            idempotency_key=f"race-{i}",
+            fingerprint=f"{i:064x}",
+            question="Is it covered?",
+            text=f"Draft answer {i}.",
+            status=DraftStatus.ROUTED,
+            decision=Decision.QUEUE_FOR_REVIEW,
+            created_at=now,
+            scored_at=now,
+            routed_at=now,
+        )
         for i in range(ITEMS)
     )
     rng = random.Random(7)
     items = ReviewItem.objects.bulk_create(
         # Few distinct priorities, so many claimers race for the same head of the queue.
-        ReviewItem(draft=d, queue=queue, priority=rng.choice([0.2, 0.5, 0.9]), created_at=now,
-                   due_at=now + queue.sla)
+        ReviewItem(draft=d, queue=queue, priority=rng.choice([0.2, 0.5, 0.9]), created_at=now, due_at=now + queue.sla)
         for d in drafts
     )
     ReviewEvent.objects.bulk_create(
-        ReviewEvent(draft_id=i.draft_id, item=i, type="review.created", to_state="pending", created_at=now,
-                    data={"queue": queue.name})
+        ReviewEvent(
+            draft_id=i.draft_id,
+            item=i,
+            type="review.created",
+            to_state="pending",
+            created_at=now,
+            data={"queue": queue.name},
+        )
         for i in items
     )
 
@@ -95,8 +110,7 @@ def _work(index: int, user, barrier: threading.Barrier, tally: Tally, lock: thre
                     except (LeaseLost, InvalidState):
                         mine.refused += 1
                 try:
-                    services.review_item_submit(user=user, item_id=item.pk, disposition="approved",
-                                                now=timezone.now())
+                    services.review_item_submit(user=user, item_id=item.pk, disposition="approved", now=timezone.now())
                 except (LeaseLost, InvalidState):
                     mine.refused += 1
                 continue
@@ -107,13 +121,16 @@ def _work(index: int, user, barrier: threading.Barrier, tally: Tally, lock: thre
                 continue
             if roll < 0.2:
                 services.review_item_heartbeat(user=user, item_id=item.pk, now=timezone.now())
-            disposition, extra = rng.choice([
-                ("approved", {}),
-                ("edited", {"final_text": "Edited answer."}),
-                ("rejected", {"reason_code": "off_policy"}),
-            ])
-            services.review_item_submit(user=user, item_id=item.pk, disposition=disposition,
-                                        now=timezone.now(), **extra)
+            disposition, extra = rng.choice(
+                [
+                    ("approved", {}),
+                    ("edited", {"final_text": "Edited answer."}),
+                    ("rejected", {"reason_code": "off_policy"}),
+                ]
+            )
+            services.review_item_submit(
+                user=user, item_id=item.pk, disposition=disposition, now=timezone.now(), **extra
+            )
             mine.resolved += 1
     except BaseException as exc:
         mine.errors.append(exc)
@@ -151,10 +168,10 @@ def _replay(events: list[ReviewEvent]) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_sixteen_claimers_over_five_hundred_items_with_lapsing_leases():
     world = make_world()
-    queue = make_queue(world.tenant, "race", lease_seconds=LEASE_SECONDS, sla_minutes=60,
-                       reject_reasons=["off_policy"])
-    users = [make_user(f"racer{i}-{world.tenant.pk}", world.tenant, groups=[queue.reviewer_group])
-             for i in range(WORKERS)]
+    queue = make_queue(world.tenant, "race", lease_seconds=LEASE_SECONDS, sla_minutes=60, reject_reasons=["off_policy"])
+    users = [
+        make_user(f"racer{i}-{world.tenant.pk}", world.tenant, groups=[queue.reviewer_group]) for i in range(WORKERS)
+    ]
     _seed(world, queue, timezone.now())
 
     tally, lock = Tally(), threading.Lock()

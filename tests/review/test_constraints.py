@@ -52,18 +52,31 @@ def test_two_open_items_per_draft_are_refused(world):
         ReviewItem.objects.create(draft=item.draft, queue=world.l2_queue, created_at=now, due_at=now)
     # A closed item does not count: after an escalation the draft has one closed and one open item.
     services.review_item_claim_next(user=world.reviewer, now=now)
-    services.review_item_escalate(user=world.reviewer, item_id=item.pk, target_queue_id=world.l2_queue.pk,
-                                  note="n", now=now)
+    services.review_item_escalate(
+        user=world.reviewer, item_id=item.pk, target_queue_id=world.l2_queue.pk, note="n", now=now
+    )
     assert ReviewItem.objects.filter(draft=item.draft).count() == 2
 
 
 def test_idempotency_key_is_unique_per_client(world):
     draft = make_draft(world, key="same")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Draft.objects.create(tenant=world.tenant, client=world.client, idempotency_key="same",
-                             fingerprint="x", text="t", created_at=timezone.now())
-    other = Draft.objects.create(tenant=world.other_tenant, client=world.other_client, idempotency_key="same",
-                                 fingerprint="x", text="t", created_at=timezone.now())
+        Draft.objects.create(
+            tenant=world.tenant,
+            client=world.client,
+            idempotency_key="same",
+            fingerprint="x",
+            text="t",
+            created_at=timezone.now(),
+        )
+    other = Draft.objects.create(
+        tenant=world.other_tenant,
+        client=world.other_client,
+        idempotency_key="same",
+        fingerprint="x",
+        text="t",
+        created_at=timezone.now(),
+    )
     assert other.pk != draft.pk
 
 

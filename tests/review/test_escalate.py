@@ -18,8 +18,9 @@ US = timedelta(microseconds=1)
 
 
 def escalate(user, item_id, queue_id, note="needs a specialist"):
-    return services.review_item_escalate(user=user, item_id=item_id, target_queue_id=queue_id, note=note,
-                                         now=timezone.now())
+    return services.review_item_escalate(
+        user=user, item_id=item_id, target_queue_id=queue_id, note=note, now=timezone.now()
+    )
 
 
 @pytest.fixture
@@ -56,8 +57,9 @@ def test_escalated_item_is_claimable_only_by_target_queue_members(world, clock, 
     assert services.review_item_claim_next(user=world.other_reviewer, now=timezone.now()) is None
     got = services.review_item_claim_next(user=world.lead, now=timezone.now())
     assert got.pk == successor.pk
-    done = services.review_item_submit(user=world.lead, item_id=successor.pk, disposition="approved",
-                                       now=timezone.now())
+    done = services.review_item_submit(
+        user=world.lead, item_id=successor.pk, disposition="approved", now=timezone.now()
+    )
     done.draft.refresh_from_db()
     assert done.draft.status == DraftStatus.DECIDED
 

@@ -25,21 +25,34 @@ def broken_event_log():
     def brake() -> None:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("CREATE FUNCTION rq_test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
-                               "$$ BEGIN RAISE EXCEPTION 'event log refused'; END $$")
-                cursor.execute("CREATE TRIGGER rq_test_refuse BEFORE INSERT ON review_reviewevent "
-                               "FOR EACH ROW EXECUTE FUNCTION rq_test_refuse()")
+                cursor.execute(
+                    "CREATE FUNCTION rq_test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'event log refused'; END $$"
+                )
+                cursor.execute(
+                    "CREATE TRIGGER rq_test_refuse BEFORE INSERT ON review_reviewevent "
+                    "FOR EACH ROW EXECUTE FUNCTION rq_test_refuse()"
+                )
             else:
-                cursor.execute("CREATE TRIGGER rq_test_refuse BEFORE INSERT ON review_reviewevent "
-                               "BEGIN SELECT RAISE(ABORT, 'event log refused'); END")
+                cursor.execute(
+                    "CREATE TRIGGER rq_test_refuse BEFORE INSERT ON review_reviewevent "
+                    "BEGIN SELECT RAISE(ABORT, 'event log refused'); END"
+                )
 
     return brake
 
 
 def snapshot(item):
     item = ReviewItem.objects.get(pk=item.pk)
-    return (item.state, item.lease_owner_id, item.lease_expires_at, item.disposition, item.sla_warned_at,
-            item.draft.status, row_counts())
+    return (
+        item.state,
+        item.lease_owner_id,
+        item.lease_expires_at,
+        item.disposition,
+        item.sla_warned_at,
+        item.draft.status,
+        row_counts(),
+    )
 
 
 def _claimed(world):
@@ -50,21 +63,38 @@ def _claimed(world):
 
 TRANSITIONS = {
     "claim": (make_pending_item, lambda w, i: services.review_item_claim_next(user=w.reviewer, now=timezone.now())),
-    "reclaim": (_claimed, lambda w, i: services.review_item_claim_next(
-        user=w.other_reviewer, now=timezone.now() + timedelta(hours=0, seconds=w.queue.lease_seconds))),
-    "release": (_claimed, lambda w, i: services.review_item_release(user=w.reviewer, item_id=i.pk,
-                                                                     now=timezone.now())),
-    "approve": (_claimed, lambda w, i: services.review_item_submit(user=w.reviewer, item_id=i.pk,
-                                                                    disposition="approved", now=timezone.now())),
-    "reject": (_claimed, lambda w, i: services.review_item_submit(
-        user=w.reviewer, item_id=i.pk, disposition="rejected", reason_code="unsafe", now=timezone.now())),
-    "escalate": (_claimed, lambda w, i: services.review_item_escalate(
-        user=w.reviewer, item_id=i.pk, target_queue_id=w.l2_queue.pk, note="n", now=timezone.now())),
+    "reclaim": (
+        _claimed,
+        lambda w, i: services.review_item_claim_next(
+            user=w.other_reviewer, now=timezone.now() + timedelta(hours=0, seconds=w.queue.lease_seconds)
+        ),
+    ),
+    "release": (_claimed, lambda w, i: services.review_item_release(user=w.reviewer, item_id=i.pk, now=timezone.now())),
+    "approve": (
+        _claimed,
+        lambda w, i: services.review_item_submit(
+            user=w.reviewer, item_id=i.pk, disposition="approved", now=timezone.now()
+        ),
+    ),
+    "reject": (
+        _claimed,
+        lambda w, i: services.review_item_submit(
+            user=w.reviewer, item_id=i.pk, disposition="rejected", reason_code="unsafe", now=timezone.now()
+        ),
+    ),
+    "escalate": (
+        _claimed,
+        lambda w, i: services.review_item_escalate(
+            user=w.reviewer, item_id=i.pk, target_queue_id=w.l2_queue.pk, note="n", now=timezone.now()
+        ),
+    ),
     # The sweeps log and skip a row that fails (tests/review/test_hardening.py); the rollback is
     # the transition service's, so call it directly.
     "lapse": (_claimed, lambda w, i: services.review_item_lapse(item_id=i.pk, now=timezone.now() + timedelta(hours=1))),
-    "warn": (make_pending_item, lambda w, i: services.review_item_warn(
-        item_id=i.pk, now=i.due_at - timedelta(minutes=1), warning_fraction=0.8)),
+    "warn": (
+        make_pending_item,
+        lambda w, i: services.review_item_warn(item_id=i.pk, now=i.due_at - timedelta(minutes=1), warning_fraction=0.8),
+    ),
     "expire": (make_pending_item, lambda w, i: services.review_item_expire(item_id=i.pk, now=i.due_at)),
 }
 

@@ -71,8 +71,13 @@ def test_enqueue_without_queue_needs_a_default_queue(world, api_client) -> None:
     from tests.factories import draft_body
 
     before = Draft.objects.count()
-    response = api_client.post("/api/v1/drafts", draft_body(), format="json",
-                               HTTP_AUTHORIZATION=f"Bearer {world.api_key}", HTTP_IDEMPOTENCY_KEY="no-queue")
+    response = api_client.post(
+        "/api/v1/drafts",
+        draft_body(),
+        format="json",
+        HTTP_AUTHORIZATION=f"Bearer {world.api_key}",
+        HTTP_IDEMPOTENCY_KEY="no-queue",
+    )
     assert response.status_code == 400
     assert response.json()["error"]["details"]["fields"] == {"queue": ["is required: this tenant has no default queue"]}
     assert Draft.objects.count() == before

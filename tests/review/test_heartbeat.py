@@ -77,8 +77,7 @@ def test_heartbeat_on_an_unclaimed_item_is_lease_lost(world, clock):
 
 
 def test_heartbeat_on_a_resolved_item_is_invalid_state(world, clock, claimed):
-    services.review_item_submit(user=world.reviewer, item_id=claimed.pk, disposition="approved",
-                                now=timezone.now())
+    services.review_item_submit(user=world.reviewer, item_id=claimed.pk, disposition="approved", now=timezone.now())
     with pytest.raises(InvalidState):
         beat(world.reviewer, claimed.pk)
 

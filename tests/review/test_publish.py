@@ -156,7 +156,8 @@ def test_threads_publish_on_their_own_connections(scratch):
     for t in threads:
         t.join()
     assert not errors
-    sent = sorted(json.loads(base64.b64decode(json.loads(raw)["body"]))[0][0]
-                  for raw in client.lrange("scoring", 0, -1))
+    sent = sorted(
+        json.loads(base64.b64decode(json.loads(raw)["body"]))[0][0] for raw in client.lrange("scoring", 0, -1)
+    )
     assert sent == sorted(n * 100 + i for n in range(4) for i in range(25))
     assert len({c["id"] for c in client.client_list()} - before) >= 4

@@ -34,7 +34,11 @@ def test_release_returns_the_item_to_the_queue(world, clock, claimed):
     assert item.lease_owner is None and item.lease_expires_at is None
     event = last_event(item)
     assert (event.type, event.actor, event.from_state, event.to_state) == (
-        "review.released", world.reviewer, "claimed", "pending")
+        "review.released",
+        world.reviewer,
+        "claimed",
+        "pending",
+    )
     again = services.review_item_claim_next(user=world.other_reviewer, now=timezone.now())
     assert again is not None and again.pk == item.pk
 
@@ -68,8 +72,7 @@ def test_release_of_pending_and_resolved_items(world, clock, claimed):
     pending = make_pending_item(world)
     with pytest.raises(LeaseLost):
         release(world.reviewer, pending.pk)
-    services.review_item_submit(user=world.reviewer, item_id=claimed.pk, disposition="approved",
-                                now=timezone.now())
+    services.review_item_submit(user=world.reviewer, item_id=claimed.pk, disposition="approved", now=timezone.now())
     with pytest.raises(InvalidState):
         release(world.reviewer, claimed.pk)
 

@@ -80,8 +80,9 @@ def test_published_policy_version_routes(world, tiny_scorer) -> None:  # type: i
     from scoring.policy import RoutingPolicy
 
     strict = RoutingPolicy.default().to_dict()
-    strict.update(version="strict-2", thresholds={"auto_send": 0.999, "auto_draft_human_send": 0.998,
-                                                  "queue_for_review": 0.0})
+    strict.update(
+        version="strict-2", thresholds={"auto_send": 0.999, "auto_draft_human_send": 0.998, "queue_for_review": 0.0}
+    )
     policy_services.policy_publish(tenant=world.tenant, config=strict, now=timezone.now())
     draft = make_draft(world)
     routing.score_and_route(draft.pk)
@@ -94,8 +95,9 @@ def test_invalid_policy_is_refused(world) -> None:  # type: ignore[no-untyped-de
     from reviewqueue.review.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
-        policy_services.policy_publish(tenant=world.tenant, config={"version": "x", "refuted_action": "auto_send"},
-                                       now=timezone.now())
+        policy_services.policy_publish(
+            tenant=world.tenant, config={"version": "x", "refuted_action": "auto_send"}, now=timezone.now()
+        )
 
 
 def test_calibrator_fitted_from_reviewer_labels(world) -> None:  # type: ignore[no-untyped-def]
@@ -109,8 +111,9 @@ def test_calibrator_fitted_from_reviewer_labels(world) -> None:  # type: ignore[
         if good:
             services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved", now=now)
         else:
-            services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="rejected",
-                                        reason_code="factually_wrong", now=now)
+            services.review_item_submit(
+                user=world.reviewer, item_id=item.pk, disposition="rejected", reason_code="factually_wrong", now=now
+            )
     version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
     assert version is not None and version.labels_used == 24 and version.is_active
     from reviewqueue.policy.selectors import active_calibrator
@@ -138,9 +141,12 @@ def test_calibrator_fits_only_labels_scored_by_the_newest_model_and_fusion(world
             scored_at=now + timedelta(seconds=n),
         )
         services.review_item_claim_next(user=world.reviewer, now=now)
-        services.review_item_submit(user=world.reviewer, item_id=item.pk, now=now,
-                                    **({"disposition": "approved"} if good else
-                                       {"disposition": "rejected", "reason_code": "factually_wrong"}))
+        services.review_item_submit(
+            user=world.reviewer,
+            item_id=item.pk,
+            now=now,
+            **({"disposition": "approved"} if good else {"disposition": "rejected", "reason_code": "factually_wrong"}),
+        )
     version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
     assert version is not None and version.labels_used == 12
     assert version.metrics["scored_by"] == {"model": "m@1", "fusion": "fit-new"}

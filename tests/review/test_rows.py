@@ -44,8 +44,9 @@ def test_insert_values_writes_what_save_writes(world, clock):
 def test_a_deferred_column_is_left_out_and_loads_on_access(world, clock, django_assert_num_queries):
     item = make_pending_item(world)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {rows.columns(Draft, 'd', ('logprobs',))} FROM review_draft d WHERE d.id = %s",
-                       [item.draft_id])
+        cursor.execute(
+            f"SELECT {rows.columns(Draft, 'd', ('logprobs',))} FROM review_draft d WHERE d.id = %s", [item.draft_id]
+        )
         draft = rows.from_row(Draft, cursor.fetchone(), ("logprobs",))
     assert draft.get_deferred_fields() == {"logprobs"}
     expected = Draft.objects.get(pk=item.draft_id).logprobs

@@ -18,8 +18,9 @@ US = timedelta(microseconds=1)
 
 
 def submit(user, item_id, disposition, **kwargs):
-    return services.review_item_submit(user=user, item_id=item_id, disposition=disposition,
-                                       now=timezone.now(), **kwargs)
+    return services.review_item_submit(
+        user=user, item_id=item_id, disposition=disposition, now=timezone.now(), **kwargs
+    )
 
 
 @pytest.fixture

@@ -173,8 +173,7 @@ def test_breach_of_a_claimed_item_clears_the_lease(world, clock):
     assert event.from_state == "claimed"
     assert item.lease_owner is None and item.lease_expires_at is None
     with pytest.raises(Exception) as exc:
-        services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved",
-                                    now=item.due_at)
+        services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved", now=item.due_at)
     assert getattr(exc.value, "code", None) == "invalid_state"
 
 
@@ -189,16 +188,16 @@ def test_sla_sweep_is_idempotent_and_bounded(world, clock):
 
 
 def test_resolved_items_never_breach(world, clock, claimed):
-    services.review_item_submit(user=world.reviewer, item_id=claimed.pk, disposition="approved",
-                                now=timezone.now())
+    services.review_item_submit(user=world.reviewer, item_id=claimed.pk, disposition="approved", now=timezone.now())
     breached, warned = sweeps.sla_sweep(now=claimed.due_at + timedelta(hours=1))
     assert breached.moved == warned.moved == 0
 
 
 # --- re-dispatch -------------------------------------------------------------------------------
 @pytest.mark.parametrize(("after", "moves"), [(59, False), (60, False), (61, True)])
-def test_redispatch_picks_drafts_stuck_in_received(world, clock, settings, django_capture_on_commit_callbacks,
-                                                   after, moves):
+def test_redispatch_picks_drafts_stuck_in_received(
+    world, clock, settings, django_capture_on_commit_callbacks, after, moves
+):
     settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = 60
     draft = make_draft(world)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -212,8 +211,9 @@ def test_redispatch_picks_drafts_stuck_in_received(world, clock, settings, djang
         assert ReviewEvent.objects.filter(draft=draft, type="draft.redispatched").count() == 1
 
 
-def test_redispatch_is_idempotent_within_a_round_and_retries_later(world, clock, settings,
-                                                                    django_capture_on_commit_callbacks):
+def test_redispatch_is_idempotent_within_a_round_and_retries_later(
+    world, clock, settings, django_capture_on_commit_callbacks
+):
     settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = 60
     draft = make_draft(world)
     first = T0 + timedelta(seconds=61)

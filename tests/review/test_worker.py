@@ -86,9 +86,27 @@ def start_worker(minilm_dir: Path) -> Iterator[object]:
 
     def start(pool: str = "prefork") -> Worker:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "reviewqueue", "worker", "-Q", "scoring,default",
-             f"--pool={pool}", "--concurrency=1", "-l", "INFO", "-n", f"test-{len(workers)}@%h"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "reviewqueue",
+                "worker",
+                "-Q",
+                "scoring,default",
+                f"--pool={pool}",
+                "--concurrency=1",
+                "-l",
+                "INFO",
+                "-n",
+                f"test-{len(workers)}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         worker = Worker(proc)
         workers.append(worker)
@@ -110,8 +128,9 @@ def start_worker(minilm_dir: Path) -> Iterator[object]:
 
 
 def _enqueue(api_client, world, body: dict, key: str) -> int:  # type: ignore[no-untyped-def]
-    response = api_client.post("/api/v1/drafts", body, format="json", HTTP_AUTHORIZATION=f"Bearer {world.api_key}",
-                               HTTP_IDEMPOTENCY_KEY=key)
+    response = api_client.post(
+        "/api/v1/drafts", body, format="json", HTTP_AUTHORIZATION=f"Bearer {world.api_key}", HTTP_IDEMPOTENCY_KEY=key
+    )
     assert response.status_code == 201, response.content
     return int(response.json()["id"])
 
@@ -154,8 +173,9 @@ def test_worker_killed_mid_task_scores_exactly_once(world, api_client, start_wor
 
     # ~200 claim × passage pairs through a MiniLM-sized model: seconds of work to kill into.
     sentences = " ".join(f"The Basic plan number {n} costs {n + 10} dollars per month." for n in range(40))
-    passages = [{"id": f"p{i}", "text": f"Plan {i} pricing: the Basic plan costs {i + 10} dollars a month."}
-                for i in range(5)]
+    passages = [
+        {"id": f"p{i}", "text": f"Plan {i} pricing: the Basic plan costs {i + 10} dollars a month."} for i in range(5)
+    ]
     draft_id = _enqueue(api_client, world, draft_body(draft=sentences, passages=passages), "worker-kill")
     worker.wait_for("reviewqueue.review.tasks.score_draft", timeout=60)
     time.sleep(1.0)

@@ -53,7 +53,6 @@ def records():
     return rows
 
 
-
 def _dev_file(tmp_path):
     data = tmp_path / "dev.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in records()))

@@ -29,11 +29,15 @@ def labelled_rows(n: int, seed: int, *, shift: float = 0.0) -> tuple[list[dict[s
     rows, good = [], []
     for _ in range(n):
         support = rng.random()
-        rows.append({
-            "support_min": support + shift, "support_hmean": 0.5 * support + 0.5 * rng.random(),
-            "lexical_min": rng.random(),
-            "guardrail_unsupported": float(rng.random() < 0.1), "guardrail_blocked": 0.0,
-        })
+        rows.append(
+            {
+                "support_min": support + shift,
+                "support_hmean": 0.5 * support + 0.5 * rng.random(),
+                "lexical_min": rng.random(),
+                "guardrail_unsupported": float(rng.random() < 0.1),
+                "guardrail_blocked": 0.0,
+            }
+        )
         good.append(int(support + rng.gauss(0, 0.2) > 0.5))
     return rows, good
 
@@ -140,22 +144,26 @@ def test_an_unreadable_fusion_file_is_a_configuration_error(tmp_path):
 
 def test_a_calibrator_fitted_for_another_fusion_is_not_used(tmp_path, tiny_model_dir):
     s = Scorer(ScorerConfig(model_path=tiny_model_dir))
-    other = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt",
-                           meta={"model": s.model_version, "fusion": "fitted-00000000"})
+    other = Calibrator.fit(
+        [0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt", meta={"model": s.model_version, "fusion": "fitted-00000000"}
+    )
     d = DraftInput(question="", draft="It costs 12 dollars.", passages=(Passage("p", "It costs 12 dollars."),))
     r = s.score(d, calibrator=other)
     assert r.versions["calibrator"] == "uncalibrated" and "fusion fitted-00000000" in r.errors[0]
-    same = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt",
-                          meta={"model": s.model_version, "fusion": s.fusion.version})
+    same = Calibrator.fit(
+        [0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt", meta={"model": s.model_version, "fusion": s.fusion.version}
+    )
     assert s.score(d, calibrator=same).versions["calibrator"] == same.version
 
 
 def _predictions(tmp_path, name: str, rows, good, model: str = "m@1") -> str:
     path = tmp_path / f"{name}.jsonl"
-    path.write_text("".join(
-        json.dumps({"label": 1 - g, "features": r, "raw_score": 0.5, "model": model, "fusion": "hand-v1-x"}) + "\n"
-        for r, g in zip(rows, good, strict=True)
-    ))
+    path.write_text(
+        "".join(
+            json.dumps({"label": 1 - g, "features": r, "raw_score": 0.5, "model": model, "fusion": "hand-v1-x"}) + "\n"
+            for r, g in zip(rows, good, strict=True)
+        )
+    )
     return str(path)
 
 
@@ -188,8 +196,12 @@ def test_a_draft_with_logprobs_still_moves_under_the_shipped_fusion(tmp_path, ti
     tokens = ["The", " plan", " costs", " 12", " dollars", "."]
 
     def score(lp: float) -> float:
-        d = DraftInput(question="", draft=text, passages=(Passage("p", "It costs 12 dollars."),),
-                       logprobs=TokenLogprobs(tokens=tuple(tokens), logprobs=tuple([lp] * len(tokens))))
+        d = DraftInput(
+            question="",
+            draft=text,
+            passages=(Passage("p", "It costs 12 dollars."),),
+            logprobs=TokenLogprobs(tokens=tuple(tokens), logprobs=tuple([lp] * len(tokens))),
+        )
         return s.score(d).raw_score
 
     assert score(-0.01) > score(-3.0)

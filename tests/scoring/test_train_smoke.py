@@ -184,13 +184,24 @@ def test_train_export_and_resume(
 
     dev = tmp_path / "dev"
     dev.mkdir()
-    record = {"dataset": "t", "task": "qa", "question": "How long is the warranty?",
-              "passages": [{"id": "p", "text": "The warranty lasts two years."}]}
+    record = {
+        "dataset": "t",
+        "task": "qa",
+        "question": "How long is the warranty?",
+        "passages": [{"id": "p", "text": "The warranty lasts two years."}],
+    }
     for name in ("a_dev.jsonl", "b_dev.jsonl"):
-        rows = [{**record, "id": f"{name}-{i}", "response": text, "label": label}
-                for i, (text, label) in enumerate([("The warranty lasts two years.", 0),
-                                                   ("The warranty lasts ten years.", 1),
-                                                   ("It lasts two years.", 0), ("Refunds take 9 days.", 1)])]
+        rows = [
+            {**record, "id": f"{name}-{i}", "response": text, "label": label}
+            for i, (text, label) in enumerate(
+                [
+                    ("The warranty lasts two years.", 0),
+                    ("The warranty lasts ten years.", 1),
+                    ("It lasts two years.", 0),
+                    ("Refunds take 9 days.", 1),
+                ]
+            )
+        ]
         (dev / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
     assert dev_eval.main(["--model", str(out), "--dev", str(dev), "--sample", "3"]) == 0
     result = json.loads((out / "dev_eval.json").read_text())

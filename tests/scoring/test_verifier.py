@@ -220,7 +220,8 @@ def test_the_traced_model_gives_the_eager_probabilities(tiny_model_dir, int8):
     claims = ["A claim.", "The warranty is two years.", "It costs 12 dollars."]
     for n in (1, 2, 3):
         assert traced.predict_pairs(premises[:n], claims[:n]) == pytest.approx(
-            eager.predict_pairs(premises[:n], claims[:n]), abs=1e-5)
+            eager.predict_pairs(premises[:n], claims[:n]), abs=1e-5
+        )
 
 
 def test_a_model_that_will_not_trace_runs_eagerly(tiny_model_dir, monkeypatch, caplog):

@@ -22,8 +22,16 @@ def test_they_are_the_originals_to_django():
     assert middleware.MessageMiddleware.__name__ == "MessageMiddleware"
 
 
-@pytest.mark.parametrize("path, runs", [("/api/v1/drafts", False), ("/api/v1/items/claim-next", False),
-                                        ("/", True), ("/login/", True), ("/api/v2/x", True)])
+@pytest.mark.parametrize(
+    "path, runs",
+    [
+        ("/api/v1/drafts", False),
+        ("/api/v1/items/claim-next", False),
+        ("/", True),
+        ("/login/", True),
+        ("/api/v2/x", True),
+    ],
+)
 def test_they_skip_exactly_the_api(path, runs):
     seen = {}
 
@@ -57,8 +65,9 @@ def test_pages_still_show_messages(world, client_for):
 
 
 def test_api_responses_keep_the_frame_and_sniffing_headers_and_set_no_csrf_cookie(world):
-    response = service_client(world.api_key).post("/api/v1/drafts", draft_body(), format="json",
-                                                  HTTP_IDEMPOTENCY_KEY="mw-1")
+    response = service_client(world.api_key).post(
+        "/api/v1/drafts", draft_body(), format="json", HTTP_IDEMPOTENCY_KEY="mw-1"
+    )
     assert response.status_code == 201
     assert response["Content-Length"] == str(len(response.content))  # not chunked
     assert response["X-Frame-Options"] == "DENY"

@@ -25,5 +25,6 @@ class Command(BaseCommand):
         if version is None:
             self.stdout.write("Not enough labels of both classes yet; nothing published.")
         else:
-            self.stdout.write(self.style.SUCCESS(f"Published calibrator {version.version} "
-                                                 f"({version.labels_used} labels)."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Published calibrator {version.version} ({version.labels_used} labels).")
+            )

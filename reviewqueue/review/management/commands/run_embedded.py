@@ -31,10 +31,12 @@ class Command(BaseCommand):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         celery = [sys.executable, "-m", "celery", "-A", "reviewqueue"]
         procs = [
-            subprocess.Popen([*celery, "worker", "-Q", "scoring,default", "--pool=solo", "--loglevel=INFO",
-                              "-n", "embedded@%h"]),
-            subprocess.Popen([*celery, "beat", "--loglevel=INFO",
-                              "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")]),
+            subprocess.Popen(
+                [*celery, "worker", "-Q", "scoring,default", "--pool=solo", "--loglevel=INFO", "-n", "embedded@%h"]
+            ),
+            subprocess.Popen(
+                [*celery, "beat", "--loglevel=INFO", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")]
+            ),
         ]
         self.stdout.write(self.style.SUCCESS(f"reviewqueue is running at http://{addr}/  (Ctrl-C stops all)"))
         web = subprocess.Popen([sys.executable, "manage.py", "runserver", addr, "--noreload"])

@@ -39,15 +39,38 @@ class Command(BaseCommand):
             tenant = tenant_create(slug="acme", name="Acme Support")
             group = Group.objects.create(name="acme-reviewers")
             l2_group = Group.objects.create(name="acme-l2")
-            l2 = Queue.objects.create(tenant=tenant, name="billing-l2", title="Billing — L2", sla_minutes=240,
-                                      lease_seconds=600, reviewer_group=l2_group, reject_reasons=REJECT_REASONS,
-                                      business_value=2.0)
-            Queue.objects.create(tenant=tenant, name="billing", title="Billing", sla_minutes=30, lease_seconds=300,
-                                 reviewer_group=group, reject_reasons=REJECT_REASONS, business_value=1.5,
-                                 fallback_action=FallbackAction.ESCALATE, escalation_queue=l2)
-            Queue.objects.create(tenant=tenant, name="general", title="General questions", sla_minutes=60,
-                                 lease_seconds=300, reviewer_group=group, reject_reasons=REJECT_REASONS,
-                                 is_default=True)
+            l2 = Queue.objects.create(
+                tenant=tenant,
+                name="billing-l2",
+                title="Billing — L2",
+                sla_minutes=240,
+                lease_seconds=600,
+                reviewer_group=l2_group,
+                reject_reasons=REJECT_REASONS,
+                business_value=2.0,
+            )
+            Queue.objects.create(
+                tenant=tenant,
+                name="billing",
+                title="Billing",
+                sla_minutes=30,
+                lease_seconds=300,
+                reviewer_group=group,
+                reject_reasons=REJECT_REASONS,
+                business_value=1.5,
+                fallback_action=FallbackAction.ESCALATE,
+                escalation_queue=l2,
+            )
+            Queue.objects.create(
+                tenant=tenant,
+                name="general",
+                title="General questions",
+                sla_minutes=60,
+                lease_seconds=300,
+                reviewer_group=group,
+                reject_reasons=REJECT_REASONS,
+                is_default=True,
+            )
             reviewer = User.objects.create_user("reviewer", password=reviewer_password, first_name="Rae")
             lead = User.objects.create_user("lead", password=lead_password, first_name="Lee", is_staff=True)
             membership_grant(user=reviewer, tenant=tenant, role=Role.REVIEWER, groups=[group])
@@ -56,8 +79,13 @@ class Command(BaseCommand):
         drafts = json.loads(DRAFTS.read_text())
         for n, body in enumerate(drafts, start=1):
             fields = parse_enqueue(body, client=client)
-            services.draft_enqueue(client=client, idempotency_key=f"demo-{n}", fingerprint=fingerprint(body),
-                                   fields=fields, now=timezone.now())
+            services.draft_enqueue(
+                client=client,
+                idempotency_key=f"demo-{n}",
+                fingerprint=fingerprint(body),
+                fields=fields,
+                now=timezone.now(),
+            )
         self.stdout.write(self.style.SUCCESS(f"Loaded tenant 'acme', 3 queues and {len(drafts)} drafts."))
         self.stdout.write(f"  reviewer login: reviewer / {reviewer_password}")
         self.stdout.write(f"  lead login:     lead / {lead_password}")
