@@ -67,6 +67,20 @@ class ScoreResult:
         return any(c.verdict == "refuted" for c in self.claims)
 
     @property
+    def flagged_spans(self) -> tuple[tuple[int, int], ...]:
+        """Character ranges of the draft a reviewer should look at first, merged and sorted:
+        claims judged refuted or insufficient, and guardrail hits."""
+        ranges = [(c.start, c.end) for c in self.claims if c.checkable and c.verdict in {"refuted", "insufficient"}]
+        ranges += [(h.start, h.end) for h in self.guardrail_hits if h.end > h.start]
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(ranges):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return tuple(merged)
+
+    @property
     def p_hallucinated(self) -> float:
         return 1.0 - self.confidence
 
