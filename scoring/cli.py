@@ -1,4 +1,5 @@
-"""`python -m scoring score FILE.json` and `python -m scoring evaluate FILE.jsonl`."""
+"""`python -m scoring score FILE.json`, `python -m scoring evaluate FILE.jsonl`, `python -m scoring pairs FILE.jsonl`
+and the fitting commands."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             sample=args.sample,
             out=out,
             baseline=args.baseline,
+            folds=args.folds,
         )
     finally:
         if out is not None:
@@ -157,20 +159,37 @@ def cmd_fit_fusion(args: argparse.Namespace) -> int:
 
 def cmd_rescore(args: argparse.Namespace) -> int:
     """Metrics from a predictions file, re-fused and/or re-calibrated offline (no model run)."""
-    from scoring.calibration import Calibrator
-    from scoring.evaluate import compute_metrics, format_metrics
+    from scoring.calibration import UNCALIBRATED, Calibrator
+    from scoring.evaluate import compute_metrics, decision_from_row, extra_figures, format_extra, format_metrics
     from scoring.fusion import FusionModel
+    from scoring.policy import RoutingPolicy
 
     fusion = FusionModel.load(args.fusion) if args.fusion else None
     cal = Calibrator.load(args.calibrator) if args.calibrator else None
     by_task: dict[str, tuple[list[int], list[float]]] = {}
     labels: list[int] = []
     scores: list[float] = []
+    rows: list[dict[str, Any]] = []
+    policy = RoutingPolicy.default()
+    # A re-fused score with no calibrator is used raw, i.e. uncalibrated (the policy's cap applies).
+    cal_version = cal.version if cal else UNCALIBRATED
+    routable = True  # every row lets the policy decision be recomputed (or was run as is)
     with open(args.predictions, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
-            raw = fusion.raw_score(row["features"]) if fusion else row["raw_score"]
-            conf = cal.predict(raw) if cal else (raw if fusion else row["confidence"])
+            if "raw_score" not in row:  # a baseline's predictions: nothing to re-fuse
+                conf = 1.0 - float(row["score"])
+                routable = False
+            else:
+                raw = fusion.raw_score(row["features"]) if fusion else row["raw_score"]
+                conf = cal.predict(raw) if cal else (raw if fusion else row["confidence"])
+            if (fusion or cal) and routable:
+                action = decision_from_row(row, float(conf), cal_version, policy)
+                if action is None:
+                    routable = False
+                else:
+                    row = {**row, "decision": action}
+            rows.append(row)
             p = 1.0 - float(conf)
             labels.append(int(row["label"]))
             scores.append(p)
@@ -184,7 +203,50 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     print(format_metrics("overall", compute_metrics(labels, scores, args.threshold)))
     for task, (ys, ss) in sorted(by_task.items()):
         print(format_metrics(f"task={task}", compute_metrics(ys, ss, args.threshold)))
+    routable = routable and bool(rows) and all("decision" in row for row in rows)
+    extra = extra_figures(rows, routing=routable)
+    how = "as run" if not (fusion or cal) else f"recomputed offline at the new confidence, calibrator={cal_version}"
+    for text in format_extra(extra, policy_name=f"policy {policy.version}, {how}"):
+        print(text)
+    if not routable:
+        print(
+            "routing: not shown: the predictions rows lack what the policy decision needs "
+            "(decision, claims with verdicts, guardrail_hits, verification_status); rerun evaluate --out"
+        )
     return 0
+
+
+def cmd_pairs(args: argparse.Namespace) -> int:
+    """Three-way accuracy of the claim verdicts on premise/hypothesis pairs (scoring.pairs)."""
+    from scoring.pairs import read_pairs, report_text, run_pairs
+
+    pairs = read_pairs(args.file)
+    scorer = _scorer(args, budget_ms=None)
+    if scorer.verifier is None:
+        print(f"error: verifier unavailable ({scorer.verifier_error})", file=sys.stderr)
+        return 1
+    res = run_pairs(pairs, scorer)
+    print(f"model: {scorer.versions(scorer.calibrator)['model']}  file: {args.file}")
+    print(report_text(res))
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(row) + "\n" for row in res["rows"])
+    if args.json:
+        body = {"file": args.file, **{k: v for k, v in res.items() if k != "rows"}}
+        Path(args.json).write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _fold_list(text: str) -> list[int]:
+    from scoring.folds import N_FOLDS
+
+    try:
+        folds = sorted({int(x) for x in text.split(",") if x.strip()})
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"folds must be a comma list of integers, not {text!r}") from exc
+    if not folds or any(not 0 <= f < N_FOLDS for f in folds):
+        raise argparse.ArgumentTypeError(f"folds must lie in 0-{N_FOLDS - 1}: {text!r}")
+    return folds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,7 +279,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fusion", help="fusion weights JSON (from fit-fusion)")
     p.add_argument("--top-k", type=int, help="evidence windows per claim (default: ScorerConfig)")
     p.add_argument("--window-tokens", type=int, help="premise tokens per evidence window (default: ScorerConfig)")
+    p.add_argument(
+        "--folds",
+        type=_fold_list,
+        help="comma list: keep only records whose scoring.folds.fold_of is listed (e.g. 4, the report fold)",
+    )
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("pairs", help="three-way NLI accuracy of the claim verdicts on premise/hypothesis pairs")
+    p.add_argument("file", help="JSONL of {premise, hypothesis, label, kind}")
+    p.add_argument("--model")
+    p.add_argument("--json", help="also write the figures as JSON")
+    p.add_argument("--out", help="write per-pair predictions (JSONL)")
+    p.add_argument("--int8", action=argparse.BooleanOptionalAction, help="int8 verifier (default: on)")
+    p.set_defaults(func=cmd_pairs)
 
     p = sub.add_parser("calibrate", help="fit a calibrator from evaluate predictions")
     p.add_argument("predictions")

@@ -11,6 +11,7 @@ import json
 import math
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,22 +19,32 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from scoring.folds import N_FOLDS, fold_of
 from scoring.inputs import DraftInput, Passage
-from scoring.policy import RoutingPolicy
+from scoring.policy import ACTIONS, RoutingPolicy
+from scoring.results import ClaimResult, ScoreResult
 from scoring.text import content_stems, lexical_support
 
 
 def read_records(
-    path: str | Path, limit: int | None = None, sample: int | None = None, seed: int = 0
+    path: str | Path,
+    limit: int | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+    folds: Iterable[int] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Records in file order; `limit` keeps the first N, `sample` a seeded random N (file order).
+    """Records in file order; `folds` keeps those whose `scoring.folds.fold_of` is listed, then
+    `limit` keeps the first N, `sample` a seeded random N (file order).
 
     Files are grouped by source (the first records of a file can have a very different base
     rate from the rest), so a subset for quick figures should be a sample, not a prefix. The
-    sample depends only on line positions, never on labels.
+    sample depends only on line positions (among the kept folds), never on labels.
     """
     with open(path, encoding="utf-8") as fh:
         lines = [line for line in fh if line.strip()]
+    if folds is not None:
+        wanted = set(folds)
+        lines = [line for line in lines if fold_of(json.loads(line)) in wanted]
     if sample is not None and sample < len(lines):
         import random
 
@@ -143,6 +154,271 @@ def format_metrics(name: str, m: Metrics) -> str:
     )
 
 
+# ---- span, verdict, routing and guardrail figures --------------------------------------------
+Ranges = list[tuple[int, int]]
+
+
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> Ranges:
+    """Sorted, non-overlapping, non-empty ranges covering the same characters."""
+    merged: Ranges = []
+    for a, b in sorted((int(a), int(b)) for a, b in ranges if int(b) > int(a)):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _covered(ranges: Ranges) -> int:
+    return sum(b - a for a, b in ranges)
+
+
+def _overlap(x: Ranges, y: Ranges) -> int:
+    """Characters in both merged range lists."""
+    total, i, j = 0, 0, 0
+    while i < len(x) and j < len(y):
+        lo, hi = max(x[i][0], y[j][0]), min(x[i][1], y[j][1])
+        if hi > lo:
+            total += hi - lo
+        if x[i][1] <= y[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+def span_overlap_prf(
+    pred: list[list[tuple[int, int]]], gold: list[list[tuple[int, int]]]
+) -> tuple[float, float, float]:
+    """Character-overlap precision, recall and F1 (fractions, not x100), micro over records.
+
+    `pred[i]` and `gold[i]` are the flagged and the gold ranges of record i, [start, end) in the
+    response. Each list is merged first, so a character flagged twice counts once. precision =
+    overlapping chars / flagged chars (nan when nothing is flagged), recall = overlapping chars /
+    gold chars (nan when there is no gold char), F1 = 0 when either is 0 or undefined.
+    """
+    if len(pred) != len(gold):
+        raise ValueError(f"pred has {len(pred)} records, gold {len(gold)}")
+    flagged = gold_chars = both = 0
+    for p_ranges, g_ranges in zip(pred, gold, strict=True):
+        pm, gm = merge_ranges(p_ranges), merge_ranges(g_ranges)
+        flagged += _covered(pm)
+        gold_chars += _covered(gm)
+        both += _overlap(pm, gm)
+    p = both / flagged if flagged else float("nan")
+    r = both / gold_chars if gold_chars else float("nan")
+    f1 = 2 * p * r / (p + r) if flagged and gold_chars and both else 0.0
+    return p, r, f1
+
+
+def gold_ranges(rec: dict[str, Any]) -> Ranges:
+    """The record's gold hallucinated ranges (RAGTruth `spans`), clipped to the response."""
+    n = len(str(rec.get("response", "")))
+    out: Ranges = []
+    for sp in rec.get("spans") or []:
+        if isinstance(sp, dict) and "start" in sp and "end" in sp:
+            a, b = max(0, int(sp["start"])), min(n, int(sp["end"]))
+            if b > a:
+                out.append((a, b))
+    return out
+
+
+def span_figures(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Span P/R/F1 of the scorer's flagged ranges and of two trivial baselines (flag every whole
+    response; flag nothing), or None when no row has a gold span (the file has no span labels).
+    Rows need `gold_spans` and `response_chars`; the scorer's figure also needs `spans`."""
+    if not any(row.get("gold_spans") for row in rows):
+        return None
+    gold = [[(a, b) for a, b in row.get("gold_spans") or []] for row in rows]
+    out: dict[str, Any] = {
+        "records": len(rows),
+        "records_with_gold": sum(1 for g in gold if g),
+        "gold_chars": sum(_covered(merge_ranges(g)) for g in gold),
+    }
+    systems: dict[str, list[Ranges]] = {
+        "whole_response": [[(0, int(row.get("response_chars", 0)))] for row in rows],
+        "nothing": [[] for _ in rows],
+    }
+    if all("spans" in row for row in rows):
+        systems = {"scorer": [[(a, b) for a, b in row["spans"]] for row in rows], **systems}
+    for name, pred in systems.items():
+        p, r, f1 = span_overlap_prf(pred, gold)
+        out[name] = {
+            "precision": p,
+            "recall": r,
+            "f1": f1,
+            "flagged_chars": sum(_covered(merge_ranges(x)) for x in pred),
+        }
+    return out
+
+
+def verdict_shares(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Among checkable claims of good (label 0) and of bad (label 1) records, the share judged
+    supported / refuted / insufficient; and the not-checkable share of all claims. Rows need
+    `label` and `claims` (each with `verdict`; not checkable ⇔ verdict == "not_checkable")."""
+    if not any("claims" in row for row in rows):
+        return None
+    counts = {0: Counter[str](), 1: Counter[str]()}
+    for row in rows:
+        counts[int(row["label"])].update(str(c["verdict"]) for c in row.get("claims", []))
+    out: dict[str, Any] = {}
+    for label, name in ((0, "good"), (1, "bad")):
+        c = counts[label]
+        n = c["supported"] + c["refuted"] + c["insufficient"]
+        out[name] = {"checkable_claims": n} | {
+            v: (c[v] / n if n else float("nan")) for v in ("supported", "refuted", "insufficient")
+        }
+    total = sum(counts[0].values()) + sum(counts[1].values())
+    not_checkable = counts[0]["not_checkable"] + counts[1]["not_checkable"]
+    out["claims"] = total
+    out["not_checkable"] = not_checkable / total if total else float("nan")
+    return out
+
+
+GOAL_GOOD_SENT_OR_DRAFTED = 0.30  # the issue's goal: at least this share of good drafts...
+GOAL_BAD_AUTO_SENT = 0.05  # ...while at most this share of bad drafts is auto-sent
+
+
+def routing_view(labels: list[int], actions: list[str]) -> dict[str, Any]:
+    """Where the policy sends good (label 0) and bad (label 1) drafts."""
+    good = Counter(a for lab, a in zip(labels, actions, strict=True) if lab == 0)
+    bad = Counter(a for lab, a in zip(labels, actions, strict=True) if lab == 1)
+    n_good, n_bad = sum(good.values()), sum(bad.values())
+
+    def share(c: Counter[str], n: int, *acts: str) -> float:
+        return sum(c[a] for a in acts) / n if n else float("nan")
+
+    out: dict[str, Any] = {"n_good": n_good, "n_bad": n_bad, "bad_auto_send": share(bad, n_bad, "auto_send")}
+    for a in ACTIONS:
+        out[f"good_{a}"] = share(good, n_good, a)
+    out["good_sent_or_drafted"] = share(good, n_good, "auto_send", "auto_draft_human_send")
+    out["goal_met"] = bool(
+        n_good
+        and n_bad
+        and out["good_sent_or_drafted"] >= GOAL_GOOD_SENT_OR_DRAFTED
+        and out["bad_auto_send"] <= GOAL_BAD_AUTO_SENT
+    )
+    return out
+
+
+def guardrail_shares(labels: list[int], hit: list[bool]) -> dict[str, float]:
+    """Share of good and of bad records with any guardrail hit."""
+    good = [h for lab, h in zip(labels, hit, strict=True) if lab == 0]
+    bad = [h for lab, h in zip(labels, hit, strict=True) if lab == 1]
+    return {
+        "good": sum(good) / len(good) if good else float("nan"),
+        "bad": sum(bad) / len(bad) if bad else float("nan"),
+    }
+
+
+def extra_figures(rows: list[dict[str, Any]], *, routing: bool = True) -> dict[str, Any]:
+    """Span, claim-verdict, routing and guardrail figures from per-record rows (the `--out`
+    rows of `run_evaluation`); a part is None when the rows lack what it needs."""
+    labels = [int(row["label"]) for row in rows]
+    scored = bool(rows) and all("decision" in row for row in rows)
+    return {
+        "spans": span_figures(rows),
+        "verdicts": verdict_shares(rows) if scored else None,
+        "routing": routing_view(labels, [str(row["decision"]) for row in rows]) if scored and routing else None,
+        "guardrails": guardrail_shares(labels, [bool(row.get("guardrail_hits")) for row in rows]) if scored else None,
+    }
+
+
+def _pct(x: float) -> str:
+    return "n/a" if isinstance(x, float) and math.isnan(x) else f"{100 * x:.1f}%"
+
+
+def _x100(x: float) -> str:
+    return "n/a" if isinstance(x, float) and math.isnan(x) else f"{100 * x:.1f}"
+
+
+def format_extra(extra: dict[str, Any], *, policy_name: str = "default policy") -> list[str]:
+    lines: list[str] = []
+    sp = extra.get("spans")
+    if sp:
+        parts = []
+        for name in ("scorer", "whole_response", "nothing"):
+            if name in sp:
+                m = sp[name]
+                parts.append(f"{name}: P={_x100(m['precision'])} R={_x100(m['recall'])} F1={_x100(m['f1'])}")
+        lines.append(
+            f"span char-overlap (x100, {sp['records_with_gold']} of {sp['records']} records with gold spans, "
+            f"{sp['gold_chars']} gold chars): " + " | ".join(parts)
+        )
+    vd = extra.get("verdicts")
+    if vd:
+        parts = []
+        for name in ("good", "bad"):
+            m = vd[name]
+            parts.append(
+                f"{name} (label {0 if name == 'good' else 1}, {m['checkable_claims']} checkable claims): "
+                f"supported {_pct(m['supported'])} refuted {_pct(m['refuted'])} "
+                f"insufficient {_pct(m['insufficient'])}"
+            )
+        lines.append(
+            "claim verdicts: " + " | ".join(parts) + f" | not checkable {_pct(vd['not_checkable'])} "
+            f"of {vd['claims']} claims"
+        )
+    rv = extra.get("routing")
+    if rv:
+        goods = " ".join(f"{a} {_pct(rv[f'good_{a}'])}" for a in ACTIONS)
+        lines.append(
+            f"routing ({policy_name}): bad auto-sent {_pct(rv['bad_auto_send'])} (n={rv['n_bad']}) | "
+            f"good (n={rv['n_good']}): {goods} | good auto-sent or drafted {_pct(rv['good_sent_or_drafted'])} "
+            f"(goal >= {GOAL_GOOD_SENT_OR_DRAFTED:.0%} with bad auto-sent <= {GOAL_BAD_AUTO_SENT:.0%}: "
+            f"{'met' if rv['goal_met'] else 'not met'})"
+        )
+    gr = extra.get("guardrails")
+    if gr:
+        lines.append(f"guardrail hits: good {_pct(gr['good'])} | bad {_pct(gr['bad'])} of records with any hit")
+    return lines
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_clean(v) for v in x]
+    return x
+
+
+def decision_from_row(row: dict[str, Any], confidence: float, calibrator: str, policy: RoutingPolicy) -> str | None:
+    """The policy's action for a predictions row at another confidence, recomputed offline, or
+    None when the row lacks what `RoutingPolicy.decide` reads (older predictions files).
+
+    The evaluate drafts carry no intent, amount or tier, so what the policy reads is the
+    confidence, the calibrator version, the claim verdicts, the guardrail hits and the
+    verification status, all of which the row stores."""
+    needed = ("claims", "guardrail_hits", "verification_status")
+    if any(k not in row for k in needed) or any("verdict" not in c for c in row["claims"]):
+        return None
+    claims = tuple(
+        ClaimResult(
+            "", int(c["start"]), int(c["end"]), c.get("checkable", c["verdict"] != "not_checkable"), str(c["verdict"])
+        )
+        for c in row["claims"]
+    )
+    from scoring.guardrails import GuardrailHit
+
+    result = ScoreResult(
+        logprob_signals=None,
+        claims=claims,
+        guardrail_hits=tuple(GuardrailHit.from_dict(h) for h in row["guardrail_hits"]),
+        features=dict(row.get("features", {})),
+        raw_score=float(row.get("raw_score", confidence)),
+        confidence=float(confidence),
+        risk=float(row.get("risk", 0.0)),
+        verification_status=str(row["verification_status"]),
+        versions={"calibrator": calibrator},
+    )
+    return policy.decide(result, DraftInput(question="", draft="", passages=())).action
+
+
+_EXTRA_KEYS = ("label", "decision", "claims", "guardrail_hits", "spans", "gold_spans", "response_chars")
+
+
 # ---- run -------------------------------------------------------------------------------------
 def run_evaluation(
     path: str | Path,
@@ -155,15 +431,18 @@ def run_evaluation(
     baseline: str | None = None,
     policy: RoutingPolicy | None = None,
     progress: TextIO | None = sys.stderr,
+    folds: Iterable[int] | None = None,
 ) -> dict[str, Any]:
     policy = policy or RoutingPolicy.default()
+    fold_list = None if folds is None else sorted(set(folds))
+    kept: list[dict[str, Any]] = []  # the rows' fields the extra figures read
     labels: list[int] = []
     scores: list[float] = []
     tasks: list[str] = []
     t_start = time.perf_counter()
     c_start = time.process_time()
     statuses: dict[str, int] = {}
-    for i, rec in enumerate(read_records(path, limit, sample)):
+    for i, rec in enumerate(read_records(path, limit, sample, folds=fold_list)):
         label = int(rec["label"])
         task = str(rec.get("task", ""))
         t = time.perf_counter()
@@ -185,7 +464,9 @@ def run_evaluation(
                 "confidence": result.confidence,
                 "model": result.versions.get("model"),
                 "fusion": result.versions.get("fusion"),
+                "calibrator": result.versions.get("calibrator"),
                 "raw_score": result.raw_score,
+                "risk": result.risk,
                 "decision": decision.action,
                 "reason_codes": list(decision.reason_codes),
                 "verification_status": result.verification_status,
@@ -193,6 +474,7 @@ def run_evaluation(
                     {
                         "start": c.start,
                         "end": c.end,
+                        "checkable": c.checkable,
                         "verdict": c.verdict,
                         "p_entail": c.p_entail,
                         "p_contradict": c.p_contradict,
@@ -201,12 +483,16 @@ def run_evaluation(
                     }
                     for c in result.claims
                 ],
-                # Predicted hallucinated spans: checkable claims not supported, plus guardrail hits.
-                "spans": [[c.start, c.end] for c in result.claims if c.checkable and c.verdict != "supported"],
+                # Flagged ranges (merged): claims judged refuted or insufficient, and guardrail hits.
+                "spans": [list(r) for r in result.flagged_spans],
                 "guardrail_hits": [h.to_dict() for h in result.guardrail_hits],
                 "features": result.features,
             }
+        # Gold spans are measurement only (never fed to the scorer).
+        row["gold_spans"] = [list(r) for r in gold_ranges(rec)]
+        row["response_chars"] = len(str(rec.get("response", "")))
         row["time_ms"] = round((time.perf_counter() - t) * 1000, 2)
+        kept.append({k: row[k] for k in _EXTRA_KEYS if k in row})
         labels.append(label)
         scores.append(p_hall)
         tasks.append(task)
@@ -235,12 +521,18 @@ def run_evaluation(
         "ms_per_record": 1000 * elapsed / max(1, len(labels)),
         "cpu_ms_per_record": 1000 * cpu / max(1, len(labels)),
         "statuses": statuses,
+        "folds": fold_list,
+        "policy": policy.version,
+        "extra": extra_figures(kept),
     }
 
 
 def report_text(res: dict[str, Any]) -> str:
+    folds = res.get("folds")
+    used = "all" if folds is None else ",".join(str(f) for f in folds)
     lines = [
-        f"file: {res['file']}  ({res['seconds']:.1f}s wall, {res['ms_per_record']:.0f} ms/record wall, "
+        f"file: {res['file']}  folds: {used} (of 0-{N_FOLDS - 1})  ({res['seconds']:.1f}s wall, "
+        f"{res['ms_per_record']:.0f} ms/record wall, "
         f"{res['cpu_ms_per_record']:.0f} ms/record CPU)"
     ]
     if res.get("statuses"):
@@ -248,6 +540,7 @@ def report_text(res: dict[str, Any]) -> str:
     lines.append(format_metrics("overall", res["overall"]))
     for task, m in res["per_task"].items():
         lines.append(format_metrics(f"task={task}", m))
+    lines += format_extra(res.get("extra") or {}, policy_name=f"policy {res.get('policy', 'default')}")
     return "\n".join(lines)
 
 
@@ -263,4 +556,7 @@ def metrics_json(res: dict[str, Any]) -> dict[str, Any]:
         "statuses": res.get("statuses", {}),
         "overall": clean(res["overall"].to_dict()),
         "per_task": {k: clean(v.to_dict()) for k, v in res["per_task"].items()},
+        "folds": res.get("folds"),
+        "policy": res.get("policy"),
+        **_clean(res.get("extra") or {}),
     }

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from scoring.cli import main
 from scoring.evaluate import compute_metrics, ece
 
@@ -180,3 +182,70 @@ def test_rescore_with_a_fitted_calibrator(tmp_path, tiny_model_dir, capsys):
     assert main(["rescore", str(pred), "--calibrator", str(cal), "--fusion", str(fusion)]) == 0
     out = capsys.readouterr().out
     assert "calibrator=isotonic-" in out and "AUROC=" in out and "task=qa" in out
+
+
+def _dev_file_with_spans(tmp_path):
+    rows = records()
+    bad = rows[1]["response"]
+    start = bad.index("99")
+    rows[1] = {**rows[1], "spans": [{"start": start, "end": start + 10, "label": "Evident Conflict"}]}
+    data = tmp_path / "dev_spans.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return data, rows
+
+
+def test_evaluate_reports_spans_verdicts_routing_guardrails_and_folds(tmp_path, tiny_model_dir, capsys):
+    from scoring.folds import fold_of
+
+    data, rows = _dev_file_with_spans(tmp_path)
+    fold = fold_of(rows[0])  # the toy records share one passage, hence one fold
+    out, js = tmp_path / "pred.jsonl", tmp_path / "m.json"
+    argv = ["evaluate", str(data), "--model", tiny_model_dir, "--out", str(out), "--json", str(js)]
+    assert main([*argv, "--folds", str(fold)]) == 0
+    text = capsys.readouterr().out
+    assert f"folds: {fold} (of 0-4)" in text
+    for key in (
+        "span char-overlap",
+        "whole_response: P=",
+        "nothing: P=n/a R=0.0 F1=0.0",
+        "claim verdicts: good",
+        "routing (policy default-2): bad auto-sent",
+        "good auto-sent or drafted",
+        "guardrail hits: good",
+    ):
+        assert key in text, key  # fmt: skip
+    preds = [json.loads(x) for x in out.read_text().splitlines()]
+    assert preds[1]["gold_spans"] == [[rows[1]["spans"][0]["start"], rows[1]["spans"][0]["end"]]]
+    assert all(isinstance(p["spans"], list) and "checkable" in p["claims"][0] for p in preds)
+    m = json.loads(js.read_text())
+    assert m["folds"] == [fold] and m["spans"]["records_with_gold"] == 1
+    assert m["spans"]["whole_response"]["recall"] == 1.0 and m["spans"]["nothing"]["precision"] is None
+    assert m["routing"]["n_good"] == 2 and m["routing"]["n_bad"] == 2 and m["guardrails"]["bad"] > 0
+    with pytest.raises(SystemExit):
+        main([*argv, "--folds", "7"])
+
+
+def test_rescore_prints_the_routing_view_and_span_figures(tmp_path, tiny_model_dir, capsys):
+    data, _ = _dev_file_with_spans(tmp_path)
+    pred = tmp_path / "pred.jsonl"
+    main(["evaluate", str(data), "--model", tiny_model_dir, "--out", str(pred)])
+    capsys.readouterr()
+    assert main(["rescore", str(pred)]) == 0
+    out = capsys.readouterr().out
+    assert "routing (policy default-2, as run)" in out and "span char-overlap" in out and "claim verdicts" in out
+    cal = tmp_path / "cal.json"
+    main(["calibrate", str(pred), "--out", str(cal), "--method", "platt"])
+    capsys.readouterr()
+    assert main(["rescore", str(pred), "--calibrator", str(cal)]) == 0
+    assert "recomputed offline at the new confidence, calibrator=platt-" in capsys.readouterr().out
+    # An older predictions file without what the policy reads: the routing view is not guessed.
+    old = tmp_path / "old.jsonl"
+    old.write_text(
+        "".join(
+            json.dumps({k: v for k, v in json.loads(x).items() if k != "verification_status"}) + "\n"
+            for x in pred.read_text().splitlines()
+        )
+    )
+    assert main(["rescore", str(old), "--calibrator", str(cal)]) == 0
+    out = capsys.readouterr().out
+    assert "routing: not shown" in out and "bad auto-sent" not in out and "span char-overlap" in out
