@@ -136,3 +136,154 @@ def test_block_rules_apply_outside_claim_spans():
     rules = GuardrailRules.from_dict({"version": "b", "block": ["secret"]})
     hits = check_guardrails("Hi secret friend! Revenue was 1,200,000.", EVIDENCE, rules, spans=[(18, 40)])
     assert [(h.kind, h.text) for h in hits] == [("blocked_pattern", "secret")]
+
+
+# --- structure is not a claim: citations and list numbering -------------------------------
+
+SMALL_EVIDENCE = ["The clinic opens at 9:00 and serves 40 patients a day."]
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "The clinic serves 40 patients a day (Passage 2).",
+        "The clinic serves 40 patients a day, according to passage 3.",
+        "Passages 1 and 3 say the clinic serves 40 patients a day.",
+        "As passage 1 and 3 note, it serves 40 patients.",
+        "It serves 40 patients [1].",
+        "It serves 40 patients [2][3].",
+        "It serves 40 patients [1, 4].",
+        "Source 3 says it serves 40 patients.",
+        "Document 2 says it serves 40 patients; doc 7 agrees.",
+        "It serves 40 patients (Passage 1) (Source: passage 3).",
+        "Repeat steps 7 and 8 until done.",
+    ],
+)
+def test_citation_markers_never_count(draft):
+    assert kinds(draft, evidence=SMALL_EVIDENCE) == []
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "1. It serves 40 patients.\n2. It opens at 9:00.\n13. Done.",
+        "Steps:\n3) Arrive early.\n4) Wait.",
+        "Step 3: arrive early.\nStep 4: wait.",
+        "Options: (a) call (b) write",
+        "Top picks:\n#5 the clinic\n#6 the pharmacy",
+        "The reasons: 7. it is close",
+        "Do this: (3) call the clinic (4) wait",
+    ],
+)
+def test_list_numbering_never_counts(draft):
+    assert kinds(draft, evidence=SMALL_EVIDENCE) == []
+
+
+def test_numbers_inside_names_are_not_checked_but_real_numbers_next_to_citations_are():
+    assert kinds("The COVID-19 wave hit; indole-3-carbinol helps.", evidence=["COVID and indole-3-carbinol"]) == []
+    assert kinds("It serves 45 patients a day (Passage 1).", evidence=SMALL_EVIDENCE) == [("unsupported_number", "45")]
+    assert kinds("Passage 2 says 12 doctors work there.", evidence=SMALL_EVIDENCE) == [("unsupported_number", "12")]
+
+
+# --- values compared by value, not by string ----------------------------------------------
+
+HOURS = ['{"hours": {"Monday": "11:0-20:0", "Friday": "9:30-22:0"}} Dinner from 6 to 9pm. Closed at midnight.']
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "On Monday it opens at 11 a.m. and closes at 8:00 PM.",
+        "On Monday it closes at 8 PM.",
+        "On Monday it closes at 8pm.",
+        "It closes at 20:00 on Mondays.",
+        "On Monday the hours are 11:00 AM to 8:00 PM.",
+        "On Friday it opens at 9:30 am and closes at 10 p.m.",
+        "Dinner is served from 6 pm to 9 pm.",
+        "It closes at 12 am.",
+    ],
+)
+def test_24_hour_record_times_match_12_hour_times(draft):
+    assert kinds(draft, evidence=HOURS) == []
+
+
+@pytest.mark.parametrize(
+    ("draft", "hit"),
+    [
+        ("On Monday it closes at 7 PM.", ("unsupported_time", "7 PM")),
+        ("On Monday it opens at 10:30.", ("unsupported_time", "10:30")),
+        ("It closes at 7:00 p.m.", ("unsupported_time", "7:00 p.m.")),
+    ],
+)
+def test_wrong_times_are_hits(draft, hit):
+    assert kinds(draft, evidence=HOURS) == [hit]
+
+
+def test_a_bare_hour_in_a_chat_supports_a_time():
+    assert kinds("They meet at 7 pm.", evidence=["Jacob: 7? 8? Alex: Let's make it 7."]) == []
+    assert kinds("They meet at 9 pm.", evidence=["Jacob: 7? 8? Alex: Let's make it 7."]) == [
+        ("unsupported_time", "9 pm")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("draft", "evidence"),
+    [
+        ("The warranty lasts two years.", "The warranty lasts 24 months."),
+        ("The warranty lasts 24 months.", "The warranty lasts two years."),
+        ("It costs $1,200.", "It costs 1200 USD."),
+        ("It costs 1200 USD.", "It costs $1,200."),
+        ("It costs $1,200.", "Price: 1,200.00"),
+        ("It costs USD 1,200.", "It costs $1200."),
+        ("Revenue was 1.2 million.", "Revenue was 1,200,000."),
+        ("Revenue was $1,200,000.", "Revenue was $1.2m."),
+        ("They lost 5 million dollars.", "we may lose 5 mln bucks"),
+        ("50% of users agree.", "50 percent of users agree."),
+        ("50% of users agree.", "Half of the users agree."),
+        ("He finished 3rd.", "He finished third."),
+        ("He finished 3rd.", "He finished in place three."),
+        ("He came 21st.", "He came twenty-first."),
+        ("It was big in the 1990s.", "It was big in 1990."),
+        ("It was big in 1990.", "It was big in the 1990s."),
+        ("It was big in the '90s.", "It was big in 1994."),
+        ("Apple was incorporated in 1977.", "Apple was incorporated January 3, 1977."),
+        ("He was born January 8 , 1935.", "Born January 8, 1935."),
+        ("He was elected in 2017.", "PUBLISHED DATETIME: 2017-11-07T20:21:00"),
+        ("It runs in the 2018–19 year.", "It runs over the 2018-2019 year."),
+        ("There were 25 machines.", "they got twenty - five machines"),
+        ("It arose 4 billion years ago.", "It appeared almost four billion years ago."),
+        ("The cap is 12.50 Euros.", "not more than twelve dot fifty Euros"),
+    ],
+)
+def test_format_only_differences_are_not_hits(draft, evidence):
+    assert kinds(draft, evidence=[evidence]) == []
+
+
+@pytest.mark.parametrize(
+    ("draft", "evidence", "hit"),
+    [
+        ("The warranty lasts three years.", "The warranty lasts 24 months.", ("unsupported_duration", "three years")),
+        ("It costs $1,300.", "It costs 1200 USD.", ("unsupported_amount", "$1,300")),
+        ("Revenue was 1.3 million.", "Revenue was 1,200,000.", ("unsupported_number", "1.3 million")),
+        ("60% of users agree.", "Half of the users agree.", ("unsupported_percentage", "60%")),
+        ("He finished 4th.", "He finished third.", ("unsupported_number", "4th")),
+        ("It was big in the 1980s.", "It was big in 1990.", ("unsupported_date", "1980s")),
+        ("Apple was incorporated in 1976.", "Apple was incorporated January 3, 1977.", ("unsupported_number", "1976")),
+        ("It was signed on March 4, 1977.", "Signed January 3, 1977.", ("unsupported_date", "March 4, 1977")),
+        ("It runs in the 2018–20 years.", "It runs over the 2018-2019 year.", ("unsupported_date", "2018–20")),
+        ("There were 26 machines.", "they got twenty - five machines", ("unsupported_number", "26")),
+    ],
+)
+def test_genuinely_different_values_still_hit(draft, evidence, hit):
+    assert kinds(draft, evidence=[evidence]) == [hit]
+
+
+def test_time_kind_is_backward_compatible_with_stored_rules():
+    assert "time" in GuardrailRules().check
+    # Rules stored before "time" existed checked times as numbers: they still check them.
+    old = GuardrailRules.from_dict({"version": "old", "check": ["number", "date", "url"]})
+    assert "time" in old.check
+    assert [h.kind for h in check_guardrails("Open at 7 PM.", HOURS, old)] == ["unsupported_time"]
+    assert GuardrailRules.from_dict(old.to_dict()) == old
+    # A list without numbers does not gain times.
+    assert GuardrailRules.from_dict({"check": ["url"]}).check == ("url",)
