@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from scoring.errors import ConfigurationError
+from scoring.evidence import widen
 from scoring.inputs import Passage
 from scoring.text import content_stems, content_words, split_sentences, stem
 
@@ -44,6 +45,11 @@ class VerifierConfig:
     window_tokens: int = 32  # premise budget per window, in model tokens
     max_length: int = 512  # hard cap for premise + claim; only hit by extreme claims
     top_k_windows: int = 1  # windows per claim sent to the model
+    # The first window of each claim is widened by up to this many more sentence windows that
+    # hold what the best one lacks (`scoring.evidence.widen`), within `widen_max_chars`: a claim
+    # written from two sentences is entailed by neither alone. 0 turns widening off.
+    widen_extra: int = 2
+    widen_max_chars: int = 420
     short_passage_tokens: int = 48  # consecutive passages shorter than this are packed together
     entail_threshold: float = 0.5
     contradict_threshold: float = 0.5
@@ -325,7 +331,10 @@ class NLIVerifier:
         windows = self.windows(passages)
         if not windows:
             return [_unverified() for _ in claims], True
-        ranked = [self._rank_windows(c, windows) for c in claims]
+        # `pool` holds the passages' windows and, after them, each claim's widened window.
+        pool = list(windows)
+        ranked = [self._widened(c, self._rank_windows(c, windows), windows, pool, passages) for c in claims]
+        windows = pool
         scores: dict[tuple[int, int], tuple[float, float, float]] = {}
         best_entail = [0.0] * len(claims)
         early = self.config.early_accept
@@ -378,8 +387,8 @@ class NLIVerifier:
         if len(self._cache) > self.config.cache_size:
             self._cache.popitem(last=False)
 
-    def _rank_windows(self, claim: str, windows: list[Window]) -> list[int]:
-        k = self.config.top_k_windows
+    def _rank_windows(self, claim: str, windows: list[Window], k: int | None = None) -> list[int]:
+        k = self.config.top_k_windows if k is None else k
         if len(windows) <= k:
             return list(range(len(windows)))
         stems = [stem(w) for w in content_words(claim)]
@@ -391,6 +400,52 @@ class NLIVerifier:
 
         order = sorted(range(n), key=lambda i: (-score(windows[i]), i))
         return order[:k]
+
+    def _widened(
+        self,
+        claim: str,
+        ranked: list[int],
+        windows: list[Window],
+        pool: list[Window],
+        passages: Sequence[Passage],
+    ) -> list[int]:
+        """`ranked` with its first window widened by the windows that cover what it lacks.
+
+        The widened window is appended to `pool` (shared by the draft's claims); the windows it
+        merged are dropped from the rest of the ranking, so no pair is scored twice.
+        """
+        n = len(windows)
+        ids = [p.id for p in passages]
+        if not self.config.widen_extra or not ranked or n < 2 or len(set(ids)) != len(ids):
+            return ranked
+        # Candidates: the lexically best few, so widening costs no more than ranking did.
+        candidates = self._rank_windows(claim, windows, k=min(n, 8))
+        lengths = [len(windows[i].text) for i in candidates]
+        picked = widen(
+            claim,
+            [set(windows[i].stems) for i in candidates],
+            max_sentences=1 + self.config.widen_extra,
+            lengths=lengths,
+            max_length=self.config.widen_max_chars,
+        )
+        chosen = sorted({candidates[i] for i in picked}, key=lambda i: i)
+        if len(chosen) < 2:
+            return ranked
+        merged = self._merge(passages, [windows[i] for i in chosen])
+        pool.append(merged)
+        return [len(pool) - 1, *[wi for wi in ranked if wi not in chosen]][: max(1, len(ranked))]
+
+    def _merge(self, passages: Sequence[Passage], parts: list[Window]) -> Window:
+        index = {p.id: i for i, p in enumerate(passages)}
+        seen: set[tuple[str, int, int]] = set()
+        units: list[tuple[int, int, int, int]] = []
+        for w in parts:
+            for pid, a, b in w.sentences:
+                if (pid, a, b) not in seen:
+                    seen.add((pid, a, b))
+                    units.append((index[pid], a, b, 0))
+        units.sort()
+        return self._make_window(passages, units)
 
     def _aggregate(
         self, claim: str, windows: list[Window], scored: dict[int, tuple[float, float, float]]

@@ -62,6 +62,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=4000,
         help="max synthetic number-mismatch contradictions added to training",
     )
+    p.add_argument(
+        "--dev-file",
+        type=Path,
+        action="append",
+        default=[],
+        help="a dev file whose training folds add labelled claims and seed synthetic pairs; repeatable",
+    )
+    p.add_argument("--synthetic", type=int, default=0, help="synthetic pairs made from the dev files' passages")
+    p.add_argument("--vitaminc-limit", type=int, default=0, help="keep a seeded sample of N VitaminC training pairs")
     p.add_argument("--val-frac", type=float, default=0.03, help="share of VitaminC pages")
     p.add_argument("--test-frac", type=float, default=0.10, help="share of VitaminC pages")
     p.add_argument("--limit-train", type=int, default=0, help="use only N training pairs (tests)")
@@ -98,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         test_frac=args.test_frac,
         number_swap=args.number_swaps,
         seed=args.seed,
+        dev_files=args.dev_file,
+        synthetic=args.synthetic,
+        vitaminc_limit=args.vitaminc_limit,
     )
     if args.limit_train:
         random.Random(args.seed).shuffle(splits.train)

@@ -14,7 +14,7 @@ import json
 import random
 import re
 import tarfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,19 +222,37 @@ def build(
     test_frac: float = 0.10,
     number_swap: int = 4000,
     seed: int = 13,
+    dev_files: Sequence[Path] = (),
+    synthetic: int = 0,
+    vitaminc_limit: int = 0,
 ) -> Splits:
     """All training, validation (checkpoint choice) and test (reporting) pairs.
 
     Validation and test are VitaminC only, on pages disjoint from training. The presupposition
     task, the number-swap contradictions (built from training pages only) and any extra JSONL pairs
-    go to training.
+    go to training. `dev_files` adds their labelled claims and `synthetic` pairs made from their
+    passages, both from the training folds only (`scoring.folds`; RAGTruth-dev never);
+    `vitaminc_limit` keeps a seeded sample of that many VitaminC training pairs (replay, so a
+    model continued on the new data keeps what it learnt there).
     """
     vc = vitaminc_pairs(read_task(bigbench, VITAMINC))
     train, val, test = split_by_group(vc, val_frac, test_frac)
+    if number_swap:
+        train += number_swaps(train, number_swap, seed)
+    if vitaminc_limit and len(train) > vitaminc_limit:
+        train = random.Random(seed).sample(train, vitaminc_limit)
     with contextlib.suppress(FileNotFoundError):
         train += presupposition_pairs(read_task(bigbench, PRESUPPOSITIONS))
-    if number_swap:
-        train += number_swaps([p for p in train if p.source == "vitaminc"], number_swap, seed)
+    if dev_files:
+        from scoring.train.devpairs import dev_pairs, training_documents
+        from scoring.train.synthetic import Doc, make_pairs, support_documents
+
+        train += dev_pairs(list(dev_files))
+        if synthetic:
+            docs = [Doc(group, text) for group, text in training_documents(list(dev_files))]
+            train += make_pairs(docs, synthetic, seed=seed)
+            # The support passages are few: a tenth of the synthetic pairs, drawn from them alone.
+            train += make_pairs(support_documents(), synthetic // 10, seed=seed + 1, source="synthetic-support")
     for path in extra_jsonl:
         train += list(jsonl_pairs(path))
     return Splits(train, val, test)

@@ -1,0 +1,151 @@
+"""The synthetic pair generator: every kind makes the pair it claims, with the right label, seeded."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from scoring.folds import TRAIN_FOLDS, fold_of
+from scoring.train import LABEL2ID
+from scoring.train import synthetic as syn
+from scoring.train.devpairs import dev_pairs, record_pairs, training_documents
+
+DOCS = [
+    syn.Doc(
+        "a",
+        "The store opens at 9 AM on Monday. All customers get free shipping on orders over $50. "
+        "The warranty is not transferable. Maria Lopez founded the company in 2015 in Denver. "
+        "Refunds are available within 30 days (excluding sale items).",
+    ),
+    syn.Doc(
+        "b",
+        "The museum was rebuilt after the fire of 1871 with help from Chicago residents. "
+        "Its collection includes more than 300 paintings from the early period. "
+        "Visitors can buy tickets online, and entry is free on the first Sunday of each month.",
+    ),
+    syn.Doc("c", "Premium members can book same-day delivery in selected cities, and Basic members pay a fee."),
+]
+
+
+def test_make_pairs_is_seeded_and_balanced() -> None:
+    a = syn.make_pairs(DOCS, 300, seed=7)
+    b = syn.make_pairs(DOCS, 300, seed=7)
+    assert a == b
+    assert a != syn.make_pairs(DOCS, 300, seed=8)
+    labels = Counter(p.label for p in a)
+    assert len(a) == 300
+    assert set(labels) == {0, 1, 2}
+    assert max(labels.values()) - min(labels.values()) <= 1
+
+
+def test_every_pair_carries_its_kinds_label() -> None:
+    for p in syn.make_pairs(DOCS, 600, seed=3):
+        kind = p.source.split(":", 1)[1]
+        assert p.label == LABEL2ID[syn.LABEL_OF[kind]], p
+        assert p.hypothesis != p.premise
+
+
+def rng() -> random.Random:
+    return random.Random(0)
+
+
+def test_number_change_is_a_contradiction_and_skips_comparatives() -> None:
+    s = "The company sold 120 units last month."
+    new = syn._number(s, rng(), s)
+    assert new is not None and "120" not in new and new.replace(new.split()[3], "120") == s
+    assert syn._number("The company sold more than 120 units.", rng(), "") is None
+
+
+def test_date_weekday_and_name_changes() -> None:
+    s = "The shop reopened in March 2019 on a Monday."
+    assert syn._date(s, rng(), s) not in {None, s}
+    day = syn._weekday(s, rng(), s)
+    assert day is not None and "Monday" not in day and day.endswith("day.")
+    named = syn._name("The prize went to Maria Lopez last year.", rng(), "", ["Ken Watanabe"])
+    assert named == "The prize went to Ken Watanabe last year."
+
+
+def test_negation_adds_or_removes_not() -> None:
+    assert syn._negation("The warranty is transferable.", rng(), "") == "The warranty is not transferable."
+    assert syn._negation("The warranty is not transferable.", rng(), "") == "The warranty is transferable."
+
+
+def test_scope_attribute_and_tier_swaps() -> None:
+    assert syn._scope("All customers get free shipping.", rng(), "") == "Only some customers get free shipping."
+    flipped = syn._attribute("Prices increased in the north.", random.Random(5), "")
+    assert flipped in {"Prices decreased in the north.", "Prices increased in the south."}
+    tier = syn._attribute("Premium members get free delivery.", random.Random(1), "")
+    assert tier is not None and tier != "Premium members get free delivery."
+
+
+def test_paraphrase_keeps_the_facts() -> None:
+    s = "In the spring, the city purchased 3 buses (all electric) for the airport line."
+    out = syn._paraphrase(s, random.Random(2))
+    assert out is not None and out != s
+    assert "buses" in out and "airport line" in out
+
+
+def test_neutral_kinds_add_or_replace_content() -> None:
+    detail = syn._invented("The store opens at 9 AM.", rng(), ["with a USB-C cable"])
+    assert detail == "The store opens at 9 AM with a USB-C cable."
+    other = syn._other_doc([(0, ["one two three four five six"]), (1, ["seven eight nine ten eleven twelve"])], 0, rng())
+    assert other in {None, "seven eight nine ten eleven twelve"}
+
+
+def test_support_documents_ship_with_the_generator() -> None:
+    docs = syn.support_documents()
+    assert len(docs) >= 30
+    assert {p.source for p in syn.make_pairs(docs, 200, seed=1)} >= {"synthetic:copy", "synthetic:negation"}
+
+
+def _record(dataset: str, label: int, passage: str, response: str, **meta: object) -> dict:
+    return {
+        "id": f"{dataset}:x",
+        "dataset": dataset,
+        "label": label,
+        "passages": [{"id": "p", "text": passage}],
+        "response": response,
+        "meta": meta,
+    }
+
+
+def test_dev_pairs_follow_the_labels() -> None:
+    doc = "The bridge opened in 1932. It carries six lanes. Tolls were removed in 1990."
+    (good,) = record_pairs(_record("lfqa_verification", 0, doc, "The bridge has six lanes."))
+    assert good.label == LABEL2ID["entailment"] and "six lanes" in good.premise
+    (bad,) = record_pairs(_record("begin", 1, doc, "The bridge is painted red."))
+    assert bad.label == LABEL2ID["neutral"]
+    edited = _record(
+        "summedits",
+        1,
+        doc,
+        "The bridge opened in 1932. Tolls were added in 1990.",
+        original_summary="The bridge opened in 1932. Tolls were removed in 1990.",
+        edit_types=["antonym_swap"],
+    )
+    (pair,) = record_pairs(edited)
+    assert pair.hypothesis == "Tolls were added in 1990." and pair.label == LABEL2ID["contradiction"]
+
+
+def test_dev_pairs_use_training_folds_only_and_never_ragtruth(tmp_path: Path) -> None:
+    recs = [_record("lfqa_verification", 0, f"Doc {i} says the sky is blue.", "The sky is blue.") for i in range(40)]
+    recs.append(_record("ragtruth", 0, "Doc r says the sky is blue.", "The sky is blue."))
+    path = tmp_path / "dev.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    pairs = dev_pairs([path])
+    expected = [r for r in recs if r["dataset"] != "ragtruth" and fold_of(r) in TRAIN_FOLDS]
+    assert 0 < len(pairs) == len(expected) < 40
+    assert {p.premise for p in pairs} == {r["passages"][0]["text"] for r in expected}
+    docs = training_documents([path])
+    assert all("Doc r" not in text for _, text in docs)
+
+
+@pytest.mark.parametrize("kind", syn.KINDS)
+def test_each_kind_is_made_from_the_docs(kind: str) -> None:
+    docs = [*DOCS, *syn.support_documents()]
+    kinds = {p.source.split(":", 1)[1] for p in syn.make_pairs(docs, 3000, seed=11)}
+    assert kind in kinds
