@@ -133,10 +133,10 @@ ANTONYMS: dict[str, str] = {
 }
 ANTONYMS.update({v: k for k, v in list(ANTONYMS.items()) if " " not in v and v not in ANTONYMS})
 # Plan, tier and class names: a claim that gives one tier's terms to another is false.
-TIERS = (
-    "Basic Standard Plus Pro Premium Premier Business Enterprise Starter Scale Free Gold Silver Platinum "
-    "Bronze economy business first-class"
-).split()
+TIERS = {
+    *("Basic", "Standard", "Plus", "Pro", "Premium", "Premier", "Business", "Enterprise", "Starter", "Scale"),
+    *("Free", "Gold", "Silver", "Platinum", "Bronze", "economy", "business", "first-class"),
+}
 SYNONYMS: dict[str, str] = {
     "purchase": "buy",
     "purchased": "bought",
@@ -261,7 +261,7 @@ def _attribute(s: str, rng: random.Random, window: str) -> str | None:
     tiers = [m for m in re.finditer(r"\b[\w-]+\b", s) if m.group() in TIERS]
     if tiers and rng.random() < 0.5:
         m = rng.choice(tiers)
-        other = rng.choice([t for t in TIERS if t != m.group() and t[0].isupper() == m.group()[0].isupper()])
+        other = rng.choice(sorted(t for t in TIERS if t != m.group() and t[0].isupper() == m.group()[0].isupper()))
         return s[: m.start()] + other + s[m.end() :]
     new = _word_swap(s, ANTONYMS, rng)  # type: ignore[arg-type]
     # The premise must not already state the new wording elsewhere (it would not contradict).

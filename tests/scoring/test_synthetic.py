@@ -92,7 +92,8 @@ def test_paraphrase_keeps_the_facts() -> None:
 def test_neutral_kinds_add_or_replace_content() -> None:
     detail = syn._invented("The store opens at 9 AM.", rng(), ["with a USB-C cable"])
     assert detail == "The store opens at 9 AM with a USB-C cable."
-    other = syn._other_doc([(0, ["one two three four five six"]), (1, ["seven eight nine ten eleven twelve"])], 0, rng())
+    docs = [(0, ["one two three four five six"]), (1, ["seven eight nine ten eleven twelve"])]
+    other = syn._other_doc(docs, 0, rng())
     assert other in {None, "seven eight nine ten eleven twelve"}
 
 
