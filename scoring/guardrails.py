@@ -588,7 +588,7 @@ def extract_entities(text: str, *, kinds: tuple[str, ...] = ALL_KINDS, evidence:
             a, b = m.start(), m.end()
             if any(a < tb and ta < b for ta, tb in taken):
                 continue
-            frag = m.group()
+            frag = text[a:b]  # from the original: the scan has citations blanked out
             if kind == "url":
                 stripped = frag.rstrip(".,;:!?")
                 b = a + len(stripped)

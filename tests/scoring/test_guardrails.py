@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.errors import ConfigurationError
 from scoring.guardrails import GuardrailRules, check_guardrails
@@ -287,3 +289,15 @@ def test_time_kind_is_backward_compatible_with_stored_rules():
     assert GuardrailRules.from_dict(old.to_dict()) == old
     # A list without numbers does not gain times.
     assert GuardrailRules.from_dict({"check": ["url"]}).check == ("url",)
+
+
+_PIECES = ["www.doc1.com ", "passage 2", "[1]", "8 PM", "20:0", "$1,200", "1990s", "2018–19", "Step 3:", "\n", "1. "]
+_PIECES += [" ", "x", "9", "COVID-19", "doc1", "two years", "24 months", "'90s", "noon", "3rd", "half"]
+_GR_TEXT = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GR_TEXT, _GR_TEXT)
+def test_hits_re_slice_from_the_draft(draft, evidence):
+    for h in check_guardrails(draft, [evidence]):
+        assert draft[h.start : h.end] == h.text
