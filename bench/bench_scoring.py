@@ -124,7 +124,7 @@ def main() -> None:
     if args.window_tokens:
         extra["window_tokens"] = args.window_tokens
     scorer = Scorer(
-        ScorerConfig(model_path=str(model_dir), time_budget_ms=None, cache_size=0, require_verifier=True, **extra)
+        ScorerConfig.of(model_path=str(model_dir), time_budget_ms=None, cache_size=0, require_verifier=True, **extra)
     )
     v = scorer.verifier
     assert v is not None

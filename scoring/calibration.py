@@ -51,9 +51,15 @@ class Calibrator:
         method: str = "isotonic",
         *,
         meta: dict[str, Any] | None = None,
+        weights: Any = None,
     ) -> Calibrator:
+        """`weights` (one per pair) weigh the fit: inverse sampling probabilities, or equal
+        weight per source file."""
         x = np.asarray(raw_scores, dtype=np.float64).ravel()
         y = np.asarray(labels, dtype=np.float64).ravel()
+        w = None if weights is None else np.asarray(weights, dtype=np.float64).ravel()
+        if w is not None and (w.shape != x.shape or not np.all(np.isfinite(w)) or np.any(w < 0)):
+            raise ConfigurationError("weights must be finite, non-negative and one per pair")
         if x.shape != y.shape or x.size < 2:
             raise ConfigurationError("need at least two (raw score, label) pairs of equal length")
         if not np.all(np.isfinite(x)):
@@ -64,7 +70,7 @@ class Calibrator:
             from sklearn.isotonic import IsotonicRegression
 
             iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
-            iso.fit(x, y)
+            iso.fit(x, y, sample_weight=w)
             params: dict[str, Any] = {
                 "x": [float(v) for v in iso.X_thresholds_],
                 "y": [float(v) for v in iso.y_thresholds_],
@@ -73,7 +79,7 @@ class Calibrator:
             from sklearn.linear_model import LogisticRegression
 
             lr = LogisticRegression(C=1.0)
-            lr.fit(x.reshape(-1, 1), y.astype(int))
+            lr.fit(x.reshape(-1, 1), y.astype(int), sample_weight=w)
             a = float(lr.coef_[0][0])
             if a < 0:
                 # A negative slope would invert the ranking; calibration must stay monotone.
@@ -141,8 +147,15 @@ class Calibrator:
 DEFAULT_CALIBRATOR_PATH = Path(__file__).resolve().parent / "calibrators" / "default.json"
 
 
-def default_calibrator() -> Calibrator:
-    """The shipped calibrator when present, else the identity fallback."""
+CALIBRATOR_FILE = "calibrator.json"  # in a model directory: the prior calibrator fitted for that model
+
+
+def default_calibrator(model_dir: str | Path | None = None) -> Calibrator:
+    """The calibrator a fresh install starts with: the prior shipped beside the model (fitted on
+    the dev files' fit fold for that model and its fusion), else a shipped default, else the
+    identity fallback. Reviewer labels replace it once a tenant has enough of them."""
+    if model_dir is not None and (Path(model_dir) / CALIBRATOR_FILE).is_file():
+        return Calibrator.load(Path(model_dir) / CALIBRATOR_FILE)
     if DEFAULT_CALIBRATOR_PATH.is_file():
         return Calibrator.load(DEFAULT_CALIBRATOR_PATH)
     return Calibrator.identity()

@@ -31,7 +31,7 @@ def _scorer(args: argparse.Namespace, *, budget_ms: float | None):
         from scoring.fusion import FusionModel
 
         kw["fusion"] = FusionModel.load(args.fusion)
-    return Scorer(ScorerConfig(**kw))
+    return Scorer(ScorerConfig.of(**kw))
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -154,6 +154,35 @@ def cmd_fit_fusion(args: argparse.Namespace) -> int:
     print(f"{model.version}: fitted on {len(rows)} records -> {out}")
     for k, w in model.weights.items():
         print(f"  {k:<24} {w:+.3f}")
+    return 0
+
+
+def cmd_fit_prior(args: argparse.Namespace) -> int:
+    """Fusion, prior calibrator and thresholds from the fit fold of evaluate predictions."""
+    from scoring.calibration import CALIBRATOR_FILE
+    from scoring.fusion import FUSION_FILE
+    from scoring.prior import fit_prior, read_predictions
+
+    rows = read_predictions(args.predictions)
+    models = set()
+    for path in args.predictions:
+        with open(path, encoding="utf-8") as fh:
+            models |= {json.loads(line).get("model") for line in fh}
+    model = models.pop() if len(models) == 1 else None
+    fusion, calibrator, th = fit_prior(rows, c=args.c, name=args.name, model=model)
+    out = Path(args.out)
+    fusion.save(out / FUSION_FILE)
+    calibrator.save(out / CALIBRATOR_FILE)
+    print(f"fit rows: {len(rows)} ({dict(Counter(rows.groups))}), model {model}")
+    print(f"fusion {fusion.version} -> {out / FUSION_FILE}")
+    for k, w in fusion.weights.items():
+        print(f"  {k:<24} {w:+.3f}")
+    print(f"calibrator {calibrator.version} -> {out / CALIBRATOR_FILE}")
+    print(
+        f"thresholds: auto_send {th.auto_send}, auto_draft_human_send {th.auto_draft_human_send}, "
+        f"queue_for_review {th.queue_for_review}  (fit rows: bad auto-sent {th.bad_auto_sent:.1%}, "
+        f"good auto-sent or drafted {th.good_auto_or_drafted:.1%}, good blocked {th.good_blocked:.1%})"
+    )
     return 0
 
 
@@ -310,6 +339,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--by-file", action="store_true", help="weigh files equally; report leave-one-file-out AUROC")
     p.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic fit")
     p.set_defaults(func=cmd_fit_fusion)
+
+    p = sub.add_parser("fit-prior", help="fusion, prior calibrator and thresholds from the fit fold")
+    p.add_argument("predictions", nargs="+", help="evaluate --out files of the dev files (never RAGTruth)")
+    p.add_argument("--out", required=True, help="the model directory (writes fusion.json and calibrator.json)")
+    p.add_argument("--name", default="fitted")
+    p.add_argument("--c", type=float, default=0.01, help="inverse L2 strength of the logistic fit")
+    p.set_defaults(func=cmd_fit_prior)
 
     p = sub.add_parser("rescore", help="metrics from predictions with another fusion/calibrator")
     p.add_argument("predictions")

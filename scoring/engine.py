@@ -1,59 +1,70 @@
 """The scorer: one instance per worker process, built once (the model load is the slow part).
 
-`Scorer.score` never raises on odd input: each stage is guarded, and a failed or skipped stage
-shows up in the result (`verification_status`, `errors`) so the routing policy can fail closed.
+`Scorer.score` runs named stages in order, each over a `_Run` that carries the draft and what
+the earlier stages found:
+
+1. `_logprobs`: Seq-Logprob and friends, when the service sent token log-probs;
+2. `_claims`: the draft split into claims with offsets (not-checkable ones kept and marked);
+3. `_evidence`: passages split into prose and structured records (JSON, key: value, tables);
+   a record's fields become statements the NLI can read, its long text fields prose;
+4. `_guardrails`: numbers, dates, amounts, IDs… that no passage contains, and block rules;
+5. `_verify`: each checkable claim against the evidence windows with the NLI model;
+6. `_records`: each checkable claim's values against the records' fields, compared by type; a
+   value that contradicts a field makes the claim `refuted` with that field as the evidence;
+7. `_fuse`: features → fused raw score → calibrated confidence, and the risk.
+
+`score` never raises on odd input: a stage that fails records its error in the result
+(`errors`) and the later stages carry on with what it left, so the routing policy can fail
+closed. The verifier's settings live in one place, `VerifierConfig` (`ScorerConfig.verifier`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scoring import __version__
+from scoring import DEFAULT_TIME_BUDGET_MS, __version__
 from scoring.calibration import FITTED_FOR, Calibrator, default_calibrator
-from scoring.claims import segment_claims
+from scoring.claims import ClaimSpan, segment_claims
 from scoring.errors import ConfigurationError
 from scoring.fusion import FusionModel, build_features, model_fusion
-from scoring.guardrails import GuardrailRules, check_guardrails
-from scoring.inputs import DraftInput
-from scoring.logprobs import DEFAULT_FLOOR, compute_logprob_signals
+from scoring.guardrails import GuardrailHit, GuardrailRules, check_guardrails
+from scoring.inputs import DraftInput, Passage
+from scoring.logprobs import DEFAULT_FLOOR, LogprobSignals, compute_logprob_signals
+from scoring.records import Field, RecordCheck, check_claim, field_statements, parse_record, text_fields
 from scoring.results import ClaimResult, ScoreResult
 from scoring.text import content_stems, lexical_support
-from scoring.verifier import NLIVerifier, VerifierConfig
+from scoring.verifier import ClaimVerification, NLIVerifier, VerifierConfig
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "nli-minilm-l6-v2"
 
 
-def default_model_path() -> str | None:
+def default_model_path() -> str:
     env = os.environ.get("SCORING_MODEL_PATH")
     if env:
         return env
-    return str(DEFAULT_MODEL_DIR) if (DEFAULT_MODEL_DIR / "config.json").is_file() else None
+    return str(DEFAULT_MODEL_DIR) if (DEFAULT_MODEL_DIR / "config.json").is_file() else ""
+
+
+def _default_verifier() -> VerifierConfig:
+    return VerifierConfig(model_path=default_model_path())
 
 
 @dataclass(frozen=True)
 class ScorerConfig:
-    model_path: str | None = field(default_factory=default_model_path)
-    device: str = "cpu"
-    batch_size: int = 16
+    verifier: VerifierConfig = field(default_factory=_default_verifier)
     num_threads: int | None = 1  # one intra-op thread per process; scale with processes
-    entail_threshold: float = 0.5
-    contradict_threshold: float = 0.5
-    # The verifier's own defaults (VerifierConfig says why these values).
-    window_tokens: int = VerifierConfig.window_tokens
-    top_k_windows: int = VerifierConfig.top_k_windows
-    early_accept: float | None = 0.9  # a claim entailed this strongly needs no more windows
-    time_budget_ms: float | None = 2000.0  # per draft, for verification; None = unlimited
-    int8: bool = VerifierConfig.int8
-    jit: bool = VerifierConfig.jit
-    cache_size: int = 8192
+    time_budget_ms: float | None = DEFAULT_TIME_BUDGET_MS  # per draft, for verification; None = unlimited
     logprob_floor: float = DEFAULT_FLOOR
     guardrails: GuardrailRules = field(default_factory=GuardrailRules)
     calibrator_path: str | None = None  # None → the shipped default, else identity
@@ -61,45 +72,85 @@ class ScorerConfig:
     require_verifier: bool = False  # raise at start-up instead of scoring "unavailable"
 
     def __post_init__(self) -> None:
-        for name in ("entail_threshold", "contradict_threshold"):
-            v = getattr(self, name)
-            if not 0.0 < v <= 1.0:
-                raise ConfigurationError(f"{name} must lie in (0, 1]")
-        if self.batch_size < 1 or self.top_k_windows < 1 or self.window_tokens < 16:
-            raise ConfigurationError("batch_size, top_k_windows >= 1 and window_tokens >= 16")
         if self.time_budget_ms is not None and self.time_budget_ms <= 0:
             raise ConfigurationError("time_budget_ms must be positive or None")
 
-    def verifier_config(self) -> VerifierConfig:
-        if not self.model_path:
-            raise ConfigurationError(
-                "no NLI model: scoring/models/nli-minilm-l6-v2 is absent; set model_path (or SCORING_MODEL_PATH)"
-            )
-        return VerifierConfig(
-            model_path=self.model_path,
-            device=self.device,
-            batch_size=self.batch_size,
-            window_tokens=self.window_tokens,
-            top_k_windows=self.top_k_windows,
-            entail_threshold=self.entail_threshold,
-            contradict_threshold=self.contradict_threshold,
-            early_accept=self.early_accept,
-            int8=self.int8,
-            jit=self.jit,
-            cache_size=self.cache_size,
-        )
+    @classmethod
+    def of(cls, **settings: Any) -> ScorerConfig:
+        """A config from flat settings: the verifier's (`model_path`, `int8`, `top_k_windows`, …)
+        go to `verifier`, the rest to the scorer; unknown names are an error."""
+        return cls.from_dict(settings)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ScorerConfig:
-        kw = dict(d)
-        if "guardrails" in kw:
-            kw["guardrails"] = GuardrailRules.from_dict(kw["guardrails"])
-        if "fusion" in kw:
-            kw["fusion"] = FusionModel.from_dict(kw["fusion"])
-        unknown = set(kw) - set(cls.__dataclass_fields__)
+        mine = {f.name for f in dataclasses.fields(cls)} - {"verifier"}
+        theirs = {f.name for f in dataclasses.fields(VerifierConfig)}
+        unknown = set(d) - mine - theirs
         if unknown:
             raise ConfigurationError(f"unknown scorer settings: {sorted(unknown)}")
+        kw = {k: v for k, v in d.items() if k in mine}
+        if "guardrails" in kw and not isinstance(kw["guardrails"], GuardrailRules):
+            kw["guardrails"] = GuardrailRules.from_dict(kw["guardrails"])
+        if "fusion" in kw and isinstance(kw["fusion"], dict):
+            kw["fusion"] = FusionModel.from_dict(kw["fusion"])
+        verifier = {k: v for k, v in d.items() if k in theirs}
+        if verifier:
+            verifier.setdefault("model_path", default_model_path())
+            kw["verifier"] = VerifierConfig(**verifier)
         return cls(**kw)
+
+    def with_settings(self, **changes: Any) -> ScorerConfig:
+        theirs = {f.name for f in dataclasses.fields(VerifierConfig)}
+        verifier = {k: v for k, v in changes.items() if k in theirs}
+        rest = {k: v for k, v in changes.items() if k not in theirs}
+        return replace(self, verifier=replace(self.verifier, **verifier), **rest)
+
+
+@dataclass
+class _Record:
+    """A structured passage: its fields, and the derived passages the NLI reads instead of the JSON."""
+
+    passage: Passage
+    fields: list[Field]
+
+
+@dataclass
+class _Run:
+    """One draft's way through the stages."""
+
+    draft: DraftInput
+    text: str
+    calibrator: Calibrator
+    rules: GuardrailRules | None
+    t0: float
+    errors: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    passages: tuple[Passage, ...] = ()
+    nli_passages: tuple[Passage, ...] = ()
+    # Derived passage id → (original passage id, [(start, end) in the derived text, field]).
+    derived: dict[str, tuple[str, list[tuple[int, int, Field]]]] = field(default_factory=dict)
+    records: list[_Record] = field(default_factory=list)
+    logprobs: LogprobSignals | None = None
+    spans: list[ClaimSpan] = field(default_factory=list)
+    hits: list[GuardrailHit] = field(default_factory=list)
+    status: str = "complete"
+    verifications: dict[int, ClaimVerification] = field(default_factory=dict)  # checkable index → result
+    record_checks: dict[int, RecordCheck] = field(default_factory=dict)
+
+    @property
+    def checkable(self) -> list[ClaimSpan]:
+        return [s for s in self.spans if s.checkable]
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t = time.perf_counter()
+        try:
+            yield
+        except Exception as exc:  # a bug in one stage must not lose the draft
+            self.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            logger.exception("scoring stage failed", extra={"action": f"scoring.{name}.failed"})
+        finally:
+            self.timings[name] = _ms(t)
 
 
 class Scorer:
@@ -112,7 +163,11 @@ class Scorer:
         self.verifier: NLIVerifier | None = None
         self.verifier_error: str | None = None
         try:
-            self.verifier = NLIVerifier(self.config.verifier_config())
+            if not self.config.verifier.model_path:
+                raise ConfigurationError(
+                    f"no NLI model: {DEFAULT_MODEL_DIR} is absent; set model_path (or SCORING_MODEL_PATH)"
+                )
+            self.verifier = NLIVerifier(self.config.verifier)
         except Exception as exc:  # the worker must still route drafts (fail closed)
             if self.config.require_verifier:
                 raise
@@ -122,12 +177,12 @@ class Scorer:
                 extra={"action": "scoring.verifier.unavailable", "error": self.verifier_error},
             )
         self.fusion = self.config.fusion or model_fusion(
-            self.config.model_path if self.verifier else None, self.model_version
+            self.config.verifier.model_path if self.verifier else None, self.model_version
         )
         if self.config.calibrator_path:
             self.calibrator = Calibrator.load(self.config.calibrator_path)
         else:
-            self.calibrator = default_calibrator()
+            self.calibrator = default_calibrator(self.config.verifier.model_path if self.verifier else None)
         mismatch = self.calibrator_mismatch(self.calibrator)
         if mismatch:
             # A calibrator maps one model's and fusion's raw scores; on other raw scores its
@@ -175,180 +230,274 @@ class Scorer:
         rules: GuardrailRules | None = None,
         calibrator: Calibrator | None = None,
     ) -> ScoreResult:
-        t0 = time.perf_counter()
-        timings: dict[str, float] = {}
-        errors: list[str] = []
-        calibrator = calibrator or self.calibrator
-        mismatch = self.calibrator_mismatch(calibrator)
+        run = _Run(
+            draft=draft,
+            text=draft.draft if isinstance(draft.draft, str) else str(draft.draft),
+            calibrator=calibrator or self.calibrator,
+            rules=rules,
+            t0=time.perf_counter(),
+        )
+        mismatch = self.calibrator_mismatch(run.calibrator)
         if mismatch:
-            errors.append(f"calibrator {calibrator.version} was fitted for {mismatch}; not used")
-            calibrator = Calibrator.identity()
-        text = draft.draft if isinstance(draft.draft, str) else str(draft.draft)
-        passages = tuple(p for p in draft.passages if p.text and p.text.strip())
-        passage_texts = [p.text for p in passages]
+            run.errors.append(f"calibrator {run.calibrator.version} was fitted for {mismatch}; not used")
+            run.calibrator = Calibrator.identity()
+        stages: tuple[tuple[str, Callable[[_Run], None]], ...] = (
+            ("logprobs", self._logprobs),
+            ("claims", self._claims),
+            ("evidence", self._evidence),
+            ("guardrails", self._guardrails),
+            ("verification", self._verify),
+            ("records", self._records),
+        )
+        for name, stage in stages:
+            with run.stage(name):
+                stage(run)
+        return self._fuse(run)
 
-        # 1. log-prob signals
-        lp_signals = None
-        if draft.logprobs is not None:
-            t = time.perf_counter()
-            try:
-                lp_signals = compute_logprob_signals(text, draft.logprobs, floor=self.config.logprob_floor)
-            except Exception as exc:  # validated at the API; a bug here must not lose the draft
-                errors.append(f"logprobs: {type(exc).__name__}: {exc}")
-            timings["logprobs"] = _ms(t)
+    # ---- stages ----------------------------------------------------------------------------
+    def _logprobs(self, run: _Run) -> None:
+        if run.draft.logprobs is not None:
+            run.logprobs = compute_logprob_signals(run.text, run.draft.logprobs, floor=self.config.logprob_floor)
 
-        # 2. claims
-        t = time.perf_counter()
-        try:
-            spans = segment_claims(text)
-        except Exception as exc:
-            errors.append(f"claims: {type(exc).__name__}: {exc}")
-            spans = []
-        timings["claims"] = _ms(t)
-        checkable = [s for s in spans if s.checkable]
+    def _claims(self, run: _Run) -> None:
+        run.spans = segment_claims(run.text)
 
-        # 3. guardrails
-        t = time.perf_counter()
-        try:
-            hits = check_guardrails(
-                text,
-                passage_texts,
-                self.config.guardrails.merged(rules),
-                spans=[(c.start, c.end) for c in checkable],
-                context=(draft.question,) if draft.question else (),
-            )
-        except Exception as exc:
-            errors.append(f"guardrails: {type(exc).__name__}: {exc}")
-            hits = []
-        timings["guardrails"] = _ms(t)
+    def _evidence(self, run: _Run) -> None:
+        run.passages = tuple(p for p in run.draft.passages if p.text and p.text.strip())
+        nli: list[Passage] = []
+        for p in run.passages:
+            fields = parse_record(p.text)
+            if not fields:
+                nli.append(p)
+                continue
+            run.records.append(_Record(p, fields))
+            # The record's fields as sentences the NLI can read, one per line, each mapped back
+            # to the field's place in the passage so the review page can show it.
+            parts: list[str] = []
+            where: list[tuple[int, int, Field]] = []
+            at = 0
+            for f, statement in field_statements(fields):
+                where.append((at, at + len(statement), f))
+                parts.append(statement)
+                at += len(statement) + 1
+            if parts:
+                pid = f"{p.id}#fields"
+                run.derived[pid] = (p.id, where)
+                nli.append(Passage(pid, "\n".join(parts)))
+            for i, f in enumerate(text_fields(fields)):
+                pid = f"{p.id}#text{i}"
+                run.derived[pid] = (p.id, [(0, len(f.value), f)])
+                nli.append(Passage(pid, f.value))
+        run.nli_passages = tuple(nli)
 
-        # 4. verification
-        t = time.perf_counter()
-        evidence_stems: set[str] = set()
-        for p in passage_texts:
-            evidence_stems |= content_stems(p)
-        verifications: list[Any] = []
+    def _guardrails(self, run: _Run) -> None:
+        known = [p.text for p in run.passages] + [p.text for p in run.nli_passages if p.id in run.derived]
+        run.hits = check_guardrails(
+            run.text,
+            known,
+            self.config.guardrails.merged(run.rules),
+            spans=[(c.start, c.end) for c in run.checkable],
+            context=(run.draft.question,) if run.draft.question else (),
+        )
+
+    def _verify(self, run: _Run) -> None:
+        checkable = run.checkable
         if not checkable:
-            status = "complete"
-        elif not passages:
-            status = "no_evidence"
+            run.status = "complete"
+        elif not run.passages:
+            run.status = "no_evidence"
         elif self.verifier is None:
-            status = "unavailable"
+            run.status = "unavailable"
+        elif not run.nli_passages:
+            run.status = "complete"  # records only: the record stage judges the claims
         else:
             deadline = None
             if self.config.time_budget_ms is not None:
-                deadline = t0 + self.config.time_budget_ms / 1000.0
+                deadline = run.t0 + self.config.time_budget_ms / 1000.0
             try:
-                verifications, done = self.verifier.verify([c.text for c in checkable], passages, deadline=deadline)
-                status = "complete" if done else "partial_timeout"
-            except Exception as exc:
-                errors.append(f"verifier: {type(exc).__name__}: {exc}")
-                logger.exception("verifier failed", extra={"action": "scoring.verifier.failed"})
-                verifications = []
-                status = "unavailable"
-        timings["verification"] = _ms(t)
+                results, done = self.verifier.verify([c.text for c in checkable], run.nli_passages, deadline=deadline)
+            except Exception:
+                run.status = "unavailable"
+                raise
+            run.status = "complete" if done else "partial_timeout"
+            run.verifications = dict(enumerate(results))
 
-        # 5. assemble claims
+    def _records(self, run: _Run) -> None:
+        if not run.records:
+            return
+        fields = [f for r in run.records for f in r.fields]
+        for i, c in enumerate(run.checkable):
+            check = check_claim(c.text, fields, run.text[: c.start])
+            if check.verdict is not None or check.checks:
+                run.record_checks[i] = check
+
+    # ---- assembly --------------------------------------------------------------------------
+    def _claim_result(
+        self, run: _Run, i: int, span: ClaimSpan, lexical: float
+    ) -> tuple[ClaimResult, tuple[float, float] | None]:
+        """The claim's verdict, and its (support, contradiction) for the fusion (None: unverified).
+
+        A record field that contradicts one of the claim's values decides `refuted`; a record
+        that covers the claim decides `supported` unless the NLI found it refuted; otherwise the
+        NLI's verdict stands.
+        """
+        v = run.verifications.get(i)
+        rec = run.record_checks.get(i)
+        if rec is not None and rec.verdict == "refuted":
+            bad = next(c for c in rec.checks if c.verdict == "refuted")
+            return self._field_claim(run, span, "refuted", bad.field, bad.reason, lexical), (0.0, 1.0)
+        if rec is not None and rec.verdict == "supported" and (v is None or v.verdict != "refuted"):
+            good = rec.checks[0] if rec.checks else None
+            claim = self._field_claim(
+                run, span, "supported", good.field if good else None, good.reason if good else "", lexical
+            )
+            return claim, (1.0, 0.0)
+        if v is None or not v.verified:
+            reason = "no_prose_evidence" if run.records and not run.nli_passages else "not_verified"
+            claim = ClaimResult(
+                span.text, span.start, span.end, True, "insufficient", reason=reason, lexical_support=lexical
+            )
+            return claim, None
+        pid, a, b, path = self._evidence_place(run, v.best_passage_id, v.best_sentence_start, v.best_sentence_end)
+        claim = ClaimResult(
+            span.text,
+            span.start,
+            span.end,
+            True,
+            v.verdict,
+            v.p_entail,
+            v.p_neutral,
+            v.p_contradict,
+            pid,
+            a,
+            b,
+            "",
+            lexical,
+            evidence_field=path,
+        )
+        return claim, (v.max_entail or 0.0, v.max_contradict or 0.0)
+
+    @staticmethod
+    def _field_claim(
+        run: _Run, span: ClaimSpan, verdict: str, f: Field | None, reason: str, lexical: float
+    ) -> ClaimResult:
+        pid = next((r.passage.id for r in run.records if f is not None and f in r.fields), None)
+        sure = (1.0, 0.0, 0.0) if verdict == "supported" else (0.0, 0.0, 1.0)
+        return ClaimResult(
+            span.text,
+            span.start,
+            span.end,
+            True,
+            verdict,
+            *sure,
+            pid,
+            f.start if f is not None else None,
+            f.end if f is not None else None,
+            "",
+            lexical,
+            evidence_field=f.path if f is not None else "",
+            evidence_reason=reason,
+        )
+
+    @staticmethod
+    def _evidence_place(
+        run: _Run, pid: str | None, a: int | None, b: int | None
+    ) -> tuple[str | None, int | None, int | None, str]:
+        """Map a derived passage's sentence back to the record field it was made from."""
+        if pid is None or pid not in run.derived:
+            return pid, a, b, ""
+        original, where = run.derived[pid]
+        for start, end, f in where:
+            if a is not None and start <= a < end + 1:
+                if pid.endswith("#fields"):
+                    return original, f.start, f.end, f.path
+                offset = f.start + (a - start)
+                return original, offset, f.start + ((b or a) - start), f.path
+        return original, None, None, ""
+
+    def _fuse(self, run: _Run) -> ScoreResult:
+        t = time.perf_counter()
+        evidence_stems: set[str] = set()
+        for p in run.nli_passages or run.passages:
+            evidence_stems |= content_stems(p.text)
+        for r in run.records:
+            evidence_stems |= content_stems(r.passage.text)
+        has_evidence = bool(run.passages)
         claims: list[ClaimResult] = []
-        by_span = dict(zip([id(c) for c in checkable], verifications, strict=False))
         support: list[float] = []
         contradict: list[float] = []
         verdicts: list[str] = []
         lexical: list[float] = []
-        for s in spans:
+        i = 0
+        for s in run.spans:
             if not s.checkable:
                 claims.append(ClaimResult(s.text, s.start, s.end, False, "not_checkable", reason=s.reason))
                 continue
-            lex = lexical_support(s.text, evidence_stems) if passages else 0.0
+            lex = lexical_support(s.text, evidence_stems) if has_evidence else 0.0
             lexical.append(lex)
-            v = by_span.get(id(s))
-            if v is None or not v.verified:
-                claims.append(
-                    ClaimResult(
-                        s.text,
-                        s.start,
-                        s.end,
-                        True,
-                        "insufficient",
-                        reason="not_verified",
-                        lexical_support=lex,
-                    )
-                )
-                verdicts.append("insufficient")
-                continue
-            claims.append(
-                ClaimResult(
-                    s.text,
-                    s.start,
-                    s.end,
-                    True,
-                    v.verdict,
-                    v.p_entail,
-                    v.p_neutral,
-                    v.p_contradict,
-                    v.best_passage_id,
-                    v.best_sentence_start,
-                    v.best_sentence_end,
-                    "",
-                    lex,
-                )
-            )
-            verdicts.append(v.verdict)
-            support.append(v.max_entail)
-            contradict.append(v.max_contradict)
-
-        # 6. fusion, calibration
+            c, judged = self._claim_result(run, i, s, lex)
+            i += 1
+            claims.append(c)
+            verdicts.append(c.verdict)
+            if judged is not None:
+                support.append(judged[0])
+                contradict.append(judged[1])
         lp_feats = None
-        if lp_signals is not None:
+        if run.logprobs is not None:
+            lp = run.logprobs
             lp_feats = {
-                "seq_logprob": lp_signals.seq_logprob,
-                "min_logprob": lp_signals.min_logprob,
-                "share_below_floor": lp_signals.share_below_floor,
-                "mean_entropy": lp_signals.mean_entropy,
-                "mean_margin": lp_signals.mean_margin,
+                "seq_logprob": lp.seq_logprob,
+                "min_logprob": lp.min_logprob,
+                "share_below_floor": lp.share_below_floor,
+                "mean_entropy": lp.mean_entropy,
+                "mean_margin": lp.mean_margin,
             }
-        verifier_ran = status in {"complete", "partial_timeout"} and (bool(support) or not checkable)
+        checkable = run.checkable
+        verifier_ran = run.status in {"complete", "partial_timeout"} and (bool(support) or not checkable)
         features = build_features(
-            n_claims=len(spans),
+            n_claims=len(run.spans),
             checkable_support=support,
             checkable_contradict=contradict,
             verdicts=verdicts,
             lexical=lexical,
-            lexical_draft=lexical_support(text, evidence_stems) if passages else None,
-            n_guardrail_unsupported=sum(1 for h in hits if h.kind != "blocked_pattern"),
-            n_guardrail_blocked=sum(1 for h in hits if h.kind == "blocked_pattern"),
+            lexical_draft=lexical_support(run.text, evidence_stems) if has_evidence else None,
+            n_guardrail_unsupported=sum(1 for h in run.hits if h.kind != "blocked_pattern"),
+            n_guardrail_blocked=sum(1 for h in run.hits if h.kind == "blocked_pattern"),
             logprob=lp_feats,
-            has_evidence=bool(passages),
+            has_evidence=has_evidence,
             verifier_ran=verifier_ran,
         )
         try:
             raw = self.fusion.raw_score(features)
-            confidence = float(calibrator.predict(raw))
+            confidence = float(run.calibrator.predict(raw))
         except Exception as exc:
-            errors.append(f"fusion: {type(exc).__name__}: {exc}")
+            run.errors.append(f"fusion: {type(exc).__name__}: {exc}")
             raw, confidence = 0.0, 0.0
         if not math.isfinite(confidence):
             confidence = 0.0
-        timings["total"] = _ms(t0)
+        run.timings["fusion"] = _ms(t)
+        run.timings["total"] = _ms(run.t0)
         return ScoreResult(
-            logprob_signals=lp_signals,
+            logprob_signals=run.logprobs,
             claims=tuple(claims),
-            guardrail_hits=tuple(hits),
+            guardrail_hits=tuple(run.hits),
             features=features,
             raw_score=raw,
             confidence=min(1.0, max(0.0, confidence)),
-            risk=_risk(verdicts, hits, status),
-            verification_status=status,
-            versions=self.versions(calibrator),
-            timings_ms=timings,
-            errors=tuple(errors),
+            risk=_risk(verdicts, run.hits, run.status),
+            verification_status=run.status,
+            versions=self.versions(run.calibrator),
+            timings_ms=run.timings,
+            errors=tuple(run.errors),
         )
 
     def with_config(self, **changes: Any) -> Scorer:
         """A scorer sharing this one's loaded model but with other thresholds/budgets."""
         other = object.__new__(Scorer)
-        other.config = replace(self.config, **changes)
+        other.config = self.config.with_settings(**changes)
         other.verifier = self.verifier
+        if self.verifier is not None and other.config.verifier != self.verifier.config:
+            other.verifier = self.verifier.with_config(other.config.verifier)
         other.verifier_error = self.verifier_error
         other.calibrator = self.calibrator
         other.fusion = other.config.fusion or self.fusion

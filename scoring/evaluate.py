@@ -489,6 +489,7 @@ def run_evaluation(
                 "features": result.features,
             }
         # Gold spans are measurement only (never fed to the scorer).
+        row["fold"] = fold_of(rec)
         row["gold_spans"] = [list(r) for r in gold_ranges(rec)]
         row["response_chars"] = len(str(rec.get("response", "")))
         row["time_ms"] = round((time.perf_counter() - t) * 1000, 2)

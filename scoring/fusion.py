@@ -208,6 +208,8 @@ def build_features(
     return f
 
 
+# The claim count is not among them: more claims meant a worse draft in one task and a better
+# one in another, so its weight would only describe the mix of tasks it was fitted on.
 FITTED_FEATURES: tuple[str, ...] = (
     "support_min",
     "support_hmean",
@@ -215,13 +217,30 @@ FITTED_FEATURES: tuple[str, ...] = (
     "contradict_max",
     "frac_refuted",
     "frac_supported",
-    "n_checkable",
     "lexical_min",
     "lexical_mean",
     "lexical_draft",
     "guardrail_unsupported",
     "guardrail_blocked",
 )
+
+
+GROUP_WEIGHT = 1000.0  # total sample weight of one group in a by-group fit
+
+# +1: a higher value means a better draft; -1: a worse one.
+DIRECTION: dict[str, int] = {
+    "support_min": 1,
+    "support_hmean": 1,
+    "support_mean": 1,
+    "frac_supported": 1,
+    "lexical_min": 1,
+    "lexical_mean": 1,
+    "lexical_draft": 1,
+    "contradict_max": -1,
+    "frac_refuted": -1,
+    "guardrail_unsupported": -1,
+    "guardrail_blocked": -1,
+}
 
 
 def _value(row: dict[str, float], name: str) -> float:
@@ -257,17 +276,32 @@ def fit_fusion(
     x = np.array([[_value(r, k) for k in features] for r in rows], dtype=np.float64)
     weight = np.ones(len(rows))
     if groups is not None:
+        # Every group carries GROUP_WEIGHT in total, however many rows it has: then neither the
+        # data term nor its balance against the L2 penalty depends on a group's size.
         sizes = Counter(groups)
-        weight = np.array([len(rows) / (len(sizes) * sizes[g]) for g in groups])
+        weight = np.array([GROUP_WEIGHT / sizes[g] for g in groups])
     # Standardise with the same weights the fit uses, so a group's size changes nothing.
     mu = np.average(x, axis=0, weights=weight)
     spread = np.sqrt(np.average((x - mu) ** 2, axis=0, weights=weight))
-    sd = np.where(spread == 0, 1.0, spread)
-    lr = LogisticRegression(C=c, max_iter=3000)
-    lr.fit((x - mu) / sd, np.asarray(good, dtype=int), sample_weight=weight)
-    weights = {k: float(w) for k, w in zip(features, lr.coef_[0], strict=True)}
+    flat = spread < 1e-12  # float noise from weights is no variation
+    sd = np.where(flat, 1.0, spread)
+    z = (x - mu) / sd
+    y = np.asarray(good, dtype=int)
+    # Every feature has a known direction (more support is better, a contradiction worse). A
+    # weight fitted against it only describes the fit data's collinearity and flips on other
+    # data; such a feature is dropped (weight 0) and the rest refitted.
+    active = list(range(len(features)))
+    while True:
+        lr = LogisticRegression(C=c, max_iter=3000)
+        lr.fit(z[:, active], y, sample_weight=weight)
+        coef = dict(zip(active, lr.coef_[0], strict=True))
+        wrong = [i for i in active if DIRECTION.get(features[i], 0) * coef[i] < 0]
+        if not wrong or len(active) == 1:
+            break
+        active.remove(max(wrong, key=lambda i: abs(coef[i])))
+    weights = {k: float(coef.get(i, 0.0)) for i, k in enumerate(features)}
     scale = {k: (float(m), float(s)) for k, m, s in zip(features, mu, sd, strict=True)}
-    constant = {k: float(m) for k, m, d in zip(features, mu, spread, strict=True) if d == 0}
+    constant = {k: float(m) for k, m, f in zip(features, mu, flat, strict=True) if f}
     for k, w in DEFAULT_WEIGHTS.items():
         if k in constant:  # e.g. no blocked-pattern hit in the data: nothing to fit, keep the rule
             weights[k], scale[k] = w, (constant[k], 1.0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from scoring.guardrails import GuardrailHit
@@ -27,13 +27,18 @@ class ClaimResult:
     best_sentence_end: int | None = None
     reason: str = ""  # why not checkable, or "not_verified" when the budget ran out
     lexical_support: float | None = None  # share of the claim's content words in the evidence
+    # When the evidence is a structured record: the field the claim was judged against (its
+    # offsets are best_sentence_start/end in that passage) and, for a typed comparison, why.
+    evidence_field: str = ""
+    evidence_reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ClaimResult:
-        return cls(**d)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
 
 
 def claim_passage(passages: Any, claim: dict[str, Any]) -> tuple[str, str] | None:

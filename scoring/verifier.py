@@ -12,6 +12,7 @@ checked.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import math
@@ -60,6 +61,13 @@ class VerifierConfig:
     jit: bool = True  # run a frozen TorchScript trace of the model (CPU), falling back to eager
     cache_size: int = 8192
     label_names: tuple[str, str, str] | None = None  # override id2label when a model lacks names
+
+    def __post_init__(self) -> None:
+        for name in ("entail_threshold", "contradict_threshold"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ConfigurationError(f"{name} must lie in (0, 1]")
+        if self.batch_size < 1 or self.top_k_windows < 1 or self.window_tokens < 16 or self.widen_extra < 0:
+            raise ConfigurationError("batch_size, top_k_windows >= 1, window_tokens >= 16 and widen_extra >= 0")
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,16 @@ class NLIVerifier:
         self.cache_hits = 0
         self.cache_misses = 0
         self.pairs_scored = 0
+
+    def with_config(self, config: VerifierConfig) -> NLIVerifier:
+        """This verifier with other thresholds, windows or budgets, sharing the loaded model and
+        its caches; a config that needs another model (path, int8, trace, device) is refused."""
+        for name in ("model_path", "int8", "jit", "device", "label_names"):
+            if getattr(config, name) != getattr(self.config, name):
+                raise ConfigurationError(f"{name} differs: load a new NLIVerifier for it")
+        other = copy.copy(self)
+        other.config = config
+        return other
 
     def _traced(self) -> Any:
         """Trace and freeze the model on a padded example batch; None if the model will not trace.

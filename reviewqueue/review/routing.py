@@ -33,7 +33,7 @@ def get_scorer() -> Scorer:
     }
     if settings.REVIEWQUEUE_SCORING_MODEL:
         overrides["model_path"] = settings.REVIEWQUEUE_SCORING_MODEL
-    return engine.get_scorer(ScorerConfig(**overrides))
+    return engine.get_scorer(ScorerConfig.of(**overrides))
 
 
 def target_queue(draft: Draft) -> Queue | None:

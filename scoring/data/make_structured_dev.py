@@ -482,7 +482,7 @@ def business(r: random.Random) -> dict[str, Any]:
         rr = random.Random(seed)
         sents: list[list[Part]] = []
         addr = write_address(v["address"], astyle)
-        intro = rr.choice(
+        intro: list[Part] = rr.choice(
             [
                 [f"{name} is a {noun} located at ", ("address", addr), " in ", ("city", v["city"]), f", {state}."],
                 [f"You'll find {name}, a {noun}, at ", ("address", addr), ", ", ("city", v["city"]), "."],
@@ -499,7 +499,7 @@ def business(r: random.Random) -> dict[str, Any]:
         sents.append(intro)
         stars_txt = f"{v['stars']:g}" if rr.random() < 0.5 else f"{v['stars']:.1f}"
         rc = fmt_count(v["review_count"], 0)
-        rating = rr.choice(
+        rating: list[Part] = rr.choice(
             [
                 ["It holds a ", ("stars", stars_txt), "-star rating across ", ("review_count", rc), " reviews."],
                 [
@@ -644,7 +644,7 @@ REVIEW_TEXTS = [
 def order(r: random.Random) -> dict[str, Any]:
     n_items = r.randint(1, 3)
     prods = r.sample(PRODUCTS, n_items)
-    items = [
+    items: list[dict[str, Any]] = [
         {"sku": f"SKU-{r.randint(10000, 99999)}", "name": p, "quantity": r.choice([1, 1, 2, 3]), "price": pr}
         for p, pr in prods
     ]

@@ -25,7 +25,7 @@ def evaluate_dir(model: Path, dev: Path, sample: int) -> dict[str, Any]:
     from scoring.engine import Scorer, ScorerConfig
     from scoring.evaluate import metrics_json, read_records, run_evaluation
 
-    scorer = Scorer(ScorerConfig(model_path=str(model), time_budget_ms=None))
+    scorer = Scorer(ScorerConfig.of(model_path=str(model), time_budget_ms=None))
     files: dict[str, Any] = {}
     for path in sorted(dev.glob("*.jsonl")):
         n = sum(1 for _ in read_records(path, None, None))
@@ -38,7 +38,7 @@ def evaluate_dir(model: Path, dev: Path, sample: int) -> dict[str, Any]:
             f" {model_res['ms_per_record']:.0f} ms/record",
             flush=True,
         )
-    cfg = scorer.config
+    cfg = scorer.config.verifier
     return {
         "model_version": scorer.model_version,
         "settings": {

@@ -26,7 +26,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def scorer(tiny_model_dir: str) -> Scorer:
-    return Scorer(ScorerConfig(model_path=tiny_model_dir, time_budget_ms=None))
+    return Scorer(ScorerConfig.of(model_path=tiny_model_dir, time_budget_ms=None))
 
 
 class FixedNLI:
@@ -55,6 +55,6 @@ def fresh_scorer(tiny_model_dir: str):
 
     def make(**kw) -> Scorer:
         kw.setdefault("time_budget_ms", None)
-        return Scorer(ScorerConfig(model_path=tiny_model_dir, **kw))
+        return Scorer(ScorerConfig.of(model_path=tiny_model_dir, **kw))
 
     return make

@@ -96,7 +96,7 @@ def test_nothing_checkable_is_complete(scorer):
 
 
 def test_missing_model_is_visible_as_unavailable(tmp_path):
-    s = Scorer(ScorerConfig(model_path=str(tmp_path / "missing")))
+    s = Scorer(ScorerConfig.of(model_path=str(tmp_path / "missing")))
     assert s.verifier is None and "not found" in (s.verifier_error or "")
     r = s.score(draft("The plan costs 12 dollars."))
     assert r.verification_status == "unavailable" and r.versions["model"] == "unavailable"
@@ -104,7 +104,7 @@ def test_missing_model_is_visible_as_unavailable(tmp_path):
 
 def test_require_verifier_raises_at_start_up(tmp_path):
     with pytest.raises(ConfigurationError):
-        Scorer(ScorerConfig(model_path=str(tmp_path / "missing"), require_verifier=True))
+        Scorer(ScorerConfig.of(model_path=str(tmp_path / "missing"), require_verifier=True))
 
 
 def test_verifier_crash_is_absorbed_as_unavailable(fresh_scorer):
@@ -153,9 +153,9 @@ def test_config_validation_and_from_dict(tiny_model_dir):
     with pytest.raises(ConfigurationError):
         ScorerConfig.from_dict({"model_path": tiny_model_dir, "bogus": 1})
     with pytest.raises(ConfigurationError):
-        ScorerConfig(model_path=tiny_model_dir, entail_threshold=0)
+        ScorerConfig.of(model_path=tiny_model_dir, entail_threshold=0)
     with pytest.raises(ConfigurationError):
-        ScorerConfig(model_path=tiny_model_dir, time_budget_ms=0)
+        ScorerConfig.of(model_path=tiny_model_dir, time_budget_ms=0)
 
 
 def test_scoring_never_imports_django():
@@ -173,11 +173,11 @@ def test_a_calibrator_fitted_for_another_model_is_not_used(tmp_path, tiny_model_
     cal = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt", meta={"model": "other@123"})
     path = tmp_path / "cal.json"
     cal.save(path)
-    s = Scorer(ScorerConfig(model_path=tiny_model_dir, calibrator_path=str(path)))
+    s = Scorer(ScorerConfig.of(model_path=tiny_model_dir, calibrator_path=str(path)))
     assert s.calibrator.version == "uncalibrated"
     ok = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt", meta={"model": s.model_version})
     ok.save(path)
-    assert Scorer(ScorerConfig(model_path=tiny_model_dir, calibrator_path=str(path))).calibrator == ok
+    assert Scorer(ScorerConfig.of(model_path=tiny_model_dir, calibrator_path=str(path))).calibrator == ok
 
 
 def test_get_scorer_builds_once_per_process(tiny_model_dir):
@@ -185,7 +185,7 @@ def test_get_scorer_builds_once_per_process(tiny_model_dir):
 
     reset_scorer()
     try:
-        a = get_scorer(ScorerConfig(model_path=tiny_model_dir))
+        a = get_scorer(ScorerConfig.of(model_path=tiny_model_dir))
         assert get_scorer() is a and a.verifier is not None
     finally:
         reset_scorer()

@@ -108,24 +108,24 @@ def _fusion_file(model_dir, *, model: str | None) -> FusionModel:
 
 def test_a_scorer_uses_the_fusion_its_model_directory_ships(tmp_path, tiny_model_dir):
     model_dir = shutil.copytree(tiny_model_dir, tmp_path / "model")
-    plain = Scorer(ScorerConfig(model_path=str(model_dir)))
+    plain = Scorer(ScorerConfig.of(model_path=str(model_dir)))
     assert plain.fusion == FusionModel()  # no fusion.json: the hand-set weights
     shipped = _fusion_file(model_dir, model=plain.model_version)
-    s = Scorer(ScorerConfig(model_path=str(model_dir)))
+    s = Scorer(ScorerConfig.of(model_path=str(model_dir)))
     assert s.fusion == shipped
     evidence = (Passage("p", "It costs 12 dollars."),)
     r = s.score(DraftInput(question="", draft="The plan costs 12 dollars.", passages=evidence))
     assert r.versions["fusion"] == shipped.version
     assert r.raw_score == pytest.approx(shipped.raw_score(r.features))
     # A fusion given in the configuration wins over the directory's.
-    assert Scorer(ScorerConfig(model_path=str(model_dir), fusion=FusionModel())).fusion == FusionModel()
+    assert Scorer(ScorerConfig.of(model_path=str(model_dir), fusion=FusionModel())).fusion == FusionModel()
     assert s.with_config(early_accept=None).fusion == shipped
 
 
 def test_a_fusion_fitted_for_another_model_version_is_not_used(tmp_path, tiny_model_dir, caplog):
     model_dir = shutil.copytree(tiny_model_dir, tmp_path / "model")
     _fusion_file(model_dir, model="tiny@000000000000")
-    assert Scorer(ScorerConfig(model_path=str(model_dir))).fusion == FusionModel()
+    assert Scorer(ScorerConfig.of(model_path=str(model_dir))).fusion == FusionModel()
     assert "fusion fitted for another model version" in caplog.text
     assert model_fusion(None, "unavailable") == FusionModel()
 
@@ -143,7 +143,7 @@ def test_an_unreadable_fusion_file_is_a_configuration_error(tmp_path):
 
 
 def test_a_calibrator_fitted_for_another_fusion_is_not_used(tmp_path, tiny_model_dir):
-    s = Scorer(ScorerConfig(model_path=tiny_model_dir))
+    s = Scorer(ScorerConfig.of(model_path=tiny_model_dir))
     other = Calibrator.fit(
         [0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt", meta={"model": s.model_version, "fusion": "fitted-00000000"}
     )
@@ -190,8 +190,8 @@ def test_calibrate_records_the_model_and_fusion_it_was_fitted_for(tmp_path, caps
 
 def test_a_draft_with_logprobs_still_moves_under_the_shipped_fusion(tmp_path, tiny_model_dir):
     model_dir = shutil.copytree(tiny_model_dir, tmp_path / "model")
-    _fusion_file(model_dir, model=Scorer(ScorerConfig(model_path=str(model_dir))).model_version)
-    s = Scorer(ScorerConfig(model_path=str(model_dir)))
+    _fusion_file(model_dir, model=Scorer(ScorerConfig.of(model_path=str(model_dir))).model_version)
+    s = Scorer(ScorerConfig.of(model_path=str(model_dir)))
     text = "The plan costs 12 dollars."
     tokens = ["The", " plan", " costs", " 12", " dollars", "."]
 

@@ -99,7 +99,7 @@ def test_the_shipped_fusion_was_fitted_for_the_shipped_model_and_is_used() -> No
     shipped = FusionModel.load(MODEL_DIR / "fusion.json")
     # Retraining the model without refitting its fusion would fail here (and the scorer would
     # fall back to the hand-set weights): refit with `python -m scoring fit-fusion --by-file`.
-    scorer = Scorer(ScorerConfig(model_path=str(MODEL_DIR)))
+    scorer = Scorer(ScorerConfig.of(model_path=str(MODEL_DIR)))
     assert shipped.meta["model"] == scorer.model_version
     assert scorer.fusion == shipped and scorer.fusion != FusionModel()
     assert "ragtruth_dev" not in shipped.meta["fitted_on"]  # the file its AUROC is reported on
@@ -113,7 +113,7 @@ def test_the_demo_drafts_take_every_route_with_the_shipped_model() -> None:
     from scoring.policy import RoutingPolicy
 
     drafts = json.loads((MODEL_DIR.parents[2] / "reviewqueue" / "demo" / "drafts.json").read_text())
-    scorer, policy = Scorer(ScorerConfig(model_path=str(MODEL_DIR))), RoutingPolicy.default()
+    scorer, policy = Scorer(ScorerConfig.of(model_path=str(MODEL_DIR))), RoutingPolicy.default()
     actions = set()
     for body in drafts:
         draft = DraftInput.from_request(body)
