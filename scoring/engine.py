@@ -33,7 +33,7 @@ from typing import Any
 
 from scoring import DEFAULT_TIME_BUDGET_MS, __version__
 from scoring.calibration import FITTED_FOR, Calibrator, default_calibrator
-from scoring.claims import ClaimSpan, segment_claims
+from scoring.claims import ClaimSpan, segment_claims, strip_citations
 from scoring.errors import ConfigurationError
 from scoring.fusion import FusionModel, build_features, model_fusion
 from scoring.guardrails import GuardrailHit, GuardrailRules, check_guardrails
@@ -41,7 +41,7 @@ from scoring.inputs import DraftInput, Passage
 from scoring.logprobs import DEFAULT_FLOOR, LogprobSignals, compute_logprob_signals
 from scoring.records import Field, RecordCheck, check_claim, field_statements, parse_record, text_fields
 from scoring.results import ClaimResult, ScoreResult
-from scoring.text import content_stems, lexical_support
+from scoring.text import content_stems, lexical_support, novel_ranges
 from scoring.verifier import ClaimVerification, NLIVerifier, VerifierConfig
 
 logger = logging.getLogger(__name__)
@@ -136,6 +136,7 @@ class _Run:
     status: str = "complete"
     verifications: dict[int, ClaimVerification] = field(default_factory=dict)  # checkable index → result
     record_checks: dict[int, RecordCheck] = field(default_factory=dict)
+    evidence_stems: set[str] = field(default_factory=set)  # content words of all evidence, stemmed
 
     @property
     def checkable(self) -> list[ClaimSpan]:
@@ -289,6 +290,8 @@ class Scorer:
                 run.derived[pid] = (p.id, [(0, len(f.value), f)])
                 nli.append(Passage(pid, f.value))
         run.nli_passages = tuple(nli)
+        for p in (*run.passages, *(p for p in run.nli_passages if p.id in run.derived)):
+            run.evidence_stems |= content_stems(p.text)
 
     def _guardrails(self, run: _Run) -> None:
         known = [p.text for p in run.passages] + [p.text for p in run.nli_passages if p.id in run.derived]
@@ -315,7 +318,10 @@ class Scorer:
             if self.config.time_budget_ms is not None:
                 deadline = run.t0 + self.config.time_budget_ms / 1000.0
             try:
-                results, done = self.verifier.verify([c.text for c in checkable], run.nli_passages, deadline=deadline)
+                # "(Passage 2)" inside a claim is where the draft says it found it, not part of
+                # what it claims: the NLI judges the claim without it.
+                hypotheses = [strip_citations(c.text) for c in checkable]
+                results, done = self.verifier.verify(hypotheses, run.nli_passages, deadline=deadline)
             except Exception:
                 run.status = "unavailable"
                 raise
@@ -345,7 +351,9 @@ class Scorer:
         rec = run.record_checks.get(i)
         if rec is not None and rec.verdict == "refuted":
             bad = next(c for c in rec.checks if c.verdict == "refuted")
-            return self._field_claim(run, span, "refuted", bad.field, bad.reason, lexical), (0.0, 1.0)
+            claim = self._field_claim(run, span, "refuted", bad.field, bad.reason, lexical)
+            flag = ((span.start + bad.claim_start, span.start + bad.claim_end),)
+            return replace(claim, flags=flag), (0.0, 1.0)
         if rec is not None and rec.verdict == "supported" and (v is None or v.verdict != "refuted"):
             good = rec.checks[0] if rec.checks else None
             claim = self._field_claim(
@@ -355,7 +363,14 @@ class Scorer:
         if v is None or not v.verified:
             reason = "no_prose_evidence" if run.records and not run.nli_passages else "not_verified"
             claim = ClaimResult(
-                span.text, span.start, span.end, True, "insufficient", reason=reason, lexical_support=lexical
+                span.text,
+                span.start,
+                span.end,
+                True,
+                "insufficient",
+                reason=reason,
+                lexical_support=lexical,
+                flags=self._novel(run, span),
             )
             return claim, None
         pid, a, b, path = self._evidence_place(run, v.best_passage_id, v.best_sentence_start, v.best_sentence_end)
@@ -374,8 +389,14 @@ class Scorer:
             "",
             lexical,
             evidence_field=path,
+            flags=() if v.verdict == "supported" else self._novel(run, span),
         )
         return claim, (v.max_entail or 0.0, v.max_contradict or 0.0)
+
+    @staticmethod
+    def _novel(run: _Run, span: ClaimSpan) -> tuple[tuple[int, int], ...]:
+        """The words of an unsupported claim that no evidence has, as draft offsets."""
+        return tuple((span.start + a, span.start + b) for a, b in novel_ranges(span.text, run.evidence_stems))
 
     @staticmethod
     def _field_claim(
@@ -417,11 +438,7 @@ class Scorer:
 
     def _fuse(self, run: _Run) -> ScoreResult:
         t = time.perf_counter()
-        evidence_stems: set[str] = set()
-        for p in run.nli_passages or run.passages:
-            evidence_stems |= content_stems(p.text)
-        for r in run.records:
-            evidence_stems |= content_stems(r.passage.text)
+        evidence_stems = run.evidence_stems
         has_evidence = bool(run.passages)
         claims: list[ClaimResult] = []
         support: list[float] = []

@@ -31,14 +31,21 @@ class ClaimResult:
     # offsets are best_sentence_start/end in that passage) and, for a typed comparison, why.
     evidence_field: str = ""
     evidence_reason: str = ""
+    # Draft offsets of the part of a refuted or insufficient claim to read first: the value a
+    # record contradicts, or the words the evidence lacks; empty means the whole claim.
+    flags: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        d = dict(self.__dict__)
+        d["flags"] = [list(f) for f in self.flags]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ClaimResult:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
+        kw = {k: v for k, v in d.items() if k in known}
+        kw["flags"] = tuple((int(a), int(b)) for a, b in kw.get("flags") or ())
+        return cls(**kw)
 
 
 def claim_passage(passages: Any, claim: dict[str, Any]) -> tuple[str, str] | None:
@@ -74,8 +81,14 @@ class ScoreResult:
     @property
     def flagged_spans(self) -> tuple[tuple[int, int], ...]:
         """Character ranges of the draft a reviewer should look at first, merged and sorted:
-        claims judged refuted or insufficient, and guardrail hits."""
-        ranges = [(c.start, c.end) for c in self.claims if c.checkable and c.verdict in {"refuted", "insufficient"}]
+        of each claim judged refuted or insufficient its flagged part (or the whole claim), and
+        guardrail hits."""
+        ranges = [
+            r
+            for c in self.claims
+            if c.checkable and c.verdict in {"refuted", "insufficient"}
+            for r in (c.flags or ((c.start, c.end),))
+        ]
         ranges += [(h.start, h.end) for h in self.guardrail_hits if h.end > h.start]
         merged: list[tuple[int, int]] = []
         for a, b in sorted(ranges):

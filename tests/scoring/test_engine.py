@@ -202,3 +202,43 @@ def test_a_per_call_calibrator_for_another_model_is_not_used(scorer):
     cal = Calibrator.fit([0.0, 0.2, 0.8, 1.0], [0, 0, 1, 1], method="platt", meta={"model": "old@1"})
     r = scorer.score(draft("It costs 12 dollars."), calibrator=cal)
     assert r.versions["calibrator"] == "uncalibrated" and "fitted for model old@1" in r.errors[0]
+
+
+def test_novel_ranges_join_neighbouring_words_the_evidence_lacks():
+    from scoring.text import content_stems, novel_ranges
+
+    ev = content_stems("The X200 blender has a two-year warranty and ships from Denver.")
+    text = "The X200 blender has a lifetime warranty. It ships with a free recipe book from Denver."
+    got = [text[a:b] for a, b in novel_ranges(text, ev)]
+    # "warranty" is in the evidence but lies between two novel words: one range.
+    assert got == ["lifetime", "free recipe book"]
+    other = "a lifetime warranty covering damage"
+    assert [other[a:b] for a, b in novel_ranges(other, ev)] == ["lifetime warranty covering damage"]
+    assert novel_ranges("The X200 blender has a two-year warranty.", ev) == []
+
+
+def test_an_insufficient_claim_flags_its_unsupported_words(fresh_scorer):
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({"lifetime": (0.1, 0.8, 0.1)}, default=(0.95, 0.03, 0.02))
+    text = "The X200 has a two-year warranty. It also has a lifetime guarantee on the motor."
+    r = s.score(draft(text, passages=(Passage("kb", "The X200 has a two-year warranty."),)))
+    bad = [c for c in r.claims if c.verdict == "insufficient"]
+    assert len(bad) == 1 and [text[a:b] for a, b in bad[0].flags] == ["lifetime guarantee on the motor"]
+    assert [text[a:b] for a, b in r.flagged_spans] == ["lifetime guarantee on the motor"]
+
+
+def test_a_record_field_refutes_a_wrong_value_and_is_shown_as_the_evidence(fresh_scorer):
+    import json
+
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=(0.1, 0.8, 0.1))
+    record = json.dumps({"name": "Luigi's", "hours": {"Monday": "11:0-20:0", "Tuesday": "11:0-20:0"}})
+    text = "Luigi's is open on Monday from 11 AM to 9 PM."
+    r = s.score(draft(text, passages=(Passage("rec", record),)))
+    (claim,) = [c for c in r.claims if c.checkable]
+    assert claim.verdict == "refuted" and claim.evidence_field == "hours.Monday"
+    assert claim.best_passage_id == "rec"
+    assert record[claim.best_sentence_start : claim.best_sentence_end] == "11:0-20:0"
+    assert [text[a:b] for a, b in claim.flags] and all("9" in text[a:b] for a, b in claim.flags)
+    good = s.score(draft("Luigi's is open on Monday from 11 AM to 8 PM.", passages=(Passage("rec", record),)))
+    assert [c.verdict for c in good.claims if c.checkable] == ["supported"]
