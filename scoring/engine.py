@@ -373,13 +373,19 @@ class Scorer:
                 flags=self._novel(run, span),
             )
             return claim, None
+        verdict, contradiction = v.verdict, v.max_contradict or 0.0
+        if verdict == "refuted" and str(v.best_passage_id).endswith("#fields"):
+            # A record's values are compared by type in the record stage; the NLI reading a list
+            # of field statements may support a claim from them but not refute it (a claim about
+            # one field "contradicts" the statements of all the others).
+            verdict, contradiction = "insufficient", 0.0
         pid, a, b, path = self._evidence_place(run, v.best_passage_id, v.best_sentence_start, v.best_sentence_end)
         claim = ClaimResult(
             span.text,
             span.start,
             span.end,
             True,
-            v.verdict,
+            verdict,
             v.p_entail,
             v.p_neutral,
             v.p_contradict,
@@ -389,9 +395,9 @@ class Scorer:
             "",
             lexical,
             evidence_field=path,
-            flags=() if v.verdict == "supported" else self._novel(run, span),
+            flags=() if verdict == "supported" else self._novel(run, span),
         )
-        return claim, (v.max_entail or 0.0, v.max_contradict or 0.0)
+        return claim, (v.max_entail or 0.0, contradiction)
 
     @staticmethod
     def _novel(run: _Run, span: ClaimSpan) -> tuple[tuple[int, int], ...]:

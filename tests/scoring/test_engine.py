@@ -242,3 +242,15 @@ def test_a_record_field_refutes_a_wrong_value_and_is_shown_as_the_evidence(fresh
     assert [text[a:b] for a, b in claim.flags] and all("9" in text[a:b] for a, b in claim.flags)
     good = s.score(draft("Luigi's is open on Monday from 11 AM to 8 PM.", passages=(Passage("rec", record),)))
     assert [c.verdict for c in good.claims if c.checkable] == ["supported"]
+
+
+def test_the_nli_may_not_refute_a_claim_from_a_records_field_statements(fresh_scorer):
+    import json
+
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=(0.05, 0.05, 0.9))
+    record = json.dumps({"name": "Luigi's", "cuisine": "Italian", "rating": 4.5})
+    r = s.score(draft("Luigi's serves pasta made fresh every morning.", passages=(Passage("rec", record),)))
+    (claim,) = [c for c in r.claims if c.checkable]
+    assert claim.verdict == "insufficient" and claim.best_passage_id == "rec"
+    assert r.features["contradict_max"] == 0.0
