@@ -9,6 +9,7 @@ Labels here are 1 = good draft (supported), 0 = bad.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -28,6 +29,7 @@ FORMAT = "reviewqueue.calibrator/1"
 # and not used with others (meta.model / meta.fusion).
 FITTED_FOR = ("model", "fusion")
 
+PRIOR_PREFIX = "prior-"  # a prior calibrator's version: fitted on public dev data, not on a tenant's labels
 UNCALIBRATED = "uncalibrated"  # the identity fallback's version, as ScoreResult.versions["calibrator"] shows it
 
 
@@ -106,6 +108,10 @@ class Calibrator:
             raise ConfigurationError(f"unknown calibration method {self.method!r}")
         out = np.nan_to_num(out, nan=0.0)
         return float(out) if scalar else out
+
+    def as_prior(self) -> Calibrator:
+        """This calibrator named as a prior (fitted on public dev data), so pages can say so."""
+        return dataclasses.replace(self, version=PRIOR_PREFIX + self.version.removeprefix(PRIOR_PREFIX))
 
     def to_dict(self) -> dict[str, Any]:
         return {

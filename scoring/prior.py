@@ -64,7 +64,7 @@ def fit_calibrator(
     raw: Sequence[float], good: Sequence[int], groups: Sequence[str], meta: dict[str, Any]
 ) -> Calibrator:
     """Isotonic on the fit rows, each file weighing the same (file sizes are no prior)."""
-    return Calibrator.fit(raw, good, "isotonic", meta=meta, weights=group_weights(groups))
+    return Calibrator.fit(raw, good, "isotonic", meta=meta, weights=group_weights(groups)).as_prior()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scoring.calibration import PRIOR_PREFIX, UNCALIBRATED
 from scoring.results import claim_passage
 
 VERDICT_LABELS = {
@@ -75,6 +76,19 @@ class ScoreView:
     verification_status: str
     versions: dict[str, str]
     errors: list[str]
+
+    @property
+    def confidence_label(self) -> tuple[str, str]:
+        """What the draft's confidence is, named honestly: (label, what it means)."""
+        calibrator = self.versions.get("calibrator", "")
+        if not self.scored or calibrator in ("", UNCALIBRATED):
+            return "Uncalibrated score", "ranks drafts; not yet a probability"
+        if calibrator.startswith(PRIOR_PREFIX):
+            return (
+                "Confidence (prior)",
+                "probability the draft is good, calibrated on public dev data, not yet on your labels",
+            )
+        return "Calibrated confidence", "probability the draft is good, calibrated on your reviewers' labels"
 
 
 def _num(value: Any) -> float | None:

@@ -74,3 +74,14 @@ def test_any_offsets_still_cover_the_text(claims: list[tuple[int, int]], low: li
         },
     )
     assert "".join(p.text for seg in view.segments for p in seg.pieces) == TEXT
+
+
+def test_the_confidence_is_named_for_what_calibrated_it() -> None:
+    def label(calibrator: str) -> str:
+        score = {"claims": [], "guardrail_hits": [], "versions": {"calibrator": calibrator}}
+        return score_view(text="x", passages=[], score=score).confidence_label[0]
+
+    assert label("uncalibrated") == "Uncalibrated score"
+    assert label("prior-isotonic-0123456789") == "Confidence (prior)"
+    assert label("isotonic-0123456789") == "Calibrated confidence"
+    assert score_view(text="x", passages=[], score=None).confidence_label[0] == "Uncalibrated score"
