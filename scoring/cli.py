@@ -206,6 +206,8 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     with open(args.predictions, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
+            if args.folds is not None and row.get("fold") not in args.folds:
+                continue
             if "raw_score" not in row:  # a baseline's predictions: nothing to re-fuse
                 conf = 1.0 - float(row["score"])
                 routable = False
@@ -352,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fusion")
     p.add_argument("--calibrator")
     p.add_argument("--threshold", type=float, default=0.5)
+    p.add_argument("--folds", type=_fold_list, help="comma list: keep only rows of these folds (rows carry their fold)")
     p.set_defaults(func=cmd_rescore)
 
     args = parser.parse_args(argv)

@@ -107,14 +107,35 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
         "number_swap": "synthetic: one number of an entailed VitaminC training claim changed →"
         " contradiction (derived from VitaminC, CC BY-SA 3.0)",
     }
+    dev_licences = {
+        "dev:lfqa_verification": "LFQA-Verification (Chen et al., 2023), research use as released",
+        "dev:summedits": "SummEdits (Laban et al., 2023), Apache-2.0",
+        "dev:wice": "WiCE (Kamoi et al., 2023), ODC-BY 1.0 / CC BY-SA",
+        "dev:begin": "BEGIN (Dziri et al., 2022), CC BY 4.0",
+    }
+
+    def licence(name: str) -> str:
+        if name in licences:
+            return licences[name]
+        if name in dev_licences:
+            return dev_licences[name] + "; training folds only (scoring.folds)"
+        if name.startswith("synthetic-support:"):
+            return "synthetic from the project's own support passages (scoring/train/support_kb.txt)"
+        if name.startswith("synthetic:"):
+            return "synthetic from the training folds' passages (scoring.train.synthetic); the passage's licence"
+        return "user-supplied JSONL"
+
     for name, n in src.items():
-        lines.append(f"| {name} | {n} | {licences.get(name, 'user-supplied JSONL')} |")
+        lines.append(f"| {name} | {n} | {licence(name)} |")
     lines += [
         "",
         f"VitaminC is split **by Wikipedia page** (stable hash of the page title): "
         f"{d['train_pages']} pages train, {d['test_pages']} pages ({d['test']} pairs) test, a"
         f" further {d['val']} pairs on other pages choose the checkpoint. No test page is ever"
-        " trained on. The dev files in `shared/data/dev/` were not used for training.",
+        " trained on. Dev files (`shared/data/dev/`) are used under the fold protocol only: their"
+        " training folds (0-2, split by source document) give labelled claims and seed the synthetic"
+        " pairs; fold 3 fits the fusion and the prior calibrator; fold 4 is reported; RAGTruth-dev is"
+        " never trained or fitted on.",
         "",
         "## Training settings",
         "",
