@@ -190,14 +190,14 @@ def main() -> None:
         xs = sorted(xs)
         return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
 
-    cfg = scorer.config
+    cfg = scorer.config.verifier
     runner = "frozen TorchScript trace" if v._runner is not None else "eager"
     print(
         f"model: {label} ({v.model_version}) {'int8' if cfg.int8 else 'fp32'}, {runner}; "
         f"torch threads={torch.get_num_threads()} (the bare loop runs the same weights eagerly)"
     )
     print(
-        f"scorer config: window_tokens={cfg.window_tokens} top_k_windows={cfg.top_k_windows} "
+        f"scorer config: window_tokens={cfg.window_tokens} top_k_windows={cfg.top_k_windows} widen_extra={cfg.widen_extra} "
         f"batch_size={cfg.batch_size} cache off"
     )
     print(f"drafts: {len(data)} (3 claims x 3 passages), pairs: {n_pairs} ({n_pairs / len(data):.1f}/draft)")
