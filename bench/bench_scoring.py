@@ -110,7 +110,7 @@ def main() -> None:
     if args.model:
         model_dir, label = Path(args.model), args.model
     elif (DEFAULT_MODEL_DIR / "config.json").is_file():
-        model_dir, label = DEFAULT_MODEL_DIR, "shipped nli-minilm-l6-v2"
+        model_dir, label = DEFAULT_MODEL_DIR, f"shipped {DEFAULT_MODEL_DIR.name}"
     else:
         model_dir, label = minilm_random_head(Path(tmp.name)), "all-MiniLM-L6-v2 + random head (stand-in)"
 
@@ -197,8 +197,8 @@ def main() -> None:
         f"torch threads={torch.get_num_threads()} (the bare loop runs the same weights eagerly)"
     )
     print(
-        f"scorer config: window_tokens={cfg.window_tokens} top_k_windows={cfg.top_k_windows} widen_extra={cfg.widen_extra} "
-        f"batch_size={cfg.batch_size} cache off"
+        f"scorer config: window_tokens={cfg.window_tokens} top_k_windows={cfg.top_k_windows} "
+        f"widen_extra={cfg.widen_extra} batch_size={cfg.batch_size} cache off"
     )
     print(f"drafts: {len(data)} (3 claims x 3 passages), pairs: {n_pairs} ({n_pairs / len(data):.1f}/draft)")
     print(f"load: {os.getloadavg()[0]:.1f} (1-min load average on {os.cpu_count()} CPUs)")
