@@ -14,9 +14,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
-from reviewqueue.review import claim_pg, enqueue_pg, publish
 from reviewqueue.review.errors import (
     Forbidden,
     IdempotencyConflict,
@@ -64,11 +63,13 @@ def _has_default_queue(tenant_id: int) -> bool:
     return Queue.objects.filter(tenant_id=tenant_id, is_default=True).exists()
 
 
-def _insert_draft_orm(draft: Draft, event: ReviewEvent, *, needs_default_queue: bool) -> bool:
-    """What enqueue_pg.insert_draft does, through the ORM (SQLite): False if nothing was written."""
+def _insert_draft(draft: Draft, event: ReviewEvent, *, needs_default_queue: bool) -> bool:
+    """Write the draft and its event, unless the tenant has no default queue the draft needs or
+    the client already used the key: False if nothing was written."""
     if needs_default_queue and not _has_default_queue(draft.tenant_id):
         return False
     try:
+        # A savepoint, so a duplicate key undoes only this and the caller's transaction goes on.
         with transaction.atomic():
             draft.save(force_insert=True)
             event.draft = draft
@@ -114,13 +115,9 @@ def draft_enqueue(
         data={"idempotency_key": idempotency_key},
     )
     # Without a named queue a held draft goes to the tenant's default: refuse it now if there is
-    # none, not later in the worker. The check is part of the write, so it cannot go stale.
+    # none, not later in the worker.
     needs_default = draft.requested_queue_id is None
-    if connection.vendor == "postgresql":
-        # One statement instead of four round trips: see enqueue_pg.
-        created = enqueue_pg.insert_draft(draft, event, needs_default_queue=needs_default)
-    else:
-        created = _insert_draft_orm(draft, event, needs_default_queue=needs_default)
+    created = _insert_draft(draft, event, needs_default_queue=needs_default)
     if created:
         transaction.on_commit(lambda: draft_dispatch(draft_id=draft.pk))
         return draft, True
@@ -141,11 +138,13 @@ def draft_enqueue(
 
 def draft_dispatch(*, draft_id: int) -> bool:
     """Send the draft to the scoring queue. A broker outage must not fail the enqueue: the
-    draft stays `received` and the re-dispatch sweep sends it again later."""
+    draft stays `received` and the re-dispatch sweep sends it again later. No retry here, and
+    the broker's connect timeouts are short (settings: CELERY_BROKER_*), so a dead broker
+    costs the request a moment, not a hang."""
     from reviewqueue.review.tasks import score_draft
 
     try:
-        publish.send(score_draft, [draft_id])
+        score_draft.apply_async(args=[draft_id], retry=False)
     except Exception:  # kombu raises OperationalError and friends; none must reach the client
         logger.warning(
             "draft dispatch failed", extra={"action": "draft.dispatch.failed", "draft_id": draft_id}, exc_info=True
@@ -324,7 +323,7 @@ def _draft_decide(
 # --- review items ---------------------------------------------------------------------------
 
 
-def _next_claimable(allowed: set[int], now: datetime) -> ReviewItem | None:
+def _next_claimable(allowed: set[int] | QuerySet[Queue, Any], now: datetime) -> ReviewItem | None:
     """The best claimable item: the better of the best pending one and the best lapsed lease.
 
     Two index lookups instead of one scan over all open items: claimed rows sit at the top of
@@ -351,18 +350,20 @@ def review_item_claim_next(
     now: datetime,
     queue_ids: list[int] | None = None,
 ) -> ReviewItem | None:
-    """Lease the highest-priority, then earliest-due claimable item in the user's queues."""
-    allowed_ids = None
-    if queue_ids is not None:
-        if not set(queue_ids) <= set(queues_for_user(user).values_list("pk", flat=True)):
+    """Lease the highest-priority, then earliest-due claimable item in the user's queues (or in
+    `queue_ids`, each of which must be one of them). The same code on both databases: row locks
+    with SKIP LOCKED where the database has them, and a compare-and-swap that is the guard on
+    SQLite and a certainty on PostgreSQL."""
+    allowed: set[int] | QuerySet[Queue, Any]
+    if queue_ids is None:
+        # A subquery of each candidate read, not a round trip of its own.
+        allowed = queues_for_user(user).values("pk")
+    else:
+        allowed = set(queue_ids)
+        if not allowed <= set(queues_for_user(user).values_list("pk", flat=True)):
             raise Forbidden("You are not a reviewer in every queue you asked for.")
-        allowed_ids = sorted(set(queue_ids))
-    if connection.vendor == "postgresql":
-        # One statement instead of ~10 round trips: see claim_pg for why and what it mirrors.
-        return claim_pg.claim_next(user_id=user.pk, now=now, queue_ids=allowed_ids)
-    allowed = set(queues_for_user(user).values_list("pk", flat=True)) if allowed_ids is None else set(allowed_ids)
-    if not allowed:
-        return None
+        if not allowed:
+            return None
     for _ in range(CLAIM_ATTEMPTS):
         with transaction.atomic():
             item = _next_claimable(allowed, now)
