@@ -62,9 +62,12 @@ def service_client_authenticate(*, key: str, now: datetime, touch_every: timedel
     prefix, sep, _ = key[len(KEY_PREFIX) :].partition("_")
     if not sep or not prefix:
         return None
-    # Index: the unique key_prefix.
-    client = ServiceClient.objects.filter(key_prefix=prefix, revoked_at__isnull=True).first()
-    if client is None or not hmac.compare_digest(client.key_hash, _hash_key(key)):
+    try:
+        # Index: the unique key_prefix. get(), not first(): no ORDER BY to compile on every request.
+        client = ServiceClient.objects.get(key_prefix=prefix, revoked_at__isnull=True)
+    except ServiceClient.DoesNotExist:
+        return None
+    if not hmac.compare_digest(client.key_hash, _hash_key(key)):
         return None
     if client.last_used_at is None or client.last_used_at <= now - touch_every:
         ServiceClient.objects.filter(pk=client.pk).update(last_used_at=now)
