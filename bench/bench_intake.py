@@ -154,7 +154,7 @@ def setup_database() -> dict[str, object]:
     script = """
 import json
 from django.contrib.auth.models import Group, User
-from reviewqueue.tenancy.sessions import SessionStore
+from django.contrib.sessions.backends.db import SessionStore
 from reviewqueue.review.models import Queue
 from reviewqueue.tenancy.services import tenant_create, service_client_create, membership_grant
 t = tenant_create(slug="bench", name="Bench")
@@ -169,7 +169,7 @@ for i in range(8):
     membership_grant(user=u, tenant=t, groups=[g_api])
     s = SessionStore()
     s["_auth_user_id"] = str(u.pk)
-    s["_auth_user_backend"] = "reviewqueue.tenancy.sessions.UserBackend"
+    s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     s["_auth_user_hash"] = u.get_session_auth_hash()
     s.create()
     sessions.append(s.session_key)

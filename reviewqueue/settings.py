@@ -80,12 +80,11 @@ MIDDLEWARE = [
     "reviewqueue.api.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # reviewqueue.web.middleware: the originals, skipped on the JSON API (/api/v1/).
-    "reviewqueue.web.middleware.CsrfViewMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "reviewqueue.web.middleware.MessageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "reviewqueue.web.middleware.HtmxMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "reviewqueue.urls"
@@ -137,9 +136,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
-# Django's database sessions and ModelBackend, with the two per-request reads in raw SQL.
-SESSION_ENGINE = "reviewqueue.tenancy.sessions"
-AUTHENTICATION_BACKENDS = ["reviewqueue.tenancy.sessions.UserBackend"]
+# Django's own database sessions and ModelBackend (both Django's defaults, named to be found).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
@@ -156,9 +155,6 @@ REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
 REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # API keys' last-used time is written at most this often, keeping auth off the write path.
 REVIEWQUEUE_KEY_TOUCH_SECONDS = env_int("REVIEWQUEUE_KEY_TOUCH_SECONDS", 60, minimum=0)
-# A verified API key is trusted this long per process without a lookup; a revocation reaches the
-# other processes within it. 0: look every key up.
-REVIEWQUEUE_KEY_CACHE_SECONDS = env_int("REVIEWQUEUE_KEY_CACHE_SECONDS", 5, minimum=0)
 
 # --- Celery -------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
@@ -174,7 +170,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # Publishing (apply_async) must not hang on a dead or silent broker: the enqueue request
+        # is waiting, and the re-dispatch sweep sends the draft later. Connect and reply timeouts
+        # in seconds, and no retry loop when the connection cannot be made (kombu would sleep
+        # and try again within CELERY_BROKER_CONNECTION_TIMEOUT). The worker's consumer retries
+        # on its own terms (broker_connection_retry), and beat's publishes keep Celery's
+        # publish retry policy.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "max_retries": 0,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -210,7 +217,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "reviewqueue.api.negotiation.JSONFirstNegotiation",
     "EXCEPTION_HANDLER": "reviewqueue.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,

@@ -180,7 +180,7 @@ def test_broker_url_scheme_is_checked():
             "DATABASE_URL='postgresql://u@h:notaport/db' has an invalid port",
         ),
         ("REVIEWQUEUE_MAX_BODY_BYTES", "1MB", "REVIEWQUEUE_MAX_BODY_BYTES='1MB' is not an integer"),
-        ("REVIEWQUEUE_KEY_CACHE_SECONDS", "-1", "REVIEWQUEUE_KEY_CACHE_SECONDS=-1 must be at least 0"),
+        ("REVIEWQUEUE_KEY_TOUCH_SECONDS", "-1", "REVIEWQUEUE_KEY_TOUCH_SECONDS=-1 must be at least 0"),
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters long"),
     ],
 )

@@ -28,7 +28,6 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             key=key.strip(),
             now=timezone.now(),
             touch_every=timedelta(seconds=settings.REVIEWQUEUE_KEY_TOUCH_SECONDS),
-            cache_seconds=settings.REVIEWQUEUE_KEY_CACHE_SECONDS,
         )
         if client is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")

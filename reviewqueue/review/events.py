@@ -12,7 +12,7 @@ from reviewqueue.tenancy.models import ServiceClient
 
 
 def event_data(draft: Draft, data: dict[str, Any] | None) -> dict[str, Any]:
-    """The event's data plus the draft's context (claim_pg builds the same in SQL)."""
+    """The event's data plus the draft's context."""
     payload = dict(data or {})
     # Every event carries the versions that shaped the decision, so any row explains itself.
     if draft.versions and "versions" not in payload:
@@ -34,7 +34,7 @@ class EventFields(TypedDict, total=False):
 
 
 def event_new(*, draft: Draft, type: str, now: datetime, **fields: Unpack[EventFields]) -> ReviewEvent:
-    """The event row, unsaved (for a caller that writes it in its own statement)."""
+    """The event row, unsaved (for a caller that saves it along with a new draft)."""
     return ReviewEvent(
         draft=draft,
         item=fields.get("item"),

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -46,9 +45,4 @@ class ServiceClientAdmin(admin.ModelAdmin):
         for client in queryset:
             service_client_revoke(client=client, now=now)
             revoked += 1
-        # Each web process trusts a key it verified recently for a few seconds (tenancy.keycache).
-        messages.success(
-            request,
-            f"Revoked {revoked} API key(s). Other web processes refuse them within "
-            f"{settings.REVIEWQUEUE_KEY_CACHE_SECONDS} s.",
-        )
+        messages.success(request, f"Revoked {revoked} API key(s); they are refused from the next request on.")

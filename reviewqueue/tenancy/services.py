@@ -8,10 +8,8 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group, User
-from django.db import connection, transaction
+from django.db import transaction
 
-from reviewqueue import rows
-from reviewqueue.tenancy import keycache
 from reviewqueue.tenancy.models import Membership, Role, ServiceClient, Tenant
 
 KEY_PREFIX = "rq_"
@@ -51,53 +49,27 @@ def service_client_create(*, tenant: Tenant, name: str, webhook_url: str = "") -
 
 
 def service_client_revoke(*, client: ServiceClient, now: datetime) -> None:
+    """Every process refuses the key from its next request on: nothing caches a verified key."""
     ServiceClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(revoked_at=now)
-    # This process forgets now; the others within REVIEWQUEUE_KEY_CACHE_SECONDS (see keycache).
-    keycache.forget_all()
 
 
-# The timestamps are judged in SQL and not loaded: turning a timestamptz into an aware datetime
-# is Python code in Django's loader, run for each of them on every uncached lookup.
-# A revoked key matches no row; the last column says whether last_used_at is due for a touch.
-_CLIENT_DEFER: rows.Defer = ("created_at", "last_used_at", "revoked_at")
-_CLIENT_BY_PREFIX = (
-    f"SELECT {rows.columns(ServiceClient, 'c', _CLIENT_DEFER)},"  # noqa: S608 - column names from the model
-    " c.last_used_at IS NULL OR c.last_used_at <= %s"
-    " FROM tenancy_serviceclient AS c WHERE c.key_prefix = %s AND c.revoked_at IS NULL"
-)
-
-
-def service_client_authenticate(
-    *,
-    key: str,
-    now: datetime,
-    touch_every: timedelta,
-    cache_seconds: float = 0,
-) -> ServiceClient | None:
+def service_client_authenticate(*, key: str, now: datetime, touch_every: timedelta) -> ServiceClient | None:
     """One indexed lookup by prefix, a constant-time compare, and a last-used write at most once
-    per `touch_every`, so authentication stays off the write path of every request. With
-    `cache_seconds`, a key verified that recently is not looked up again (see keycache)."""
+    per `touch_every`, so authentication stays off the write path of every request. A revoked
+    key matches no row."""
     if not key.startswith(KEY_PREFIX):
         return None
     prefix, sep, _ = key[len(KEY_PREFIX) :].partition("_")
     if not sep or not prefix:
         return None
-    key_hash = _hash_key(key)
-    if cache_seconds > 0 and (cached := keycache.get(key_hash)) is not None:
-        return cached
-    # Raw SQL: this runs on every service request, and compiling the ORM query cost more than
-    # the query itself.
-    with connection.cursor() as cursor:
-        cursor.execute(_CLIENT_BY_PREFIX, [connection.ops.adapt_datetimefield_value(now - touch_every), prefix])
-        row = cursor.fetchone()
-    if row is None:
+    try:
+        # Index: the unique key_prefix. get(), not first(): no ORDER BY to compile on every request.
+        client = ServiceClient.objects.get(key_prefix=prefix, revoked_at__isnull=True)
+    except ServiceClient.DoesNotExist:
         return None
-    client = rows.from_row(ServiceClient, row[:-1], _CLIENT_DEFER)
-    if not hmac.compare_digest(client.key_hash, key_hash):
+    if not hmac.compare_digest(client.key_hash, _hash_key(key)):
         return None
-    client.revoked_at = None  # the WHERE clause says so; set, so reading it costs no query
-    if row[-1]:
+    if client.last_used_at is None or client.last_used_at <= now - touch_every:
         ServiceClient.objects.filter(pk=client.pk).update(last_used_at=now)
         client.last_used_at = now
-    keycache.put(key_hash, client, cache_seconds)
     return client

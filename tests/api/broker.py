@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from reviewqueue.celery import app
-from reviewqueue.review import publish
 from reviewqueue.review.tasks import score_draft
 
 
@@ -43,7 +42,6 @@ def broker(url: str) -> Iterator[None]:
         # closed one would be handed back to every later publisher ("Acquire on closed pool").
         app._pool = None
         app.amqp._producer_pool = None
-        publish.reset()
 
     reset_pools()
     app.conf.broker_write_url = url

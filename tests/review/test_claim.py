@@ -167,3 +167,45 @@ def test_lapsed_and_pending_items_compete_on_the_same_order(world, clock, lapsed
     order = [claim(world.other_reviewer).pk, claim(world.other_reviewer).pk]
     assert order == ([lapsed.pk, pending.pk] if lapsed_priority > 0.5 else [pending.pk, lapsed.pk])
     assert claim(world.other_reviewer) is None
+
+
+def test_claimed_event_carries_the_drafts_versions_and_prompt(world, clock):
+    from reviewqueue.review.events import event_data
+    from reviewqueue.review.models import Draft
+
+    item = make_pending_item(world)
+    Draft.objects.filter(pk=item.draft_id).update(
+        versions={"model": "m1", "policy": "p2"}, prompt_version="faq-v3", prompt_hash="abc123"
+    )
+    clock.shift(timedelta(microseconds=120000))  # a fractional second isoformat prints as .120000
+    claimed = claim(world.reviewer)
+    assert claimed is not None and claimed.pk == item.pk
+    event = last_event(item)
+    assert event.type == "review.claimed"
+    draft = Draft.objects.get(pk=item.draft_id)
+    assert event.data == event_data(draft, {"lease_expires_at": claimed.lease_expires_at.isoformat()})
+    assert event.data["prompt"] == {"version": "faq-v3", "hash": "abc123"}
+    assert event.data["lease_expires_at"].endswith(".120000+00:00")
+
+
+def test_a_takeover_records_lease_expired_before_claimed(world, clock):
+    item = make_pending_item(world)
+    claim(world.reviewer)
+    clock.shift(world.queue.lease + timedelta(seconds=1))
+    taken = claim(world.other_reviewer)
+    assert taken is not None and taken.pk == item.pk and taken.lease_owner_id == world.other_reviewer.pk
+    types = list(ReviewEvent.objects.filter(item=item).order_by("pk").values_list("type", "data__owner_id"))
+    assert types[-2:] == [("review.lease.expired", world.reviewer.pk), ("review.claimed", None)]
+
+
+def test_the_claimed_item_comes_back_with_its_draft_and_queue(world, clock, django_assert_num_queries):
+    item = make_pending_item(world, priority=0.7)
+    expected = item.draft
+    claimed = claim(world.reviewer)
+    with django_assert_num_queries(0):
+        assert claimed.draft.passages == expected.passages
+        assert claimed.queue.reject_reasons == world.queue.reject_reasons
+        assert claimed.draft.metadata == expected.metadata
+    fresh = type(claimed).objects.get(pk=item.pk)
+    for field in type(claimed)._meta.concrete_fields:
+        assert getattr(claimed, field.attname) == getattr(fresh, field.attname), field.name

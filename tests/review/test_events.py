@@ -2,7 +2,7 @@
 the state change is rolled back too.
 
 The event log is broken in the database itself (a trigger that refuses every insert), so the
-check holds for the ORM transitions and for the single-statement claim on PostgreSQL alike."""
+check holds whatever writes the event, on either database."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def test_enqueue_without_queue_needs_a_default_queue(world, api_client) -> None:
 
 
 def test_a_replay_returns_the_stored_draft_even_after_the_default_queue_is_gone(world, api_client) -> None:  # type: ignore[no-untyped-def]
-    # Same answer on PostgreSQL (one statement) and SQLite (ORM): the key decides, not today's queues.
+    # The key decides, not today's queues.
     from tests.factories import draft_body
 
     headers = {"HTTP_AUTHORIZATION": f"Bearer {world.api_key}", "HTTP_IDEMPOTENCY_KEY": "replay-no-queue"}
