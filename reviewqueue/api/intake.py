@@ -11,9 +11,9 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from reviewqueue.review.errors import InvalidInput, NotFound
 from django.db.models import DecimalField
 
+from reviewqueue.review.errors import InvalidInput, NotFound
 from reviewqueue.review.models import Draft, Queue
 from reviewqueue.tenancy.models import ServiceClient
 from scoring.errors import InvalidInput as ScoringInvalidInput

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -35,10 +36,8 @@ def score_draft(self: Task, draft_id: int) -> str:
     except DatabaseError as exc:
         # The connection may be dead or left in a failed state: drop it, so the retry (in this
         # process, later) opens a fresh one instead of failing on the same broken socket.
-        try:
+        with contextlib.suppress(DatabaseError):
             connection.close()
-        except DatabaseError:
-            pass
         logger.warning(
             "scoring hit a database error; retrying",
             extra={"action": "draft.scoring_retry", "draft_id": draft_id, "retries": self.request.retries},

@@ -71,7 +71,7 @@ def test_non_finite_numbers_in_top_logprobs_extras_are_400(post, constant) -> No
 @pytest.mark.parametrize("template", BODY_ENDPOINTS)
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "1e400"])
 def test_non_finite_numbers_are_400_on_every_endpoint(post, template, constant) -> None:  # type: ignore[no-untyped-def]
-    response = post(template, '{"note": "x", "queue_id": %s}' % constant)
+    response = post(template, f'{{"note": "x", "queue_id": {constant}}}')
     error = assert_error(response, 400, "invalid")
     assert list(error["details"]["fields"]) == ["queue_id"]
 
@@ -107,7 +107,8 @@ def test_unbounded_metadata_extras_are_refused(post, raw, field) -> None:  # typ
 def test_small_metadata_extras_are_stored(post) -> None:  # type: ignore[no-untyped-def]
     response = post("/api/v1/drafts", _enqueue_raw(ticket='{"id": 17, "tags": ["a", "b"], "score": 0.5}'))
     assert response.status_code == 201, response.content[:300]
-    assert Draft.objects.get(pk=response.json()["id"]).metadata["ticket"] == {"id": 17, "tags": ["a", "b"], "score": 0.5}
+    stored = Draft.objects.get(pk=response.json()["id"]).metadata
+    assert stored["ticket"] == {"id": 17, "tags": ["a", "b"], "score": 0.5}
 
 
 @pytest.mark.parametrize("amount", ["999999999999.995", "999999999999.999", "1000000000000", "1e13"])
