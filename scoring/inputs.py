@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,10 +20,8 @@ from scoring.errors import InvalidInput
 MAX_EXTRA_DEPTH = 4
 MAX_EXTRA_KEYS = 50
 MAX_EXTRA_CHARS = 16_384
-# The log-prob object (tokens, logprobs, top_logprobs[i][j] with provider extras such as
-# `bytes`) is at most this deep.
-MAX_LOGPROBS_DEPTH = 6
 _INT_LIMIT = 2**63
+_FLOAT_MAX = sys.float_info.max  # NaN fails both comparisons, inf the bound
 
 # A log-prob a hair above zero is float noise from the provider (log(1.0000001)); anything
 # larger is a payload bug (probabilities, not log-probs) and is refused.
@@ -198,28 +197,53 @@ def check_json_value(value: Any, where: str, *, max_depth: int) -> None:
     Iterative, so no input can exhaust the stack; callers that bypass the API's parser (the
     CLI, the worker re-reading a stored draft) get the same checks.
     """
+    _check_scalar_or_container(value, where)
+    if not isinstance(value, (dict, list, tuple)):
+        return
+    # Only containers go on the stack; scalars are checked where they are met (the common case).
     stack: list[tuple[Any, str, int]] = [(value, where, 1)]
     while stack:
         item, path, depth = stack.pop()
-        if item is None or isinstance(item, (str, bool)):
-            continue
-        if isinstance(item, int):
-            if not -_INT_LIMIT <= item < _INT_LIMIT:
-                raise InvalidInput(path, "integer out of range (64-bit)")
-        elif isinstance(item, float):
-            _finite(item, path)
-        elif isinstance(item, (dict, list, tuple)):
-            if depth > max_depth:
-                raise InvalidInput(path, f"nested deeper than {max_depth} levels")
-            if isinstance(item, dict):
-                for key, child in item.items():
-                    if not isinstance(key, str):
-                        raise InvalidInput(path, "object keys must be strings")
-                    stack.append((child, _child(path, key), depth + 1))
-            else:
-                stack.extend((child, _child(path, i), depth + 1) for i, child in enumerate(item))
+        if depth > max_depth:
+            raise InvalidInput(path, f"nested deeper than {max_depth} levels")
+        if isinstance(item, dict):
+            for key in item:
+                if type(key) is not str:
+                    raise InvalidInput(path, "object keys must be strings")
+            pairs: Any = item.items()
         else:
-            raise InvalidInput(path, f"must be a JSON value, not {type(item).__name__}")
+            pairs = enumerate(item)
+        for key, child in pairs:
+            kind = type(child)
+            if kind is str or kind is bool or child is None:
+                continue
+            if kind is float and -_FLOAT_MAX <= child <= _FLOAT_MAX:
+                continue
+            if kind is dict or kind is list or kind is tuple:
+                stack.append((child, _child(path, key), depth + 1))
+            else:
+                _check_scalar_or_container(child, _child(path, key))
+
+
+def _check_scalar_or_container(item: Any, path: str) -> None:
+    if item is None or isinstance(item, (str, bool, dict, list, tuple)):
+        return
+    if isinstance(item, int):
+        if not -_INT_LIMIT <= item < _INT_LIMIT:
+            raise InvalidInput(path, "integer out of range (64-bit)")
+    elif isinstance(item, float):
+        _finite(item, path)
+    else:
+        raise InvalidInput(path, f"must be a JSON value, not {type(item).__name__}")
+
+
+_LOGPROBS_KEYS = frozenset({"tokens", "logprobs", "top_logprobs"})
+_ALT_KEYS = frozenset({"token", "logprob"})
+
+
+def _check_extras(obj: dict[str, Any], known: frozenset[str], where: str) -> None:
+    for key in obj.keys() - known:
+        check_json_value(obj[key], _child(where, key) if isinstance(key, str) else where, max_depth=MAX_EXTRA_DEPTH)
 
 
 def _check_logprob(value: Any, where: str) -> float:
@@ -242,7 +266,8 @@ def validate_logprobs(obj: Any) -> TokenLogprobs:
     if not isinstance(obj, dict):
         raise InvalidInput("logprobs", "must be an object with tokens and logprobs")
     # Provider extras (`bytes`, `text_offset`, …) are stored with the draft: bounded like metadata.
-    check_json_value(obj, "logprobs", max_depth=MAX_LOGPROBS_DEPTH)
+    # Only the extras are walked; the known fields are checked one by one below.
+    _check_extras(obj, _LOGPROBS_KEYS, "logprobs")
     tokens = obj.get("tokens")
     values = obj.get("logprobs")
     if not isinstance(tokens, list):
@@ -290,6 +315,8 @@ def validate_logprobs(obj: Any) -> TokenLogprobs:
                 if not isinstance(t, str):
                     raise InvalidInput(f"{w}.token", "must be a string")
                 parsed.append((t, _check_logprob(alt.get("logprob"), f"{w}.logprob")))
+                if len(alt) > 2:
+                    _check_extras(alt, _ALT_KEYS, w)
             entries.append(tuple(parsed))
         top = tuple(entries)
     return TokenLogprobs(tokens=tuple(tokens), logprobs=lps, top_logprobs=top)
