@@ -1,61 +1,99 @@
 """API throttles: per calling key (or signed-in reviewer) and per tenant, on the shared cache.
 
+A fixed window per subject: one counter per (subject, window), `add` then `incr` (one atomic
+INCR on Redis), so a request costs two small cache calls whatever the rate. DRF's own
+SimpleRateThrottle keeps every request's timestamp of the window in one cache value, which it
+reads, rewrites and pickles on every request: 1,200 floats at 1200/min. The price of the fixed
+window is that a client can spend its budget at the end of one window and again at the start of
+the next.
+
 The rates are read from settings on every request (DRF reads its own once, at import), so an
 operator's change or a test's override applies without a restart. A throttled request gets 429
-`throttled` with `Retry-After`.
+`throttled` with `Retry-After`. An unreachable cache fails open: the API stays up while Redis
+(which is also the broker) is down.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import time
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from reviewqueue.tenancy.models import ServiceClient
 
 logger = logging.getLogger(__name__)
 
+_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-class _SettingsRateThrottle(SimpleRateThrottle):
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """`N/period` (checked at start-up by env_rate) as (requests, seconds)."""
+    count, _, period = rate.partition("/")
+    return int(count), _PERIOD_SECONDS[period[0]]
+
+
+class _WindowThrottle(BaseThrottle):
+    scope = ""
     setting = ""
 
-    def get_rate(self) -> str:
-        return str(getattr(settings, self.setting))
+    def __init__(self) -> None:
+        self._wait: float | None = None
+
+    def subject(self, request: Request) -> str | None:
+        raise NotImplementedError
 
     def allow_request(self, request: Request, view: Any) -> bool:
+        subject = self.subject(request)
+        if subject is None:
+            return True
+        limit, seconds = parse_rate(str(getattr(settings, self.setting)))
+        now = time.time()
+        window = int(now // seconds)
+        key = f"throttle:{self.scope}:{subject}:{window}"
         try:
-            return super().allow_request(request, view)
-        except Exception as exc:  # the cache is down (Redis with the broker): fail open, stay up
+            cache.add(key, 0, timeout=seconds + 1)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=seconds + 1)
+                count = 1
+        except Exception as exc:  # any backend's connection error: fail open
             logger.warning("throttle: cache unavailable", extra={"action": "throttle.cache_down", "error": str(exc)})
             return True
+        if count <= limit:
+            return True
+        self._wait = max(1, math.ceil((window + 1) * seconds - now))
+        return False
+
+    def wait(self) -> float | None:
+        return self._wait
 
 
-class ClientRateThrottle(_SettingsRateThrottle):
+class ClientRateThrottle(_WindowThrottle):
     scope = "client"
     setting = "REVIEWQUEUE_API_RATE_PER_CLIENT"
 
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
+    def subject(self, request: Request) -> str | None:
         user = request.user
         if isinstance(user, ServiceClient):
-            ident = f"key:{user.pk}"
-        elif user is not None and user.is_authenticated:
-            ident = f"user:{user.pk}"
-        else:
-            return None  # refused by authentication anyway; failures have their own limit
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+            return f"key:{user.pk}"
+        if user is not None and user.is_authenticated:
+            return f"user:{user.pk}"
+        return None  # refused by authentication anyway; failures have their own limit
 
 
-class TenantRateThrottle(_SettingsRateThrottle):
+class TenantRateThrottle(_WindowThrottle):
     """All of a tenant's keys together, so one tenant cannot take the whole API by minting keys."""
 
     scope = "tenant"
     setting = "REVIEWQUEUE_API_RATE_PER_TENANT"
 
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
+    def subject(self, request: Request) -> str | None:
         user = request.user
-        if not isinstance(user, ServiceClient):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": user.tenant_id}
+        return str(user.tenant_id) if isinstance(user, ServiceClient) else None

@@ -3,6 +3,7 @@ prefix and per client address, with the clock moved by time_machine."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -85,3 +86,22 @@ def test_an_unreachable_cache_fails_open(world, draft_url, settings) -> None:  #
     }
     assert service_client(world.api_key).get(draft_url).status_code == 200
     assert_error(service_client("rq_nope_secret").get(draft_url), 401, "authentication_failed")
+
+
+def test_the_counters_work_on_the_shared_redis_cache(world, draft_url, settings) -> None:  # type: ignore[no-untyped-def]
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.skip("needs Redis (the PostgreSQL + Redis run)")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.CELERY_BROKER_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # expires on its own; nothing else is touched
+        }
+    }
+    settings.REVIEWQUEUE_API_RATE_PER_CLIENT = "2/min"
+    settings.REVIEWQUEUE_API_AUTH_FAILURES = 2
+    client = service_client(world.api_key)
+    assert [client.get(draft_url).status_code for _ in range(3)] == [200, 200, 429]
+    bad = service_client("rq_nope_secret")
+    bad.defaults["REMOTE_ADDR"] = "192.0.2.77"
+    assert [bad.get(draft_url).status_code for _ in range(3)] == [401, 401, 429]
