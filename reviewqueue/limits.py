@@ -21,9 +21,48 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
+
+
+def incr_counters(keys: list[str], timeout: int) -> list[int]:
+    """Adds one to each counter (created at 0, kept `timeout` seconds) and returns the new values.
+
+    On Redis one pipelined round trip (INCR + EXPIRE per key; Django stores ints as plain Redis
+    integers, so `cache.get` reads them back); elsewhere the cache API's add + incr. Raises the
+    backend's error when the cache is down: callers fail open.
+    """
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
+        for key in keys:
+            full = backend.make_and_validate_key(key)
+            pipe.incr(full)
+            pipe.expire(full, timeout)
+        return [int(n) for n in pipe.execute()[::2]]
+    counts = []
+    for key in keys:
+        backend.add(key, 0, timeout=timeout)
+        try:
+            counts.append(backend.incr(key))
+        except ValueError:  # expired between add and incr
+            backend.set(key, 1, timeout=timeout)
+            counts.append(1)
+    return counts
+
+
+def locked_for(checks: list[tuple[FailureLimit, str]]) -> int | None:
+    """The longest wait among (limit, subject) pairs, in one cache read; None when none is locked."""
+    keys = {_key(limit.scope, subject): limit for limit, subject in checks}
+    try:
+        states = cache.get_many(list(keys))
+    except Exception as exc:  # any backend's connection error: fail open
+        logger.warning("limits: cache unavailable", extra={"action": "limits.cache_down", "error": str(exc)})
+        return None
+    waits = [w for key, limit in keys.items() if (w := limit.wait_for(states.get(key))) is not None]
+    return max(waits, default=None)
 
 
 def _get(key: str) -> Any:
@@ -58,7 +97,9 @@ class FailureLimit:
 
     def retry_after(self, subject: str) -> int | None:
         """Seconds until `subject` may try again, or None when it is not locked."""
-        state = _get(_key(self.scope, subject))
+        return self.wait_for(_get(_key(self.scope, subject)))
+
+    def wait_for(self, state: Any) -> int | None:
         if not state:
             return None
         count, reset_at = state

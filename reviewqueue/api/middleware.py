@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from reviewqueue.api.errors import error_json
-from reviewqueue.limits import FailureLimit
+from reviewqueue.limits import FailureLimit, locked_for
 
 
 class BodySizeLimitMiddleware:
@@ -60,10 +60,8 @@ class ApiAuthFailureThrottleMiddleware:
         by_prefix, by_address = _failure_limits()
         prefix = _key_prefix(header)
         address = request.META.get("REMOTE_ADDR", "") or "unknown"
-        waits = [by_address.retry_after(address)]
-        if prefix is not None:
-            waits.append(by_prefix.retry_after(prefix))
-        wait = max((w for w in waits if w is not None), default=None)
+        checks = [(by_address, address)] + ([(by_prefix, prefix)] if prefix is not None else [])
+        wait = locked_for(checks)  # one cache read for both
         if wait is not None:
             refused = error_json(
                 "throttled",

@@ -13,7 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from reviewqueue.calibration.models import ClaimVerdict
-from reviewqueue.limits import FailureLimit
+from reviewqueue.limits import FailureLimit, locked_for
 
 logger = logging.getLogger(__name__)
 
@@ -74,13 +74,13 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         username = (self.cleaned_data.get("username") or "").strip().lower()
         address = (self.request.META.get("REMOTE_ADDR", "") if self.request else "") or "unknown"
         by_account, by_address = _login_limits()
-        waits = [w for w in (by_account.retry_after(username), by_address.retry_after(address)) if w is not None]
-        if waits:
+        wait = locked_for([(by_account, username), (by_address, address)])
+        if wait is not None:
             logger.warning("sign-in refused: locked out", extra={"action": "auth.login.locked_out"})
             raise ValidationError(
                 self.error_messages["locked_out"],
                 code="locked_out",
-                params={"minutes": math.ceil(max(waits) / 60)},
+                params={"minutes": math.ceil(wait / 60)},
             )
         try:
             cleaned = super().clean()
