@@ -241,10 +241,7 @@ from reviewqueue.env import env_rate  # noqa: E402  (kept with the block it serv
 # Standard JSON only: NaN/Infinity/1e400 and bodies nested deeper than 32 levels are a 400.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["reviewqueue.api.parsers.StrictJSONParser"]
 # Per API key (or signed-in reviewer) and per tenant; rates are read per request (settings).
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
-    "reviewqueue.api.throttling.ClientRateThrottle",
-    "reviewqueue.api.throttling.TenantRateThrottle",
-]
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["reviewqueue.api.throttling.ApiRateThrottle"]
 REVIEWQUEUE_API_RATE_PER_CLIENT = env_rate("REVIEWQUEUE_API_RATE_PER_CLIENT", "1200/min")
 REVIEWQUEUE_API_RATE_PER_TENANT = env_rate("REVIEWQUEUE_API_RATE_PER_TENANT", "3000/min")
 # Failed API authentications per key prefix and per client address before 429 (a fixed window).

@@ -38,57 +38,45 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), _PERIOD_SECONDS[period[0]]
 
 
-class _WindowThrottle(BaseThrottle):
-    scope = ""
-    setting = ""
+class ApiRateThrottle(BaseThrottle):
+    """Per calling key (or signed-in reviewer) and, for keys, per tenant: all of a tenant's keys
+    together, so one tenant cannot take the whole API by minting keys. Both counters in one
+    cache round trip."""
 
     def __init__(self) -> None:
         self._wait: float | None = None
 
-    def subject(self, request: Request) -> str | None:
-        raise NotImplementedError
-
     def allow_request(self, request: Request, view: Any) -> bool:
-        subject = self.subject(request)
-        if subject is None:
-            return True
-        limit, seconds = parse_rate(str(getattr(settings, self.setting)))
+        user = request.user
+        if isinstance(user, ServiceClient):
+            limits = [
+                ("client", f"key:{user.pk}", settings.REVIEWQUEUE_API_RATE_PER_CLIENT),
+                ("tenant", str(user.tenant_id), settings.REVIEWQUEUE_API_RATE_PER_TENANT),
+            ]
+        elif user is not None and user.is_authenticated:
+            limits = [("client", f"user:{user.pk}", settings.REVIEWQUEUE_API_RATE_PER_CLIENT)]
+        else:
+            return True  # refused by authentication anyway; failures have their own limit
         now = time.time()
-        window = int(now // seconds)
-        key = f"throttle:{self.scope}:{subject}:{window}"
+        windows = []
+        for scope, subject, rate in limits:
+            limit, seconds = parse_rate(str(rate))
+            window = int(now // seconds)
+            windows.append((f"throttle:{scope}:{subject}:{seconds}:{window}", limit, seconds, window))
         try:
-            (count,) = incr_counters([key], seconds + 1)
+            counts = incr_counters([w[0] for w in windows], max(w[2] for w in windows) + 1)
         except Exception as exc:  # any backend's connection error: fail open
             logger.warning("throttle: cache unavailable", extra={"action": "throttle.cache_down", "error": str(exc)})
             return True
-        if count <= limit:
+        waits = [
+            max(1, math.ceil((window + 1) * seconds - now))
+            for count, (_, limit, seconds, window) in zip(counts, windows, strict=True)
+            if count > limit
+        ]
+        if not waits:
             return True
-        self._wait = max(1, math.ceil((window + 1) * seconds - now))
+        self._wait = max(waits)
         return False
 
     def wait(self) -> float | None:
         return self._wait
-
-
-class ClientRateThrottle(_WindowThrottle):
-    scope = "client"
-    setting = "REVIEWQUEUE_API_RATE_PER_CLIENT"
-
-    def subject(self, request: Request) -> str | None:
-        user = request.user
-        if isinstance(user, ServiceClient):
-            return f"key:{user.pk}"
-        if user is not None and user.is_authenticated:
-            return f"user:{user.pk}"
-        return None  # refused by authentication anyway; failures have their own limit
-
-
-class TenantRateThrottle(_WindowThrottle):
-    """All of a tenant's keys together, so one tenant cannot take the whole API by minting keys."""
-
-    scope = "tenant"
-    setting = "REVIEWQUEUE_API_RATE_PER_TENANT"
-
-    def subject(self, request: Request) -> str | None:
-        user = request.user
-        return str(user.tenant_id) if isinstance(user, ServiceClient) else None
