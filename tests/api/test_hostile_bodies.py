@@ -123,3 +123,21 @@ def test_the_largest_amount_the_column_holds_is_stored(post) -> None:  # type: i
     response = post("/api/v1/drafts", _enqueue_raw(amount="999999999999.99"))
     assert response.status_code == 201, response.content[:300]
     assert str(Draft.objects.get(pk=response.json()["id"]).amount) == "999999999999.99"
+
+
+@pytest.mark.parametrize(
+    ("template", "raw"),
+    [
+        ("/api/v1/items/{item}/escalate", '{"queue_id": 100000000000000000000, "note": "x"}'),
+        ("/api/v1/items/claim-next", '{"queue_ids": [100000000000000000000]}'),
+    ],
+)
+def test_ids_beyond_the_bigint_column_are_refused_not_500(post, template, raw) -> None:  # type: ignore[no-untyped-def]
+    response = post(template, raw)
+    assert 400 <= response.status_code < 500, response.content[:300]
+
+
+def test_a_path_id_beyond_the_bigint_column_is_404(world) -> None:  # type: ignore[no-untyped-def]
+    client = service_client(world.api_key)
+    assert_error(client.get("/api/v1/drafts/100000000000000000000"), 404, "not_found")
+    assert_error(session_client(world.reviewer).get("/api/v1/items/100000000000000000000"), 404, "not_found")
