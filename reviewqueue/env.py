@@ -59,6 +59,21 @@ def env_float(name: str, default: float, *, low: float, high: float) -> float:
     return value
 
 
+# DRF reads only the first letter of the period; these are the spellings we accept.
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate `N/period` (period s, min, h or day), checked the way DRF will read it."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    count, _, period = raw.strip().partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in _RATE_PERIODS:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate such as 600/min (periods: s, min, h, day).")
+    return f"{int(count)}/{period}"
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -240,3 +240,51 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Limits and throttling ------------------------------------------------------------------
+from reviewqueue.env import env_rate  # noqa: E402  (kept with the block it serves)
+
+# Standard JSON only: NaN/Infinity/1e400 and bodies nested deeper than 32 levels are a 400.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["reviewqueue.api.parsers.StrictJSONParser"]
+# Per API key (or signed-in reviewer) and per tenant; rates are read per request (settings).
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["reviewqueue.api.throttling.ApiRateThrottle"]
+REVIEWQUEUE_API_RATE_PER_CLIENT = env_rate("REVIEWQUEUE_API_RATE_PER_CLIENT", "1200/min")
+REVIEWQUEUE_API_RATE_PER_TENANT = env_rate("REVIEWQUEUE_API_RATE_PER_TENANT", "3000/min")
+# Failed API authentications per key prefix and per client address before 429 (a fixed window).
+REVIEWQUEUE_API_AUTH_FAILURES = env_int("REVIEWQUEUE_API_AUTH_FAILURES", 20, minimum=1)
+REVIEWQUEUE_API_AUTH_FAILURE_WINDOW_SECONDS = env_int("REVIEWQUEUE_API_AUTH_FAILURE_WINDOW_SECONDS", 300, minimum=1)
+# Sign-in lockout: failures per account and per client address within the window lock that
+# account (or address) until the window ends.
+REVIEWQUEUE_LOGIN_FAILURES_PER_ACCOUNT = env_int("REVIEWQUEUE_LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+REVIEWQUEUE_LOGIN_FAILURES_PER_ADDRESS = env_int("REVIEWQUEUE_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+REVIEWQUEUE_LOGIN_LOCKOUT_SECONDS = env_int("REVIEWQUEUE_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# Webhook targets must resolve to public addresses only (SSRF); true allows private, loopback
+# and link-local ones (a receiver on the same network, tests).
+REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = env_bool("REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE", default=False)
+REVIEWQUEUE_WEBHOOK_MAX_RESPONSE_BYTES = env_int("REVIEWQUEUE_WEBHOOK_MAX_RESPONSE_BYTES", 65_536, minimum=0)
+
+# The counters above live in the cache, which must be shared by every web process: Redis
+# (REVIEWQUEUE_CACHE_URL, else the broker's Redis); without Redis, files under var/cache, shared
+# by the processes of one host (the embedded default).
+_cache_url = env_str("REVIEWQUEUE_CACHE_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "rq",
+            # A down cache must not hang requests: fail fast (the limits then fail open).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+elif _cache_url in {"", "file://"}:
+    _cache_dir = str(VAR_DIR / "cache")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _cache_dir}}
+elif _cache_url == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"REVIEWQUEUE_CACHE_URL={_cache_url!r}: use redis://, rediss://, file:// or locmem://.")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("reviewqueue.api.middleware.BodySizeLimitMiddleware") + 1,
+    "reviewqueue.api.middleware.ApiAuthFailureThrottleMiddleware",
+)

@@ -7,11 +7,21 @@ worker.
 
 from __future__ import annotations
 
+import json
 import math
+import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from scoring.errors import InvalidInput
+
+# Extra metadata keys are stored as given, so they are bounded: JSON scalars or small nested
+# values, finite numbers, integers in 64-bit range (what any consumer can read back).
+MAX_EXTRA_DEPTH = 4
+MAX_EXTRA_KEYS = 50
+MAX_EXTRA_CHARS = 16_384
+_INT_LIMIT = 2**63
+_FLOAT_MAX = sys.float_info.max  # NaN fails both comparisons, inf the bound
 
 # A log-prob a hair above zero is float noise from the provider (log(1.0000001)); anything
 # larger is a payload bug (probabilities, not log-probs) and is refused.
@@ -89,6 +99,7 @@ class DraftInput:
             metadata = {}
         if not isinstance(metadata, dict):
             raise InvalidInput("metadata", "must be an object")
+        check_json_value(metadata, "metadata", max_depth=MAX_EXTRA_DEPTH + 1)
         intent = _meta_str(metadata, "intent")
         prompt_version = _meta_str(metadata, "prompt_version")
         tier = _meta_str(metadata, "customer_tier")
@@ -96,11 +107,14 @@ class DraftInput:
         if amount is not None:
             if isinstance(amount, bool) or not isinstance(amount, (int, float)):
                 raise InvalidInput("metadata.amount", "must be a number or null")
-            if not math.isfinite(amount):
-                raise InvalidInput("metadata.amount", "must be finite")
-            amount = float(amount)
+            amount = _finite(amount, "metadata.amount")
         known = {"intent", "prompt_version", "customer_tier", "amount"}
         extra = tuple(sorted((k, v) for k, v in metadata.items() if k not in known))
+        if len(extra) > MAX_EXTRA_KEYS:
+            raise InvalidInput("metadata", f"at most {MAX_EXTRA_KEYS} extra keys")
+        for key, value in extra:
+            if len(json.dumps(value, ensure_ascii=False)) > MAX_EXTRA_CHARS:
+                raise InvalidInput(f"metadata.{key}", f"must be at most {MAX_EXTRA_CHARS} characters as JSON")
         return cls(
             question=question,
             draft=draft,
@@ -160,12 +174,82 @@ def _parse_passages(raw: Any) -> tuple[Passage, ...]:
     return tuple(out)
 
 
+def _finite(value: int | float, where: str) -> float:
+    """The number as a float; an int too large for one (10**400 is valid JSON) is refused too."""
+    try:
+        number = float(value)
+    except OverflowError:
+        raise InvalidInput(where, "must be finite (got a number out of range)") from None
+    if not math.isfinite(number):
+        raise InvalidInput(where, "must be finite (got NaN or infinity)")
+    return number
+
+
+def _child(path: str, key: str | int) -> str:
+    return f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}"
+
+
+def check_json_value(value: Any, where: str, *, max_depth: int) -> None:
+    """Refuses anything a JSON column cannot store or a reader would choke on: non-JSON types,
+    non-finite numbers, integers outside 64 bits, non-string keys, nesting deeper than
+    `max_depth` (the value itself is depth 1). Raises `InvalidInput` naming the field.
+
+    Iterative, so no input can exhaust the stack; callers that bypass the API's parser (the
+    CLI, the worker re-reading a stored draft) get the same checks.
+    """
+    _check_scalar_or_container(value, where)
+    if not isinstance(value, (dict, list, tuple)):
+        return
+    # Only containers go on the stack; scalars are checked where they are met (the common case).
+    stack: list[tuple[Any, str, int]] = [(value, where, 1)]
+    while stack:
+        item, path, depth = stack.pop()
+        if depth > max_depth:
+            raise InvalidInput(path, f"nested deeper than {max_depth} levels")
+        if isinstance(item, dict):
+            for key in item:
+                if type(key) is not str:
+                    raise InvalidInput(path, "object keys must be strings")
+            pairs: Any = item.items()
+        else:
+            pairs = enumerate(item)
+        for key, child in pairs:
+            kind = type(child)
+            if kind is str or kind is bool or child is None:
+                continue
+            if kind is float and -_FLOAT_MAX <= child <= _FLOAT_MAX:
+                continue
+            if kind is dict or kind is list or kind is tuple:
+                stack.append((child, _child(path, key), depth + 1))
+            else:
+                _check_scalar_or_container(child, _child(path, key))
+
+
+def _check_scalar_or_container(item: Any, path: str) -> None:
+    if item is None or isinstance(item, (str, bool, dict, list, tuple)):
+        return
+    if isinstance(item, int):
+        if not -_INT_LIMIT <= item < _INT_LIMIT:
+            raise InvalidInput(path, "integer out of range (64-bit)")
+    elif isinstance(item, float):
+        _finite(item, path)
+    else:
+        raise InvalidInput(path, f"must be a JSON value, not {type(item).__name__}")
+
+
+_LOGPROBS_KEYS = frozenset({"tokens", "logprobs", "top_logprobs"})
+_ALT_KEYS = frozenset({"token", "logprob"})
+
+
+def _check_extras(obj: dict[str, Any], known: frozenset[str], where: str) -> None:
+    for key in obj.keys() - known:
+        check_json_value(obj[key], _child(where, key) if isinstance(key, str) else where, max_depth=MAX_EXTRA_DEPTH)
+
+
 def _check_logprob(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInput(where, "must be a number")
-    value = float(value)
-    if math.isnan(value) or math.isinf(value):
-        raise InvalidInput(where, "must be finite (got NaN or infinity)")
+    value = _finite(value, where)
     if value > _POSITIVE_TOLERANCE:
         raise InvalidInput(where, "log-probabilities must be <= 0")
     return min(value, 0.0)
@@ -181,6 +265,9 @@ def validate_logprobs(obj: Any) -> TokenLogprobs:
         obj = obj.to_dict()
     if not isinstance(obj, dict):
         raise InvalidInput("logprobs", "must be an object with tokens and logprobs")
+    # Provider extras (`bytes`, `text_offset`, …) are stored with the draft: bounded like metadata.
+    # Only the extras are walked; the known fields are checked one by one below.
+    _check_extras(obj, _LOGPROBS_KEYS, "logprobs")
     tokens = obj.get("tokens")
     values = obj.get("logprobs")
     if not isinstance(tokens, list):
@@ -228,6 +315,8 @@ def validate_logprobs(obj: Any) -> TokenLogprobs:
                 if not isinstance(t, str):
                     raise InvalidInput(f"{w}.token", "must be a string")
                 parsed.append((t, _check_logprob(alt.get("logprob"), f"{w}.logprob")))
+                if len(alt) > 2:
+                    _check_extras(alt, _ALT_KEYS, w)
             entries.append(tuple(parsed))
         top = tuple(entries)
     return TokenLogprobs(tokens=tuple(tokens), logprobs=lps, top_logprobs=top)

@@ -21,6 +21,18 @@ def _fast_password_hasher() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Throttle and lockout counters live in the cache: each test starts with none, in a
+    # per-process cache (clearing the shared Redis one would flush the test broker too).
+    from django.core.cache import cache
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        cache.clear()
+        yield
+        cache.clear()
+
+
 @pytest.fixture
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(T0, tick=False) as traveller:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from django.db.models import DecimalField
+
 from reviewqueue.review.errors import InvalidInput, NotFound
-from reviewqueue.review.models import Queue
+from reviewqueue.review.models import Draft, Queue
 from reviewqueue.tenancy.models import ServiceClient
 from scoring.errors import InvalidInput as ScoringInvalidInput
 from scoring.inputs import DraftInput
@@ -66,6 +68,24 @@ def _check_storable(value: Any, path: str) -> None:
             _check_storable(item, f"{path}[{i}]")
 
 
+def _amount_bound() -> tuple[Decimal, Decimal]:
+    """The column's own range: numeric(max_digits, decimal_places), so validation and storage agree."""
+    column = Draft._meta.get_field("amount")
+    assert isinstance(column, DecimalField) and column.max_digits and column.decimal_places is not None
+    step = Decimal(1).scaleb(-column.decimal_places)
+    return step, Decimal(10) ** (column.max_digits - column.decimal_places) - step
+
+
+def _amount(value: float) -> Decimal:
+    # Rounded to the column's scale first: 999999999999.999 passes a float check but rounds up
+    # to 10^12, which numeric(14,2) cannot hold.
+    step, largest = _amount_bound()
+    amount = Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_EVEN)
+    if not 0 <= amount <= largest:
+        raise _invalid("metadata.amount", f"must be between 0 and {largest}")
+    return amount
+
+
 def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
     """Returns the Draft fields to store; raises InvalidInput/NotFound with the field named."""
     try:
@@ -93,8 +113,7 @@ def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
         value = metadata.get(name)
         if value is not None and (not isinstance(value, str) or len(value) > limit):
             raise _invalid(f"metadata.{name}", f"must be a string of at most {limit} characters")
-    if parsed.amount is not None and not 0 <= parsed.amount < 10**12:
-        raise _invalid("metadata.amount", "must be between 0 and 10^12")
+    amount = None if parsed.amount is None else _amount(parsed.amount)
     queue_name = body.get("queue")
     queue = None
     if queue_name is not None:
@@ -114,7 +133,7 @@ def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
         "prompt_version": parsed.prompt_version,
         "prompt_hash": metadata.get("prompt_hash") or "",
         "intent": parsed.intent,
-        "amount": None if parsed.amount is None else Decimal(str(round(parsed.amount, 2))),
+        "amount": amount,
         "customer_tier": parsed.customer_tier,
         "requested_queue": queue,
     }

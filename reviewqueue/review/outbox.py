@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
 import logging
+import socket
 import urllib.error
 import urllib.request
 from datetime import datetime
@@ -52,6 +55,89 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+class WebhookTargetRefused(OSError):
+    """The webhook host resolves to an address we do not send to (private, loopback, …)."""
+
+
+def refused_address(address: str) -> bool:
+    """Loopback, private, link-local, shared, reserved, multicast or unspecified: anything not global.
+
+    An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is judged as the IPv4 address it maps.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def check_webhook_host(host: str, port: int | None) -> list[tuple[Any, ...]]:
+    """Resolves `host`; raises WebhookTargetRefused unless every address it resolves to is allowed.
+
+    Every address is checked, not just the first: a name with one public and one private record
+    would otherwise reach the private one on a retry.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise WebhookTargetRefused(f"{host}: does not resolve ({exc})") from None
+    if not settings.REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE:
+        refused = sorted({str(info[4][0]) for info in infos if refused_address(str(info[4][0]))})
+        if refused:
+            raise WebhookTargetRefused(
+                f"{host} resolves to {', '.join(refused)}: not a public address "
+                "(REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE allows it)"
+            )
+    return infos
+
+
+def _guarded_connection(
+    address: tuple[str, int], timeout: float | None = None, source_address: tuple[str, int] | None = None, **_: Any
+) -> socket.socket:
+    # Resolve, check and connect to the checked address in one step, so a name that answers a
+    # public address to the check and a private one to the connect (DNS rebinding) gets nowhere.
+    host, port = address
+    last: OSError | None = None
+    for family, kind, proto, _name, sockaddr in check_webhook_host(host, port):
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            last = exc
+    raise last or WebhookTargetRefused(f"{host}: no address")
+
+
+class _GuardedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _guarded_connection
+
+
+class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _guarded_connection
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_GuardedHTTPConnection, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_GuardedHTTPSConnection, req, context=self._context)  # type: ignore[attr-defined]
+
+
+# No proxies from the environment (the check must see the real target); redirects are followed
+# only through the same guarded connections.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _GuardedHTTPHandler, _GuardedHTTPSHandler)
+
+
 def _deliver(url: str, secret: str, event: ReviewEvent) -> bool:
     if not url.startswith(("http://", "https://")):
         return False
@@ -69,9 +155,11 @@ def _deliver(url: str, secret: str, event: ReviewEvent) -> bool:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=settings.REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with _opener.open(request, timeout=settings.REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS) as response:
+            # Only the status matters; at most this much of the answer is read, whatever its size.
+            response.read(settings.REVIEWQUEUE_WEBHOOK_MAX_RESPONSE_BYTES)
             return 200 <= response.status < 300
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, TimeoutError, OSError) as exc:
         logger.warning(
             "webhook delivery failed", extra={"action": "webhook.failed", "event_id": event.pk, "error": str(exc)}
         )

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from reviewqueue.policy.selectors import active_calibrator, active_policy
@@ -69,11 +70,14 @@ def draft_input(draft: Draft) -> DraftInput:
 
 def _score(draft: Draft, queue: Queue | None) -> None:
     """received → scored, or → scoring_failed for a poison draft (it is still routed to review)."""
+    # Database reads stay outside the guard below: a database error (a cancelled statement, a
+    # dropped connection) says nothing about the draft, so it goes up to the task, which retries.
+    calibrator = active_calibrator(tenant_id=draft.tenant_id)
     try:
         rules = GuardrailRules.from_dict((queue.scoring_rules if queue else {}).get("guardrails", {}))
-        result = get_scorer().score(
-            draft_input(draft), rules=rules, calibrator=active_calibrator(tenant_id=draft.tenant_id)
-        )
+        result = get_scorer().score(draft_input(draft), rules=rules, calibrator=calibrator)
+    except DatabaseError:
+        raise
     except Exception as exc:  # a bug on one odd draft must not lose it or wedge the queue
         logger.exception("scoring failed", extra={"action": "draft.scoring_failed", "draft_id": draft.pk})
         services.draft_record_score(

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import worker_process_init
-from django.db import DatabaseError
+from celery.utils.time import get_exponential_backoff_interval
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from reviewqueue.review import outbox, routing, sweeps
+
+logger = logging.getLogger(__name__)
 
 
 @worker_process_init.connect
@@ -18,16 +23,29 @@ def _load_scorer(**_: Any) -> None:
     routing.get_scorer()
 
 
-@shared_task(
-    name="reviewqueue.review.tasks.score_draft",
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=2,
-    retry_backoff_max=120,
-    max_retries=6,
-)
-def score_draft(draft_id: int) -> str:
-    return routing.score_and_route(draft_id)
+@shared_task(bind=True, name="reviewqueue.review.tasks.score_draft", acks_late=True, max_retries=6)
+def score_draft(self: Task, draft_id: int) -> str:
+    """A database error (a cancelled statement, a lock or statement timeout, a dropped
+    connection) is a blip, not a verdict: the task is retried with exponential backoff (2 s,
+    4 s, … at most 120 s, jittered) and the draft stays `received`. Only the scorer's own failure
+    marks a draft `scoring_failed` (routing._score). After the last retry the task fails and the
+    redispatch sweep sends the draft again later. Safe because score_and_route is idempotent.
+    """
+    try:
+        return routing.score_and_route(draft_id)
+    except DatabaseError as exc:
+        # The connection may be dead or left in a failed state: drop it, so the retry (in this
+        # process, later) opens a fresh one instead of failing on the same broken socket.
+        with contextlib.suppress(DatabaseError):
+            connection.close()
+        logger.warning(
+            "scoring hit a database error; retrying",
+            extra={"action": "draft.scoring_retry", "draft_id": draft_id, "retries": self.request.retries},
+        )
+        countdown = get_exponential_backoff_interval(
+            factor=2, retries=self.request.retries, maximum=120, full_jitter=True
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(name="reviewqueue.review.tasks.lease_sweep")

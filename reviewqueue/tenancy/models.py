@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -65,3 +68,18 @@ class ServiceClient(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def clean(self) -> None:
+        # The admin's check of the webhook target; delivery checks it again on every connect,
+        # since what a name resolves to can change after it was saved.
+        from reviewqueue.review.outbox import WebhookTargetRefused, check_webhook_host
+
+        if not self.webhook_url:
+            return
+        parts = urlsplit(self.webhook_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValidationError({"webhook_url": "Use an http:// or https:// URL with a host."})
+        try:
+            check_webhook_host(parts.hostname, parts.port)
+        except (WebhookTargetRefused, ValueError) as exc:
+            raise ValidationError({"webhook_url": str(exc)}) from None

@@ -3,9 +3,19 @@ is allowed (reason codes, target queues, leases), so no rule lives in two places
 
 from __future__ import annotations
 
+import logging
+import math
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from reviewqueue.calibration.models import ClaimVerdict
+from reviewqueue.limits import FailureLimit, locked_for
+
+logger = logging.getLogger(__name__)
 
 
 class ClaimNextForm(forms.Form):
@@ -36,3 +46,48 @@ def first_error(form: forms.Form) -> str:
         message = errors[0]
         return f"{label.capitalize()}: {message}" if label and field != "__all__" else str(message)
     return "The form is not valid."
+
+
+def _login_limits() -> tuple[FailureLimit, FailureLimit]:
+    window = settings.REVIEWQUEUE_LOGIN_LOCKOUT_SECONDS
+    return (
+        FailureLimit("login-account", settings.REVIEWQUEUE_LOGIN_FAILURES_PER_ACCOUNT, window),
+        FailureLimit("login-address", settings.REVIEWQUEUE_LOGIN_FAILURES_PER_ADDRESS, window),
+    )
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form with a lockout per account and per client address.
+
+    A locked account or address is refused before the password is hashed, so a stream of
+    guesses costs no hashing and cannot slow the site for everyone. An unknown username counts
+    like a known one, and ModelBackend hashes the password for it too, so neither the answer nor
+    its timing tells which accounts exist.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked_out": "Too many failed sign-in attempts. Try again in %(minutes)s minute(s).",
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = (self.cleaned_data.get("username") or "").strip().lower()
+        address = (self.request.META.get("REMOTE_ADDR", "") if self.request else "") or "unknown"
+        by_account, by_address = _login_limits()
+        wait = locked_for([(by_account, username), (by_address, address)])
+        if wait is not None:
+            logger.warning("sign-in refused: locked out", extra={"action": "auth.login.locked_out"})
+            raise ValidationError(
+                self.error_messages["locked_out"],
+                code="locked_out",
+                params={"minutes": math.ceil(wait / 60)},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            if any(error.code == "invalid_login" for error in exc.error_list):
+                by_account.record_failure(username)
+                by_address.record_failure(address)
+            raise
+        by_account.reset(username)
+        return cleaned

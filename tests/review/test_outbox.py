@@ -41,7 +41,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(settings) -> Iterator[Receiver]:  # type: ignore[no-untyped-def]
+    settings.REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on 127.0.0.1
     r = Receiver()
     yield r
     r.server.shutdown()
@@ -87,3 +88,101 @@ def test_clients_without_webhook_close_their_events(world) -> None:  # type: ign
     _decide(world)
     assert outbox.outbox_sweep(now=timezone.now()).examined == 0
     assert not ReviewEvent.objects.filter(notified_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.9",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "224.0.0.1",
+    ],
+)
+def test_private_loopback_and_link_local_addresses_are_refused(address: str) -> None:
+    assert outbox.refused_address(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
+def test_public_addresses_are_allowed(address: str) -> None:
+    assert not outbox.refused_address(address)
+
+
+def test_a_loopback_receiver_is_not_called_without_the_setting(world, receiver, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = False
+    world.client.webhook_url, world.client.webhook_secret = receiver.url, "k"
+    world.client.save()
+    _decide(world)
+    assert outbox.outbox_sweep(now=timezone.now()).moved == 0
+    assert receiver.requests == []  # refused before connecting
+    assert ReviewEvent.objects.filter(notified_at__isnull=True).exists()  # kept, not lost
+
+
+def test_every_resolved_address_is_checked(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    settings.REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = False
+    import socket
+
+    def resolve(host, port, **kwargs):  # type: ignore[no-untyped-def]
+        # A name with one public and one private record (or a rebinding name).
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port)),
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with pytest.raises(outbox.WebhookTargetRefused, match=r"10\.0\.0\.5"):
+        outbox.check_webhook_host("hooks.example.com", 443)
+
+
+def test_the_admin_refuses_a_private_webhook_url(world, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    settings.REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = False
+    world.client.webhook_url = "http://127.0.0.1:8000/hook"
+    with pytest.raises(ValidationError) as caught:
+        world.client.full_clean()
+    assert "webhook_url" in caught.value.message_dict
+    settings.REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = True
+    world.client.full_clean()
+
+
+def test_a_huge_answer_is_read_only_up_to_the_limit(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = True
+    settings.REVIEWQUEUE_WEBHOOK_MAX_RESPONSE_BYTES = 1024
+    sent: list[int] = []
+
+    class Flood(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.end_headers()
+            try:
+                for _ in range(10_000):  # up to 640 MB if it were all read
+                    self.wfile.write(b"x" * 65_536)
+                    sent.append(1)
+            except OSError:
+                pass
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Flood)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        world.client.webhook_url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        world.client.webhook_secret = "k"
+        world.client.save()
+        _decide(world)
+        assert outbox.outbox_sweep(now=timezone.now()).moved == 2
+        assert len(sent) < 10_000
+    finally:
+        server.shutdown()
+        server.server_close()
