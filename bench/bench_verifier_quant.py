@@ -1,7 +1,7 @@
 """Verifier speed and accuracy on one CPU thread: torch fp32 vs dynamic int8 (Linear layers).
 
     python bench/bench_verifier_quant.py --bigbench /path/to/bigbench-1.0.0[.tar.gz] \\
-        [--model scoring/models/nli-minilm-l6-v2] [--json scoring/models/.../speed.json]
+        [--model scoring/models/nli-minilm-l6-v3] [--json scoring/models/.../speed.json]
 
 Accuracy is on the held-out VitaminC pages (the same page split as training). Speed is measured
 on a fixed random sample of those pairs in batches of ``--batch-size`` (dynamic padding), after a
@@ -54,7 +54,7 @@ def pairs_per_second(model: torch.nn.Module, enc, pad_id: int, batch_size: int) 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bigbench", type=Path, required=True)
-    ap.add_argument("--model", type=Path, default=Path("scoring/models/nli-minilm-l6-v2"))
+    ap.add_argument("--model", type=Path, default=Path("scoring/models/nli-minilm-l6-v3"))
     ap.add_argument("--speed-pairs", type=int, default=512)
     ap.add_argument("--accuracy-pairs", type=int, default=0, help="0: all held-out pairs")
     ap.add_argument("--batch-size", type=int, default=32)

@@ -161,7 +161,7 @@ def cmd_fit_prior(args: argparse.Namespace) -> int:
     """Fusion, prior calibrator and thresholds from the fit fold of evaluate predictions."""
     from scoring.calibration import CALIBRATOR_FILE
     from scoring.fusion import FUSION_FILE
-    from scoring.prior import fit_prior, read_predictions
+    from scoring.prior import choose_c, fit_prior, read_predictions
 
     rows = read_predictions(args.predictions)
     models = set()
@@ -169,7 +169,13 @@ def cmd_fit_prior(args: argparse.Namespace) -> int:
         with open(path, encoding="utf-8") as fh:
             models |= {json.loads(line).get("model") for line in fh}
     model = models.pop() if len(models) == 1 else None
-    fusion, calibrator, th = fit_prior(rows, c=args.c, name=args.name, model=model)
+    c = args.c
+    if c is None:
+        c, means = choose_c(rows)
+        for value, auc in means.items():
+            print(f"  c={value:<6} mean leave-one-file-out AUROC {auc:.4f}")
+        print(f"  chosen c={c}")
+    fusion, calibrator, th = fit_prior(rows, c=c, name=args.name, model=model)
     out = Path(args.out)
     fusion.save(out / FUSION_FILE)
     calibrator.save(out / CALIBRATOR_FILE)
@@ -346,7 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("predictions", nargs="+", help="evaluate --out files of the dev files (never RAGTruth)")
     p.add_argument("--out", required=True, help="the model directory (writes fusion.json and calibrator.json)")
     p.add_argument("--name", default="fitted")
-    p.add_argument("--c", type=float, default=0.01, help="inverse L2 strength of the logistic fit")
+    p.add_argument(
+        "--c", type=float, default=None, help="inverse L2 strength (default: chosen by leave-one-file-out AUROC)"
+    )
     p.set_defaults(func=cmd_fit_prior)
 
     p = sub.add_parser("rescore", help="metrics from predictions with another fusion/calibrator")

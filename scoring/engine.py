@@ -39,6 +39,7 @@ from scoring.fusion import FusionModel, build_features, model_fusion
 from scoring.guardrails import GuardrailHit, GuardrailRules, check_guardrails
 from scoring.inputs import DraftInput, Passage
 from scoring.logprobs import DEFAULT_FLOOR, LogprobSignals, compute_logprob_signals
+from scoring.quantities import Quantity, contradicted_quantity
 from scoring.records import Field, RecordCheck, check_claim, field_statements, parse_record, text_fields
 from scoring.results import ClaimResult, ScoreResult
 from scoring.text import content_stems, lexical_support, novel_ranges
@@ -46,7 +47,7 @@ from scoring.verifier import ClaimVerification, NLIVerifier, VerifierConfig
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "nli-minilm-l6-v2"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "nli-minilm-l6-v3"
 
 
 def default_model_path() -> str:
@@ -374,6 +375,26 @@ class Scorer:
             )
             return claim, None
         verdict, contradiction = v.verdict, v.max_contradict or 0.0
+        wrong = self._wrong_quantity(run, span, v)
+        if wrong is not None:
+            claim = ClaimResult(
+                span.text,
+                span.start,
+                span.end,
+                True,
+                "refuted",
+                v.p_entail,
+                v.p_neutral,
+                v.p_contradict,
+                v.best_passage_id,
+                v.best_sentence_start,
+                v.best_sentence_end,
+                "",
+                lexical,
+                evidence_reason="the evidence states another figure",
+                flags=((span.start + wrong.start, span.start + wrong.end),),
+            )
+            return claim, (v.max_entail or 0.0, 1.0)
         if verdict == "refuted" and str(v.best_passage_id).endswith("#fields"):
             # A record's values are compared by type in the record stage; the NLI reading a list
             # of field statements may support a claim from them but not refute it (a claim about
@@ -398,6 +419,16 @@ class Scorer:
             flags=() if verdict == "supported" else self._novel(run, span),
         )
         return claim, (v.max_entail or 0.0, contradiction)
+
+    @staticmethod
+    def _wrong_quantity(run: _Run, span: ClaimSpan, v: ClaimVerification) -> Quantity | None:
+        """A quantity of the claim its prose evidence sentence states differently."""
+        passage = next((p for p in run.passages if p.id == v.best_passage_id), None)
+        if passage is None or v.best_sentence_start is None or v.best_sentence_end is None:
+            return None
+        sentence = passage.text[v.best_sentence_start : v.best_sentence_end]
+        evidence = "\n".join(p.text for p in run.nli_passages)
+        return contradicted_quantity(span.text, sentence, evidence)
 
     @staticmethod
     def _novel(run: _Run, span: ClaimSpan) -> tuple[tuple[int, int], ...]:

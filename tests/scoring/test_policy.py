@@ -35,20 +35,20 @@ POLICY = RoutingPolicy.default()
     ("confidence", "action"),
     [
         (0.99, "auto_send"),
-        (0.85, "auto_send"),
-        (0.8499, "auto_draft_human_send"),
-        (0.6, "auto_draft_human_send"),
-        (0.59, "queue_for_review"),
-        (0.3, "queue_for_review"),
-        (0.29, "block"),
+        (0.76, "auto_send"),
+        (0.7599, "auto_draft_human_send"),
+        (0.52, "auto_draft_human_send"),
+        (0.5199, "queue_for_review"),
+        (0.18, "queue_for_review"),
+        (0.1799, "block"),
     ],
 )
 def test_thresholds(confidence, action):
     d = POLICY.decide(result(confidence), draft())
     assert d.action == action
     assert d.reason_codes[0] == f"confidence_{action}"
-    assert d.policy_version == "default-2"
-    assert d.versions["policy"] == "default-2" and d.versions["model"] == "m@1"
+    assert d.policy_version == "default-3"
+    assert d.versions["policy"] == "default-3" and d.versions["model"] == "m@1"
 
 
 def test_a_refuted_claim_never_auto_sends():
