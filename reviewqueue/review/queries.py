@@ -25,7 +25,7 @@ LOCK = {
     "sqlite": "LIMIT 1",
 }
 
-_ITEM_COLUMNS = ", ".join(f.column for f in ReviewItem._meta.concrete_fields)
+_ITEM_COLUMNS = ", ".join(str(f.column) for f in ReviewItem._meta.concrete_fields)
 
 # claim-next: lease the best claimable item, by priority, then due time, then id. Claimable is
 # pending, or claimed with a lapsed lease (correctness never waits for the lease sweep); items
