@@ -35,7 +35,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-DB_NAME = "reviewqueue_bench"
+DB_NAME = os.environ.get("BENCH_DATABASE", "reviewqueue_bench")
 DB_URL = ADMIN_URL.rsplit("/", 1)[0] + "/" + DB_NAME
 CONCURRENCY = 8
 BODY = {

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
+from reviewqueue.review import queries
 from reviewqueue.review.errors import (
     Forbidden,
     IdempotencyConflict,
@@ -45,8 +46,6 @@ from reviewqueue.review.selectors import item_for_user, queues_for_user
 from reviewqueue.tenancy.models import ServiceClient
 
 logger = logging.getLogger(__name__)
-
-CLAIM_ATTEMPTS = 8
 
 
 def _guard_transition(item: ReviewItem, to_state: str) -> None:
@@ -323,33 +322,6 @@ def _draft_decide(
 # --- review items ---------------------------------------------------------------------------
 
 
-# What the candidate reads load: enough to pick one and compare-and-swap it. The claimed item is
-# read again with its draft and queue once it is ours: selecting those ~50 columns in both
-# candidate reads, under ORDER BY, made compiling them most of a claim's CPU.
-_CANDIDATE_FIELDS = ("id", "queue_id", "draft_id", "state", "priority", "due_at", "lease_owner_id", "lease_expires_at")
-
-
-def _next_claimable(allowed: set[int], now: datetime) -> ReviewItem | None:
-    """The best claimable item: the better of the best pending one and the best lapsed lease.
-
-    Two index lookups instead of one scan over all open items: claimed rows sit at the top of
-    the priority order, so a single query over both states would step over every live lease.
-    A lapsed lease is claimable at once: correctness never waits for the lease sweep. Items past
-    due are left to the SLA sweep (their fallback has been, or is about to be, sent).
-    """
-    base = ReviewItem.objects.filter(queue_id__in=allowed, due_at__gt=now).only(*_CANDIDATE_FIELDS)
-    if connection.features.has_select_for_update_skip_locked:
-        # Concurrent claimers skip each other's candidate rows instead of queueing on them.
-        base = base.select_for_update(skip_locked=True)
-    order = ("-priority", "due_at", "pk")
-    # Index: item_pending_order / item_pending_queue_order (partial on state='pending').
-    pending = base.filter(state=ItemState.PENDING).order_by(*order).first()
-    # Index: item_claimed_lease (partial on state='claimed'); few rows have lapsed at any time.
-    lapsed = base.filter(state=ItemState.CLAIMED, lease_expires_at__lte=now).order_by(*order).first()
-    candidates = [c for c in (pending, lapsed) if c is not None]
-    return min(candidates, key=lambda i: (-i.priority, i.due_at, i.pk)) if candidates else None
-
-
 def review_item_claim_next(
     *,
     user: User,
@@ -357,57 +329,53 @@ def review_item_claim_next(
     queue_ids: list[int] | None = None,
 ) -> ReviewItem | None:
     """Lease the highest-priority, then earliest-due claimable item in the user's queues (or in
-    `queue_ids`, each of which must be one of them). The same code on both databases: row locks
-    with SKIP LOCKED where the database has them, and a compare-and-swap that is the guard on
-    SQLite and a certainty on PostgreSQL. The item comes back with its draft and queue."""
+    `queue_ids`, each of which must be one of them). One statement on both databases
+    (queries.CLAIM_NEXT): row locks with SKIP LOCKED on PostgreSQL, the writer lock on SQLite.
+    The item comes back with its draft and queue."""
     # The queues are read first and their ids passed as constants, not as a subquery of the
-    # candidate reads: PostgreSQL planned the 7-table subquery in each of them (~5 ms of a claim,
+    # claim: PostgreSQL planned the 7-table subquery in each candidate read (~5 ms of a claim,
     # measured with bench/bench_intake.py), against ~0.3 ms for `queue_id IN (…)`.
-    leases = {pk: timedelta(seconds=s) for pk, s in queues_for_user(user).values_list("pk", "lease_seconds")}
-    if queue_ids is not None and not set(queue_ids) <= leases.keys():
+    # Unordered and without the tenant the listing pages join: the claim needs neither.
+    queues = {q.pk: q for q in queues_for_user(user).select_related(None).order_by()}
+    if queue_ids is not None and not set(queue_ids) <= queues.keys():
         raise Forbidden("You are not a reviewer in every queue you asked for.")
-    allowed = set(leases) if queue_ids is None else set(queue_ids)
+    allowed = queues.keys() if queue_ids is None else set(queue_ids)
     if not allowed:
         return None
-    for _ in range(CLAIM_ATTEMPTS):
-        with transaction.atomic():
-            candidate = _next_claimable(allowed, now)
-            if candidate is None:
-                return None
-            previous_owner_id, previous_state = candidate.lease_owner_id, candidate.state
-            # Compare-and-swap on what we read: the row lock makes it certain on PostgreSQL; on
-            # SQLite (IMMEDIATE transactions) it is the guard that makes the claim exclusive.
-            expires = now + leases[candidate.queue_id]
-            moved = ReviewItem.objects.filter(
-                pk=candidate.pk, state=previous_state, lease_expires_at=candidate.lease_expires_at
-            ).update(state=ItemState.CLAIMED, lease_owner=user, lease_expires_at=expires, claimed_at=now)
-            if not moved:
-                continue
-            # Ours now (and locked on PostgreSQL): read it whole, with what the caller shows.
-            item = ReviewItem.objects.select_related("queue", "draft").get(pk=candidate.pk)
-            item.lease_owner = user
-            if previous_state == ItemState.CLAIMED:
-                event_record(
-                    draft=item.draft,
+    with transaction.atomic():
+        item = queries.claim_next(user_id=user.pk, now=now, leases={pk: queues[pk].lease for pk in allowed})
+        if item is None:
+            return None
+        draft = Draft.objects.get(pk=item.draft_id)
+        item.draft, item.queue, item.lease_owner = draft, queues[item.queue_id], user
+        events = []
+        if item.previous_state == ItemState.CLAIMED:  # type: ignore[attr-defined]
+            events.append(
+                event_new(
+                    draft=draft,
                     type="review.lease.expired",
                     now=now,
                     item=item,
                     from_state=ItemState.CLAIMED,
                     to_state=ItemState.PENDING,
-                    data={"owner_id": previous_owner_id, "detected_by": "claim"},
+                    data={"owner_id": item.previous_owner_id, "detected_by": "claim"},  # type: ignore[attr-defined]
                 )
-            event_record(
-                draft=item.draft,
+            )
+        events.append(
+            event_new(
+                draft=draft,
                 type="review.claimed",
                 now=now,
                 item=item,
                 actor=user,
                 from_state=ItemState.PENDING,
                 to_state=ItemState.CLAIMED,
-                data={"lease_expires_at": expires.isoformat()},
+                data={"lease_expires_at": (now + item.queue.lease).isoformat()},
             )
-            return item
-    return None
+        )
+        # In order: a takeover's `review.lease.expired` comes before its `review.claimed`.
+        ReviewEvent.objects.bulk_create(events)
+    return item
 
 
 def review_item_heartbeat(*, user: User, item_id: int, now: datetime) -> ReviewItem:

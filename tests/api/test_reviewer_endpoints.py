@@ -220,12 +220,12 @@ def test_an_empty_body_skips_only_serializers_that_would_accept_it():
 
 
 def test_claim_next_query_count_and_it_answers_from_what_it_read(world, clock, django_assert_num_queries):
-    """Session, user, the user's queues; then in one transaction (a savepoint pair here) the best
-    pending item and the best lapsed lease, the compare-and-swap, the claimed item with its draft
-    and queue, and the event: nothing the response shows is read lazily."""
+    """Session, user, the user's queues; then in one transaction (a savepoint pair here) the claim
+    statement (queries.CLAIM_NEXT), the claimed item's draft and the event: nothing the response
+    shows is read lazily."""
     make_pending_item(world)
     reviewer = session_client(world.reviewer)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = reviewer.post("/api/v1/items/claim-next", {}, format="json")
     body = response.json()
     assert response.status_code == 200 and body["draft"]["text"]

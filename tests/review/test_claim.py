@@ -209,3 +209,27 @@ def test_the_claimed_item_comes_back_with_its_draft_and_queue(world, clock, djan
     fresh = type(claimed).objects.get(pk=item.pk)
     for field in type(claimed)._meta.concrete_fields:
         assert getattr(claimed, field.attname) == getattr(fresh, field.attname), field.name
+
+
+def test_the_named_claim_statement_orders_by_priority_then_due_then_id(world, clock):
+    """queries.CLAIM_NEXT on its own, on either database: a lapsed lease competes with pending items
+    on the same order, ties on priority go to the earlier due time, then to the lower id."""
+    from reviewqueue.review import queries
+
+    short = make_queue(world.tenant, "short-sla", group=world.queue.reviewer_group, sla_minutes=10)
+    lapsed = make_pending_item(world, priority=0.9, queue=short)  # due T0+10m
+    assert claim(world.reviewer).pk == lapsed.pk
+    tie_a = make_pending_item(world, priority=0.5)
+    tie_b = make_pending_item(world, priority=0.5)  # same priority and due time: the id decides
+    high_later = make_pending_item(world, priority=0.9)  # due T0+60m, after the lapsed one
+    clock.shift(world.queue.lease)
+    leases = {world.queue.pk: world.queue.lease, short.pk: short.lease}
+    picked = []
+    while (item := queries.claim_next(user_id=world.other_reviewer.pk, now=timezone.now(), leases=leases)) is not None:
+        picked.append((item.pk, item.previous_state, item.previous_owner_id))
+    assert picked == [
+        (lapsed.pk, "claimed", world.reviewer.pk),
+        (high_later.pk, "pending", None),
+        (tie_a.pk, "pending", None),
+        (tie_b.pk, "pending", None),
+    ]
