@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from scoring.errors import ConfigurationError
+from scoring.text import CARDINALS
 
 Kind = Literal["number", "amount", "percentage", "date", "time", "duration", "url", "email", "id"]
 ALL_KINDS: tuple[str, ...] = ("number", "amount", "percentage", "date", "time", "duration", "url", "email", "id")
@@ -29,36 +30,6 @@ ALL_KINDS: tuple[str, ...] = ("number", "amount", "percentage", "date", "time", 
 # "number" but predate "time" keep checking times (see `GuardrailRules.from_dict`).
 _KINDS_BEFORE_TIME = frozenset(ALL_KINDS) - {"time"}
 
-_CARDINALS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
 _ORDINALS = {
     "first": 1,
     "second": 2,
@@ -90,7 +61,7 @@ _ORDINALS = {
     "hundredth": 100,
 }
 _NUMBER_WORDS: dict[str, float] = {
-    **_CARDINALS,
+    **CARDINALS,
     **_ORDINALS,
     "hundred": 100,
     "thousand": 1000,
@@ -171,7 +142,7 @@ _UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 _WORD_JOIN = r"(?:\s*-\s*|\s)"
 _WORDNUM = (
     rf"(?:{_TENS}(?:{_WORD_JOIN}{_UNITS}\b)?|"
-    + "|".join(sorted((w for w in _CARDINALS if not w.endswith("ty")), key=len, reverse=True))
+    + "|".join(sorted((w for w in CARDINALS if not w.endswith("ty")), key=len, reverse=True))
     + r")"
 )
 _ORDWORD = rf"(?:{_TENS}{_WORD_JOIN})?(?:" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")"

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from scoring.text import CARDINALS
+
 __all__ = [
     "Field",
     "RecordCheck",
@@ -117,41 +119,7 @@ for _i, _m in enumerate(MONTHS, start=1):
     _MONTH_ALIASES[_m[:3]] = _i
 _MONTH_ALIASES["sept"] = 9
 
-_NUMBER_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "dozen": 12,
-    "single": 1,
-    "couple": 2,
-    "pair": 2,
-}
+_NUMBER_WORDS = {**CARDINALS, "hundred": 100, "dozen": 12, "single": 1, "couple": 2, "pair": 2}
 
 _STOP = frozenset(
     """
