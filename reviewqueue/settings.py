@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+import scoring
 from reviewqueue.env import (
     check_broker_url,
     database_from_url,
@@ -206,7 +207,10 @@ CELERY_TIMER_SECONDS = {
 REVIEWQUEUE_SCORING_MODEL = env_str("REVIEWQUEUE_SCORING_MODEL", "") or ""
 # Dynamic int8 verifier (default): 1.5x faster for 0.6 points of accuracy; off runs fp32.
 REVIEWQUEUE_SCORING_INT8 = env_bool("REVIEWQUEUE_SCORING_INT8", default=True)
-REVIEWQUEUE_SCORING_TIME_BUDGET_MS = env_int("REVIEWQUEUE_SCORING_TIME_BUDGET_MS", 3000, minimum=10)
+# One default for the library and the worker (scoring/__init__.py imports nothing heavy).
+REVIEWQUEUE_SCORING_TIME_BUDGET_MS = env_int(
+    "REVIEWQUEUE_SCORING_TIME_BUDGET_MS", int(scoring.DEFAULT_TIME_BUDGET_MS), minimum=10
+)
 
 # --- REST -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
