@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from scoring.errors import ConfigurationError
@@ -234,3 +235,27 @@ def test_a_model_that_will_not_trace_runs_eagerly(tiny_model_dir, monkeypatch, c
     v = NLIVerifier(VerifierConfig(tiny_model_dir, jit=True))
     assert v._runner is None and "TorchScript trace not used" in caplog.text
     assert v.predict_pairs(["A premise."], ["A claim."]).shape == (1, 3)
+
+
+def test_a_claim_written_from_two_sentences_is_checked_against_both(tiny_model_dir):
+    v = NLIVerifier(VerifierConfig(tiny_model_dir, window_tokens=24, top_k_windows=1, widen_min_gain=0.1))
+    seen: list[str] = []
+
+    def forward(premises, hypotheses):
+        seen.extend(premises)
+        return np.asarray([(0.9, 0.05, 0.05) if "free" in p and "two days" in p else (0.1, 0.8, 0.1) for p in premises])
+
+    v._forward = forward
+    passage = Passage(
+        "kb",
+        "The X200 ships within two days of your order. Returns are accepted for a month. "
+        "Our warehouse is in Denver. Shipping is free on every X200 order.",
+    )
+    (res,) = v.verify(["The X200 ships free within two days."], [passage])[0]
+    assert res.verdict == "supported"
+    assert any("two days" in p and "free" in p for p in seen)
+    # A claim its best window already entails is not checked again against a widened one.
+    seen.clear()
+    v._forward = lambda p, h: (seen.extend(p), np.asarray([(0.9, 0.05, 0.05)] * len(p)))[1]
+    v.verify(["The X200 ships within two days."], [passage])
+    assert len(seen) == 1
