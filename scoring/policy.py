@@ -28,11 +28,11 @@ def stricter(a: str, b: str) -> str:
 class Thresholds:
     # Chosen on the shipped model's prior calibrator (`python -m scoring fit-prior`, dev files'
     # fit fold, each file weighing the same): at most 5% of bad drafts at or above auto_send
-    # (1.4% there), at most 15% at or above auto_draft_human_send, at most 5% of good drafts
+    # (1.9% there), at most 15% at or above auto_draft_human_send, at most 5% of good drafts
     # below queue_for_review (blocked). Rounded towards caution.
-    auto_send: float = 0.76
-    auto_draft_human_send: float = 0.52
-    queue_for_review: float = 0.18
+    auto_send: float = 0.66
+    auto_draft_human_send: float = 0.54
+    queue_for_review: float = 0.14
 
     def __post_init__(self) -> None:
         values = (self.auto_send, self.auto_draft_human_send, self.queue_for_review)

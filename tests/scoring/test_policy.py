@@ -35,12 +35,12 @@ POLICY = RoutingPolicy.default()
     ("confidence", "action"),
     [
         (0.99, "auto_send"),
-        (0.76, "auto_send"),
-        (0.7599, "auto_draft_human_send"),
-        (0.52, "auto_draft_human_send"),
-        (0.5199, "queue_for_review"),
-        (0.18, "queue_for_review"),
-        (0.1799, "block"),
+        (0.66, "auto_send"),
+        (0.6599, "auto_draft_human_send"),
+        (0.54, "auto_draft_human_send"),
+        (0.5399, "queue_for_review"),
+        (0.14, "queue_for_review"),
+        (0.1399, "block"),
     ],
 )
 def test_thresholds(confidence, action):
@@ -100,12 +100,12 @@ def test_per_intent_and_per_queue_thresholds():
     policy = RoutingPolicy.from_dict(
         {
             "version": "p3",
-            "intent_thresholds": {"faq": {"auto_send": 0.7, "auto_draft_human_send": 0.5, "queue_for_review": 0.2}},
+            "intent_thresholds": {"faq": {"auto_send": 0.6, "auto_draft_human_send": 0.4, "queue_for_review": 0.2}},
             "queue_thresholds": {"strict": {"auto_send": 0.99, "auto_draft_human_send": 0.9, "queue_for_review": 0.5}},
         }
     )
-    assert policy.decide(result(0.75), draft(intent="faq")).action == "auto_send"
-    assert policy.decide(result(0.75), draft()).action == "auto_draft_human_send"
+    assert policy.decide(result(0.62), draft(intent="faq")).action == "auto_send"
+    assert policy.decide(result(0.62), draft()).action == "auto_draft_human_send"
     assert policy.decide(result(0.95), draft(), queue="strict").action == "auto_draft_human_send"
 
 
