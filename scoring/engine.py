@@ -355,7 +355,10 @@ class Scorer:
             claim = self._field_claim(run, span, "refuted", bad.field, bad.reason, lexical)
             flag = ((span.start + bad.claim_start, span.start + bad.claim_end),)
             return replace(claim, flags=flag), (0.0, 1.0)
-        if rec is not None and rec.verdict == "supported" and (v is None or v.verdict != "refuted"):
+        # The NLI may overrule a record's support only with prose: a refutation it read from the
+        # record's own field statements does not count (see below).
+        nli_refutes = v is not None and v.verdict == "refuted" and not _from_fields(v.best_passage_id)
+        if rec is not None and rec.verdict == "supported" and not nli_refutes:
             good = rec.checks[0] if rec.checks else None
             claim = self._field_claim(
                 run, span, "supported", good.field if good else None, good.reason if good else "", lexical
@@ -395,7 +398,7 @@ class Scorer:
                 flags=((span.start + wrong.start, span.start + wrong.end),),
             )
             return claim, (v.max_entail or 0.0, 1.0)
-        if verdict == "refuted" and str(v.best_passage_id).endswith("#fields"):
+        if verdict == "refuted" and _from_fields(v.best_passage_id):
             # A record's values are compared by type in the record stage; the NLI reading a list
             # of field statements may support a claim from them but not refute it (a claim about
             # one field "contradicts" the statements of all the others).
@@ -556,6 +559,11 @@ class Scorer:
         other.calibrator = self.calibrator
         other.fusion = other.config.fusion or self.fusion
         return other
+
+
+def _from_fields(passage_id: str | None) -> bool:
+    """Whether a verifier result was read from a record's field statements (a derived passage)."""
+    return str(passage_id).endswith("#fields")
 
 
 def _risk(verdicts: list[str], hits: list[Any], status: str) -> float:

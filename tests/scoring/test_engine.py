@@ -254,3 +254,15 @@ def test_the_nli_may_not_refute_a_claim_from_a_records_field_statements(fresh_sc
     (claim,) = [c for c in r.claims if c.checkable]
     assert claim.verdict == "insufficient" and claim.best_passage_id == "rec"
     assert r.features["contradict_max"] == 0.0
+
+
+def test_a_records_support_stands_against_an_nli_refutation_read_from_its_own_fields(fresh_scorer):
+    import json
+
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=(0.05, 0.05, 0.9))
+    hours = dict.fromkeys(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"), "9:0-18:0")
+    record = json.dumps({"store": "Porto", "hours": hours})
+    text = "The Porto store is open Monday to Friday from 9 AM to 6 PM."
+    r = s.score(draft(text, passages=(Passage("rec", record),)))
+    assert [c.verdict for c in r.claims if c.checkable] == ["supported"]
