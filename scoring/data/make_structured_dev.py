@@ -426,6 +426,28 @@ def mutate_hours(r: random.Random, slot: str, hours: dict[int, tuple[int, int]],
 Builder = Callable[[random.Random, dict[str, Any]], list[list[Part]]]
 
 
+def example(
+    domain: str,
+    passages: list[dict[str, str]],
+    question: str,
+    build: Callable[..., list[list[Part]]],
+    vals: dict[str, Any],
+    mutate: Any,
+    *,
+    task: str | None = None,
+) -> dict[str, Any]:
+    """One domain's draw: a question ending in "?" is a QA task, anything else data-to-text."""
+    return {
+        "passages": passages,
+        "question": question,
+        "task": task or ("qa" if question.endswith("?") else "data2text"),
+        "build": build,
+        "vals": vals,
+        "mutate": mutate,
+        "domain": domain,
+    }
+
+
 def business(r: random.Random) -> dict[str, Any]:
     cat, noun = r.choice(CUISINE)
     name = f"{r.choice(FIRST)} {r.choice(SECOND)}"
@@ -577,15 +599,7 @@ def business(r: random.Random) -> dict[str, Any]:
             "Turn this business record into a friendly paragraph.",
         ]
     )
-    return {
-        "passages": passages,
-        "question": q,
-        "task": "data2text",
-        "build": build,
-        "vals": vals,
-        "mutate": mutate,
-        "domain": "business",
-    }
+    return example("business", passages, q, build, vals, mutate, task="data2text")
 
 
 BOOL_PHRASES: dict[str, dict[bool, list[str]]] = {
@@ -847,16 +861,7 @@ def order(r: random.Random) -> dict[str, Any]:
             "Please summarize this order for the customer.",
         ]
     )
-    task = "qa" if q.endswith("?") else "data2text"
-    return {
-        "passages": passages,
-        "question": q,
-        "task": task,
-        "build": build,
-        "vals": vals,
-        "mutate": mutate,
-        "domain": "order",
-    }
+    return example("order", passages, q, build, vals, mutate)
 
 
 RETURN_POLICY = (
@@ -1066,16 +1071,7 @@ def account(r: random.Random) -> dict[str, Any]:
             "Do we owe anything right now?",
         ]
     )
-    task = "qa" if q.endswith("?") else "data2text"
-    return {
-        "passages": [{"id": "record", "text": text}],
-        "question": q,
-        "task": task,
-        "build": build,
-        "vals": vals,
-        "mutate": mutate,
-        "domain": "account",
-    }
+    return example("account", [{"id": "record", "text": text}], q, build, vals, mutate)
 
 
 def plan(r: random.Random) -> dict[str, Any]:
@@ -1226,16 +1222,7 @@ def plan(r: random.Random) -> dict[str, Any]:
             f"Describe the {pname} plan for the pricing page.",
         ]
     )
-    task = "qa" if q.endswith("?") else "data2text"
-    return {
-        "passages": [{"id": "record", "text": text}],
-        "question": q,
-        "task": task,
-        "build": build,
-        "vals": vals,
-        "mutate": mutate,
-        "domain": "plan",
-    }
+    return example("plan", [{"id": "record", "text": text}], q, build, vals, mutate)
 
 
 def store(r: random.Random) -> dict[str, Any]:
@@ -1333,16 +1320,7 @@ def store(r: random.Random) -> dict[str, Any]:
             "Is the store open on weekends?",
         ]
     )
-    task = "qa" if q.endswith("?") else "data2text"
-    return {
-        "passages": [{"id": "record", "text": text}],
-        "question": q,
-        "task": task,
-        "build": build,
-        "vals": vals,
-        "mutate": mutate,
-        "domain": "store",
-    }
+    return example("store", [{"id": "record", "text": text}], q, build, vals, mutate)
 
 
 DOMAINS = [business, order, account, plan, store]
