@@ -164,11 +164,7 @@ def cmd_fit_prior(args: argparse.Namespace) -> int:
     from scoring.prior import choose_c, fit_prior, read_predictions
 
     rows = read_predictions(args.predictions)
-    models = set()
-    for path in args.predictions:
-        with open(path, encoding="utf-8") as fh:
-            models |= {json.loads(line).get("model") for line in fh}
-    model = models.pop() if len(models) == 1 else None
+    model = next(iter(rows.models)) if len(rows.models) == 1 else None
     c = args.c
     if c is None:
         c, means = choose_c(rows)

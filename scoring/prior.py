@@ -29,6 +29,7 @@ class Rows:
     features: list[dict[str, float]]
     good: list[int]  # 1 = good draft
     groups: list[str]  # the dev file each row came from
+    models: frozenset[str] = frozenset()  # the verifier versions the rows were scored with
 
     def __len__(self) -> int:
         return len(self.good)
@@ -39,6 +40,7 @@ def read_predictions(paths: Sequence[str | Path], folds: frozenset[int] = FIT_FO
     feats: list[dict[str, float]] = []
     good: list[int] = []
     groups: list[str] = []
+    models: set[str] = set()
     for path in paths:
         with open(path, encoding="utf-8") as fh:
             for line in fh:
@@ -47,11 +49,13 @@ def read_predictions(paths: Sequence[str | Path], folds: frozenset[int] = FIT_FO
                     raise ConfigurationError(f"{path}: {HONEST_CHECK} is never fitted on")
                 if "fold" not in row:
                     raise ConfigurationError(f"{path}: rows carry no fold; rerun evaluate")
+                if row.get("model"):
+                    models.add(str(row["model"]))
                 if int(row["fold"]) in folds:
                     feats.append(row["features"])
                     good.append(1 - int(row["label"]))
                     groups.append(Path(path).stem)
-    return Rows(feats, good, groups)
+    return Rows(feats, good, groups, frozenset(models))
 
 
 def group_weights(groups: Sequence[str]) -> np.ndarray:
