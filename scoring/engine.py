@@ -39,9 +39,11 @@ from scoring.fusion import FusionModel, build_features, model_fusion
 from scoring.guardrails import GuardrailHit, GuardrailRules, check_guardrails
 from scoring.inputs import DraftInput, Passage
 from scoring.logprobs import DEFAULT_FLOOR, LogprobSignals, compute_logprob_signals
-from scoring.quantities import Quantity, contradicted_quantity
+from scoring.quantities import contradicted_quantity
 from scoring.records import Field, RecordCheck, check_claim, field_statements, parse_record, text_fields
 from scoring.results import ClaimResult, ScoreResult
+from scoring.schedules import contradicted_days
+from scoring.scope import contradicted_scope
 from scoring.text import content_stems, lexical_support, novel_ranges
 from scoring.verifier import ClaimVerification, NLIVerifier, VerifierConfig
 
@@ -378,7 +380,7 @@ class Scorer:
             )
             return claim, None
         verdict, contradiction = v.verdict, v.max_contradict or 0.0
-        wrong = self._wrong_quantity(run, span, v)
+        wrong = self._prose_mismatch(run, span, v)
         if wrong is not None:
             claim = ClaimResult(
                 span.text,
@@ -394,8 +396,8 @@ class Scorer:
                 v.best_sentence_end,
                 "",
                 lexical,
-                evidence_reason="the evidence states another figure",
-                flags=((span.start + wrong.start, span.start + wrong.end),),
+                evidence_reason=wrong[2],
+                flags=((span.start + wrong[0], span.start + wrong[1]),),
             )
             return claim, (v.max_entail or 0.0, 1.0)
         if verdict == "refuted" and _from_fields(v.best_passage_id):
@@ -424,14 +426,22 @@ class Scorer:
         return claim, (v.max_entail or 0.0, contradiction)
 
     @staticmethod
-    def _wrong_quantity(run: _Run, span: ClaimSpan, v: ClaimVerification) -> Quantity | None:
-        """A quantity of the claim its prose evidence sentence states differently."""
+    def _prose_mismatch(run: _Run, span: ClaimSpan, v: ClaimVerification) -> tuple[int, int, str] | None:
+        """A value of the claim its prose evidence sentence states otherwise: a figure, the days
+        of a schedule, or who a rule applies to ((start, end) in the claim, and why)."""
         passage = next((p for p in run.passages if p.id == v.best_passage_id), None)
         if passage is None or v.best_sentence_start is None or v.best_sentence_end is None:
             return None
         sentence = passage.text[v.best_sentence_start : v.best_sentence_end]
         evidence = "\n".join(p.text for p in run.nli_passages)
-        return contradicted_quantity(span.text, sentence, evidence)
+        quantity = contradicted_quantity(span.text, sentence, evidence)
+        if quantity is not None:
+            return quantity.start, quantity.end, "the evidence states another figure"
+        for check in (contradicted_days, contradicted_scope):
+            mismatch = check(span.text, sentence, evidence)
+            if mismatch is not None:
+                return mismatch.start, mismatch.end, mismatch.reason
+        return None
 
     @staticmethod
     def _novel(run: _Run, span: ClaimSpan) -> tuple[tuple[int, int], ...]:

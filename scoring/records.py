@@ -1702,7 +1702,7 @@ def _day_set_from(text: str) -> set[int]:
 
 
 @dataclass
-class _DayMention:
+class DayMention:
     start: int
     end: int
     days: set[int]
@@ -1719,7 +1719,7 @@ class _TimeMention:
     role: str  # range | open | close | unknown
 
 
-def _day_mentions(claim: str) -> list[_DayMention]:
+def day_mentions(claim: str) -> list[DayMention]:
     spans: list[tuple[int, int, set[int]]] = []
     taken: list[tuple[int, int]] = []
     for rx in (_DAY_RANGE, _DAY_GROUPS):
@@ -1752,7 +1752,7 @@ def _day_mentions(claim: str) -> list[_DayMention]:
                 merged[-1] = (ps, e, pds | ds)
                 continue
         merged.append((s, e, ds))
-    out: list[_DayMention] = []
+    out: list[DayMention] = []
     for s, e, ds in merged:
         before = claim[max(0, s - 40) : s].lower()
         after = claim[e : e + 30].lower()
@@ -1762,7 +1762,7 @@ def _day_mentions(claim: str) -> list[_DayMention]:
         excluded = bool(
             re.search(r"\b(?:except|other than|but not|excluding|apart from|besides)\s*(?:on\s+)?$", before)
         )
-        out.append(_DayMention(s, e, ds, closed, excluded))
+        out.append(DayMention(s, e, ds, closed, excluded))
     return out
 
 
@@ -1850,7 +1850,7 @@ def _check_hours(ctx: _Ctx) -> None:
     claim = ctx.claim
     sched = _record_schedule(ctx.fields)
     time_fields = [f for f in ctx.fields if f.kind in ("time", "time_range") and _day_index(_last_key(f.path)) is None]
-    days = [d for d in _day_mentions(claim) if ctx.free(d.start, d.end)]
+    days = [d for d in day_mentions(claim) if ctx.free(d.start, d.end)]
     blocked = list(ctx.consumed) + [(d.start, d.end) for d in days]
     times = _time_mentions(claim, blocked)
     if not sched and not time_fields:
@@ -1871,7 +1871,7 @@ def _check_hours(ctx: _Ctx) -> None:
     # Pair each time mention with a day group, in the order the claim uses.
     positive = [d for d in days if not d.closed and not d.excluded]
     first_is_day = bool(days) and (not times or days[0].start < times[0].start)
-    assigned: dict[int, list[_DayMention]] = {}
+    assigned: dict[int, list[DayMention]] = {}
     for ti, t in enumerate(times):
         prev_t_end = times[ti - 1].end if ti > 0 else -1
         next_t_start = times[ti + 1].start if ti + 1 < len(times) else len(claim) + 1
@@ -1903,7 +1903,7 @@ def _check_hours(ctx: _Ctx) -> None:
             continue
         if d.excluded and not d.closed:
             # "every day except Monday": the excluded day is claimed closed.
-            d = _DayMention(d.start, d.end, d.days, True, False)
+            d = DayMention(d.start, d.end, d.days, True, False)
         targets = d.days - (excluded if not d.closed else set())
         bad = None
         for day in sorted(targets):
@@ -1965,7 +1965,7 @@ def _check_time_against_days(
     t: _TimeMention,
     dayset: set[int],
     sched: dict[int, tuple[Field, tuple[int, int] | None]],
-    groups: list[_DayMention],
+    groups: list[DayMention],
 ) -> None:
     comparable = {d: v for d, v in sched.items() if v[1] is not None}
     if dayset:

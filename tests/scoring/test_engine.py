@@ -54,6 +54,34 @@ def test_claims_carry_verdicts_probabilities_and_evidence(fresh_scorer):
     assert r.has_refuted_claim
 
 
+@pytest.mark.parametrize(
+    ("passage", "claim", "flagged", "reason"),
+    [
+        (
+            "Phone support is open Monday to Friday.",
+            "Phone support is open on Saturdays.",
+            "Saturdays",
+            "the evidence gives other days",
+        ),
+        (
+            "Audit logs are available on the Enterprise plan only.",
+            "Audit logs are available on every plan.",
+            "every",
+            "the evidence limits it to some",
+        ),
+    ],
+)
+def test_a_prose_schedule_or_scope_mismatch_overrules_the_nli(fresh_scorer, passage, claim, flagged, reason):
+    # The NLI reads both as paraphrases; the value comparison decides, and flags the words.
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=(0.9, 0.05, 0.05))
+    r = s.score(DraftInput(question="", draft=claim, passages=(Passage("kb", passage),)))
+    (c,) = r.claims
+    assert (c.verdict, c.evidence_reason, c.best_passage_id) == ("refuted", reason, "kb")
+    assert [claim[a:b] for a, b in c.flags] == [flagged]
+    assert r.has_refuted_claim
+
+
 def test_one_bad_claim_pulls_the_whole_draft_down(fresh_scorer):
     s = fresh_scorer()
     s.verifier._forward = FixedNLI({"good": (0.95, 0.03, 0.02), "bad": (0.05, 0.9, 0.05)})

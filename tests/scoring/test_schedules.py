@@ -1,0 +1,65 @@
+"""Weekdays in prose compared as sets (scoring.schedules)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.schedules import contradicted_days, schedule
+
+
+def _check(claim: str, sentence: str, evidence: str | None = None) -> str | None:
+    got = contradicted_days(claim, sentence, sentence if evidence is None else evidence)
+    return None if got is None else claim[got.start : got.end]
+
+
+def test_schedule_reads_open_and_closed_days() -> None:
+    s = schedule("The desk is open Monday to Saturday and closed on Sundays.")
+    assert s is not None and s.open == frozenset(range(6)) and s.closed == frozenset({6})
+    s = schedule("We deliver every day except Tuesday.")
+    assert s is not None and 1 not in s.open and s.closed == frozenset({1})
+    assert schedule("Delivery is free on orders over $30.") is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "flagged"),
+    [
+        # A day outside the listed range.
+        ("You can reach the help desk on a Sunday.", "The help desk is open Monday to Saturday.", "Sunday"),
+        # A day the sentence closes.
+        ("The pool is open on Thursdays.", "The pool is open daily but closed on Thursdays for cleaning.", "Thursdays"),
+        # "Every day" against a list of days.
+        ("The shuttle runs every day.", "The shuttle operates on Tuesdays and Thursdays only.", "every day"),
+        # Closed on a day the sentence gives.
+        ("The clinic is closed on Wednesdays.", "The clinic is open Monday to Friday from 8am.", "Wednesdays"),
+    ],
+)
+def test_days_outside_the_schedule_are_a_contradiction(claim: str, sentence: str, flagged: str) -> None:
+    assert _check(claim, sentence) == flagged
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        # Inside the range, or inside a group.
+        ("You can reach the help desk on a Wednesday.", "The help desk is open Monday to Saturday."),
+        ("The shuttle runs on Saturdays.", "The shuttle operates at weekends."),
+        ("Parcels are delivered on Sundays too.", "Parcels are delivered seven days a week."),
+        # The claim negates its day the way the sentence does.
+        ("You cannot visit the archive on a Monday.", "The archive is closed on Mondays."),
+        # A negation elsewhere in the claim: its polarity is not the day's; left to the model.
+        ("You won't be charged for Saturday deliveries.", "Deliveries run Monday to Friday."),
+        # Days as conditions, not a schedule: the sentence says nothing about availability.
+        ("Orders placed on Saturday ship on Monday.", "Orders placed on Friday after 2pm ship on Monday."),
+        # About something else: the claim shares too few words with the sentence.
+        ("The farmers market sells fresh bread on Sundays.", "The help desk is open Monday to Saturday."),
+    ],
+)
+def test_no_contradiction_inside_the_schedule_or_elsewhere(claim: str, sentence: str) -> None:
+    assert _check(claim, sentence) is None
+
+
+def test_a_day_the_evidence_gives_elsewhere_is_not_refuted() -> None:
+    # The best sentence is the weekday one, but another passage sentence gives Saturday.
+    sentence = "Phone support is available Monday to Friday."
+    evidence = sentence + " On Saturdays, phone support is available from 10am to 2pm."
+    assert _check("Phone support is available on Saturdays.", sentence, evidence) is None
