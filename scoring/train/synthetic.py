@@ -4,7 +4,9 @@ A sentence of a passage, checked against a window of that passage (the sentence 
 neighbours), gives a pair whose label follows from how the hypothesis was made:
 
 - entailment: the sentence copied (`copy`) or lightly reworded (`paraphrase`: parentheticals
-  dropped, a leading phrase dropped, synonyms, small numbers spelled out);
+  dropped, a leading phrase dropped, synonyms, small numbers spelled out; `reword`: the same
+  polarity in other words, "is not refundable" / "isn't refundable" / "is non-refundable", and
+  a policy's "Customers can ..." as an answer's "You can ...");
 - contradiction: one detail inside the otherwise copied sentence changed: a number, a date, a
   weekday, a name, a negation added or removed, a quantifier's scope, or an attribute turned into
   its opposite;
@@ -26,7 +28,7 @@ from scoring.text import split_sentences, words
 from scoring.train import LABEL2ID
 from scoring.train.data import _COMPARATIVE, Pair, _perturb_number
 
-ENTAIL_KINDS = ("copy", "paraphrase")
+ENTAIL_KINDS = ("copy", "paraphrase", "reword")
 CONTRADICT_KINDS = ("number", "date", "weekday", "name", "negation", "scope", "attribute")
 NEUTRAL_KINDS = ("other_doc", "invented_detail")
 KINDS = ENTAIL_KINDS + CONTRADICT_KINDS + NEUTRAL_KINDS
@@ -291,6 +293,92 @@ def _paraphrase(s: str, rng: random.Random) -> str | None:
     return out if changed else None
 
 
+# The same polarity in other words. A model taught only that an added or removed "not"
+# contradicts reads "can't be refunded" against "non-refundable" as a contradiction; these pairs
+# say a negation written another way is still the same statement. Each side is matched as a
+# whole phrase, and the table is read both ways.
+POLARITY_EQUIVALENTS: tuple[tuple[str, str], ...] = (
+    ("cannot", "can't"),
+    ("do not", "don't"),
+    ("does not", "doesn't"),
+    ("did not", "didn't"),
+    ("is not", "isn't"),
+    ("are not", "aren't"),
+    ("was not", "wasn't"),
+    ("were not", "weren't"),
+    ("will not", "won't"),
+    ("has not", "hasn't"),
+    ("have not", "haven't"),
+    ("should not", "shouldn't"),
+    ("not refundable", "non-refundable"),
+    ("not transferable", "non-transferable"),
+    ("not available", "unavailable"),
+    ("not eligible", "ineligible"),
+    ("not possible", "impossible"),
+    ("not permitted", "prohibited"),
+    ("not allowed", "prohibited"),
+    ("not included", "excluded"),
+    ("not required", "optional"),
+    ("free of charge", "at no charge"),
+    ("at no extra cost", "at no additional cost"),
+    ("at least", "no less than"),
+    ("at most", "no more than"),
+)
+_EQUIVALENT = [
+    (re.compile(rf"\b{re.escape(a)}\b", re.IGNORECASE), b) for x, y in POLARITY_EQUIVALENTS for a, b in ((x, y), (y, x))
+]
+# A policy speaks of its customers, an answer to the customer: "Members can ..." → "You can ...".
+# Plural subjects only, so the verb agrees with "you" as written.
+_AUDIENCE = re.compile(
+    r"^(?:(?:All|Our)\s+)?(?!(?:The|These|Those|Some|Many|Most|Such|Other|Both|Each|Any|No)\b)(?P<q>(?:[A-Z][\w-]*|[a-z][\w-]*-\w+)\s+(?:plan\s+|class\s+|tier\s+)?)?"
+    r"(?P<n>customer|member|subscriber|user|account holder|cardholder|passenger|guest|visitor|student|client|"
+    r"buyer|shopper|owner|traveller|traveler|patient|resident)s\b(?=\s+(?!who\b|that\b|with\b|of\b))",
+    re.IGNORECASE,
+)
+
+
+def _polarity_reword(s: str, rng: random.Random) -> str | None:
+    hits = [(m, b) for rx, b in _EQUIVALENT for m in rx.finditer(s)]
+    if not hits:
+        return None
+    m, new = rng.choice(hits)
+    if m.group()[0].isupper():
+        new = new[0].upper() + new[1:]
+    return s[: m.start()] + new + s[m.end() :]
+
+
+def to_second_person(s: str) -> str | None:
+    """ "Customers can cancel their plan." → "You can cancel your plan."; a qualified group keeps
+    its qualifier: "Premium members can ..." → "As a Premium member, you can ..." (dropping it would
+    widen the statement). None when the sentence has no such subject."""
+    m = _AUDIENCE.match(s)
+    if m is None:
+        return None
+    rest = s[m.end() :]
+    rest = re.sub(r"\btheir\b", "your", rest)
+    rest = re.sub(r"\bthemselves\b", "yourself", rest)
+    rest = re.sub(r"\bthey\b", "you", rest)
+    qualifier = (m.group("q") or "").strip()
+    if not qualifier:
+        return "You" + rest
+    if qualifier.split()[0] not in TIERS and not qualifier.split()[0].isupper():
+        qualifier = qualifier[0].lower() + qualifier[1:]  # capitalised only by its place in the sentence
+    noun = f"{qualifier} {m.group('n').lower()}"
+    article = "an" if noun[0].lower() in "aeiou" else "a"
+    return f"As {article} {noun}, you{rest}"
+
+
+def _reword(s: str, rng: random.Random) -> str | None:
+    steps: list[Callable[[str], str | None]] = [lambda t: _polarity_reword(t, rng), to_second_person]
+    rng.shuffle(steps)
+    out, changed = s, False
+    for step in steps:
+        new = step(out)
+        if new and new != out:
+            out, changed = new, True
+    return out if changed else None
+
+
 def _invented(s: str, rng: random.Random, fragments: Sequence[str]) -> str | None:
     if not fragments:
         return None
@@ -339,6 +427,7 @@ def make_pairs(docs: Sequence[Doc], n: int, *, seed: int, source: str = "synthet
         "scope": lambda s, w: _scope(s, rng, w),
         "attribute": lambda s, w: _attribute(s, rng, w),
         "paraphrase": lambda s, w: _paraphrase(s, rng),
+        "reword": lambda s, w: _reword(s, rng),
         "copy": lambda s, w: s,
         "invented_detail": lambda s, w: _invented(s, rng, fragments),
     }
@@ -364,7 +453,8 @@ def make_pairs(docs: Sequence[Doc], n: int, *, seed: int, source: str = "synthet
             lo, hi = (si - 1, si + 1) if si > 0 else (si, si + 2)
             window = " ".join(x.strip() for x in sents[lo:hi])
         if label == "entailment":
-            kinds = ["paraphrase", "copy"] if rng.random() < 0.6 else ["copy"]
+            r = rng.random()
+            kinds = ["reword", "paraphrase", "copy"] if r < 0.3 else ["paraphrase", "copy"] if r < 0.6 else ["copy"]
         elif label == "contradiction":
             kinds = list(CONTRADICT_KINDS)
         else:
@@ -375,6 +465,9 @@ def make_pairs(docs: Sequence[Doc], n: int, *, seed: int, source: str = "synthet
             rng.shuffle(kinds)
         for kind in kinds:
             hyp = _other_doc(sentences, di, rng) if kind == "other_doc" else makers[kind](s, window)
+            if hyp and LABEL_OF[kind] == "contradiction" and rng.random() < 0.25:
+                # Answers say "you" whatever their label: the second person is no cue to entailment.
+                hyp = to_second_person(hyp) or hyp
             if hyp and hyp != window:
                 out.append(Pair(window, hyp, LABEL2ID[LABEL_OF[kind]], f"{source}:{kind}", docs[di].group))
                 made[LABEL_OF[kind]] += 1

@@ -89,6 +89,50 @@ def test_paraphrase_keeps_the_facts() -> None:
     assert "buses" in out and "airport line" in out
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The warranty is not transferable.", "The warranty is non-transferable."),
+        ("Gift cards are non-refundable.", "Gift cards are not refundable."),
+        ("Opened software cannot be returned.", "Opened software can't be returned."),
+        ("Delivery is free of charge.", "Delivery is at no charge."),
+    ],
+)
+def test_reword_keeps_the_polarity(sentence: str, expected: str) -> None:
+    assert syn._polarity_reword(sentence, rng()) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Customers can return items within 30 days.", "You can return items within 30 days."),
+        ("All subscribers keep their history.", "You keep your history."),
+        # A qualified group keeps its qualifier: dropping it would widen the statement.
+        ("Premium members can pause their plan.", "As a Premium member, you can pause your plan."),
+        (
+            "Enterprise plan customers get an account manager.",
+            "As an Enterprise plan customer, you get an account manager.",
+        ),
+        # Not a policy's audience: left as it is.
+        ("The customers were angry.", None),
+        ("Customers who cancel early pay a fee.", None),
+        ("Some customers pay twice.", None),
+    ],
+)
+def test_second_person_speaks_to_the_customer(sentence: str, expected: str | None) -> None:
+    assert syn.to_second_person(sentence) == expected
+
+
+def test_reworded_pairs_are_entailed_and_second_person_contradictions_stay_contradictions() -> None:
+    docs = [*DOCS, *syn.support_documents()]
+    pairs = syn.make_pairs(docs, 3000, seed=5)
+    reworded = [p for p in pairs if p.source.endswith(":reword")]
+    assert reworded and all(p.label == LABEL2ID["entailment"] for p in reworded)
+    # The second person appears under every label, so it is no cue to entailment.
+    you = {p.label for p in pairs if p.hypothesis.startswith(("You ", "As a", "As an"))}
+    assert {LABEL2ID["entailment"], LABEL2ID["contradiction"]} <= you
+
+
 def test_neutral_kinds_add_or_replace_content() -> None:
     detail = syn._invented("The store opens at 9 AM.", rng(), ["with a USB-C cable"])
     assert detail == "The store opens at 9 AM with a USB-C cable."
