@@ -39,6 +39,7 @@ from scoring.fusion import FusionModel, build_features, model_fusion
 from scoring.guardrails import GuardrailHit, GuardrailRules, check_guardrails
 from scoring.inputs import DraftInput, Passage
 from scoring.logprobs import DEFAULT_FLOOR, LogprobSignals, compute_logprob_signals
+from scoring.polarity import contradicted_polarity
 from scoring.quantities import contradicted_quantity
 from scoring.records import Field, RecordCheck, check_claim, field_statements, parse_record, text_fields
 from scoring.results import ClaimResult, ScoreResult
@@ -428,7 +429,8 @@ class Scorer:
     @staticmethod
     def _prose_mismatch(run: _Run, span: ClaimSpan, v: ClaimVerification) -> tuple[int, int, str] | None:
         """A value of the claim its prose evidence sentence states otherwise: a figure, the days
-        of a schedule, or who a rule applies to ((start, end) in the claim, and why)."""
+        of a schedule, who a rule applies to, or whether it is allowed at all ((start, end) in the
+        claim, and why)."""
         passage = next((p for p in run.passages if p.id == v.best_passage_id), None)
         if passage is None or v.best_sentence_start is None or v.best_sentence_end is None:
             return None
@@ -441,6 +443,9 @@ class Scorer:
             mismatch = check(span.text, sentence, evidence)
             if mismatch is not None:
                 return mismatch.start, mismatch.end, mismatch.reason
+        reversed_ = contradicted_polarity(span.text, sentence)
+        if reversed_ is not None:
+            return reversed_.start, reversed_.end, reversed_.reason
         return None
 
     @staticmethod

@@ -47,14 +47,16 @@ CLEAR_PAIRS = [
 # Support-domain pairs of each kind the product must get right, judged the way the engine judges
 # a claim (one-claim draft, the premise as its only passage): none of them is in the generator's
 # support passages or in tests/scoring/data/support_pairs.jsonl. Measured misses of
-# nli-minilm-l6-v3, not tested here because they fail (the support-pair accuracy is 59.6%, see
+# nli-minilm-l6-v3, not tested here because they fail (the support-pair accuracy is 61.2%, see
 # MODEL_CARD.md): "Opened cosmetics cannot be returned." / "… are not returnable." (insufficient,
-# not supported) and "Booking fees are non-refundable." / "We will refund your booking fee."
-# (insufficient, not refuted). Schedules and scope are compared by value (scoring.schedules,
-# scoring.scope), so those kinds pass through the engine even where the model alone would not.
+# not supported). Schedules, scope and a policy verb's polarity are compared by value
+# (scoring.schedules, scoring.scope, scoring.polarity), so those kinds pass through the engine
+# even where the model alone would not.
 SUPPORT_PAIRS = [
     # negation
     ("Opened cosmetics cannot be returned.", "You can return an opened lipstick.", "refuted"),
+    # refundability
+    ("Booking fees are non-refundable.", "We will refund your booking fee.", "refuted"),
     # weekday
     ("Our call centre is open Monday to Friday.", "You can phone the call centre on a Saturday.", "refuted"),
     (

@@ -1,0 +1,116 @@
+"""Whether a policy allows it, compared in prose: "booking fees are non-refundable" against "we will
+refund your booking fee".
+
+Support answers go wrong most expensively on the verbs of a policy: refund, return, cancel,
+transfer, charge, cover, include. The NLI model reads "non-refundable" against "will refund" as
+two sentences about the same refund and often calls them compatible. A claim is refuted by its
+evidence sentence when both speak of the same policy verb, one of them negates it and the other
+does not, and they are about the same thing: the sentence is no narrower than the claim (at most
+one content word the claim lacks, the verb and its negation aside), and where the claim adds
+conditions, the sentence is a flat prohibition that no condition lifts ("not", "no", "never", "n't",
+"cannot", "unable", "no longer", "non-", "in-", "un-").
+
+Only contradictions are decided here: two sentences of the same polarity are left to the model
+(a negation can be written many ways, and agreeing in polarity proves nothing else).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scoring.text import content_stems
+
+MAX_CLAIM_WORDS = 25
+# Policy verbs and the adjectives made from them, each family under one name.
+_FAMILIES: dict[str, str] = {
+    "refund": r"refund(?:s|ed|ing|able)?",
+    "return": r"return(?:s|ed|ing|able)?",
+    "exchange": r"exchang(?:e|es|ed|ing|eable)",
+    "cancel": r"cancel(?:s|led|ed|ling|ing|lable|able|lation|lations)?",
+    "transfer": r"transfer(?:s|red|ring|rable|able)?",
+    "charge": r"charg(?:e|es|ed|ing|eable)",
+    "cover": r"cover(?:s|ed|ing)?",
+    "include": r"includ(?:e|es|ed|ing)",
+    "eligible": r"eligib(?:le|ility)",
+    "available": r"availab(?:le|ility)",
+    "allow": r"(?:allow(?:s|ed|ing)?|permit(?:s|ted)?)",
+    "accept": r"accept(?:s|ed|ing)?",
+}
+_FAMILY = {name: re.compile(rf"\b(?P<neg>non-?|un|in)?(?P<w>{rx})\b", re.IGNORECASE) for name, rx in _FAMILIES.items()}
+# Negations, including the verbs and prepositions that negate what follows them ("avoid
+# allowing", "without any charge", "refuses to refund").
+_NEGATOR = re.compile(
+    r"\b(?:not|no|never|none|nor|cannot|unable|neither|no\s+longer|without|avoid\w*|prevent\w*|"
+    r"refus\w*|den(?:y|ies|ied)|forbid\w*|prohibit\w*|fail(?:s|ed)?\s+to)\b|n't\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[;:.]|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bhowever\b")
+# Conditions and exceptions change what a negation covers; such sentences are left to the model.
+_CONDITIONAL = re.compile(r"\b(?:unless|except|only\s+if|provided\s+that|as\s+long\s+as)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PolarityMismatch:
+    start: int  # the claim's policy word, offsets into the claim
+    end: int
+    reason: str
+
+
+def _polarity(text: str, family: re.Pattern[str]) -> tuple[bool, re.Match[str]] | None:
+    """(negated?, the word) for the family's first word in `text`, read within its clause."""
+    m = family.search(text)
+    if m is None:
+        return None
+    prefix = (m.group("neg") or "").lower()
+    # "in-" and "un-" negate only the adjectives ("ineligible", "unavailable"), not "include".
+    negated_word = prefix.startswith("non") or (prefix in {"un", "in"} and m.group("w").lower()[:4] in {"avai", "elig"})
+    if prefix in {"un", "in"} and not negated_word:
+        return None
+    # The negation that governs the word stands just before it ("cannot be exchanged", "will no
+    # longer be refunded", "does not include"), within its clause: "not refundable and cannot be
+    # exchanged" negates each verb once, not the second twice.
+    clause = _CLAUSE_BREAK.split(text[: m.start()])[-1]
+    window = " ".join(re.split(r"\band\b|\bor\b|,", clause)[-1].split()[-4:])
+    after = text[m.end() : m.end() + 20]
+    negators = len(_NEGATOR.findall(window)) + (1 if re.match(r"\s+not\b", after) else 0)
+    return (negated_word ^ (negators % 2 == 1)), m
+
+
+def _opposite_words(a: set[str], b: set[str]) -> bool:
+    """A word of one side is a word of the other with a negating prefix (unopened / opened)."""
+    for x, y in ((a, b), (b, a)):
+        for w in x:
+            for prefix in ("non", "un", "in", "dis"):
+                if w.startswith(prefix) and w[len(prefix) :].lstrip("-") in y:
+                    return True
+    return False
+
+
+def _stems_without(text: str, family: re.Pattern[str]) -> set[str]:
+    return content_stems(_NEGATOR.sub(" ", family.sub(" ", text)))
+
+
+def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
+    """The claim's policy word whose negation `sentence` reverses, if any (see the docstring)."""
+    if len(claim.split()) > MAX_CLAIM_WORDS or _CONDITIONAL.search(claim) or _CONDITIONAL.search(sentence):
+        return None
+    for name, family in _FAMILY.items():
+        said = _polarity(claim, family)
+        stated = _polarity(sentence, family)
+        if said is None or stated is None or said[0] == stated[0]:
+            continue
+        claim_stems, sentence_stems = _stems_without(claim, family), _stems_without(sentence, family)
+        # The sentence must not be narrower than the claim: it adds at most one word ("orders that
+        # have already shipped cannot be cancelled" restricts which orders, and says nothing of
+        # "your order"). The claim may add conditions only against a flat prohibition ("setup fees
+        # are non-refundable" against "we'll refund the setup fee if you cancel in the first
+        # month"); a permission in the evidence says nothing of the claim's special case.
+        if len(sentence_stems - claim_stems) > 1 or (claim_stems - sentence_stems and not stated[0]):
+            continue
+        if _opposite_words(claim_stems, sentence_stems):
+            continue  # "unopened items" against "opened items": another subject, not another polarity
+        m = said[1]
+        verdict = "does not allow" if stated[0] else "allows"
+        return PolarityMismatch(m.start(), m.end(), f"the evidence {verdict} this ({name})")
+    return None
