@@ -88,6 +88,7 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
     swaps = metrics.get("test_number_swaps") or {}
     test_source, test = test_of(metrics)
     vitaminc = test_source == "vitaminc_pages"
+    from_encoder = metrics["base_model"].startswith("sentence-transformers/")
     lines = [
         f"# {metrics['model_version']}: reviewqueue's default NLI verifier",
         "",
@@ -170,10 +171,18 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
             f" its evidence): {d['train_groups']} documents train, {d['test_groups']} documents"
             f" ({d['test']} pairs) test, {d['val']} pairs of {d['val_groups']} further documents choose"
             " the checkpoint. Synthetic pairs of each part are made from that part's passages alone;"
-            " number swaps from training pairs only. No test document is ever trained on. The test set"
-            " comes from the same sources as training, so it says more about those sources than about"
-            " other text."
+            " number swaps from training pairs only. No test document is ever trained on in this run."
+            " The test set comes from the same sources as training, so it says more about those sources"
+            " than about other text."
         )
+        earlier = [m for m in (None if from_encoder else metrics["base_model"], s.get("teacher")) if m]
+        if earlier:
+            split += (
+                f" This run started from or distilled {' and '.join(f'`{m}`' for m in dict.fromkeys(earlier))}:"
+                " if that model was trained on these sources (v3 saw every training-fold document), the"
+                " test documents are not unseen by it and the test figures are optimistic; fold 4 and"
+                " RAGTruth-dev are the fair comparison."
+            )
     lines += ["", split + fold_protocol, ""]
     lines += [
         "## Training settings",

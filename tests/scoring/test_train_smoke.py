@@ -338,7 +338,9 @@ def test_train_without_bigbench_on_held_out_documents(
     assert "loaded from" in fourth and "computing log-probabilities" not in fourth and "step 3/3" in fourth
     distilled = json.loads((tmp_path / "nli-test-distill" / "training_metrics.json").read_text())
     assert distilled["settings"]["distill_weight"] == 0.5 and distilled["settings"]["teacher"] == str(out)
-    assert "--distill-weight 0.5" in (tmp_path / "nli-test-distill" / "MODEL_CARD.md").read_text()
+    distilled_card = (tmp_path / "nli-test-distill" / "MODEL_CARD.md").read_text()
+    assert f"--teacher {out} --distill-weight 0.5" in distilled_card and "Distillation replay" in distilled_card
+    assert "test figures are optimistic" in distilled_card  # its base and teacher may have seen them
 
 
 def test_no_training_data_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
