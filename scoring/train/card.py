@@ -306,7 +306,9 @@ def _train_reproduce(metrics: dict[str, Any], vitaminc: bool) -> list[str]:
     if s.get("number_swaps") is not None and s["number_swaps"] != 4000:
         args.append(f"--number-swaps {s['number_swaps']}")
     if s.get("distill_weight"):
-        args += [f"--teacher {s.get('teacher')}", f"--distill-weight {s['distill_weight']}"]
+        args.append(f"--teacher {s.get('teacher')} --distill-weight {s['distill_weight']}")
+    if s.get("limit_train"):
+        args.append(f"--limit-train {s['limit_train']}")
     for key, default in (("val_frac", 0.03), ("test_frac", 0.1), ("seed", 13)):
         if s.get(key) is not None and s[key] != default:
             args.append(f"--{key.replace('_', '-')} {s[key]}")
