@@ -2,8 +2,14 @@
 
     python bench/bench_verifier_quant.py --bigbench /path/to/bigbench-1.0.0[.tar.gz] \\
         [--model scoring/models/nli-minilm-l6-v3] [--json scoring/models/.../speed.json]
+    python bench/bench_verifier_quant.py --dev-file ../shared/data/dev/wice_dev.jsonl ... \\
+        [--synthetic N] [--model ...] [--json ...]
 
-Accuracy is on the held-out VitaminC pages (the same page split as training). Speed is measured
+Accuracy is on the training command's test set: the held-out VitaminC pages with ``--bigbench``
+(the same page split as training); without it (the BIG-bench 1.0.0 sdist is no longer on the
+package registry), the held-out source documents of the ``--dev-file`` files (and ``--synthetic``
+pairs), split as ``python -m scoring.train`` splits them with the same options, so a model trained
+without BIG-bench is measured on its own test set. Speed is measured
 on a fixed random sample of those pairs in batches of ``--batch-size`` (dynamic padding), after a
 warm-up, with ``torch.set_num_threads(1)``. The int8 path is recommended only if it loses at most
 ``--max-drop`` accuracy points.
@@ -28,7 +34,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scoring.train.batching import collate, encode
-from scoring.train.data import build
+from scoring.train.data import TEST_SOURCES, build
 from scoring.train.evaluate import predict, report
 from scoring.train.export import load_for_inference
 
@@ -53,7 +59,12 @@ def pairs_per_second(model: torch.nn.Module, enc, pad_id: int, batch_size: int) 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bigbench", type=Path, required=True)
+    ap.add_argument("--bigbench", type=Path, default=None, help="BIG-bench 1.0.0 sdist: held-out VitaminC pages")
+    ap.add_argument("--dev-file", type=Path, action="append", default=[], help="without --bigbench; repeatable")
+    ap.add_argument("--synthetic", type=int, default=0, help="as given to python -m scoring.train")
+    ap.add_argument("--val-frac", type=float, default=0.03, help="as given to python -m scoring.train")
+    ap.add_argument("--test-frac", type=float, default=0.10, help="as given to python -m scoring.train")
+    ap.add_argument("--seed", type=int, default=13, help="as given to python -m scoring.train")
     ap.add_argument("--model", type=Path, default=Path("scoring/models/nli-minilm-l6-v3"))
     ap.add_argument("--speed-pairs", type=int, default=512)
     ap.add_argument("--accuracy-pairs", type=int, default=0, help="0: all held-out pairs")
@@ -62,11 +73,21 @@ def main() -> int:
     ap.add_argument("--max-drop", type=float, default=1.0, help="accuracy points")
     ap.add_argument("--json", type=Path, default=None, help="write the results here")
     args = ap.parse_args()
+    if args.bigbench is None and not args.dev_file:
+        ap.error("give --bigbench (held-out VitaminC pages) or --dev-file (held-out dev documents)")
 
     torch.set_num_threads(1)
     model, tokenizer = load_for_inference(args.model)
     pad_id = tokenizer.pad_token_id or 0
-    test = build(args.bigbench).test
+    splits = build(
+        args.bigbench,
+        val_frac=args.val_frac,
+        test_frac=args.test_frac,
+        seed=args.seed,
+        dev_files=args.dev_file,
+        synthetic=args.synthetic,
+    )
+    test = splits.test
     rng = random.Random(0)
     acc_pairs = rng.sample(test, args.accuracy_pairs) if args.accuracy_pairs else test
     speed_pairs = rng.sample(test, min(args.speed_pairs, len(test)))
@@ -87,7 +108,7 @@ def main() -> int:
         "int8 is acceptable to enable." if ok else "keep fp32 as the default."
     )
     print(f"model {args.model}  threads 1  batch {args.batch_size}")
-    print(f"accuracy on {len(acc_pairs)} held-out VitaminC pairs; speed on {len(speed_pairs)}")
+    print(f"accuracy on {len(acc_pairs)} pairs ({TEST_SOURCES[splits.test_source]}); speed on {len(speed_pairs)}")
     print(f"{'path':<12}{'pairs/s':>10}{'accuracy':>10}")
     for name, r in results.items():
         print(f"{name:<12}{r['pairs_per_s']:>10.1f}{100 * r['accuracy']:>9.2f}%")
@@ -101,6 +122,7 @@ def main() -> int:
             "decision": decision,
             "n_pairs": len(speed_pairs),
             "n_accuracy_pairs": len(acc_pairs),
+            "test_source": splits.test_source,
             "batch_size": args.batch_size,
             "torch": torch.__version__,
         }

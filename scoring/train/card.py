@@ -13,6 +13,21 @@ from typing import Any
 
 from scoring.train import LABELS
 
+# Metrics written before the test set could be anything but VitaminC have "test_vitaminc" and no
+# "test_source"; the names match scoring.train.data.TEST_SOURCES (not imported: that pulls in the
+# data code, and the card only needs the JSON).
+TEST_SOURCES = {
+    "vitaminc_pages": "held-out VitaminC pages",
+    "held_out_documents": "held-out documents of the training sources",
+}
+
+
+def test_of(metrics: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(test_source, test metrics) of a training_metrics.json, old ("test_vitaminc") or new."""
+    if "test" in metrics and isinstance(metrics["test"], dict):
+        return metrics.get("test_source", "vitaminc_pages"), metrics["test"]
+    return "vitaminc_pages", metrics["test_vitaminc"]
+
 
 def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
@@ -71,6 +86,9 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
     base = metrics["baselines"]
     sel = metrics["selected_checkpoint"]
     swaps = metrics.get("test_number_swaps") or {}
+    test_source, test = test_of(metrics)
+    vitaminc = test_source == "vitaminc_pages"
+    from_encoder = metrics["base_model"].startswith("sentence-transformers/")
     lines = [
         f"# {metrics['model_version']}: reviewqueue's default NLI verifier",
         "",
@@ -105,7 +123,10 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
         " `vitaminc_fact_verification` (Apache-2.0)",
         "presuppositions": "BIG-bench `presuppositions_as_nli` (Apache-2.0)",
         "number_swap": "synthetic: one number of an entailed VitaminC training claim changed →"
-        " contradiction (derived from VitaminC, CC BY-SA 3.0)",
+        " contradiction (derived from VitaminC, CC BY-SA 3.0)"
+        if "vitaminc" in d["train_by_source"]
+        else "synthetic: one number of an entailed training claim changed → contradiction (derived"
+        " from the training pairs above, under their licences)",
     }
     dev_licences = {
         "dev:lfqa_verification": "LFQA-Verification (Chen et al., 2023), research use as released",
@@ -127,16 +148,43 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
 
     for name, n in src.items():
         lines.append(f"| {name} | {n} | {licence(name)} |")
+    fold_protocol = (
+        " Dev files (`shared/data/dev/`) are used under the fold protocol only: their training folds"
+        " (0-2, split by source document) give labelled claims and seed the synthetic pairs; fold 3"
+        " fits the fusion and the prior calibrator; fold 4 is reported; RAGTruth-dev is never trained"
+        " or fitted on."
+    )
+    if vitaminc:
+        split = (
+            f"VitaminC is split **by Wikipedia page** (stable hash of the page title): "
+            f"{d.get('train_groups', d.get('train_pages'))} pages train,"
+            f" {d.get('test_groups', d.get('test_pages'))} pages ({d['test']} pairs) test, a"
+            f" further {d['val']} pairs on other pages choose the checkpoint. No test page is ever"
+            " trained on."
+        )
+    else:
+        split = (
+            "Trained **without BIG-bench** (no VitaminC, no presuppositions). Validation and test are"
+            " **held-out source documents** of the training sources themselves, split by a stable hash"
+            " of the document (dev records sharing their evidence or any passage are one document; a"
+            " synthetic pair belongs to its seed passage's document; a JSONL pair to its `group`, else"
+            f" its evidence): {d['train_groups']} documents train, {d['test_groups']} documents"
+            f" ({d['test']} pairs) test, {d['val']} pairs of {d['val_groups']} further documents choose"
+            " the checkpoint. Synthetic pairs of each part are made from that part's passages alone;"
+            " number swaps from training pairs only. No test document is ever trained on in this run."
+            " The test set comes from the same sources as training, so it says more about those sources"
+            " than about other text."
+        )
+        earlier = [m for m in (None if from_encoder else metrics["base_model"], s.get("teacher")) if m]
+        if earlier:
+            split += (
+                f" This run started from or distilled {' and '.join(f'`{m}`' for m in dict.fromkeys(earlier))}:"
+                " if that model was trained on these sources (v3 saw every training-fold document), the"
+                " test documents are not unseen by it and the test figures are optimistic; fold 4 and"
+                " RAGTruth-dev are the fair comparison."
+            )
+    lines += ["", split + fold_protocol, ""]
     lines += [
-        "",
-        f"VitaminC is split **by Wikipedia page** (stable hash of the page title): "
-        f"{d['train_pages']} pages train, {d['test_pages']} pages ({d['test']} pairs) test, a"
-        f" further {d['val']} pairs on other pages choose the checkpoint. No test page is ever"
-        " trained on. Dev files (`shared/data/dev/`) are used under the fold protocol only: their"
-        " training folds (0-2, split by source document) give labelled claims and seed the synthetic"
-        " pairs; fold 3 fits the fusion and the prior calibrator; fold 4 is reported; RAGTruth-dev is"
-        " never trained or fitted on.",
-        "",
         "## Training settings",
         "",
         f"epochs {s['epochs']}, AdamW lr {s['lr']} (linear warmup {s['warmup']:.0%} then linear"
@@ -147,15 +195,24 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
         f" {sel['step']} (epoch {sel['epoch']:.2f}), validation accuracy"
         f" {_pct(sel['val'].get('accuracy'))}.",
         "",
+        *(
+            [
+                f"Distillation replay: loss = (1 − W)·cross-entropy + W·KL(teacher ‖ student), W ="
+                f" {s['distill_weight']}, teacher `{s.get('teacher')}` (its soft targets on every training pair).",
+                "",
+            ]
+            if s.get("distill_weight")
+            else []
+        ),
         *(f"Note: {note}\n" for note in metrics.get("notes", [])),
         "",
-        "## Metrics (held-out VitaminC pages)",
+        f"## Metrics ({TEST_SOURCES.get(test_source, test_source)})",
         "",
         "| model | 3-way accuracy | recall entailment | recall neutral | recall contradiction |",
         "|---|---:|---:|---:|---:|",
-        _row(f"{metrics['model_version']} (fp32 inference)", metrics["test_vitaminc"]),
+        _row(f"{metrics['model_version']} (fp32 inference)", test),
     ]
-    if speed and speed.get("int8"):
+    if speed and speed.get("int8") and speed.get("test_source", "vitaminc_pages") == test_source:
         lines.append(_row("same, dynamic int8 (torch)", speed["int8"]))
     lines += [
         _row(
@@ -168,7 +225,8 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
     if swaps:
         lines += [
             f"Number-mismatch probe: on {int(swaps['n'])} contradictions made by changing one"
-            f" number of entailed claims from *test* pages, the model answers contradiction"
+            f" number of entailed claims of the *test* {'pages' if vitaminc else 'documents'}, the model"
+            " answers contradiction"
             f" {_pct(swaps.get('recall_contradiction'))} of the time.",
             "",
         ]
@@ -195,10 +253,20 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
         "",
         "## Limits",
         "",
-        "- Small (6 layers) and trained on one dataset family (Wikipedia revisions): expect lower"
-        " accuracy on support chats, legal or medical text, and long multi-sentence claims.",
-        "- `neutral` is the rarest class in VitaminC and the weakest; 'not mentioned' can come out"
-        " as contradiction or entailment. Do not auto-send on entailment alone.",
+        (
+            "- Small (6 layers) and trained on one dataset family (Wikipedia revisions): expect lower"
+            " accuracy on support chats, legal or medical text, and long multi-sentence claims."
+            if vitaminc
+            else "- Small (6 layers); this run saw the dev files' training folds and synthetic pairs only"
+            " (plus any replay of its teacher): expect lower accuracy on text unlike them."
+        ),
+        (
+            "- `neutral` is the rarest class in VitaminC and the weakest; 'not mentioned' can come out"
+            " as contradiction or entailment. Do not auto-send on entailment alone."
+            if vitaminc
+            else "- 'Not mentioned' (neutral) can come out as contradiction or entailment. Do not"
+            " auto-send on entailment alone."
+        ),
         "- Numbers, dates and amounts are partly learned (see the probe above), not guaranteed:"
         " the deterministic guardrails in `scoring` must still check them.",
         "- Not a general-purpose NLI model; a stronger local model or hub id can be configured.",
@@ -206,18 +274,50 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
         "## Reproduce",
         "",
         "```",
-        "pip download --no-deps --no-binary :all: bigbench==1.0.0 -d /tmp/bb",
-        "HF_HUB_OFFLINE=1 python -m scoring.train --bigbench /tmp/bb/bigbench-1.0.0.tar.gz \\",
-        f"    --out scoring/models/{metrics['model_version']} --epochs {s['epochs']}"
-        + ("" if metrics["base_model"].startswith("sentence-transformers/") else f" --base {metrics['base_model']}")
-        + (f" --max-steps {s['max_steps']}" if s.get("max_steps") else "")
-        + " \\",
-        f"    --lr {s['lr']} --warmup {s['warmup']} --batch-size {s['batch_size']} --max-length {s['max_length']}",
+        *_train_reproduce(metrics, vitaminc),
         *_fusion_reproduce(metrics["model_version"], (dev_eval or {}).get("fusion_meta") or {}),
         "```",
         "",
     ]
     return "\n".join(lines)
+
+
+def _train_reproduce(metrics: dict[str, Any], vitaminc: bool) -> list[str]:
+    """The training command, with every data and schedule setting the metrics record."""
+    s = metrics["settings"]
+    lines: list[str] = []
+    cmd = "HF_HUB_OFFLINE=1 python -m scoring.train"
+    if vitaminc:
+        lines += [
+            "# Needs the BIG-bench 1.0.0 sdist, which the package registry no longer serves (pip finds only",
+            "# bigbench 0.0.1): with a copy of it this runs; without, see scoring/models/README.md.",
+            "pip download --no-deps --no-binary :all: bigbench==1.0.0 -d /tmp/bb",
+        ]
+        cmd += " --bigbench /tmp/bb/bigbench-1.0.0.tar.gz"
+    args = [f"--out scoring/models/{metrics['model_version']}"]
+    if not metrics["base_model"].startswith("sentence-transformers/"):
+        args.append(f"--base {metrics['base_model']}")
+    args += [f"--dev-file {f}" for f in s.get("dev_files") or []]
+    args += [f"--extra-jsonl {f}" for f in s.get("extra_jsonl") or []]
+    if s.get("synthetic"):
+        args.append(f"--synthetic {s['synthetic']}")
+    if s.get("vitaminc_limit"):
+        args.append(f"--vitaminc-limit {s['vitaminc_limit']}")
+    if s.get("number_swaps") is not None and s["number_swaps"] != 4000:
+        args.append(f"--number-swaps {s['number_swaps']}")
+    if s.get("distill_weight"):
+        args.append(f"--teacher {s.get('teacher')} --distill-weight {s['distill_weight']}")
+    if s.get("limit_train"):
+        args.append(f"--limit-train {s['limit_train']}")
+    for key, default in (("val_frac", 0.03), ("test_frac", 0.1), ("seed", 13)):
+        if s.get(key) is not None and s[key] != default:
+            args.append(f"--{key.replace('_', '-')} {s[key]}")
+    schedule = f"--epochs {s['epochs']}" + (f" --max-steps {s['max_steps']}" if s.get("max_steps") else "")
+    schedule += f" --lr {s['lr']} --warmup {s['warmup']} --batch-size {s['batch_size']} --max-length {s['max_length']}"
+    # A shell continuation: the data options three a line, then the schedule.
+    rows = [cmd] + [" ".join(args[i : i + 3]) for i in range(0, len(args), 3)] + [schedule]
+    lines += [rows[0] + " \\"] + [f"    {r}" + (" \\" if i < len(rows) - 2 else "") for i, r in enumerate(rows[1:])]
+    return lines
 
 
 def _fusion_reproduce(version: str, fusion: dict[str, Any]) -> list[str]:

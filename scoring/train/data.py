@@ -1,9 +1,14 @@
-"""Build labelled (premise, hypothesis, label) pairs from BIG-bench tasks and JSONL files.
+"""Build labelled (premise, hypothesis, label) pairs from BIG-bench tasks, dev files and JSONL files.
 
-VitaminC is split by Wikipedia page, so no page of the validation or test split ever appears in
-training. The page is the text before the first ": " of the BIG-bench ``input`` field
-(``"{page}: {evidence}\\nClaim: {claim}"``); titles that themselves contain ": " collapse onto
-their prefix, which only makes the groups coarser, never leaks.
+With BIG-bench, VitaminC is split by Wikipedia page, so no page of the validation or test split
+ever appears in training. The page is the text before the first ": " of the BIG-bench ``input``
+field (``"{page}: {evidence}\\nClaim: {claim}"``); titles that themselves contain ": " collapse
+onto their prefix, which only makes the groups coarser, never leaks.
+
+Without BIG-bench (its 1.0.0 sdist is no longer on the package registry), validation and test
+are held-out source documents of the training sources themselves: the same hash split by
+``Pair.group`` (`split_by_group`), applied to the dev files' documents, the synthetic pairs' seed
+passages and the extra JSONL pairs' evidence, before any pair is made from them.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import tarfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from scoring.train import LABEL2ID
 
@@ -56,11 +62,21 @@ class Pair:
     group: str = ""
 
 
+# What the validation and test pairs are (`Splits.test_source`, the metrics' "test_source").
+TEST_VITAMINC = "vitaminc_pages"
+TEST_HELD_OUT_DOCUMENTS = "held_out_documents"
+TEST_SOURCES = {
+    TEST_VITAMINC: "held-out VitaminC pages",
+    TEST_HELD_OUT_DOCUMENTS: "held-out documents of the training sources",
+}
+
+
 @dataclass(slots=True)
 class Splits:
     train: list[Pair]
     val: list[Pair]
     test: list[Pair]
+    test_source: str = TEST_VITAMINC  # a key of TEST_SOURCES
 
 
 def _argmax_label(target_scores: dict[str, float]) -> str:
@@ -117,10 +133,19 @@ def bucket(group: str, salt: str = "reviewqueue-nli-v1") -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def split_by_group(
-    pairs: Iterable[Pair], val_frac: float, test_frac: float
-) -> tuple[list[Pair], list[Pair], list[Pair]]:
-    train, val, test = [], [], []
+class _Grouped(Protocol):
+    @property
+    def group(self) -> str: ...
+
+
+G = TypeVar("G", bound=_Grouped)
+
+
+def split_by_group(pairs: Iterable[G], val_frac: float, test_frac: float) -> tuple[list[G], list[G], list[G]]:
+    """(train, val, test) by the stable hash of each item's ``group`` (pairs, or seed passages)."""
+    train: list[G] = []
+    val: list[G] = []
+    test: list[G] = []
     for p in pairs:
         b = bucket(p.group)
         if b < test_frac:
@@ -196,7 +221,8 @@ def jsonl_pairs(path: Path) -> Iterator[Pair]:
     Each line: ``{"premise"|"evidence": str, "hypothesis"|"claim": str, "label": str}`` with
     label in entailment/neutral/contradiction or supported/insufficient/refuted (also the
     product's claim-level export, supported/unsupported; unsupported → neutral unless the record
-    has ``"refuted": true``).
+    has ``"refuted": true``). An optional ``"group"`` names the source document (for the split
+    without BIG-bench); by default pairs with the same evidence text form one group.
     """
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -211,11 +237,19 @@ def jsonl_pairs(path: Path) -> Iterator[Pair]:
             if raw not in JSONL_LABELS:
                 raise ValueError(f"{path}:{n}: unknown label {rec.get('label')!r}")
             label = "contradiction" if rec.get("refuted") is True else JSONL_LABELS[raw]
-            yield Pair(premise, hypothesis, LABEL2ID[label], f"jsonl:{path.name}", f"{path}:{n}")
+            yield Pair(premise, hypothesis, LABEL2ID[label], f"jsonl:{path.name}", _jsonl_group(rec, premise))
+
+
+def _jsonl_group(rec: dict, premise: str) -> str:
+    """A JSONL pair's source document: its ``group`` field if it has one, else its evidence text
+    (pairs checked against the same evidence stay on one side of a split)."""
+    if rec.get("group") not in (None, ""):
+        return f"jsonl:{rec['group']}"
+    return "evidence:" + hashlib.sha256(premise.encode("utf-8")).hexdigest()[:16]
 
 
 def build(
-    bigbench: Path,
+    bigbench: Path | None,
     extra_jsonl: Iterable[Path] = (),
     *,
     val_frac: float = 0.03,
@@ -228,13 +262,26 @@ def build(
 ) -> Splits:
     """All training, validation (checkpoint choice) and test (reporting) pairs.
 
-    Validation and test are VitaminC only, on pages disjoint from training. The presupposition
-    task, the number-swap contradictions (built from training pages only) and any extra JSONL pairs
-    go to training. `dev_files` adds their labelled claims and `synthetic` pairs made from their
-    passages, both from the training folds only (`scoring.folds`; RAGTruth-dev never);
-    `vitaminc_limit` keeps a seeded sample of that many VitaminC training pairs (replay, so a
-    model continued on the new data keeps what it learnt there).
+    With `bigbench`: validation and test are VitaminC only, on pages disjoint from training. The
+    presupposition task, the number-swap contradictions (built from training pages only) and any
+    extra JSONL pairs go to training. `dev_files` adds their labelled claims and `synthetic` pairs
+    made from their passages, both from the training folds only (`scoring.folds`; RAGTruth-dev
+    never); `vitaminc_limit` keeps a seeded sample of that many VitaminC training pairs (replay, so
+    a model continued on the new data keeps what it learnt there).
+
+    Without `bigbench` (``None``): no VitaminC, no presuppositions. The dev files' training-fold
+    claims, the synthetic pairs (from the dev passages, and a tenth as many from the support
+    passages) and the extra JSONL pairs are split by source document (`Pair.group`, `bucket`):
+    `test_frac` of the documents are the test set, `val_frac` the validation set, the rest train.
+    Synthetic pairs are made separately inside each part (about `synthetic` for training, that
+    times `val_frac` / `test_frac` for the others), so no sentence, name or fragment of a held-out
+    document reaches training. Number swaps are then built from the training pairs.
     """
+    extra_jsonl = list(extra_jsonl)
+    if bigbench is None and not dev_files and not extra_jsonl:
+        raise ValueError("no training data: give a BIG-bench sdist, or dev files / extra JSONL files")
+    if bigbench is None:
+        return _build_held_out_documents(extra_jsonl, val_frac, test_frac, number_swap, seed, dev_files, synthetic)
     vc = vitaminc_pairs(read_task(bigbench, VITAMINC))
     train, val, test = split_by_group(vc, val_frac, test_frac)
     if number_swap:
@@ -255,4 +302,45 @@ def build(
             train += make_pairs(support_documents(), synthetic // 10, seed=seed + 1, source="synthetic-support")
     for path in extra_jsonl:
         train += list(jsonl_pairs(path))
-    return Splits(train, val, test)
+    return Splits(train, val, test, TEST_VITAMINC)
+
+
+def _build_held_out_documents(
+    extra_jsonl: list[Path],
+    val_frac: float,
+    test_frac: float,
+    number_swap: int,
+    seed: int,
+    dev_files: Sequence[Path],
+    synthetic: int,
+) -> Splits:
+    from scoring.train.devpairs import dev_pairs, training_documents
+    from scoring.train.synthetic import Doc, make_pairs, support_documents
+
+    pairs: list[Pair] = []
+    if dev_files:
+        pairs += dev_pairs(list(dev_files))
+    for path in extra_jsonl:
+        pairs += list(jsonl_pairs(path))
+    train, val, test = split_by_group(pairs, val_frac, test_frac)
+    if dev_files and synthetic:
+        # Seed passages split as their documents' claims are; the pairs of each part are made from
+        # that part's passages alone. The support passages give a tenth as many, split by passage.
+        docs = [Doc(group, text) for group, text in training_documents(list(dev_files))]
+        parts = zip((train, val, test), (1.0, val_frac, test_frac), (seed, seed + 20, seed + 30), strict=True)
+        for (part, frac, part_seed), own, support in zip(
+            parts,
+            split_by_group(docs, val_frac, test_frac),
+            split_by_group(support_documents(), val_frac, test_frac),
+            strict=True,
+        ):
+            part += make_pairs(own, round(synthetic * frac), seed=part_seed)
+            part += make_pairs(support, round(synthetic // 10 * frac), seed=part_seed + 1, source="synthetic-support")
+    if number_swap:
+        train += number_swaps(train, number_swap, seed)
+    if not val or not test:
+        raise ValueError(
+            f"held-out documents: {len(val)} validation and {len(test)} test pairs; add data or raise"
+            " --val-frac / --test-frac"
+        )
+    return Splits(train, val, test, TEST_HELD_OUT_DOCUMENTS)

@@ -17,19 +17,22 @@ Reading `meta` here is labelling, not prediction: the scorer never sees it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from scoring.evidence import widen
-from scoring.folds import usable_for_training
+from scoring.folds import source_key, usable_for_training
 from scoring.text import content_stems, split_sentences
 from scoring.train import LABEL2ID
 from scoring.train.data import Pair
 
 _CONTRADICTING_EDITS = {"entity_modification", "antonym_swap", "negation_insertion_removal"}
 _MAX_PREMISE_CHARS = 700
+_MIN_DOC_CHARS = 80  # shorter passages neither seed synthetic pairs nor join documents
 
 
 def _sentences(passages: list[dict[str, Any]]) -> list[str]:
@@ -94,8 +97,8 @@ def _split(text: str) -> list[str]:
     return [text[a:b] for a, b in split_sentences(text)]
 
 
-def dev_pairs(paths: list[Path]) -> list[Pair]:
-    out: list[Pair] = []
+def _training_records(paths: list[Path]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     for path in paths:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
@@ -103,25 +106,68 @@ def dev_pairs(paths: list[Path]) -> list[Pair]:
                     continue
                 rec = json.loads(line)
                 if usable_for_training(rec):
-                    out.extend(record_pairs(rec))
+                    out.append(rec)
+    return out
+
+
+def _texts(rec: dict[str, Any]) -> list[str]:
+    return [str(p.get("text", "")) for p in rec.get("passages", []) if isinstance(p, dict)]
+
+
+def document_groups(records: list[dict[str, Any]]) -> list[str]:
+    """The source document of each record, as a group name (``doc:<hash>``), for a split by document.
+
+    Records with the same evidence (`scoring.folds.source_key`) share a document, and so do records
+    that share any passage longer than `_MIN_DOC_CHARS` (a WiCE article's sentences recur across
+    claims; an LFQA document across answers): the documents are the connected components, so no
+    passage that seeds synthetic pairs can sit on both sides of a split. Short boilerplate passages
+    ("Skip to main content") do not join documents. Names depend only on the records' text.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = parent.setdefault(x, x)
+        while root != parent[root]:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # the smallest key names the component
+
+    keys = ["k\x00" + source_key(rec) for rec in records]
+    for key, rec in zip(keys, records, strict=True):
+        find(key)
+        for text in _texts(rec):
+            if len(text) > _MIN_DOC_CHARS:
+                union(key, "p\x00" + text)
+    return ["doc:" + hashlib.sha256(find(key).encode("utf-8")).hexdigest()[:16] for key in keys]
+
+
+def dev_pairs(paths: list[Path]) -> list[Pair]:
+    """Claim-level pairs of the training folds; `group` is the source document (`document_groups`)."""
+    records = _training_records(paths)
+    out: list[Pair] = []
+    for rec, group in zip(records, document_groups(records), strict=True):
+        out.extend(replace(p, group=group) for p in record_pairs(rec))
     return out
 
 
 def training_documents(paths: list[Path]) -> list[tuple[str, str]]:
-    """(group, passage text) of the training folds' passages: the synthetic generator's seeds."""
+    """(group, passage text) of the training folds' passages: the synthetic generator's seeds.
+
+    The group is the passage's source document (`document_groups`), the one its record's claims
+    carry, so a split by group keeps a document's synthetic pairs with its claims.
+    """
+    records = _training_records(paths)
     seen: set[str] = set()
     docs: list[tuple[str, str]] = []
-    for path in paths:
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                rec = json.loads(line)
-                if not usable_for_training(rec):
-                    continue
-                for p in rec.get("passages", []):
-                    text = str(p.get("text", "")) if isinstance(p, dict) else ""
-                    if len(text) > 80 and text not in seen:
-                        seen.add(text)
-                        docs.append((f"{rec.get('dataset')}:{len(docs)}", text))
+    for rec, group in zip(records, document_groups(records), strict=True):
+        for text in _texts(rec):
+            if len(text) > _MIN_DOC_CHARS and text not in seen:
+                seen.add(text)
+                docs.append((group, text))
     return docs

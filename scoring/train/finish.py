@@ -1,4 +1,4 @@
-"""After training: export the best checkpoint, evaluate it on held-out pages, write the card."""
+"""After training: export the best checkpoint, evaluate it on the held-out test set, write the card."""
 
 from __future__ import annotations
 
@@ -27,11 +27,17 @@ def evaluate_and_export(
     loop.log(f"exporting {best} -> {args.out} (fp16 weights)")
     export_fp16(best, args.out, version)
     model, tokenizer = load_for_inference(args.out)
-    loop.log(f"evaluating on {len(splits.test)} held-out VitaminC pairs")
+    test_source = data.TEST_SOURCES[splits.test_source]
+    loop.log(f"evaluating on {len(splits.test)} test pairs ({test_source})")
     test = model_accuracy(model, tokenizer, splits.test, cfg.max_length)
     swaps = data.number_swaps(splits.test, 1000, seed=cfg.seed + 1)
     swap_metrics = model_accuracy(model, tokenizer, swaps, cfg.max_length) if swaps else {}
-    vc_train = [p for p in splits.train if p.source == "vitaminc"] or splits.train
+    # The baselines learn from the training pairs of the test set's own kind.
+    vitaminc = splits.test_source == data.TEST_VITAMINC
+    baseline_train = [p for p in splits.train if p.source == "vitaminc"] if vitaminc else []
+    baseline_train = baseline_train or splits.train
+    # The documents (VitaminC: pages) on each side of the split.
+    train_groups = {p.group for p in splits.train if p.source == "vitaminc" or not vitaminc}
     if training is None:
         state_file = cfg.run_dir / loop.LAST / loop.STATE
         if state_file.is_file():
@@ -62,21 +68,30 @@ def evaluate_and_export(
             "test_frac": args.test_frac,
             "extra_jsonl": [str(p) for p in args.extra_jsonl],
             "limit_train": args.limit_train,
+            "bigbench": args.bigbench is not None,
+            "dev_files": [str(p) for p in args.dev_file],
+            "synthetic": args.synthetic,
+            "vitaminc_limit": args.vitaminc_limit,
+            "teacher": cfg.teacher,
+            "distill_weight": cfg.distill_weight,
         },
         "data": {
             "train": len(splits.train),
             "train_by_source": _count(splits.train),
             "val": len(splits.val),
             "test": len(splits.test),
-            "test_pages": len({p.group for p in splits.test}),
-            "train_pages": len({p.group for p in splits.train if p.source == "vitaminc"}),
+            "train_groups": len(train_groups),
+            "val_groups": len({p.group for p in splits.val}),
+            "test_groups": len({p.group for p in splits.test}),
+            "train_test_groups_shared": len(train_groups & {p.group for p in splits.test}),
         },
         "selected_checkpoint": {k: checkpoint_info[k] for k in ("step", "epoch", "val")},
-        "test_vitaminc": test,
+        "test_source": splits.test_source,
+        "test": test,
         "test_number_swaps": swap_metrics,
         "baselines": {
-            "lexical_overlap_logreg": lexical_baseline(vc_train, splits.test),
-            "majority_class": majority_baseline(vc_train, splits.test),
+            "lexical_overlap_logreg": lexical_baseline(baseline_train, splits.test),
+            "majority_class": majority_baseline(baseline_train, splits.test),
         },
         "training": training,
         "environment": {
@@ -89,7 +104,7 @@ def evaluate_and_export(
     (args.out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     card.write_card(args.out)
     loop.log(
-        f"held-out VitaminC accuracy {test['accuracy']:.4f}; lexical baseline "
+        f"test accuracy ({test_source}) {test['accuracy']:.4f}; lexical baseline "
         f"{metrics['baselines']['lexical_overlap_logreg']['accuracy']:.4f}; wrote {args.out}"
     )
     return metrics

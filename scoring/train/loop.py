@@ -46,6 +46,8 @@ class TrainConfig:
     log_every: int = 20
     resume: bool = False
     freeze_word_embeddings: bool = True
+    teacher: str | None = None  # distillation replay (scoring.train.distill); off unless distill_weight > 0
+    distill_weight: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -96,6 +98,15 @@ def train(cfg: TrainConfig, train_pairs: list[Pair], val_pairs: list[Pair]) -> d
     pad_id = tokenizer.pad_token_id or 0
     log(f"tokenising {len(train_pairs)} training pairs (max_length {cfg.max_length})")
     enc = encode(train_pairs, tokenizer, cfg.max_length)
+    teacher_lp: torch.Tensor | None = None
+    distill_info: dict[str, Any] | None = None
+    if cfg.distill_weight > 0:
+        if not cfg.teacher:
+            raise ValueError("distill_weight > 0 needs a teacher")
+        from scoring.train import distill
+
+        teacher_lp, distill_info = distill.teacher_log_probs(cfg.teacher, train_pairs, cfg.max_length, cfg.run_dir, log)
+        distill_info = {"teacher": cfg.teacher, "weight": cfg.distill_weight, **distill_info}
     per_epoch = math.ceil(len(enc) / cfg.batch_size)
     total = max(1, int(cfg.epochs * per_epoch))
     if cfg.max_steps:
@@ -157,14 +168,19 @@ def train(cfg: TrainConfig, train_pairs: list[Pair], val_pairs: list[Pair]) -> d
         for idx in batches[offset:]:
             if step >= total:
                 break
-            out = model(**collate(enc, idx, pad_id))
-            out.loss.backward()
+            batch = collate(enc, idx, pad_id)
+            if teacher_lp is None:
+                batch_loss = model(**batch).loss
+            else:
+                labels = batch.pop("labels")
+                batch_loss = distill.loss(model(**batch).logits, labels, teacher_lp[idx], cfg.distill_weight)
+            batch_loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
             step += 1
-            loss = out.loss.detach().item()
+            loss = batch_loss.detach().item()
             ema = loss if math.isnan(ema) else 0.98 * ema + 0.02 * loss
             if step % cfg.log_every == 0 or step == total:
                 rate = (step - started_step) / max(time.time() - started, 1e-6)
@@ -182,4 +198,5 @@ def train(cfg: TrainConfig, train_pairs: list[Pair], val_pairs: list[Pair]) -> d
         "steps_per_epoch": per_epoch,
         "best_val_accuracy": best,
         "history": history,
+        "distill": distill_info,
     }

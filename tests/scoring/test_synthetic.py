@@ -12,7 +12,7 @@ import pytest
 from scoring.folds import TRAIN_FOLDS, fold_of
 from scoring.train import LABEL2ID
 from scoring.train import synthetic as syn
-from scoring.train.devpairs import dev_pairs, record_pairs, training_documents
+from scoring.train.devpairs import dev_pairs, document_groups, record_pairs, training_documents
 
 DOCS = [
     syn.Doc(
@@ -187,6 +187,21 @@ def test_dev_pairs_use_training_folds_only_and_never_ragtruth(tmp_path: Path) ->
     assert {p.premise for p in pairs} == {r["passages"][0]["text"] for r in expected}
     docs = training_documents([path])
     assert all("Doc r" not in text for _, text in docs)
+
+
+def test_document_groups_join_records_that_share_a_passage() -> None:
+    article = "The bridge opened in 1932 and carries six lanes of traffic across the wide river to the city."
+    other = "The museum was rebuilt after the great fire of 1871 with help from the residents of the city."
+    boiler = "Skip to main content"
+    a = _record("wice", 0, article, "The bridge has six lanes.")
+    b = {**_record("wice", 1, other, "The museum burned."), "passages": [{"text": other}, {"text": article}]}
+    c = {**_record("wice", 0, boiler, "x"), "passages": [{"text": boiler}, {"text": "A third, unrelated page. " * 5}]}
+    d = {**_record("wice", 0, boiler, "y"), "passages": [{"text": boiler}, {"text": "A fourth, unrelated page. " * 5}]}
+    e = _record("begin", 1, other, "The museum is new.")
+    groups = document_groups([a, b, c, d, e])
+    assert groups[0] == groups[1] == groups[4]  # a shares the article with b, b the museum text with e
+    assert len({groups[0], groups[2], groups[3]}) == 3  # boilerplate joins nothing
+    assert groups == document_groups([a, b, c, d, e]) and all(g.startswith("doc:") for g in groups)
 
 
 @pytest.mark.parametrize("kind", syn.KINDS)

@@ -156,10 +156,11 @@ def test_train_export_and_resume(
     assert config["id2label"] == {"0": "entailment", "1": "neutral", "2": "contradiction"}
     metrics = json.loads((out / "training_metrics.json").read_text())
     assert metrics["data"]["train_by_source"]["jsonl:reviewer_labels.jsonl"] == 4
-    assert 0.0 <= metrics["test_vitaminc"]["accuracy"] <= 1.0
+    assert metrics["test_source"] == "vitaminc_pages" and 0.0 <= metrics["test"]["accuracy"] <= 1.0
     assert "lexical_overlap_logreg" in metrics["baselines"]
     card = (out / "MODEL_CARD.md").read_text()
     assert "CC BY-SA 3.0" in card and "Apache-2.0" in card
+    assert "## Metrics (held-out VitaminC pages)" in card and "--bigbench /tmp/bb/bigbench-1.0.0.tar.gz" in card
 
     import torch
     from safetensors.torch import load_file
@@ -224,6 +225,131 @@ def test_train_export_and_resume(
     assert "were fitted on a_dev, every file weighing the same (C=0.5)" in card
     assert "| b_dev.jsonl | 3 of 4 |" in card and "(not fitted on)" in card
     assert "fit-fusion pred/a_dev.jsonl" in card
+
+
+def _marker(i: int) -> str:
+    """A word that only document i contains."""
+    return "zq" + chr(97 + i // 26) + chr(97 + i % 26)
+
+
+def _dev_record(dataset: str, i: int) -> dict:
+    tok = _marker(i)
+    passage = (
+        f"The {tok} library opens at {8 + i % 3} AM on Monday and closes at {5 + i % 4} PM every day. "
+        f"Maria Lopez has managed the {tok} library in the old town since {1990 + i}. "
+        f"The {tok} library holds {1000 + 37 * i} books and {20 + i} computers for its visitors."
+    )
+    good = i % 2 == 0
+    response = f"The {tok} library holds {1000 + 37 * i} books." if good else f"The {tok} library has a pool."
+    return {
+        "id": f"{dataset}:{i}",
+        "dataset": dataset,
+        "label": 0 if good else 1,
+        "passages": [{"id": "p", "text": passage}],
+        "response": response,
+        "meta": {},
+    }
+
+
+@pytest.fixture
+def dev_files(tmp_path: Path) -> list[Path]:
+    paths = []
+    for n, dataset in enumerate(("lfqa_verification", "begin")):
+        path = tmp_path / f"{dataset}_dev.jsonl"
+        rows = [_dev_record(dataset, 40 * n + i) for i in range(40)]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        paths.append(path)
+    return paths
+
+
+def test_train_without_bigbench_on_held_out_documents(
+    tmp_path: Path,
+    dev_files: list[Path],
+    tiny_base: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from scoring.train.data import build
+
+    out, run_dir = tmp_path / "nli-test-nobb", tmp_path / "run-nobb"
+    data_args = ["--dev-file", str(dev_files[0]), "--dev-file", str(dev_files[1]), "--synthetic", "60"]
+    data_args += ["--val-frac", "0.2", "--test-frac", "0.25", "--number-swaps", "5"]
+    common = [
+        *data_args,
+        "--out",
+        str(out),
+        "--base",
+        str(tiny_base),
+        "--batch-size",
+        "8",
+        "--checkpoint-minutes",
+        "0",
+        "--log-every",
+        "1",
+        "--lr",
+        "1e-3",
+    ]
+
+    # The split the command makes: by source document, and nothing of a held-out document in training.
+    splits = build(None, val_frac=0.2, test_frac=0.25, number_swap=5, dev_files=dev_files, synthetic=60)
+    assert splits.test_source == "held_out_documents" and splits.val and splits.test
+    sources = {p.source.split(":")[0] for p in splits.train}
+    assert {"dev", "synthetic", "synthetic-support", "number_swap"} <= sources
+    assert {"dev", "synthetic"} <= {p.source.split(":")[0] for p in splits.test}
+    assert "vitaminc" not in sources and "presuppositions" not in sources
+    train_groups = {p.group for p in splits.train}
+    held_out = {p.group for p in splits.val} | {p.group for p in splits.test}
+    assert not train_groups & held_out
+    markers = {w for p in splits.val + splits.test for w in p.premise.split() if w.startswith("zq")}
+    assert markers
+    train_text = " ".join(f"{p.premise} {p.hypothesis}" for p in splits.train)
+    assert not [m for m in markers if m in train_text]
+
+    first = _run([*common, "--run-dir", str(run_dir), "--max-steps", "2"], capsys)
+    assert "held-out documents of the training sources" in first and "step 2/2" in first
+    metrics = json.loads((out / "training_metrics.json").read_text())
+    assert metrics["test_source"] == "held_out_documents" and "test_vitaminc" not in metrics
+    assert metrics["data"]["test"] == len(splits.test) and metrics["data"]["train_test_groups_shared"] == 0
+    assert 0.0 <= metrics["test"]["accuracy"] <= 1.0 and metrics["settings"]["bigbench"] is False
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "## Metrics (held-out documents of the training sources)" in card
+    reproduce = card.split("## Reproduce")[1]
+    assert "without BIG-bench" in card and "--bigbench" not in reproduce and "pip download" not in reproduce
+    assert f"--dev-file {dev_files[1]}" in card and "--synthetic 60" in card
+
+    second = _run([*common, "--run-dir", str(run_dir), "--max-steps", "4", "--resume"], capsys)
+    assert "resumed from" in second and "step 3/4" in second and "step 1/4" not in second
+
+    # Distillation replay from the model just exported: the teacher's log-probabilities are cached
+    # in the run directory and a resumed run reads them instead of computing them again.
+    import math
+
+    import torch
+
+    distill_dir = tmp_path / "run-distill"
+    teach = ["--teacher", str(out), "--distill-weight", "0.5", "--out", str(tmp_path / "nli-test-distill")]
+    third = _run([*common, *teach, "--run-dir", str(distill_dir), "--max-steps", "2"], capsys)
+    assert "computing log-probabilities" in third and "step 2/2" in third
+    cache = torch.load(distill_dir / "teacher_log_probs.pt", weights_only=False)
+    assert cache["log_probs"].shape == (len(splits.train), 3)
+    assert torch.allclose(cache["log_probs"].exp().sum(-1), torch.ones(len(splits.train)))
+    state = torch.load(distill_dir / "checkpoint-last" / "trainer_state.pt", weights_only=False)
+    assert all(math.isfinite(h["loss"]) for h in state["history"])
+    fourth = _run([*common, *teach, "--run-dir", str(distill_dir), "--max-steps", "3", "--resume"], capsys)
+    assert "loaded from" in fourth and "computing log-probabilities" not in fourth and "step 3/3" in fourth
+    distilled = json.loads((tmp_path / "nli-test-distill" / "training_metrics.json").read_text())
+    assert distilled["settings"]["distill_weight"] == 0.5 and distilled["settings"]["teacher"] == str(out)
+    distilled_card = (tmp_path / "nli-test-distill" / "MODEL_CARD.md").read_text()
+    assert f"--teacher {out} --distill-weight 0.5" in distilled_card and "Distillation replay" in distilled_card
+    assert "test figures are optimistic" in distilled_card  # its base and teacher may have seen them
+
+
+def test_no_training_data_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from scoring.train.__main__ import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--out", str(tmp_path / "m")])
+    assert exc.value.code == 2
+    assert "give --bigbench" in capsys.readouterr().err
 
 
 def test_jsonl_label_mapping(extra_jsonl: Path) -> None:
