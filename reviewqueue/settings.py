@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "template_partials",
     "reviewqueue.tenancy",
     "reviewqueue.review",
+    "reviewqueue.intake",
+    "reviewqueue.audit",
     "reviewqueue.calibration",
     "reviewqueue.policy",
     "reviewqueue.api",

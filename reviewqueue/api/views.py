@@ -16,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reviewqueue.api import intake
 from reviewqueue.api.permissions import IsReviewer, IsService
 from reviewqueue.api.serializers import (
     ClaimNextInput,
@@ -29,8 +28,10 @@ from reviewqueue.api.serializers import (
     queue_stats_data,
     review_item_data,
 )
+from reviewqueue.errors import InvalidInput
+from reviewqueue.intake import drafts
+from reviewqueue.intake.services import draft_enqueue
 from reviewqueue.review import selectors, services
-from reviewqueue.review.errors import InvalidInput
 from reviewqueue.tenancy.models import ServiceClient
 
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 409, 413)}
@@ -68,13 +69,13 @@ class DraftCreateView(APIView):
     )
     def post(self, request: Request) -> Response:
         client = cast(ServiceClient, request.user)
-        key = intake.check_idempotency_key(request.headers.get("Idempotency-Key"))
+        key = drafts.check_idempotency_key(request.headers.get("Idempotency-Key"))
         body = request.data
-        fields = intake.parse_enqueue(body, client=client)
-        draft, created = services.draft_enqueue(
+        fields = drafts.parse_enqueue(body, client=client)
+        draft, created = draft_enqueue(
             client=client,
             idempotency_key=key,
-            fingerprint=intake.fingerprint(body),
+            fingerprint=drafts.fingerprint(body),
             fields=fields,
             now=timezone.now(),
         )

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from reviewqueue.calibration.models import ClaimLabel
-from reviewqueue.calibration.services import score_claims
+from reviewqueue.intake.scores import score_claims
 from reviewqueue.tenancy.models import Tenant
 from scoring.results import claim_passage
 from scoring.text import split_sentences

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Min, Q, QuerySet
 
-from reviewqueue.review.errors import Forbidden, NotFound
+from reviewqueue.errors import Forbidden, NotFound
 from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewEvent, ReviewItem
 from reviewqueue.tenancy.models import Membership, Role, ServiceClient
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewqueue.intake.scores import score_claims
 from scoring.calibration import PRIOR_PREFIX, UNCALIBRATED
 from scoring.results import claim_passage
 
@@ -171,9 +172,7 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
     length = len(text)
     hits = [h for h in _list(score.get("guardrail_hits")) if isinstance(h, dict)]
     claims: list[ClaimView] = []
-    for raw in _list(score.get("claims")):
-        if not isinstance(raw, dict):
-            continue
+    for raw in score_claims(score):
         index = len(claims)
         span = _span(raw.get("start"), raw.get("end"), length) or (0, 0)
         verdict = str(raw.get("verdict") or "not_checkable")
