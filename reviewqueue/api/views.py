@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from reviewqueue.api.permissions import IsReviewer, IsService
 from reviewqueue.api.serializers import (
     ClaimNextInput,
-    EnqueueRequestSerializer,
+    EnqueueInput,
     ErrorSerializer,
     EscalateInput,
     SubmitInput,
@@ -61,7 +61,7 @@ class DraftCreateView(APIView):
 
     @extend_schema(
         operation_id="drafts_create",
-        request=EnqueueRequestSerializer,
+        request=EnqueueInput,
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
         responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, **ERRORS},
         description="Enqueue a draft for scoring and routing. The same key and body return the same "
@@ -70,13 +70,13 @@ class DraftCreateView(APIView):
     def post(self, request: Request) -> Response:
         client = cast(ServiceClient, request.user)
         key = drafts.check_idempotency_key(request.headers.get("Idempotency-Key"))
-        body = request.data
-        fields = drafts.parse_enqueue(body, client=client)
+        body = EnqueueInput(data=request.data, context={"client": client})
+        body.is_valid(raise_exception=True)
         draft, created = draft_enqueue(
             client=client,
             idempotency_key=key,
-            fingerprint=drafts.fingerprint(body),
-            fields=fields,
+            fingerprint=drafts.fingerprint(request.data),
+            fields=body.validated_data,
             now=timezone.now(),
         )
         if created:

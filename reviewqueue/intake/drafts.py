@@ -29,7 +29,13 @@ MAX_PASSAGES = 50
 MAX_PASSAGE_CHARS = 100_000
 MAX_KEY_CHARS = 200
 # Metadata strings stored in their own columns: the column's length is the limit.
-_META_STRINGS = {"generator_model": 200, "prompt_version": 200, "prompt_hash": 128, "intent": 100, "customer_tier": 50}
+METADATA_STRINGS = {
+    "generator_model": 200,
+    "prompt_version": 200,
+    "prompt_hash": 128,
+    "intent": 100,
+    "customer_tier": 50,
+}
 # Metadata keys `DraftInput` reads into its own fields; the rest travels in `DraftInput.extra`.
 _INPUT_META = ("intent", "prompt_version", "customer_tier", "amount")
 BODY_FIELDS = frozenset({"question", "draft", "passages", "logprobs", "metadata", "queue"})
@@ -117,7 +123,7 @@ def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
         if len(passage.text) > MAX_PASSAGE_CHARS:
             raise _invalid(f"passages[{i}].text", f"must be at most {MAX_PASSAGE_CHARS} characters")
     metadata: dict[str, Any] = body.get("metadata") or {}
-    for name, limit in _META_STRINGS.items():
+    for name, limit in METADATA_STRINGS.items():
         value = metadata.get(name)
         if value is not None and (not isinstance(value, str) or len(value) > limit):
             raise _invalid(f"metadata.{name}", f"must be a string of at most {limit} characters")
