@@ -106,7 +106,7 @@ class FailureLimit:
         remaining = reset_at - time.time()
         if remaining <= 0 or count < self.limit:
             return None
-        return max(1, math.ceil(remaining))
+        return max(1, math.ceil(float(remaining)))
 
     def record_failure(self, subject: str) -> int:
         key = _key(self.scope, subject)
@@ -116,7 +116,7 @@ class FailureLimit:
             state = (0, now + self.window_seconds)
         count, reset_at = state[0] + 1, state[1]
         _set(key, (count, reset_at), max(1, math.ceil(reset_at - now)))
-        return count
+        return int(count)
 
     def reset(self, subject: str) -> None:
         _set(_key(self.scope, subject), None, None)

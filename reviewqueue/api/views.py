@@ -38,14 +38,14 @@ ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404
 
 
 @functools.cache
-def _empty_is_valid(serializer_class: type[serializers.Serializer]) -> bool:
+def _empty_is_valid(serializer_class: type[serializers.Serializer[Any]]) -> bool:
     """Whether `{}` validates to `{}`: no field required or defaulted, no validate() of its own."""
     return serializer_class.validate is serializers.Serializer.validate and all(
         not field.required and field.default is empty for field in serializer_class().fields.values()
     )
 
 
-def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput("The request body must be a JSON object.")
     if not data and _empty_is_valid(serializer_class):

@@ -96,7 +96,7 @@ def deliver(url: str, secret: str, *, event_id: int, payload: dict[str, Any]) ->
         with _opener.open(request, timeout=settings.REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS) as response:
             # Only the status matters; at most this much of the answer is read, whatever its size.
             response.read(settings.REVIEWQUEUE_WEBHOOK_MAX_RESPONSE_BYTES)
-            return 200 <= response.status < 300
+            return bool(200 <= response.status < 300)
     except (urllib.error.URLError, http.client.HTTPException, TimeoutError, OSError) as exc:
         logger.warning(
             "webhook delivery failed", extra={"action": "webhook.failed", "event_id": event_id, "error": str(exc)}
