@@ -95,10 +95,6 @@ class FailureLimit:
     limit: int
     window_seconds: int
 
-    def retry_after(self, subject: str) -> int | None:
-        """Seconds until `subject` may try again, or None when it is not locked."""
-        return self.wait_for(_get(_key(self.scope, subject)))
-
     def wait_for(self, state: Any) -> int | None:
         if not state:
             return None
