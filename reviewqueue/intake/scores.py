@@ -30,3 +30,9 @@ def score_claims(score: Any) -> list[dict[str, Any]]:
         return []
     claims = score.get("claims")
     return [c for c in claims if isinstance(c, dict)] if isinstance(claims, list) else []
+
+
+def score_versions(score: Any) -> dict[str, str]:
+    """The versions (model, calibrator, fusion, …) a stored score names, as text; {} if none."""
+    versions = score.get("versions") if isinstance(score, dict) else None
+    return {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict) else {}

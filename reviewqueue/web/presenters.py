@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewqueue.intake.scores import score_claims
+from reviewqueue.intake.scores import score_claims, score_versions
 from scoring.calibration import PRIOR_PREFIX, UNCALIBRATED
 from scoring.results import claim_passage
 
@@ -210,8 +210,6 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
                 low_span = _span(pair[0], pair[1], length)
                 if low_span:
                     low.append(low_span)
-    raw_versions = score.get("versions")
-    versions: dict[Any, Any] = raw_versions if isinstance(raw_versions, dict) else {}
     raw_errors = score.get("errors")
     errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else []
     return ScoreView(
@@ -224,6 +222,6 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
         raw_score=_num(score.get("raw_score")),
         risk=_num(score.get("risk")),
         verification_status=str(score.get("verification_status") or ""),
-        versions={str(k): str(v) for k, v in versions.items()},
+        versions=score_versions(score),
         errors=errors,
     )

@@ -62,49 +62,46 @@ def _act(request: HttpRequest, item_id: int, action: Action, *, panel: str = "")
     return redirect("web:home")
 
 
+def _submit(
+    request: HttpRequest,
+    item_id: int,
+    *,
+    disposition: str,
+    done: str,
+    form_class: type[django_forms.Form] | None = None,
+    panel: str = "",
+) -> HttpResponse:
+    """Approve, edit or reject: the form's fields (named as the service's) go to the submit."""
+
+    def submit(user: User, now: datetime) -> str:
+        fields = _valid(form_class(request.POST)).cleaned_data if form_class is not None else {}
+        item = services.review_item_submit(user=user, item_id=item_id, disposition=disposition, now=now, **fields)
+        return done.format(item=item)
+
+    return _act(request, item_id, submit, panel=panel)
+
+
 @reviewer_required
 @require_POST
 def item_approve(request: HttpRequest, item_id: int) -> HttpResponse:
-    def approve(user: User, now: datetime) -> str:
-        item = services.review_item_submit(user=user, item_id=item_id, disposition=Disposition.APPROVED, now=now)
-        return f"Approved item #{item.pk}: the draft was sent as written."
-
-    return _act(request, item_id, approve)
+    done = "Approved item #{item.pk}: the draft was sent as written."
+    return _submit(request, item_id, disposition=Disposition.APPROVED, done=done)
 
 
 @reviewer_required
 @require_POST
 def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
-    def edit(user: User, now: datetime) -> str:
-        form = _valid(forms.EditForm(request.POST))
-        item = services.review_item_submit(
-            user=user,
-            item_id=item_id,
-            disposition=Disposition.EDITED,
-            now=now,
-            final_text=form.cleaned_data["final_text"],
-        )
-        return f"Sent your edited answer for item #{item.pk}."
-
-    return _act(request, item_id, edit, panel="edit")
+    done = "Sent your edited answer for item #{item.pk}."
+    return _submit(request, item_id, disposition=Disposition.EDITED, done=done, form_class=forms.EditForm, panel="edit")
 
 
 @reviewer_required
 @require_POST
 def item_reject(request: HttpRequest, item_id: int) -> HttpResponse:
-    def reject(user: User, now: datetime) -> str:
-        form = _valid(forms.RejectForm(request.POST))
-        item = services.review_item_submit(
-            user=user,
-            item_id=item_id,
-            disposition=Disposition.REJECTED,
-            now=now,
-            reason_code=form.cleaned_data["reason_code"],
-            note=form.cleaned_data["note"],
-        )
-        return f"Rejected item #{item.pk}: the fallback answer was sent."
-
-    return _act(request, item_id, reject, panel="reject")
+    done = "Rejected item #{item.pk}: the fallback answer was sent."
+    return _submit(
+        request, item_id, disposition=Disposition.REJECTED, done=done, form_class=forms.RejectForm, panel="reject"
+    )
 
 
 @reviewer_required
