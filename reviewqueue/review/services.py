@@ -86,7 +86,8 @@ def review_item_open(
     """A new pending item in `queue`, due after the queue's SLA, with its `review.created` event.
 
     The one way an item comes to be: routing, a reviewer's escalation and an SLA breach that
-    escalates all call this, inside their own transaction, and then record what caused it.
+    escalates all call this inside their own transaction. An event that names the new item
+    (`draft.routed`, `review.escalated`) is written after it; an SLA breach writes its own first.
     """
     item = ReviewItem.objects.create(
         draft=draft,
