@@ -1,8 +1,9 @@
 """One shape for a draft: the request body → `DraftInput` + the `Draft` columns, and back.
 
 The body is parsed once, by the scoring library's own parser (`DraftInput.from_request`), and
-the intake limits below are checked on what it parsed; the API's `EnqueueInput` serializer runs
-exactly this, so the limits the domain enforces are the ones the OpenAPI schema shows. The worker
+the intake limits below are checked on what it parsed (only the storage check, NUL and lone
+surrogates, walks the raw body again: the parser does not look at characters). The API's
+`EnqueueInput` serializer runs exactly this and shows the same limits in the OpenAPI schema. The worker
 turns the stored row back into a `DraftInput` with `draft_input`, without a second parse of a
 rebuilt body, so it never meets a draft it cannot read.
 """
