@@ -1,4 +1,9 @@
-"""The Celery app. Periodic schedules live here and nowhere else."""
+"""The Celery app. Periodic schedules live here and nowhere else.
+
+Tasks are found by autodiscovery (`<app>/tasks.py`) and scheduled by name: the names keep their
+first module path (`reviewqueue.review.tasks.…`) wherever the task lives now, so messages already
+queued under them still find their task after a deploy.
+"""
 
 from __future__ import annotations
 

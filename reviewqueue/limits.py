@@ -95,10 +95,6 @@ class FailureLimit:
     limit: int
     window_seconds: int
 
-    def retry_after(self, subject: str) -> int | None:
-        """Seconds until `subject` may try again, or None when it is not locked."""
-        return self.wait_for(_get(_key(self.scope, subject)))
-
     def wait_for(self, state: Any) -> int | None:
         if not state:
             return None
@@ -106,7 +102,7 @@ class FailureLimit:
         remaining = reset_at - time.time()
         if remaining <= 0 or count < self.limit:
             return None
-        return max(1, math.ceil(remaining))
+        return max(1, math.ceil(float(remaining)))
 
     def record_failure(self, subject: str) -> int:
         key = _key(self.scope, subject)
@@ -116,7 +112,7 @@ class FailureLimit:
             state = (0, now + self.window_seconds)
         count, reset_at = state[0] + 1, state[1]
         _set(key, (count, reset_at), max(1, math.ceil(reset_at - now)))
-        return count
+        return int(count)
 
     def reset(self, subject: str) -> None:
         _set(_key(self.scope, subject), None, None)

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "template_partials",
     "reviewqueue.tenancy",
     "reviewqueue.review",
+    "reviewqueue.intake",
+    "reviewqueue.audit",
     "reviewqueue.calibration",
     "reviewqueue.policy",
     "reviewqueue.api",
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (other middleware's included) carries its id.
+    "reviewqueue.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reviewqueue.api.middleware.BodySizeLimitMiddleware",
@@ -239,8 +243,9 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One JSON object per line, with the `extra=` fields and the request id (reviewqueue.logs).
+    "formatters": {"json": {"()": "reviewqueue.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -18,13 +18,12 @@ unsupported: the company's own phone number, "24/7", a product code).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from scoring.errors import ConfigurationError
 from scoring.text import CARDINALS
 
-Kind = Literal["number", "amount", "percentage", "date", "time", "duration", "url", "email", "id"]
 ALL_KINDS: tuple[str, ...] = ("number", "amount", "percentage", "date", "time", "duration", "url", "email", "id")
 # Times were checked as plain numbers before the "time" kind existed, so stored rules that list
 # "number" but predate "time" keep checking times (see `GuardrailRules.from_dict`).
@@ -309,7 +308,6 @@ class GuardrailRules:
     allow: tuple[str, ...] = ()  # literal strings (case-insensitive) that never count
     allow_patterns: tuple[str, ...] = ()
     min_number: float = 2  # plain numbers below this (0, 1) are too common to check
-    _compiled: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> GuardrailRules:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.errors import InvalidInput
@@ -320,7 +320,3 @@ def validate_logprobs(obj: Any) -> TokenLogprobs:
             entries.append(tuple(parsed))
         top = tuple(entries)
     return TokenLogprobs(tokens=tuple(tokens), logprobs=lps, top_logprobs=top)
-
-
-def passages_to_dicts(passages: tuple[Passage, ...]) -> list[dict[str, str]]:
-    return [asdict(p) for p in passages]

@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from reviewqueue.review import services
+from reviewqueue.intake import routing
+from reviewqueue.intake import services as intake_services
 from reviewqueue.review.models import Decision, Draft, Queue, ReviewItem
 from reviewqueue.tenancy.models import Role, ServiceClient, Tenant
 from reviewqueue.tenancy.services import membership_grant, service_client_create, tenant_create
@@ -103,13 +104,13 @@ def draft_body(**overrides: Any) -> dict[str, Any]:
 def make_draft(
     world: World, *, key: str | None = None, now: datetime | None = None, queue: Queue | None = None, **overrides: Any
 ) -> Draft:
-    from reviewqueue.api.intake import fingerprint, parse_enqueue
+    from reviewqueue.intake.drafts import fingerprint, parse_enqueue
 
     body = draft_body(**overrides)
     if queue is not None:
         body["queue"] = queue.name
     fields = parse_enqueue(body, client=world.client)
-    draft, _ = services.draft_enqueue(
+    draft, _ = intake_services.draft_enqueue(
         client=world.client,
         idempotency_key=key or f"k-{next(_seq)}",
         fingerprint=fingerprint(body),
@@ -126,8 +127,8 @@ def make_pending_item(
     now = now or timezone.now()
     queue = queue or world.queue
     draft = make_draft(world, now=now, queue=queue, **overrides)
-    services.draft_record_score(draft_id=draft.pk, score=None, confidence=0.4, versions={"scorer": "test"}, now=now)
-    services.draft_route(
+    routing.draft_record_score(draft_id=draft.pk, score=None, confidence=0.4, versions={"scorer": "test"}, now=now)
+    routing.draft_route(
         draft_id=draft.pk, decision=Decision.QUEUE_FOR_REVIEW, reasons=["test"], queue=queue, priority=priority, now=now
     )
     return ReviewItem.objects.get(draft=draft, state="pending")

@@ -37,7 +37,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-class ApiKeyScheme(OpenApiAuthenticationExtension):
+class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular
     target_class = "reviewqueue.api.authentication.ApiKeyAuthentication"
     name = "ApiKey"
 

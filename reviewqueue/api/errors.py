@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from reviewqueue.review.errors import DomainError
+from reviewqueue.errors import DomainError
 
 _DRF_CODES = {
     exceptions.ParseError: "malformed_json",

@@ -16,7 +16,7 @@ from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
 
-from reviewqueue.review.errors import InvalidInput
+from reviewqueue.errors import InvalidInput
 
 # Deeper than any body the API defines (logprobs.top_logprobs[i][j].bytes is 5 levels).
 MAX_DEPTH = 32

@@ -5,23 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.fields import empty
 
+from reviewqueue.intake import drafts
 from reviewqueue.review.models import Draft, ReviewItem
 from reviewqueue.review.selectors import QueueStats, latest_item
 
 
-# --- enqueue (documentation of the body parsed by `intake.parse_enqueue`) -------------------
-class PassageSerializer(serializers.Serializer):
+# --- enqueue ----------------------------------------------------------------------------------
+# The nested shapes name the body's parts for the schema, with the domain's own limits.
+class PassageSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=drafts.MAX_PASSAGE_CHARS)
 
 
-class TopLogprobSerializer(serializers.Serializer):
+class TopLogprobSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
     logprob = serializers.FloatField(max_value=0)
 
 
-class LogprobsSerializer(serializers.Serializer):
+class LogprobsSerializer(serializers.Serializer[Any]):
     tokens = serializers.ListField(child=serializers.CharField(allow_blank=True))
     logprobs = serializers.ListField(child=serializers.FloatField(max_value=0))
     top_logprobs = serializers.ListField(
@@ -29,22 +32,37 @@ class LogprobsSerializer(serializers.Serializer):
     )
 
 
-class MetadataSerializer(serializers.Serializer):
-    generator_model = serializers.CharField(required=False, max_length=200)
-    prompt_version = serializers.CharField(required=False, max_length=200)
-    prompt_hash = serializers.CharField(required=False, max_length=128)
-    intent = serializers.CharField(required=False, max_length=100)
+def _metadata_string(name: str) -> serializers.CharField:
+    return serializers.CharField(required=False, max_length=drafts.METADATA_STRINGS[name])
+
+
+class MetadataSerializer(serializers.Serializer[Any]):
+    generator_model = _metadata_string("generator_model")
+    prompt_version = _metadata_string("prompt_version")
+    prompt_hash = _metadata_string("prompt_hash")
+    intent = _metadata_string("intent")
     amount = serializers.FloatField(required=False, allow_null=True, min_value=0)
-    customer_tier = serializers.CharField(required=False, max_length=50)
+    customer_tier = _metadata_string("customer_tier")
 
 
-class EnqueueRequestSerializer(serializers.Serializer):
-    question = serializers.CharField(required=False, allow_blank=True)
-    draft = serializers.CharField()
-    passages = PassageSerializer(many=True, required=False)
+# It validates with the domain's parser (`intake.drafts.parse_enqueue`: the scoring library's own
+# parser plus the intake limits), which raises the domain's `InvalidInput`/`NotFound` naming the
+# field, so the error body is the one every other domain error has; `validated_data` is the `Draft`
+# fields to store. Needs `context={"client": …}`: a named queue is looked up in the client's tenant.
+class EnqueueInput(serializers.Serializer[Any]):
+    """A draft to score and route."""
+
+    question = serializers.CharField(required=False, allow_blank=True, max_length=drafts.MAX_QUESTION_CHARS)
+    draft = serializers.CharField(max_length=drafts.MAX_DRAFT_CHARS)
+    passages = serializers.ListField(child=PassageSerializer(), required=False, max_length=drafts.MAX_PASSAGES)
     logprobs = LogprobsSerializer(required=False, allow_null=True)
     metadata = MetadataSerializer(required=False)
     queue = serializers.CharField(required=False, help_text="Queue name; the tenant's default if omitted.")
+
+    def run_validation(self, data: Any = empty) -> dict[str, Any]:
+        # The whole body goes to the domain parser, whatever it is (`null`, a list): it answers
+        # with the same errors the domain gives anywhere else.
+        return drafts.parse_enqueue(data, client=self.context["client"])
 
 
 # --- outputs ---------------------------------------------------------------------------------
@@ -148,27 +166,27 @@ class StrictIntegerField(serializers.IntegerField):
         return int(super().to_internal_value(data))
 
 
-class ClaimNextInput(serializers.Serializer):
+class ClaimNextInput(serializers.Serializer[Any]):
     queue_ids = serializers.ListField(child=StrictIntegerField(min_value=1), required=False, max_length=100)
 
 
-class SubmitInput(serializers.Serializer):
+class SubmitInput(serializers.Serializer[Any]):
     disposition = serializers.ChoiceField(choices=["approved", "edited", "rejected"])
     final_text = StrictCharField(required=False, allow_blank=True, max_length=50_000, trim_whitespace=False)
     reason_code = StrictCharField(required=False, allow_blank=True, max_length=64)
     note = StrictCharField(required=False, allow_blank=True, max_length=5_000)
 
 
-class EscalateInput(serializers.Serializer):
+class EscalateInput(serializers.Serializer[Any]):
     queue_id = StrictIntegerField(min_value=1)
     note = StrictCharField(max_length=5_000)
 
 
-class ErrorDetailSerializer(serializers.Serializer):
+class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     message = serializers.CharField()
     details = serializers.DictField()
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     error = ErrorDetailSerializer()

@@ -16,11 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reviewqueue.api import intake
 from reviewqueue.api.permissions import IsReviewer, IsService
 from reviewqueue.api.serializers import (
     ClaimNextInput,
-    EnqueueRequestSerializer,
+    EnqueueInput,
     ErrorSerializer,
     EscalateInput,
     SubmitInput,
@@ -29,22 +28,24 @@ from reviewqueue.api.serializers import (
     queue_stats_data,
     review_item_data,
 )
+from reviewqueue.errors import InvalidInput
+from reviewqueue.intake import drafts
+from reviewqueue.intake.services import draft_enqueue
 from reviewqueue.review import selectors, services
-from reviewqueue.review.errors import InvalidInput
 from reviewqueue.tenancy.models import ServiceClient
 
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 409, 413)}
 
 
 @functools.cache
-def _empty_is_valid(serializer_class: type[serializers.Serializer]) -> bool:
+def _empty_is_valid(serializer_class: type[serializers.Serializer[Any]]) -> bool:
     """Whether `{}` validates to `{}`: no field required or defaulted, no validate() of its own."""
     return serializer_class.validate is serializers.Serializer.validate and all(
         not field.required and field.default is empty for field in serializer_class().fields.values()
     )
 
 
-def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput("The request body must be a JSON object.")
     if not data and _empty_is_valid(serializer_class):
@@ -60,7 +61,7 @@ class DraftCreateView(APIView):
 
     @extend_schema(
         operation_id="drafts_create",
-        request=EnqueueRequestSerializer,
+        request=EnqueueInput,
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
         responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, **ERRORS},
         description="Enqueue a draft for scoring and routing. The same key and body return the same "
@@ -68,14 +69,14 @@ class DraftCreateView(APIView):
     )
     def post(self, request: Request) -> Response:
         client = cast(ServiceClient, request.user)
-        key = intake.check_idempotency_key(request.headers.get("Idempotency-Key"))
-        body = request.data
-        fields = intake.parse_enqueue(body, client=client)
-        draft, created = services.draft_enqueue(
+        key = drafts.check_idempotency_key(request.headers.get("Idempotency-Key"))
+        body = EnqueueInput(data=request.data, context={"client": client})
+        body.is_valid(raise_exception=True)
+        draft, created = draft_enqueue(
             client=client,
             idempotency_key=key,
-            fingerprint=intake.fingerprint(body),
-            fields=fields,
+            fingerprint=drafts.fingerprint(request.data),
+            fields=body.validated_data,
             now=timezone.now(),
         )
         if created:

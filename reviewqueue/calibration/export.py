@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from reviewqueue.calibration.models import ClaimLabel
-from reviewqueue.calibration.services import score_claims
+from reviewqueue.intake.scores import score_claims, score_versions
 from reviewqueue.tenancy.models import Tenant
 from scoring.results import claim_passage
 from scoring.text import split_sentences
@@ -74,13 +74,11 @@ def claim_label_records(*, tenant: Tenant, since: datetime | None = None) -> Ite
         if rest and rest[0][1] == top:
             continue  # reviewers split evenly
         lab = first[key]
-        score = lab.draft.score if isinstance(lab.draft.score, dict) else {}
+        score = lab.draft.score
         claims = score_claims(score)
         premise = _evidence(lab.draft.passages, claims[lab.claim_index] if lab.claim_index < len(claims) else {})
         if not premise or not lab.claim_text.strip():
             continue  # nothing to pair the claim with
-        versions = score.get("versions")
-        versions = versions if isinstance(versions, dict) else {}
         yield {
             "premise": premise,
             "hypothesis": lab.claim_text,
@@ -90,5 +88,5 @@ def claim_label_records(*, tenant: Tenant, since: datetime | None = None) -> Ite
             "claim_index": lab.claim_index,
             "reviewers": sum(counter.values()),
             "model_verdict": lab.model_verdict,
-            "model": versions.get("model", ""),
+            "model": score_versions(score).get("model", ""),
         }

@@ -4,23 +4,15 @@ write → event."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from reviewqueue.audit.events import EventType, event_record
 from reviewqueue.calibration.models import ClaimLabel, ClaimVerdict
-from reviewqueue.review.errors import InvalidInput, LeaseLost
-from reviewqueue.review.events import event_record
-from reviewqueue.review.selectors import item_for_user
-
-
-def score_claims(score: Any) -> list[dict[str, Any]]:
-    """The claims of a stored score, as the review page numbers them (claim_index)."""
-    if not isinstance(score, dict):
-        return []
-    claims = score.get("claims")
-    return [c for c in claims if isinstance(c, dict)] if isinstance(claims, list) else []
+from reviewqueue.errors import InvalidInput
+from reviewqueue.intake.scores import score_claims
+from reviewqueue.review.services import leased_item_for_update
 
 
 def claim_label_record(
@@ -33,18 +25,14 @@ def claim_label_record(
 ) -> ClaimLabel:
     """Record (or change) the reviewer's verdict on one claim of the item's draft.
 
-    Only the reviewer holding a live lease may label: a label is part of the review, and a
-    reviewer who lost the item must not keep writing to it.
+    Only the reviewer holding a live lease may label, and only within the item's SLA (the same
+    guard as submit): a label is part of the review, and a reviewer who lost the item must not
+    keep writing to it.
     """
     if label not in ClaimVerdict.values:
         raise InvalidInput(f"label must be one of {list(ClaimVerdict.values)}.", details={"field": "label"})
     with transaction.atomic():
-        item = item_for_user(user=user, item_id=item_id, for_update=True)
-        if item.lease_owner_id != user.pk or not item.lease_is_live(now):
-            raise LeaseLost(
-                "Your lease on this item has lapsed or was taken by another reviewer.",
-                details={"item_id": item.pk},
-            )
+        item = leased_item_for_update(user=user, item_id=item_id, now=now)
         claims = score_claims(item.draft.score)
         if not 0 <= claim_index < len(claims):
             raise InvalidInput(f"This draft has no claim {claim_index}.", details={"field": "claim_index"})
@@ -74,7 +62,7 @@ def claim_label_record(
         if previous != label:
             event_record(
                 draft=item.draft,
-                type="calibration.claim.labelled",
+                type=EventType.CALIBRATION_CLAIM_LABELLED,
                 now=now,
                 item=item,
                 actor=user,

@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 
+from reviewqueue.errors import InvalidInput
 from reviewqueue.policy.models import CalibratorVersion, RoutingPolicyVersion
-from reviewqueue.review.errors import InvalidInput
 from reviewqueue.review.models import Disposition, ItemState, ReviewItem
 from reviewqueue.tenancy.models import Tenant
 from scoring.calibration import FITTED_FOR, Calibrator

@@ -263,9 +263,6 @@ class ReviewItem(models.Model):
     def lease_is_live(self, now: datetime) -> bool:
         return self.state == ItemState.CLAIMED and self.lease_expires_at is not None and self.lease_expires_at > now
 
-    def is_claimable(self, now: datetime) -> bool:
-        return self.state == ItemState.PENDING or (self.state == ItemState.CLAIMED and not self.lease_is_live(now))
-
     def sla_state(self, now: datetime, *, warning_fraction: float) -> str:
         if self.state not in OPEN_STATES:
             return "closed"

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Min, Q, QuerySet
 
-from reviewqueue.review.errors import Forbidden, NotFound
+from reviewqueue.errors import Forbidden, NotFound
 from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewEvent, ReviewItem
-from reviewqueue.tenancy.models import Membership, Role, ServiceClient
+from reviewqueue.tenancy.models import Membership, ServiceClient
 
 AnyUser = User | AnonymousUser
 
@@ -26,21 +26,6 @@ def queues_for_user(user: AnyUser) -> QuerySet[Queue]:
         .select_related("tenant")
         .order_by("tenant__slug", "name")
     )
-
-
-def lead_tenant_ids(user: AnyUser) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(Membership.objects.filter(user=user, role=Role.LEAD).values_list("tenant_id", flat=True))
-
-
-def queue_for_user(*, user: AnyUser, queue_id: int) -> Queue:
-    queue = Queue.objects.select_related("tenant").filter(pk=queue_id).first()
-    if queue is None or not _same_tenant(user, queue.tenant_id):
-        raise NotFound(f"Queue {queue_id} does not exist.")
-    if not queues_for_user(user).filter(pk=queue.pk).exists():
-        raise Forbidden("You are not a reviewer in this queue.")
-    return queue
 
 
 def _same_tenant(user: AnyUser, tenant_id: int) -> bool:

@@ -1,37 +1,26 @@
-"""Every write to drafts and review items, one function per transition.
+"""Every write to review items, and the decision that closes a draft; one function per transition.
 
 The REST API, the htmx views, Celery tasks and management commands all call these; none
-repeats their logic. Each follows the same recipe: atomic → re-read with a row lock or a
-compare-and-swap update → guard → write the changed fields → event row → side effects on commit.
+repeats their logic. (Writes before review — enqueue, scoring, routing — are in `intake`.)
+Each follows the same recipe: atomic → re-read with a row lock or a compare-and-swap update →
+guard → write the changed fields → event row → side effects on commit.
 """
 
 from __future__ import annotations
 
 import difflib
-import logging
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
 
+from reviewqueue.audit.events import EventType, event_new, event_record
+from reviewqueue.errors import Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review import queries
-from reviewqueue.review.errors import (
-    Forbidden,
-    IdempotencyConflict,
-    InvalidInput,
-    InvalidState,
-    LeaseLost,
-    NotFound,
-    SlaExpired,
-)
-from reviewqueue.review.events import event_new, event_record
 from reviewqueue.review.models import (
     OPEN_STATES,
     TRANSITIONS,
-    UNROUTED,
-    Decision,
     Disposition,
     Draft,
     DraftStatus,
@@ -43,9 +32,13 @@ from reviewqueue.review.models import (
     ReviewItem,
 )
 from reviewqueue.review.selectors import item_for_user, queues_for_user
-from reviewqueue.tenancy.models import ServiceClient
 
-logger = logging.getLogger(__name__)
+# The event each reviewer disposition writes.
+_SUBMITTED: dict[str, EventType] = {
+    Disposition.APPROVED: EventType.REVIEW_APPROVED,
+    Disposition.EDITED: EventType.REVIEW_EDITED,
+    Disposition.REJECTED: EventType.REVIEW_REJECTED,
+}
 
 
 def _guard_transition(item: ReviewItem, to_state: str) -> None:
@@ -55,253 +48,12 @@ def _guard_transition(item: ReviewItem, to_state: str) -> None:
         )
 
 
-# --- drafts ---------------------------------------------------------------------------------
+# --- drafts: the end of the line -------------------------------------------------------------
 
 
-def _has_default_queue(tenant_id: int) -> bool:
-    return Queue.objects.filter(tenant_id=tenant_id, is_default=True).exists()
-
-
-def _insert_draft(draft: Draft, event: ReviewEvent, *, needs_default_queue: bool) -> bool:
-    """Write the draft and its event, unless the tenant has no default queue the draft needs or
-    the client already used the key: False if nothing was written."""
-    if needs_default_queue and not _has_default_queue(draft.tenant_id):
-        return False
-    try:
-        # A savepoint, so a duplicate key undoes only this and the caller's transaction goes on.
-        with transaction.atomic():
-            draft.save(force_insert=True)
-            event.draft = draft
-            event.save(force_insert=True)
-    except IntegrityError:
-        return False
-    return True
-
-
-def _no_default_queue() -> InvalidInput:
-    return InvalidInput(
-        "The request body is invalid.", details={"fields": {"queue": ["is required: this tenant has no default queue"]}}
-    )
-
-
-def draft_enqueue(
-    *,
-    client: ServiceClient,
-    idempotency_key: str,
-    fingerprint: str,
-    fields: dict[str, Any],
-    now: datetime,
-) -> tuple[Draft, bool]:
-    """Create the draft once per (client, key). Returns (draft, created).
-
-    Concurrent duplicates race on the unique constraint, not on a prior SELECT: the loser's
-    INSERT waits for the winner's commit, inserts nothing, and reads the winner's row.
-    """
-    draft = Draft(
-        tenant_id=client.tenant_id,
-        client=client,
-        idempotency_key=idempotency_key,
-        fingerprint=fingerprint,
-        created_at=now,
-        **fields,
-    )
-    event = event_new(
-        draft=draft,
-        type="draft.received",
-        now=now,
-        client=client,
-        to_state=DraftStatus.RECEIVED,
-        data={"idempotency_key": idempotency_key},
-    )
-    # Without a named queue a held draft goes to the tenant's default: refuse it now if there is
-    # none, not later in the worker.
-    needs_default = draft.requested_queue_id is None
-    created = _insert_draft(draft, event, needs_default_queue=needs_default)
-    if created:
-        transaction.on_commit(lambda: draft_dispatch(draft_id=draft.pk))
-        return draft, True
-    # Not written: a replay of the key, answered with the stored draft whatever the queues are now;
-    # else no default queue to fall back on (looked up again only on this path).
-    existing = Draft.objects.filter(client=client, idempotency_key=idempotency_key).first()
-    if existing is None:
-        if needs_default and not _has_default_queue(draft.tenant_id):
-            raise _no_default_queue()
-        raise IntegrityError("The draft could not be stored.")  # not the key's constraint: let it surface
-    if existing.fingerprint != fingerprint:
-        raise IdempotencyConflict(
-            "This Idempotency-Key was already used with a different request body.",
-            details={"draft_id": existing.pk},
-        )
-    return existing, False
-
-
-def draft_dispatch(*, draft_id: int) -> bool:
-    """Send the draft to the scoring queue. A broker outage must not fail the enqueue: the
-    draft stays `received` and the re-dispatch sweep sends it again later. No retry here, and
-    the broker's connect timeouts are short (settings: CELERY_BROKER_*), so a dead broker
-    costs the request a moment, not a hang."""
-    from reviewqueue.review.tasks import score_draft
-
-    try:
-        score_draft.apply_async(args=[draft_id], retry=False)
-    except Exception:  # kombu raises OperationalError and friends; none must reach the client
-        logger.warning(
-            "draft dispatch failed", extra={"action": "draft.dispatch.failed", "draft_id": draft_id}, exc_info=True
-        )
-        return False
-    return True
-
-
-def draft_redispatch(*, draft_id: int, now: datetime, stale_before: datetime) -> bool:
-    """Claim one stuck draft for re-dispatch with a compare-and-swap, so two overlapping sweeps
-    never send the same draft twice in one round."""
-    with transaction.atomic():
-        claimed = Draft.objects.filter(
-            Q(last_dispatch_at__isnull=True) | Q(last_dispatch_at__lt=stale_before),
-            pk=draft_id,
-            status__in=UNROUTED,
-            created_at__lt=stale_before,
-        ).update(last_dispatch_at=now, dispatch_attempts=F("dispatch_attempts") + 1)
-        if not claimed:
-            return False
-        draft = Draft.objects.get(pk=draft_id)
-        event_record(
-            draft=draft,
-            type="draft.redispatched",
-            now=now,
-            data={"attempt": draft.dispatch_attempts, "status": draft.status},
-        )
-        transaction.on_commit(lambda: draft_dispatch(draft_id=draft_id))
-    return True
-
-
-def draft_record_score(
-    *,
-    draft_id: int,
-    score: dict[str, Any] | None,
-    confidence: float | None,
-    versions: dict[str, str],
-    now: datetime,
-    failed: bool = False,
-    error: str = "",
-) -> Draft | None:
-    """received → scored (or scoring_failed). Returns None when the draft had already moved on,
-    which makes a re-delivered task a no-op."""
-    to_state = DraftStatus.SCORING_FAILED if failed else DraftStatus.SCORED
-    with transaction.atomic():
-        moved = Draft.objects.filter(pk=draft_id, status=DraftStatus.RECEIVED).update(
-            status=to_state, score=score, confidence=confidence, versions=versions, scored_at=now
-        )
-        if not moved:
-            return None
-        draft = Draft.objects.select_related("client").get(pk=draft_id)
-        event_record(
-            draft=draft,
-            type="draft.scoring_failed" if failed else "draft.scored",
-            now=now,
-            from_state=DraftStatus.RECEIVED,
-            to_state=to_state,
-            data={"confidence": confidence, "error": error} if failed else {"confidence": confidence},
-        )
-    return draft
-
-
-def draft_route(
-    *,
-    draft_id: int,
-    decision: str,
-    reasons: list[str],
-    queue: Queue | None,
-    priority: float,
-    now: datetime,
-    versions: dict[str, str] | None = None,
-) -> Draft | None:
-    """scored → routed (a review item in `queue`) or → decided (auto-send / block).
-
-    `versions` (model, calibrator, policy, …) that made the decision are stored with it, in the
-    same transaction, so the routed event names them. Idempotent: only a draft still
-    `scored`/`scoring_failed` moves, so a repeated task changes nothing.
-    """
-    if decision not in Decision.values:
-        raise InvalidInput(f"Unknown routing decision {decision!r}.")
-    needs_review = decision in (Decision.QUEUE_FOR_REVIEW, Decision.AUTO_DRAFT_HUMAN_SEND)
-    if needs_review and queue is None:
-        raise InvalidInput("A draft routed to review needs a queue.")
-    with transaction.atomic():
-        draft = (
-            Draft.objects.select_for_update()
-            .filter(pk=draft_id, status__in=[DraftStatus.SCORED, DraftStatus.SCORING_FAILED])
-            .first()
-        )
-        if draft is None:
-            return None
-        from_status = draft.status
-        draft.decision = decision
-        draft.decision_reasons = list(reasons)
-        draft.routed_at = now
-        changed = ["decision", "decision_reasons", "routed_at"]
-        if versions is not None:
-            draft.versions = dict(versions)
-            changed.append("versions")
-        if needs_review:
-            assert queue is not None
-            draft.status = DraftStatus.ROUTED
-            draft.save(update_fields=[*changed, "status"])
-            item = ReviewItem.objects.create(
-                draft=draft,
-                queue=queue,
-                state=ItemState.PENDING,
-                priority=priority,
-                created_at=now,
-                due_at=now + queue.sla,
-            )
-            event_record(
-                draft=draft,
-                type="draft.routed",
-                now=now,
-                item=item,
-                from_state=from_status,
-                to_state=DraftStatus.ROUTED,
-                data={"decision": decision, "reasons": list(reasons), "queue": queue.name, "priority": priority},
-            )
-            event_record(
-                draft=draft,
-                type="review.created",
-                now=now,
-                item=item,
-                to_state=ItemState.PENDING,
-                data={"queue": queue.name, "due_at": item.due_at.isoformat()},
-            )
-        else:
-            outcome = Outcome.SENT_DRAFT if decision == Decision.AUTO_SEND else Outcome.SENT_FALLBACK
-            fallback = queue.fallback_text if queue is not None else _tenant_fallback_text(draft)
-            draft.save(update_fields=changed)
-            event_record(
-                draft=draft,
-                type="draft.routed",
-                now=now,
-                from_state=from_status,
-                to_state=DraftStatus.DECIDED,
-                data={"decision": decision, "reasons": list(reasons)},
-            )
-            _draft_decide(
-                draft=draft,
-                outcome=outcome,
-                final_text=draft.text if outcome == Outcome.SENT_DRAFT else fallback,
-                now=now,
-            )
-    return draft
-
-
-def _tenant_fallback_text(draft: Draft) -> str:
-    default = Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
-    return default.fallback_text if default else Queue._meta.get_field("fallback_text").get_default()
-
-
-def _draft_decide(
-    *, draft: Draft, outcome: str, final_text: str, now: datetime, item: ReviewItem | None = None
-) -> None:
-    """Any state → decided: the final answer is fixed. Called inside the caller's transaction."""
+def draft_decide(*, draft: Draft, outcome: str, final_text: str, now: datetime, item: ReviewItem | None = None) -> None:
+    """Any state → decided: the final answer is fixed. Called inside the caller's transaction
+    (routing's auto-send or block, a reviewer's submit, an SLA breach)."""
     from_status = draft.status
     draft.status = DraftStatus.DECIDED
     draft.outcome = outcome
@@ -310,7 +62,7 @@ def _draft_decide(
     draft.save(update_fields=["status", "outcome", "final_text", "decided_at"])
     event_record(
         draft=draft,
-        type="draft.decided",
+        type=EventType.DRAFT_DECIDED,
         now=now,
         item=item,
         from_state=from_status,
@@ -320,6 +72,45 @@ def _draft_decide(
 
 
 # --- review items ---------------------------------------------------------------------------
+
+
+def review_item_open(
+    *,
+    draft: Draft,
+    queue: Queue,
+    priority: float,
+    now: datetime,
+    actor: User | None = None,
+    escalated_from: ReviewItem | None = None,
+) -> ReviewItem:
+    """A new pending item in `queue`, due after the queue's SLA, with its `review.created` event.
+
+    The one way an item comes to be: routing, a reviewer's escalation and an SLA breach that
+    escalates all call this inside their own transaction. An event that names the new item
+    (`draft.routed`, `review.escalated`) is written after it; an SLA breach writes its own first.
+    """
+    item = ReviewItem.objects.create(
+        draft=draft,
+        queue=queue,
+        state=ItemState.PENDING,
+        priority=priority,
+        created_at=now,
+        due_at=now + queue.sla,
+        escalated_from=escalated_from,
+    )
+    data: dict[str, Any] = {"queue": queue.name, "due_at": item.due_at.isoformat()}
+    if escalated_from is not None:
+        data["escalated_from"] = escalated_from.pk
+    event_record(
+        draft=draft,
+        type=EventType.REVIEW_CREATED,
+        now=now,
+        item=item,
+        actor=actor,
+        to_state=ItemState.PENDING,
+        data=data,
+    )
+    return item
 
 
 def review_item_claim_next(
@@ -353,7 +144,7 @@ def review_item_claim_next(
             events.append(
                 event_new(
                     draft=draft,
-                    type="review.lease.expired",
+                    type=EventType.REVIEW_LEASE_EXPIRED,
                     now=now,
                     item=item,
                     from_state=ItemState.CLAIMED,
@@ -364,7 +155,7 @@ def review_item_claim_next(
         events.append(
             event_new(
                 draft=draft,
-                type="review.claimed",
+                type=EventType.REVIEW_CLAIMED,
                 now=now,
                 item=item,
                 actor=user,
@@ -402,8 +193,10 @@ def review_item_heartbeat(*, user: User, item_id: int, now: datetime) -> ReviewI
     return item
 
 
-def _locked_leased_item(*, user: User, item_id: int, now: datetime) -> ReviewItem:
-    """Re-read the item under a row lock and check the caller still holds a live lease."""
+def leased_item_for_update(*, user: User, item_id: int, now: datetime) -> ReviewItem:
+    """Re-read the item under a row lock and check the caller still holds a live lease on an
+    open item within its SLA: the guard of every reviewer write on a claimed item (release,
+    submit, escalate, a claim label). Call it inside the caller's transaction."""
     item = item_for_user(user=user, item_id=item_id, for_update=True)
     if item.state in (ItemState.RESOLVED, ItemState.EXPIRED):
         raise InvalidState(f"Review item {item.pk} is already {item.state}.", details={"state": item.state})
@@ -419,13 +212,13 @@ def _locked_leased_item(*, user: User, item_id: int, now: datetime) -> ReviewIte
 def review_item_release(*, user: User, item_id: int, now: datetime) -> ReviewItem:
     """claimed → pending, by the lease owner."""
     with transaction.atomic():
-        item = _locked_leased_item(user=user, item_id=item_id, now=now)
+        item = leased_item_for_update(user=user, item_id=item_id, now=now)
         _guard_transition(item, ItemState.PENDING)
         item.state, item.lease_owner, item.lease_expires_at = ItemState.PENDING, None, None
         item.save(update_fields=["state", "lease_owner", "lease_expires_at"])
         event_record(
             draft=item.draft,
-            type="review.released",
+            type=EventType.REVIEW_RELEASED,
             now=now,
             item=item,
             actor=user,
@@ -449,7 +242,7 @@ def review_item_submit(
     if disposition not in (Disposition.APPROVED, Disposition.EDITED, Disposition.REJECTED):
         raise InvalidInput("disposition must be one of approved, edited, rejected.", details={"field": "disposition"})
     with transaction.atomic():
-        item = _locked_leased_item(user=user, item_id=item_id, now=now)
+        item = leased_item_for_update(user=user, item_id=item_id, now=now)
         _guard_transition(item, ItemState.RESOLVED)
         draft = item.draft
         if disposition == Disposition.EDITED:
@@ -492,7 +285,7 @@ def review_item_submit(
             data["diff"] = text_diff(draft.text, final_text)
         event_record(
             draft=draft,
-            type=f"review.{disposition}",
+            type=_SUBMITTED[disposition],
             now=now,
             item=item,
             actor=user,
@@ -500,7 +293,7 @@ def review_item_submit(
             to_state=ItemState.RESOLVED,
             data=data,
         )
-        _draft_decide(draft=draft, outcome=outcome, final_text=sent, now=now, item=item)
+        draft_decide(draft=draft, outcome=outcome, final_text=sent, now=now, item=item)
     return item
 
 
@@ -514,7 +307,7 @@ def review_item_escalate(
 ) -> ReviewItem:
     """claimed → resolved(escalated); a fresh pending item in the target queue with a new SLA."""
     with transaction.atomic():
-        item = _locked_leased_item(user=user, item_id=item_id, now=now)
+        item = leased_item_for_update(user=user, item_id=item_id, now=now)
         target = Queue.objects.filter(pk=target_queue_id, tenant_id=item.queue.tenant_id).first()
         if target is None:
             raise NotFound(f"Queue {target_queue_id} does not exist.", details={"field": "queue"})
@@ -527,33 +320,18 @@ def review_item_escalate(
         item.save(
             update_fields=["state", "disposition", "note", "reviewer", "resolved_at", "lease_owner", "lease_expires_at"]
         )
-        successor = ReviewItem.objects.create(
-            draft=item.draft,
-            queue=target,
-            state=ItemState.PENDING,
-            priority=item.priority,
-            created_at=now,
-            due_at=now + target.sla,
-            escalated_from=item,
+        successor = review_item_open(
+            draft=item.draft, queue=target, priority=item.priority, now=now, actor=user, escalated_from=item
         )
         event_record(
             draft=item.draft,
-            type="review.escalated",
+            type=EventType.REVIEW_ESCALATED,
             now=now,
             item=item,
             actor=user,
             from_state=ItemState.CLAIMED,
             to_state=ItemState.RESOLVED,
             data={"to_queue": target.name, "to_item_id": successor.pk, "note": note},
-        )
-        event_record(
-            draft=item.draft,
-            type="review.created",
-            now=now,
-            item=successor,
-            actor=user,
-            to_state=ItemState.PENDING,
-            data={"queue": target.name, "due_at": successor.due_at.isoformat(), "escalated_from": item.pk},
         )
     return successor
 
@@ -575,7 +353,7 @@ def review_item_lapse(*, item_id: int, now: datetime) -> bool:
             return False
         event_record(
             draft=item.draft,
-            type="review.lease.expired",
+            type=EventType.REVIEW_LEASE_EXPIRED,
             now=now,
             item=item,
             from_state=ItemState.CLAIMED,
@@ -599,7 +377,7 @@ def review_item_warn(*, item_id: int, now: datetime, warning_fraction: float) ->
             return False
         event_record(
             draft=item.draft,
-            type="review.sla.warning",
+            type=EventType.REVIEW_SLA_WARNING,
             now=now,
             item=item,
             data={"due_at": item.due_at.isoformat(), "queue": item.queue.name},
@@ -629,7 +407,7 @@ def review_item_expire(*, item_id: int, now: datetime) -> bool:
             action = FallbackAction.BLOCK  # misconfigured escalation must still answer the user
         event_record(
             draft=draft,
-            type="review.sla.breached",
+            type=EventType.REVIEW_SLA_BREACHED,
             now=now,
             item=item,
             from_state=from_state,
@@ -637,29 +415,11 @@ def review_item_expire(*, item_id: int, now: datetime) -> bool:
             data={"fallback_action": action, "queue": queue.name},
         )
         if action == FallbackAction.ESCALATE and target is not None:
-            successor = ReviewItem.objects.create(
-                draft=draft,
-                queue=target,
-                state=ItemState.PENDING,
-                priority=item.priority,
-                created_at=now,
-                due_at=now + target.sla,
-                escalated_from=item,
-            )
-            event_record(
-                draft=draft,
-                type="review.created",
-                now=now,
-                item=successor,
-                to_state=ItemState.PENDING,
-                data={"queue": target.name, "due_at": successor.due_at.isoformat(), "escalated_from": item.pk},
-            )
+            review_item_open(draft=draft, queue=target, priority=item.priority, now=now, escalated_from=item)
         elif action == FallbackAction.SEND_DRAFT:
-            _draft_decide(draft=draft, outcome=Outcome.SENT_DRAFT, final_text=draft.text, now=now, item=item)
+            draft_decide(draft=draft, outcome=Outcome.SENT_DRAFT, final_text=draft.text, now=now, item=item)
         else:
-            _draft_decide(
-                draft=draft, outcome=Outcome.SENT_FALLBACK, final_text=queue.fallback_text, now=now, item=item
-            )
+            draft_decide(draft=draft, outcome=Outcome.SENT_FALLBACK, final_text=queue.fallback_text, now=now, item=item)
     return True
 
 

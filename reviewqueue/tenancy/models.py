@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from reviewqueue.tenancy.webhook_targets import WebhookTargetRefused, check_webhook_host
+
 
 class Tenant(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
@@ -72,8 +74,6 @@ class ServiceClient(models.Model):
     def clean(self) -> None:
         # The admin's check of the webhook target; delivery checks it again on every connect,
         # since what a name resolves to can change after it was saved.
-        from reviewqueue.review.outbox import WebhookTargetRefused, check_webhook_host
-
         if not self.webhook_url:
             return
         parts = urlsplit(self.webhook_url)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewqueue.intake.scores import score_claims, score_versions
 from scoring.calibration import PRIOR_PREFIX, UNCALIBRATED
 from scoring.results import claim_passage
 
@@ -171,9 +172,7 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
     length = len(text)
     hits = [h for h in _list(score.get("guardrail_hits")) if isinstance(h, dict)]
     claims: list[ClaimView] = []
-    for raw in _list(score.get("claims")):
-        if not isinstance(raw, dict):
-            continue
+    for raw in score_claims(score):
         index = len(claims)
         span = _span(raw.get("start"), raw.get("end"), length) or (0, 0)
         verdict = str(raw.get("verdict") or "not_checkable")
@@ -211,8 +210,6 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
                 low_span = _span(pair[0], pair[1], length)
                 if low_span:
                     low.append(low_span)
-    raw_versions = score.get("versions")
-    versions: dict[Any, Any] = raw_versions if isinstance(raw_versions, dict) else {}
     raw_errors = score.get("errors")
     errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else []
     return ScoreView(
@@ -225,6 +222,6 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
         raw_score=_num(score.get("raw_score")),
         risk=_num(score.get("risk")),
         verification_status=str(score.get("verification_status") or ""),
-        versions={str(k): str(v) for k, v in versions.items()},
+        versions=score_versions(score),
         errors=errors,
     )

@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reviewqueue.web import views
 from reviewqueue.web.forms import ThrottledAuthenticationForm
+from reviewqueue.web.views import actions, home, item, recent
 
 app_name = "web"
 
@@ -17,12 +17,16 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.home, name="home"),
-    path("queues/stats/", views.home_stats, name="home_stats"),
-    path("claim-next/", views.claim_next, name="claim_next"),
-    path("me/recent/", views.recent_work, name="recent"),
-    path("items/<int:item_id>/", views.item_detail, name="item"),
-    path("items/<int:item_id>/heartbeat/", views.item_heartbeat, name="item_heartbeat"),
-    path("items/<int:item_id>/claims/<int:claim_index>/label/", views.claim_label, name="claim_label"),
-    path("items/<int:item_id>/<slug:action>/", views.item_action, name="item_action"),
+    path("", home.home, name="home"),
+    path("queues/stats/", home.home_stats, name="home_stats"),
+    path("claim-next/", home.claim_next, name="claim_next"),
+    path("me/recent/", recent.recent_work, name="recent"),
+    path("items/<int:item_id>/", item.item_detail, name="item"),
+    path("items/<int:item_id>/heartbeat/", item.item_heartbeat, name="item_heartbeat"),
+    path("items/<int:item_id>/claims/<int:claim_index>/label/", item.claim_label, name="claim_label"),
+    path("items/<int:item_id>/approve/", actions.item_approve, name="item_approve"),
+    path("items/<int:item_id>/edit/", actions.item_edit, name="item_edit"),
+    path("items/<int:item_id>/reject/", actions.item_reject, name="item_reject"),
+    path("items/<int:item_id>/escalate/", actions.item_escalate, name="item_escalate"),
+    path("items/<int:item_id>/release/", actions.item_release, name="item_release"),
 ]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from reviewqueue.celery import app
-from reviewqueue.review.tasks import score_draft
+from reviewqueue.intake.worker import score_draft
 
 
 def scoring_messages(client, draft_id: int, *, ignore: set[bytes]) -> list[tuple[bytes, list]]:

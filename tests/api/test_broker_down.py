@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from reviewqueue.review import sweeps
+from reviewqueue.intake import sweeps as intake_sweeps
+from reviewqueue.intake.worker import score_draft
 from reviewqueue.review.models import DraftStatus, ItemState, ReviewEvent, ReviewItem
-from reviewqueue.review.tasks import score_draft
 from tests.api.broker import broker, scoring_messages
 from tests.api.conftest import service_client
 from tests.factories import draft_body, make_world
@@ -49,9 +49,9 @@ def test_enqueue_while_broker_down_is_accepted_then_redispatched(caplog):
 
     # Before the re-dispatch delay nothing happens; after it, the draft is really published.
     with broker(settings.CELERY_BROKER_URL):
-        assert sweeps.redispatch_sweep(now=timezone.now()).moved == 0
+        assert intake_sweeps.redispatch_sweep(now=timezone.now()).moved == 0
         later = timezone.now() + timedelta(seconds=settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS + 1)
-        assert sweeps.redispatch_sweep(now=later).moved == 1
+        assert intake_sweeps.redispatch_sweep(now=later).moved == 1
     messages = scoring_messages(redis_client, draft_id, ignore=stale)
     assert len(messages) == 1, "the re-dispatch did not reach the `scoring` queue"
     raw, args = messages[0]

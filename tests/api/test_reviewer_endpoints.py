@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reviewqueue.intake import routing
 from reviewqueue.review import services
 from reviewqueue.review.models import DraftStatus, ItemState, ReviewEvent, ReviewItem
 from tests.api.conftest import service_client, session_client
@@ -15,7 +16,7 @@ from tests.factories import make_pending_item, make_queue
 
 
 def test_round_trip_enqueue_route_claim_heartbeat_approve(world, clock):
-    from reviewqueue.review.routing import target_queue
+    from reviewqueue.intake.routing import target_queue
 
     service = service_client(world.api_key)
     created = service.post(
@@ -31,8 +32,8 @@ def test_round_trip_enqueue_route_claim_heartbeat_approve(world, clock):
 
     draft = Draft.objects.get(pk=draft_id)
     assert target_queue(draft) == world.queue
-    services.draft_record_score(draft_id=draft_id, score=None, confidence=0.3, versions={"scorer": "t"}, now=T0)
-    services.draft_route(
+    routing.draft_record_score(draft_id=draft_id, score=None, confidence=0.3, versions={"scorer": "t"}, now=T0)
+    routing.draft_route(
         draft_id=draft_id,
         decision="queue_for_review",
         reasons=["low_confidence"],

@@ -46,7 +46,7 @@ def browser() -> Iterator[object]:
 def _no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     # Enqueue dispatches to Celery on commit; these tests build scored items themselves and must
     # not hand drafts to a worker some other test run may have listening on the same broker.
-    from reviewqueue.review import services
+    from reviewqueue.intake import services
 
     monkeypatch.setattr(services, "draft_dispatch", lambda *, draft_id: True)
 

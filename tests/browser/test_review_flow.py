@@ -289,7 +289,7 @@ def test_lease_renews_itself_and_claim_labels_save(new_page) -> None:
 
 
 def test_home_refreshes_live_then_pauses_and_resumes(new_page, monkeypatch) -> None:
-    from reviewqueue.web import views
+    from reviewqueue.web.views import home as views
 
     monkeypatch.setattr(views, "POLL_SECONDS", 1)
     monkeypatch.setattr(views, "IDLE_POLLS", 3)

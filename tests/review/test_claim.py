@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reviewqueue.errors import Forbidden
 from reviewqueue.review import services
-from reviewqueue.review.errors import Forbidden
 from reviewqueue.review.models import ItemState, ReviewEvent
 from tests.conftest import T0
 from tests.factories import make_pending_item, make_queue
@@ -170,7 +170,7 @@ def test_lapsed_and_pending_items_compete_on_the_same_order(world, clock, lapsed
 
 
 def test_claimed_event_carries_the_drafts_versions_and_prompt(world, clock):
-    from reviewqueue.review.events import event_data
+    from reviewqueue.audit.events import event_data
     from reviewqueue.review.models import Draft
 
     item = make_pending_item(world)

@@ -19,8 +19,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from reviewqueue.errors import InvalidState, LeaseLost
 from reviewqueue.review import services
-from reviewqueue.review.errors import InvalidState, LeaseLost
 from reviewqueue.review.models import (
     OPEN_STATES,
     Decision,

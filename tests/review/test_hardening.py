@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from reviewqueue.intake import routing
+from reviewqueue.intake import sweeps as intake_sweeps
 from reviewqueue.review import services, sweeps
 from reviewqueue.review.models import Draft, FallbackAction, Queue, ReviewEvent, ReviewItem
 from tests.factories import make_draft, make_pending_item, make_queue
@@ -17,13 +19,13 @@ def test_redispatch_picks_up_a_draft_scored_but_never_routed(world, settings) ->
     settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = 60
     created = timezone.now() - timedelta(minutes=5)
     draft = make_draft(world, now=created)
-    services.draft_record_score(draft_id=draft.pk, score=None, confidence=0.5, versions={}, now=created)
-    result = sweeps.redispatch_sweep(now=timezone.now())
+    routing.draft_record_score(draft_id=draft.pk, score=None, confidence=0.5, versions={}, now=created)
+    result = intake_sweeps.redispatch_sweep(now=timezone.now())
     assert result.moved == 1
     event = ReviewEvent.objects.get(draft=draft, type="draft.redispatched")
     assert event.data["attempt"] == 1 and event.data["status"] == "scored"
     # Within the back-off window it is not sent again; a routed draft never is.
-    assert sweeps.redispatch_sweep(now=timezone.now()).moved == 0
+    assert intake_sweeps.redispatch_sweep(now=timezone.now()).moved == 0
 
 
 def test_one_failing_row_does_not_stop_the_sweep(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]

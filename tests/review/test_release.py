@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reviewqueue.errors import Forbidden, InvalidState, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review import services
-from reviewqueue.review.errors import Forbidden, InvalidState, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review.models import ItemState
 from tests.factories import make_pending_item
 from tests.review.helpers import last_event, row_counts

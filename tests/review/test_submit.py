@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reviewqueue.errors import Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review import services
-from reviewqueue.review.errors import Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review.models import DraftStatus, ItemState, Outcome, ReviewEvent
 from tests.conftest import T0
 from tests.factories import make_pending_item

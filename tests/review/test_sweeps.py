@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from reviewqueue.intake import sweeps as intake_sweeps
 from reviewqueue.review import services, sweeps
 from reviewqueue.review.models import DraftStatus, FallbackAction, ItemState, Outcome, ReviewEvent, ReviewItem
 from tests.conftest import T0
@@ -201,7 +202,7 @@ def test_redispatch_picks_drafts_stuck_in_received(
     settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = 60
     draft = make_draft(world)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        result = sweeps.redispatch_sweep(now=T0 + timedelta(seconds=after))
+        result = intake_sweeps.redispatch_sweep(now=T0 + timedelta(seconds=after))
     assert result.moved == (1 if moves else 0)
     assert len(callbacks) == (1 if moves else 0)
     draft.refresh_from_db()
@@ -218,9 +219,9 @@ def test_redispatch_is_idempotent_within_a_round_and_retries_later(
     draft = make_draft(world)
     first = T0 + timedelta(seconds=61)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert sweeps.redispatch_sweep(now=first).moved == 1
-        assert sweeps.redispatch_sweep(now=first + timedelta(seconds=30)).moved == 0
-        assert sweeps.redispatch_sweep(now=first + timedelta(seconds=61)).moved == 1
+        assert intake_sweeps.redispatch_sweep(now=first).moved == 1
+        assert intake_sweeps.redispatch_sweep(now=first + timedelta(seconds=30)).moved == 0
+        assert intake_sweeps.redispatch_sweep(now=first + timedelta(seconds=61)).moved == 1
     assert len(callbacks) == 2
     draft.refresh_from_db()
     assert draft.dispatch_attempts == 2
@@ -228,7 +229,7 @@ def test_redispatch_is_idempotent_within_a_round_and_retries_later(
 
 def test_redispatch_ignores_drafts_that_moved_on(world, clock):
     item = make_pending_item(world)
-    assert sweeps.redispatch_sweep(now=T0 + timedelta(hours=1)).examined == 0
+    assert intake_sweeps.redispatch_sweep(now=T0 + timedelta(hours=1)).examined == 0
     assert item.draft.status == DraftStatus.ROUTED
 
 

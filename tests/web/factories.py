@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from reviewqueue.review import services
+from reviewqueue.intake import routing
 from reviewqueue.review.models import Decision, Queue, ReviewItem
 from tests.factories import World, make_draft
 
@@ -136,14 +136,14 @@ def make_scored_item(
             hits=["24-month"] if "24-month" in draft else [],
         )
     conf = score.get("confidence") if isinstance(score, dict) else None
-    services.draft_record_score(
+    routing.draft_record_score(
         draft_id=d.pk,
         score=score,
         confidence=conf,
         versions={"scorer": "test-1", "policy": "p-7"},
         now=now,
     )
-    services.draft_route(
+    routing.draft_route(
         draft_id=d.pk,
         decision=Decision.QUEUE_FOR_REVIEW,
         reasons=["low_confidence", "amount_high"],

@@ -23,8 +23,8 @@ XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(
 def _posts(item: ReviewItem) -> list[tuple[str, dict[str, str]]]:
     return [
         (reverse("web:claim_next"), {}),
-        (reverse("web:item_action", args=[item.pk, "approve"]), {}),
-        (reverse("web:item_action", args=[item.pk, "release"]), {}),
+        (reverse("web:item_approve", args=[item.pk]), {}),
+        (reverse("web:item_release", args=[item.pk]), {}),
         (reverse("web:item_heartbeat", args=[item.pk]), {}),
         (reverse("web:claim_label", args=[item.pk, 0]), {"label": "supported"}),
         (reverse("web:logout"), {}),
@@ -53,7 +53,7 @@ def test_htmx_header_token_is_accepted(world: World, client_for, claimed_item: R
     form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     assert form_token
     approve = client.post(
-        reverse("web:item_action", args=[claimed_item.pk, "approve"]),
+        reverse("web:item_approve", args=[claimed_item.pk]),
         {"csrfmiddlewaretoken": form_token.group(1)},
     )
     assert approve.status_code == 302

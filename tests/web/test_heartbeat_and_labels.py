@@ -125,3 +125,14 @@ def test_claim_label_outsider_and_stranger(world: World, client_for, claimed_ite
     assert label(client_for(world.outsider), claimed_item, 0, "supported").status_code == 403
     assert label(client_for(world.stranger), claimed_item, 0, "supported").status_code == 404
     assert not ClaimLabel.objects.exists()
+
+
+def test_claim_label_is_refused_past_the_sla_like_submit(world: World, client_for, claimed_item: ReviewItem) -> None:
+    # The label shares submit's lease guard: a live lease on an item past due is not enough.
+    now = timezone.now()
+    ReviewItem.objects.filter(pk=claimed_item.pk).update(
+        created_at=now - timedelta(hours=1), due_at=now - timedelta(seconds=1)
+    )
+    late = label(client_for(world.reviewer), claimed_item, 0, "supported")
+    assert late.status_code == 409 and "SLA has passed" in body(late)
+    assert not ClaimLabel.objects.exists()

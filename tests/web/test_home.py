@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from reviewqueue.web.views import IDLE_POLLS
+from reviewqueue.web.views.home import IDLE_POLLS
 from tests.factories import World, make_pending_item, make_queue
 from tests.web.helpers import body
 

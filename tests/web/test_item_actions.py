@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def act(client, item: ReviewItem, action: str, data: dict[str, str] | None = None):
-    return client.post(reverse("web:item_action", args=[item.pk, action]), data or {})
+    return client.post(f"{reverse('web:item', args=[item.pk])}{action}/", data or {})
 
 
 def test_claim_next_redirects_to_the_item(world: World, client_for) -> None:
@@ -170,4 +170,4 @@ def test_sla_passed_is_409(world: World, client_for, clock) -> None:
 def test_unknown_action_and_get_are_refused(world: World, client_for, claimed_item: ReviewItem) -> None:
     client = client_for(world.reviewer)
     assert act(client, claimed_item, "delete").status_code == 404
-    assert client.get(reverse("web:item_action", args=[claimed_item.pk, "approve"])).status_code == 405
+    assert client.get(reverse("web:item_approve", args=[claimed_item.pk])).status_code == 405

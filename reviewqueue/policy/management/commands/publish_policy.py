@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from reviewqueue.errors import InvalidInput
 from reviewqueue.policy.services import policy_publish
-from reviewqueue.review.errors import InvalidInput
 from reviewqueue.tenancy.models import Tenant
 
 

@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from reviewqueue.review import outbox, sweeps
+from reviewqueue.audit import outbox
+from reviewqueue.intake import sweeps as intake_sweeps
+from reviewqueue.review import sweeps
 
 
 class Command(BaseCommand):
@@ -27,4 +29,4 @@ class Command(BaseCommand):
         elif timer == "outbox":
             self.stdout.write(f"webhook outbox: {outbox.outbox_sweep(now=now, batch=batch)}")
         else:
-            self.stdout.write(f"re-dispatch sweep: {sweeps.redispatch_sweep(now=now, batch=batch)}")
+            self.stdout.write(f"re-dispatch sweep: {intake_sweeps.redispatch_sweep(now=now, batch=batch)}")

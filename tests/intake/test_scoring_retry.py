@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from django.db import OperationalError, connection
 
-from reviewqueue.review import routing, tasks
+from reviewqueue.intake import worker
 from reviewqueue.review.models import Draft, ReviewEvent
 from scoring import engine
 from tests.factories import make_draft
@@ -53,7 +53,7 @@ def _terminate_connection() -> None:
 
 def _fail_first_call(monkeypatch: pytest.MonkeyPatch, blip: Callable[[], None], times: int = 1) -> list[int]:
     calls: list[int] = []
-    real = routing.active_calibrator
+    real = worker.active_calibrator
 
     def flaky(**kwargs: Any) -> Any:
         calls.append(1)
@@ -61,7 +61,7 @@ def _fail_first_call(monkeypatch: pytest.MonkeyPatch, blip: Callable[[], None], 
             blip()
         return real(**kwargs)
 
-    monkeypatch.setattr(routing, "active_calibrator", flaky)
+    monkeypatch.setattr(worker, "active_calibrator", flaky)
     return calls
 
 
@@ -83,7 +83,7 @@ def _assert_scored_once(draft: Draft) -> None:
 def test_a_database_blip_while_scoring_is_retried_on_postgres(world, tiny_scorer, monkeypatch, blip) -> None:  # type: ignore[no-untyped-def]
     draft = make_draft(world)
     calls = _fail_first_call(monkeypatch, blip)
-    result = tasks.score_draft.apply(args=[draft.pk])
+    result = worker.score_draft.apply(args=[draft.pk])
     assert result.successful(), result.traceback
     assert len(calls) == 2
     _assert_scored_once(draft)
@@ -93,7 +93,7 @@ def test_a_database_blip_while_scoring_is_retried_on_postgres(world, tiny_scorer
 def test_an_operational_error_is_retried_not_stored_as_scoring_failed(world, tiny_scorer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     draft = make_draft(world)
     calls = _fail_first_call(monkeypatch, _raise_operational_error, times=2)
-    assert tasks.score_draft.apply(args=[draft.pk]).successful()
+    assert worker.score_draft.apply(args=[draft.pk]).successful()
     assert len(calls) == 3
     _assert_scored_once(draft)
 
@@ -102,9 +102,9 @@ def test_an_operational_error_is_retried_not_stored_as_scoring_failed(world, tin
 def test_when_retries_run_out_the_draft_stays_received_for_redispatch(world, tiny_scorer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     draft = make_draft(world)
     calls = _fail_first_call(monkeypatch, _raise_operational_error, times=100)
-    result = tasks.score_draft.apply(args=[draft.pk])
+    result = worker.score_draft.apply(args=[draft.pk])
     assert result.failed() and isinstance(result.result, OperationalError)
-    assert len(calls) == tasks.score_draft.max_retries + 1
+    assert len(calls) == worker.score_draft.max_retries + 1
     draft.refresh_from_db()
     assert draft.status == "received"  # the redispatch sweep sends it again; no verdict stored
     assert not ReviewEvent.objects.filter(draft=draft, type="draft.scoring_failed").exists()

@@ -16,8 +16,8 @@ import pytest
 import redis
 from django.conf import settings
 
-from reviewqueue.review.services import draft_dispatch
-from reviewqueue.review.tasks import score_draft
+from reviewqueue.intake.dispatch import draft_dispatch
+from reviewqueue.intake.worker import score_draft
 from tests.api.broker import broker
 
 pytestmark = pytest.mark.skipif(

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from reviewqueue.api.intake import fingerprint, parse_enqueue
-from reviewqueue.review import services
+from reviewqueue.intake import services
+from reviewqueue.intake.drafts import fingerprint, parse_enqueue
 from reviewqueue.review.models import FallbackAction, Queue
 from reviewqueue.tenancy.models import Role, Tenant
 from reviewqueue.tenancy.services import membership_grant, service_client_create, tenant_create

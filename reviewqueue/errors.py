@@ -1,4 +1,5 @@
-"""Domain errors. The API maps each `code` to one HTTP status in a single exception handler."""
+"""Domain errors, shared by every part of the domain. The API maps each `code` to one HTTP status
+in a single exception handler."""
 
 from __future__ import annotations
 

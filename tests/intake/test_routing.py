@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from reviewqueue.intake import worker
 from reviewqueue.policy import services as policy_services
 from reviewqueue.policy.models import CalibratorVersion
-from reviewqueue.review import routing, services
+from reviewqueue.review import services
 from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
 from scoring import engine
 from tests.factories import make_draft, make_pending_item
@@ -32,7 +33,7 @@ def _types(draft: Draft) -> list[str]:
 
 def test_scores_routes_and_records_versions(world, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
     draft = make_draft(world)
-    assert routing.score_and_route(draft.pk) in {"auto_send", "auto_draft_human_send", "queue_for_review", "block"}
+    assert worker.score_and_route(draft.pk) in {"auto_send", "auto_draft_human_send", "queue_for_review", "block"}
     draft.refresh_from_db()
     assert draft.status in {"routed", "decided"}
     assert draft.score is not None and draft.score["claims"]
@@ -43,15 +44,15 @@ def test_scores_routes_and_records_versions(world, tiny_scorer) -> None:  # type
 
 def test_rerun_changes_nothing(world, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
     draft = make_draft(world, metadata={"intent": "refund", "amount": 5000})
-    routing.score_and_route(draft.pk)
+    worker.score_and_route(draft.pk)
     before = (_types(draft), ReviewItem.objects.filter(draft=draft).count())
-    assert routing.score_and_route(draft.pk) == "already_routed"
+    assert worker.score_and_route(draft.pk) == "already_routed"
     assert (_types(draft), ReviewItem.objects.filter(draft=draft).count()) == before
 
 
 def test_amount_over_limit_is_never_auto_sent(world, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
     draft = make_draft(world, metadata={"intent": "refund", "amount": 5000})
-    routing.score_and_route(draft.pk)
+    worker.score_and_route(draft.pk)
     draft.refresh_from_db()
     assert draft.decision in {"queue_for_review", "block"}
     assert "amount_over_limit" in draft.decision_reasons
@@ -61,9 +62,9 @@ def test_poison_draft_is_routed_to_review_as_scoring_failed(world, tiny_scorer, 
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("tokenizer exploded")
 
-    monkeypatch.setattr(routing.get_scorer(), "score", explode)
+    monkeypatch.setattr(worker.get_scorer(), "score", explode)
     draft = make_draft(world)
-    assert routing.score_and_route(draft.pk) == "queue_for_review"
+    assert worker.score_and_route(draft.pk) == "queue_for_review"
     draft.refresh_from_db()
     assert draft.status == "routed" and draft.decision_reasons == ["scoring_failed"]
     item = ReviewItem.objects.get(draft=draft)
@@ -73,7 +74,7 @@ def test_poison_draft_is_routed_to_review_as_scoring_failed(world, tiny_scorer, 
 
 
 def test_unknown_draft_is_a_no_op(db, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
-    assert routing.score_and_route(987654) == "missing"
+    assert worker.score_and_route(987654) == "missing"
 
 
 def test_published_policy_version_routes(world, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
@@ -85,14 +86,14 @@ def test_published_policy_version_routes(world, tiny_scorer) -> None:  # type: i
     )
     policy_services.policy_publish(tenant=world.tenant, config=strict, now=timezone.now())
     draft = make_draft(world)
-    routing.score_and_route(draft.pk)
+    worker.score_and_route(draft.pk)
     draft.refresh_from_db()
     assert draft.versions["policy"] == "strict-2"
     assert draft.decision == "queue_for_review"
 
 
 def test_invalid_policy_is_refused(world) -> None:  # type: ignore[no-untyped-def]
-    from reviewqueue.review.errors import InvalidInput
+    from reviewqueue.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
         policy_services.policy_publish(
@@ -154,7 +155,7 @@ def test_calibrator_fits_only_labels_scored_by_the_newest_model_and_fusion(world
     assert calibrator is not None and calibrator.meta == {"model": "m@1", "fusion": "fit-new"}
     # The worker here runs another model and fusion: it scores uncalibrated and says why.
     draft = make_draft(world)
-    routing.score_and_route(draft.pk)
+    worker.score_and_route(draft.pk)
     draft.refresh_from_db()
     assert draft.versions["calibrator"] == "uncalibrated"
     assert any("fitted for model m@1, fusion fit-new" in e for e in draft.score["errors"])

@@ -1,6 +1,11 @@
-"""Validation of the enqueue body: the scoring library's own parser plus the intake limits.
+"""One shape for a draft: the request body → `DraftInput` + the `Draft` columns, and back.
 
-The body is checked once, here, so the worker never meets a draft it cannot parse.
+The body is parsed once, by the scoring library's own parser (`DraftInput.from_request`), and
+the intake limits below are checked on what it parsed (only the storage check, NUL and lone
+surrogates, walks the raw body again: the parser does not look at characters). The API's
+`EnqueueInput` serializer runs exactly this and shows the same limits in the OpenAPI schema. The worker
+turns the stored row back into a `DraftInput` with `draft_input`, without a second parse of a
+rebuilt body, so it never meets a draft it cannot read.
 """
 
 from __future__ import annotations
@@ -13,18 +18,28 @@ from typing import Any
 
 from django.db.models import DecimalField
 
-from reviewqueue.review.errors import InvalidInput, NotFound
+from reviewqueue.errors import InvalidInput, NotFound
 from reviewqueue.review.models import Draft, Queue
 from reviewqueue.tenancy.models import ServiceClient
 from scoring.errors import InvalidInput as ScoringInvalidInput
-from scoring.inputs import DraftInput
+from scoring.inputs import DraftInput, Passage, validate_logprobs
 
 MAX_DRAFT_CHARS = 50_000
 MAX_QUESTION_CHARS = 20_000
 MAX_PASSAGES = 50
 MAX_PASSAGE_CHARS = 100_000
 MAX_KEY_CHARS = 200
-_META_STRINGS = {"generator_model": 200, "prompt_version": 200, "prompt_hash": 128, "intent": 100, "customer_tier": 50}
+# Metadata strings stored in their own columns: the column's length is the limit.
+METADATA_STRINGS = {
+    "generator_model": 200,
+    "prompt_version": 200,
+    "prompt_hash": 128,
+    "intent": 100,
+    "customer_tier": 50,
+}
+# Metadata keys `DraftInput` reads into its own fields; the rest travels in `DraftInput.extra`.
+_INPUT_META = ("intent", "prompt_version", "customer_tier", "amount")
+BODY_FIELDS = frozenset({"question", "draft", "passages", "logprobs", "metadata", "queue"})
 
 
 def fingerprint(body: Any) -> str:
@@ -94,7 +109,7 @@ def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
         raise _invalid(exc.field or "body", exc.message) from None
     assert isinstance(body, dict)
     _check_storable(body, "")
-    unknown = set(body) - {"question", "draft", "passages", "logprobs", "metadata", "queue"}
+    unknown = set(body) - BODY_FIELDS
     if unknown:
         raise _invalid(sorted(unknown)[0], "is not a known field")
     if not parsed.draft.strip():
@@ -109,7 +124,7 @@ def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
         if len(passage.text) > MAX_PASSAGE_CHARS:
             raise _invalid(f"passages[{i}].text", f"must be at most {MAX_PASSAGE_CHARS} characters")
     metadata: dict[str, Any] = body.get("metadata") or {}
-    for name, limit in _META_STRINGS.items():
+    for name, limit in METADATA_STRINGS.items():
         value = metadata.get(name)
         if value is not None and (not isinstance(value, str) or len(value) > limit):
             raise _invalid(f"metadata.{name}", f"must be a string of at most {limit} characters")
@@ -137,3 +152,22 @@ def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
         "customer_tier": parsed.customer_tier,
         "requested_queue": queue,
     }
+
+
+def draft_input(draft: Draft) -> DraftInput:
+    """The scorer's input from the stored draft: the inverse of `parse_enqueue`. The stored
+    columns were checked at enqueue, so only the log-probs (kept as the provider sent them) are
+    parsed again; a draft written some other way that fails here fails its scoring, not the queue.
+    """
+    metadata = draft.metadata if isinstance(draft.metadata, dict) else {}
+    return DraftInput(
+        question=draft.question,
+        draft=draft.text,
+        passages=tuple(Passage(id=str(p["id"]), text=str(p["text"])) for p in draft.passages),
+        logprobs=None if draft.logprobs is None else validate_logprobs(draft.logprobs),
+        intent=draft.intent,
+        prompt_version=draft.prompt_version,
+        amount=None if draft.amount is None else float(draft.amount),
+        customer_tier=draft.customer_tier,
+        extra=tuple(sorted((k, v) for k, v in metadata.items() if k not in _INPUT_META)),
+    )

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from reviewqueue.review import outbox, services
+from reviewqueue.audit import outbox
+from reviewqueue.review import services
 from reviewqueue.review.models import ReviewEvent
+from reviewqueue.tenancy import webhook_targets as webhooks
 from tests.factories import make_pending_item
 
 
@@ -108,12 +110,12 @@ def test_clients_without_webhook_close_their_events(world) -> None:  # type: ign
     ],
 )
 def test_private_loopback_and_link_local_addresses_are_refused(address: str) -> None:
-    assert outbox.refused_address(address)
+    assert webhooks.refused_address(address)
 
 
 @pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
 def test_public_addresses_are_allowed(address: str) -> None:
-    assert not outbox.refused_address(address)
+    assert not webhooks.refused_address(address)
 
 
 def test_a_loopback_receiver_is_not_called_without_the_setting(world, receiver, settings) -> None:  # type: ignore[no-untyped-def]
@@ -138,8 +140,8 @@ def test_every_resolved_address_is_checked(settings, monkeypatch) -> None:  # ty
         ]
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    with pytest.raises(outbox.WebhookTargetRefused, match=r"10\.0\.0\.5"):
-        outbox.check_webhook_host("hooks.example.com", 443)
+    with pytest.raises(webhooks.WebhookTargetRefused, match=r"10\.0\.0\.5"):
+        webhooks.check_webhook_host("hooks.example.com", 443)
 
 
 def test_the_admin_refuses_a_private_webhook_url(world, settings) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,85 @@
+"""The append-only event log: the registry of event types and the functions that write a row.
+
+Called inside the transaction of the change the event records. Every type an event may have is
+named in `EventType`; writing any other is a bug and raises at once, so a typo cannot reach the
+history an auditor reads or the webhooks a service receives.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypedDict, Unpack
+
+from django.contrib.auth.models import User
+from django.db import models
+
+from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
+from reviewqueue.tenancy.models import ServiceClient
+
+
+class EventType(models.TextChoices):
+    """Every event type, dotted `<part>.<what>[.<detail>]`, with what it records."""
+
+    DRAFT_RECEIVED = "draft.received", "A service enqueued the draft"
+    DRAFT_REDISPATCHED = "draft.redispatched", "The re-dispatch sweep sent a stuck draft to scoring again"
+    DRAFT_SCORED = "draft.scored", "The scorer scored the draft"
+    DRAFT_SCORING_FAILED = "draft.scoring_failed", "The scorer failed on the draft; it goes to review"
+    DRAFT_ROUTED = "draft.routed", "The routing policy decided where the draft goes"
+    DRAFT_DECIDED = "draft.decided", "The final answer is fixed"
+    REVIEW_CREATED = "review.created", "A review item was opened in a queue"
+    REVIEW_CLAIMED = "review.claimed", "A reviewer leased the item"
+    REVIEW_RELEASED = "review.released", "The reviewer gave the item back to its queue"
+    REVIEW_APPROVED = "review.approved", "The reviewer sent the draft as written"
+    REVIEW_EDITED = "review.edited", "The reviewer sent an edited answer"
+    REVIEW_REJECTED = "review.rejected", "The reviewer rejected the draft; the fallback was sent"
+    REVIEW_ESCALATED = "review.escalated", "The reviewer escalated the item to another queue"
+    REVIEW_LEASE_EXPIRED = "review.lease.expired", "A lease lapsed (found by a claim or the lease sweep)"
+    REVIEW_SLA_WARNING = "review.sla.warning", "The item passed the warning fraction of its SLA"
+    REVIEW_SLA_BREACHED = "review.sla.breached", "The item passed its SLA; the fallback action applied"
+    CALIBRATION_CLAIM_LABELLED = "calibration.claim.labelled", "A reviewer labelled one claim of the draft"
+
+
+def event_data(draft: Draft, data: dict[str, Any] | None) -> dict[str, Any]:
+    """The event's data plus the draft's context."""
+    payload = dict(data or {})
+    # Every event carries the versions that shaped the decision, so any row explains itself.
+    if draft.versions and "versions" not in payload:
+        payload["versions"] = draft.versions
+    if draft.prompt_version or draft.prompt_hash:
+        payload.setdefault("prompt", {"version": draft.prompt_version, "hash": draft.prompt_hash})
+    return payload
+
+
+class EventFields(TypedDict, total=False):
+    """What an event may say beyond its draft, type and time."""
+
+    item: ReviewItem | None
+    actor: User | None
+    client: ServiceClient | None
+    from_state: str
+    to_state: str
+    data: dict[str, Any] | None
+
+
+def event_new(*, draft: Draft, type: EventType, now: datetime, **fields: Unpack[EventFields]) -> ReviewEvent:
+    """The event row, unsaved (for a caller that saves it along with a new draft)."""
+    if type not in EventType.values:
+        raise ValueError(f"{type!r} is not a registered event type (EventType)")
+    return ReviewEvent(
+        draft=draft,
+        item=fields.get("item"),
+        actor=fields.get("actor"),
+        client=fields.get("client"),
+        type=str(type),
+        from_state=fields.get("from_state", ""),
+        to_state=fields.get("to_state", ""),
+        created_at=now,
+        data=event_data(draft, fields.get("data")),
+    )
+
+
+def event_record(*, draft: Draft, type: EventType, now: datetime, **fields: Unpack[EventFields]) -> ReviewEvent:
+    """Write the event now, in the caller's transaction."""
+    event = event_new(draft=draft, type=type, now=now, **fields)
+    event.save(force_insert=True)
+    return event

@@ -1,0 +1,170 @@
+"""Routing a scored draft: the decision, the priority, and the writes the scoring worker makes.
+
+`draft_record_score` and `draft_route` are the worker's transitions (received → scored →
+routed or decided); their compare-and-swap makes a re-delivered task change nothing the second
+time. The decision itself only reads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from reviewqueue.audit.events import EventType, event_record
+from reviewqueue.errors import InvalidInput
+from reviewqueue.intake.drafts import draft_input
+from reviewqueue.intake.scores import stored_score
+from reviewqueue.policy.selectors import active_policy
+from reviewqueue.review.models import Decision, Draft, DraftStatus, Outcome, Queue
+from reviewqueue.review.services import draft_decide, review_item_open
+from scoring.inputs import DraftInput
+from scoring.results import ScoreResult
+
+
+def target_queue(draft: Draft) -> Queue | None:
+    if draft.requested_queue_id is not None:
+        return draft.requested_queue
+    return Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
+
+
+def priority_for(*, risk: float, confidence: float | None, business_value: float) -> float:
+    """risk × (1 − confidence) × business value; an unscored draft counts as a coin flip."""
+    conf = 0.5 if confidence is None else confidence
+    return round(risk * (1.0 - conf) * business_value, 6)
+
+
+def route_decision(
+    draft: Draft, queue: Queue | None, *, scored: tuple[ScoreResult, DraftInput] | None = None
+) -> tuple[str, list[str], float, dict[str, str] | None]:
+    """The routing decision, its reason codes, the review priority and the versions that made it
+    (None keeps the versions recorded at scoring). Reads only.
+
+    `scored` is the result the worker just computed with the input it scored; without it (a
+    re-delivered task finding the draft already scored) both are read back from the draft.
+    """
+    business_value = queue.business_value if queue else 1.0
+    if scored is not None:
+        result, inputs = scored
+    elif draft.status == DraftStatus.SCORED and (stored := stored_score(draft.score)) is not None:
+        result, inputs = stored, draft_input(draft)
+    else:
+        return (
+            Decision.QUEUE_FOR_REVIEW,
+            ["scoring_failed"],
+            priority_for(risk=1.0, confidence=None, business_value=business_value),
+            None,
+        )
+    policy = active_policy(tenant_id=draft.tenant_id)
+    decision = policy.decide(result, inputs, queue=queue.name if queue else None)
+    priority = priority_for(risk=max(result.risk, 0.05), confidence=result.confidence, business_value=business_value)
+    return decision.action, list(decision.reason_codes), priority, dict(decision.versions)
+
+
+def draft_record_score(
+    *,
+    draft_id: int,
+    score: dict[str, Any] | None,
+    confidence: float | None,
+    versions: dict[str, str],
+    now: datetime,
+    failed: bool = False,
+    error: str = "",
+) -> Draft | None:
+    """received → scored (or scoring_failed). Returns None when the draft had already moved on,
+    which makes a re-delivered task a no-op."""
+    to_state = DraftStatus.SCORING_FAILED if failed else DraftStatus.SCORED
+    with transaction.atomic():
+        moved = Draft.objects.filter(pk=draft_id, status=DraftStatus.RECEIVED).update(
+            status=to_state, score=score, confidence=confidence, versions=versions, scored_at=now
+        )
+        if not moved:
+            return None
+        draft = Draft.objects.select_related("client").get(pk=draft_id)
+        event_record(
+            draft=draft,
+            type=EventType.DRAFT_SCORING_FAILED if failed else EventType.DRAFT_SCORED,
+            now=now,
+            from_state=DraftStatus.RECEIVED,
+            to_state=to_state,
+            data={"confidence": confidence, "error": error} if failed else {"confidence": confidence},
+        )
+    return draft
+
+
+def draft_route(
+    *,
+    draft_id: int,
+    decision: str,
+    reasons: list[str],
+    queue: Queue | None,
+    priority: float,
+    now: datetime,
+    versions: dict[str, str] | None = None,
+) -> Draft | None:
+    """scored → routed (a review item in `queue`) or → decided (auto-send / block).
+
+    `versions` (model, calibrator, policy, …) that made the decision are stored with it, in the
+    same transaction, so the routed event names them. Idempotent: only a draft still
+    `scored`/`scoring_failed` moves, so a repeated task changes nothing.
+    """
+    if decision not in Decision.values:
+        raise InvalidInput(f"Unknown routing decision {decision!r}.")
+    needs_review = decision in (Decision.QUEUE_FOR_REVIEW, Decision.AUTO_DRAFT_HUMAN_SEND)
+    if needs_review and queue is None:
+        raise InvalidInput("A draft routed to review needs a queue.")
+    with transaction.atomic():
+        draft = (
+            Draft.objects.select_for_update()
+            .filter(pk=draft_id, status__in=[DraftStatus.SCORED, DraftStatus.SCORING_FAILED])
+            .first()
+        )
+        if draft is None:
+            return None
+        from_status = draft.status
+        draft.decision = decision
+        draft.decision_reasons = list(reasons)
+        draft.routed_at = now
+        changed = ["decision", "decision_reasons", "routed_at"]
+        if versions is not None:
+            draft.versions = dict(versions)
+            changed.append("versions")
+        if needs_review:
+            assert queue is not None
+            draft.status = DraftStatus.ROUTED
+            draft.save(update_fields=[*changed, "status"])
+            item = review_item_open(draft=draft, queue=queue, priority=priority, now=now)
+            event_record(
+                draft=draft,
+                type=EventType.DRAFT_ROUTED,
+                now=now,
+                item=item,
+                from_state=from_status,
+                to_state=DraftStatus.ROUTED,
+                data={"decision": decision, "reasons": list(reasons), "queue": queue.name, "priority": priority},
+            )
+        else:
+            outcome = Outcome.SENT_DRAFT if decision == Decision.AUTO_SEND else Outcome.SENT_FALLBACK
+            fallback = queue.fallback_text if queue is not None else _tenant_fallback_text(draft)
+            draft.save(update_fields=changed)
+            event_record(
+                draft=draft,
+                type=EventType.DRAFT_ROUTED,
+                now=now,
+                from_state=from_status,
+                to_state=DraftStatus.DECIDED,
+                data={"decision": decision, "reasons": list(reasons)},
+            )
+            draft_decide(
+                draft=draft,
+                outcome=outcome,
+                final_text=draft.text if outcome == Outcome.SENT_DRAFT else fallback,
+                now=now,
+            )
+    return draft
+
+
+def _tenant_fallback_text(draft: Draft) -> str:
+    default = Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
+    return default.fallback_text if default else Queue._meta.get_field("fallback_text").get_default()

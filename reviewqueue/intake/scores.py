@@ -1,0 +1,38 @@
+"""Reading a draft's stored score (`Draft.score`, written from `ScoreResult.to_dict()`).
+
+Scores are written by another process, possibly by older or newer code, so they are read
+leniently, here and only here: the router, the review page, claim labels and the label exports
+all see the same claims, numbered the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoring.results import ScoreResult
+
+
+def stored_score(value: Any) -> ScoreResult | None:
+    """The stored score as the scorer returned it, or None when there is none or it does not
+    load (a missing or mistyped key): the router then treats the draft as unscored."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        return ScoreResult.from_dict(value)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def score_claims(score: Any) -> list[dict[str, Any]]:
+    """The claims of a stored score, as the review page numbers them (`claim_index`): every
+    claim that is an object, in order; anything else is skipped."""
+    if not isinstance(score, dict):
+        return []
+    claims = score.get("claims")
+    return [c for c in claims if isinstance(c, dict)] if isinstance(claims, list) else []
+
+
+def score_versions(score: Any) -> dict[str, str]:
+    """The versions (model, calibrator, fusion, …) a stored score names, as text; {} if none."""
+    versions = score.get("versions") if isinstance(score, dict) else None
+    return {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict) else {}
