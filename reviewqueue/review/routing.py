@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
+from reviewqueue.llm import hooks as llm_hooks
 from reviewqueue.policy.selectors import active_calibrator, active_policy
 from reviewqueue.review import services
 from reviewqueue.review.models import Decision, Draft, DraftStatus, Queue
@@ -76,6 +77,7 @@ def _score(draft: Draft, queue: Queue | None) -> None:
     try:
         rules = GuardrailRules.from_dict((queue.scoring_rules if queue else {}).get("guardrails", {}))
         result = get_scorer().score(draft_input(draft), rules=rules, calibrator=calibrator)
+        result = llm_hooks.enrich_score(draft, result, scorer=get_scorer(), calibrator=calibrator)
     except DatabaseError:
         raise
     except Exception as exc:  # a bug on one odd draft must not lose it or wedge the queue
@@ -113,8 +115,9 @@ def _decide(draft: Draft, queue: Queue | None) -> tuple[str, list[str], float, d
     result = ScoreResult.from_dict(draft.score)
     policy = active_policy(tenant_id=draft.tenant_id)
     decision = policy.decide(result, draft_input(draft), queue=queue.name if queue else None)
+    action, reasons = llm_hooks.adjust_decision(draft, result, policy, decision.action, list(decision.reason_codes))
     priority = priority_for(risk=max(result.risk, 0.05), confidence=result.confidence, business_value=business_value)
-    return decision.action, list(decision.reason_codes), priority, dict(decision.versions)
+    return action, reasons, priority, dict(decision.versions)
 
 
 def score_and_route(draft_id: int) -> str:
@@ -138,4 +141,6 @@ def score_and_route(draft_id: int) -> str:
         now=timezone.now(),
         versions=versions,
     )
+    if routed:
+        llm_hooks.after_route(draft_id=draft.pk, action=action)
     return action if routed else "already_routed"
