@@ -22,7 +22,7 @@ from reviewqueue.llm.models import AssistRequest, AssistState
 from reviewqueue.llm.prompts import ASSIST_PROMPTS, DEFAULT_ASSIST_PROMPT, PromptTemplate, passages_block
 from reviewqueue.review import services as review_services
 from reviewqueue.review.errors import InvalidInput
-from reviewqueue.review.models import Draft, DraftStatus
+from reviewqueue.review.models import UNROUTED, Draft
 from reviewqueue.tenancy.models import ServiceClient
 
 ASSIST_FIELDS = frozenset({"question", "passages", "metadata", "queue", "prompt_version"})
@@ -148,9 +148,9 @@ def _replayed(row: AssistRequest, *, wait_seconds: float) -> Draft:
 def wait_for_decision(draft: Draft, *, wait_seconds: float) -> Draft:
     """The draft once routed, or as it stands when the wait is over."""
     give_up = time.monotonic() + wait_seconds
-    while draft.status in (DraftStatus.RECEIVED, DraftStatus.SCORED, DraftStatus.SCORING_FAILED):
-        if time.monotonic() >= give_up:
-            break
-        time.sleep(POLL_SECONDS)
+    while True:
+        # Read first: a worker (or eager Celery, on commit) may have routed it already.
         draft.refresh_from_db(fields=["status"])
-    return draft
+        if draft.status not in UNROUTED or time.monotonic() >= give_up:
+            return draft
+        time.sleep(POLL_SECONDS)
