@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -16,7 +17,8 @@ from django.utils import timezone
 
 from reviewqueue.api import intake
 from reviewqueue.llm import calls, client, services
-from reviewqueue.llm.client import ChatRequest
+from reviewqueue.llm.client import MAX_RETRY_AFTER_SECONDS, ChatRequest
+from reviewqueue.llm.config import LlmSettings
 from reviewqueue.llm.errors import AssistInProgress, LlmUnavailable
 from reviewqueue.llm.models import AssistRequest, AssistState
 from reviewqueue.llm.prompts import ASSIST_PROMPTS, DEFAULT_ASSIST_PROMPT, PromptTemplate, passages_block
@@ -68,6 +70,14 @@ def parse_assist(body: Any, *, client_: ServiceClient) -> PromptTemplate:
     return template
 
 
+def stale_after(cfg: LlmSettings) -> timedelta:
+    """How long a pending request can be in flight at most: every attempt's timeout, the longest
+    Retry-After we honour between them, and a margin. Older, its process is gone."""
+    return timedelta(
+        seconds=(cfg.max_retries + 1) * cfg.timeout_seconds + cfg.max_retries * MAX_RETRY_AFTER_SECONDS + 60
+    )
+
+
 def draft_key(idempotency_key: str) -> str:
     """The draft's own key: namespaced, so an assist key never collides with a `POST /drafts` key."""
     key = f"assist:{idempotency_key}"
@@ -80,13 +90,15 @@ def assist_draft(*, client_: ServiceClient, idempotency_key: str, body: Any) -> 
     cfg = client.current()
     template = parse_assist(body, client_=client_)
     fingerprint = intake.fingerprint(body)
+    now = timezone.now()
     row, mine = services.assist_request_begin(
         client=client_,
         idempotency_key=idempotency_key,
         fingerprint=fingerprint,
         prompt_version=template.version,
         prompt_hash=template.hash,
-        now=timezone.now(),
+        now=now,
+        stale_before=now - stale_after(cfg),
     )
     if not mine:
         return _replayed(row, wait_seconds=cfg.assist_wait_seconds), False

@@ -70,6 +70,7 @@ def assist_request_begin(
     prompt_version: str,
     prompt_hash: str,
     now: datetime,
+    stale_before: datetime,
 ) -> tuple[AssistRequest, bool]:
     """Insert the pending row before any LLM call: (row, True) for the caller who must call the
     LLM, else the existing row. Committed at once (its own transaction), so a concurrent
@@ -96,6 +97,15 @@ def assist_request_begin(
             "This Idempotency-Key was already used with a different request body.",
             details={"draft_id": existing.draft_id},
         )
+    if existing.state == AssistState.PENDING and existing.created_at < stale_before:
+        # Its process died mid-call (it would have finished or removed the row by now): take
+        # it over with a compare-and-swap, so of several retries exactly one calls the LLM.
+        taken = AssistRequest.objects.filter(
+            pk=existing.pk, state=AssistState.PENDING, created_at=existing.created_at
+        ).update(created_at=now)
+        if taken:
+            existing.created_at = now
+            return existing, True
     return existing, False
 
 

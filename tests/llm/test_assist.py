@@ -155,3 +155,29 @@ def test_concurrent_duplicates_make_one_llm_call_and_one_draft(world, llm_on, fa
     assert Draft.objects.count() == 1 and AssistRequest.objects.count() == 1
     assert {r[1]["id"] for r in results} == {Draft.objects.get().pk}
     assert sorted(r[0] for r in results) in ([200, 200, 200, 202], [202, 202, 202, 202])
+
+
+def test_a_request_whose_process_died_is_taken_over(world, llm_on, fake_llm) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reviewqueue.api.intake import fingerprint
+    from reviewqueue.llm.assist import stale_after
+
+    AssistRequest.objects.create(
+        client=world.client,
+        idempotency_key="crashed",
+        fingerprint=fingerprint(body()),
+        prompt_version=ASSIST_V1.version,
+        prompt_hash=ASSIST_V1.hash,
+        created_at=timezone.now() - timedelta(seconds=1),
+    )
+    assert_error(post(world.api_key, body(), key="crashed"), 409, "assist_in_progress")  # still in flight
+    assert fake_llm.requests == []
+    AssistRequest.objects.filter(idempotency_key="crashed").update(
+        created_at=timezone.now() - stale_after(llm_on()) - timedelta(seconds=1)
+    )
+    response = post(world.api_key, body(), key="crashed")
+    assert response.status_code == 202 and len(fake_llm.requests) == 1
+    assert AssistRequest.objects.get(idempotency_key="crashed").draft_id == response.json()["id"]
