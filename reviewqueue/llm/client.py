@@ -25,6 +25,7 @@ from reviewqueue.llm.errors import (
     LlmError,
     LlmNotConfigured,
     LlmRateLimited,
+    LlmRefused,
     LlmTimeout,
     LlmUnavailable,
 )
@@ -143,8 +144,9 @@ def complete(request: ChatRequest, *, deadline: float | None = None) -> Completi
     breaker.check()
     try:
         completion = _attempts(cfg, request, deadline)
-    except LlmError:
-        breaker.record_failure()
+    except LlmError as exc:
+        if exc.endpoint_fault:
+            breaker.record_failure()
         raise
     breaker.record_success()
     return completion
@@ -190,7 +192,7 @@ def _attempts(cfg: LlmSettings, request: ChatRequest, deadline: float | None) ->
         except openai.APIStatusError as exc:
             if exc.status_code < 500 and exc.status_code not in (408, 409):
                 # 400/401/404: retrying cannot help (a bad model name, a bad key).
-                raise LlmUnavailable(
+                raise LlmRefused(
                     f"The LLM endpoint refused the call (HTTP {exc.status_code}).",
                     details={"status": exc.status_code},
                 ) from exc

@@ -11,6 +11,9 @@ class LlmError(DomainError):
     code = "llm_unavailable"
     status = 503
     reason = "error"
+    # Whether this says the endpoint is unhealthy (counts towards opening the breaker). A request
+    # the server refuses (400: a parameter it does not support) says nothing about its health.
+    endpoint_fault = True
 
 
 class LlmNotConfigured(LlmError):
@@ -33,6 +36,7 @@ class LlmTimeout(LlmError):
 class LlmBreakerOpen(LlmError):
     code = "llm_circuit_open"
     reason = "breaker_open"
+    endpoint_fault = False
 
 
 class LlmRateLimited(LlmError):
@@ -49,6 +53,15 @@ class LlmBudgetExceeded(LlmError):
     code = "llm_budget_exceeded"
     status = 429
     reason = "over_budget"
+    endpoint_fault = False
+
+
+class LlmRefused(LlmUnavailable):
+    """A 4xx other than 408/409/429: retrying cannot help, and the endpoint is not unhealthy."""
+
+    code = "llm_refused"
+    reason = "refused"
+    endpoint_fault = False
 
 
 class AssistInProgress(DomainError):

@@ -81,11 +81,15 @@ def test_500_is_retried_with_backoff(llm_on, fake_llm) -> None:
     assert len(fake_llm.requests) == 3
 
 
-def test_400_is_not_retried(llm_on, fake_llm) -> None:
+def test_400_is_not_retried_and_does_not_open_the_breaker(llm_on, fake_llm) -> None:
+    llm_on(breaker_failures=1)
     fake_llm.default = fake.status(400)
     with pytest.raises(LlmUnavailable) as exc:
         client.complete(REQ)
-    assert exc.value.details == {"status": 400} and len(fake_llm.requests) == 1
+    assert exc.value.code == "llm_refused" and exc.value.details == {"status": 400}
+    assert len(fake_llm.requests) == 1
+    # A parameter the server does not take (the judge's response_format, say) is not an outage.
+    assert client.breaker_for(client.current()).state() == "closed"
 
 
 def test_a_hang_past_the_timeout_is_a_timeout(llm_on, fake_llm) -> None:
