@@ -26,7 +26,9 @@ import time
 from django.conf import settings
 
 from reviewqueue.llm.config import LlmSettings
+from reviewqueue.llm.consistency import self_consistency
 from reviewqueue.llm.errors import LlmError
+from reviewqueue.llm.tasks import judge_draft
 from reviewqueue.policy.selectors import active_policy
 from reviewqueue.review.models import Decision, Draft, Queue
 from scoring.calibration import Calibrator
@@ -68,8 +70,6 @@ def enrich_score(draft: Draft, result: ScoreResult, *, scorer: Scorer, calibrato
         return result
     if not is_high_risk(draft) or not queue_switch(_queue(draft), SELF_CONSISTENCY):
         return result
-    from reviewqueue.llm.consistency import self_consistency
-
     t0 = time.monotonic()
     try:
         value = self_consistency(draft, result, scorer=scorer, deadline=t0 + cfg.signal_budget_seconds)
@@ -146,8 +146,6 @@ def after_route(*, draft_id: int, action: str) -> None:
         reason = judge_reason(draft, action)
         if reason is None:
             return
-        from reviewqueue.llm.tasks import judge_draft
-
         judge_draft.apply_async(args=[draft_id, reason], retry=False)
     except Exception:  # the draft is routed; a lost judge run is an audit gap, not a failure
         logger.warning(
