@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "reviewqueue.policy",
     "reviewqueue.api",
     "reviewqueue.web",
+    "reviewqueue.llm",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,11 @@ REVIEWQUEUE_SCORING_INT8 = env_bool("REVIEWQUEUE_SCORING_INT8", default=True)
 REVIEWQUEUE_SCORING_TIME_BUDGET_MS = env_int(
     "REVIEWQUEUE_SCORING_TIME_BUDGET_MS", int(scoring.DEFAULT_TIME_BUDGET_MS), minimum=10
 )
+
+# --- LLM endpoint (optional; reviewqueue/llm/config.py reads REVIEWQUEUE_LLM_*) --------------
+from reviewqueue.llm.config import llm_settings_from_env  # noqa: E402  (kept with the block it serves)
+
+REVIEWQUEUE_LLM = llm_settings_from_env()
 
 # --- REST -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

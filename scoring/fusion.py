@@ -45,6 +45,7 @@ NEUTRAL = {
     "share_below_floor": 0.1,
     "mean_entropy": 0.5,
     "mean_margin": 0.5,
+    "self_consistency": 0.5,
 }
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -63,6 +64,12 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "mean_margin": 0.3,
 }
 DEFAULT_BIAS = -2.3
+
+# Signals that only an LLM endpoint gives (reviewqueue/llm: the share of a draft's claims that N
+# resampled answers support). No dev file carries them, so no fit can weigh them, as with the
+# log-probs: every fusion without its own weight for one adds it with this hand-set weight,
+# centred on its neutral value. Absent, it adds nothing, so scores and versions stay as they were.
+EXTERNAL_WEIGHTS: dict[str, float] = {"self_consistency": 2.0}
 
 
 def harmonic_mean(values: list[float], eps: float = 1e-3) -> float:
@@ -96,6 +103,10 @@ class FusionModel:
                 mu, sd = self.scale[name]
                 v = (v - mu) / (sd or 1.0)
             z += w * v
+        for name, w in EXTERNAL_WEIGHTS.items():
+            v = features.get(name)
+            if name not in self.weights and v is not None and math.isfinite(v):
+                z += w * (v - NEUTRAL[name])
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def to_dict(self) -> dict[str, Any]:

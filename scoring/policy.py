@@ -20,6 +20,11 @@ ACTIONS: tuple[str, ...] = ("auto_send", "auto_draft_human_send", "queue_for_rev
 _RANK = {a: i for i, a in enumerate(ACTIONS)}
 
 
+def stricter(a: str, b: str) -> str:
+    """The more restrictive of two actions (block > queue_for_review > ... > auto_send)."""
+    return a if _RANK[a] >= _RANK[b] else b
+
+
 @dataclass(frozen=True)
 class Thresholds:
     # Chosen on the shipped model's prior calibrator (`python -m scoring fit-prior`, dev files'

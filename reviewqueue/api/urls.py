@@ -2,11 +2,13 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from reviewqueue.api import views
+from reviewqueue.llm.views import AssistView
 
 app_name = "api"
 
 urlpatterns = [
     path("drafts", views.DraftCreateView.as_view(), name="draft-create"),
+    path("assist", AssistView.as_view(), name="assist"),
     path("drafts/<int:draft_id>", views.DraftDetailView.as_view(), name="draft-detail"),
     path("queues", views.QueueListView.as_view(), name="queue-list"),
     path("items/claim-next", views.ClaimNextView.as_view(), name="item-claim-next"),
