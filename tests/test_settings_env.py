@@ -106,7 +106,7 @@ def test_database_url_postgres():
     )
     assert db["CONN_MAX_AGE"] == 0
     assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
-    assert db["CONN_HEALTH_CHECKS"] is False
+    assert db["CONN_HEALTH_CHECKS"] is True  # a dropped connection must not fail a request
 
 
 @pytest.mark.parametrize(
