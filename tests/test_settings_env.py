@@ -182,6 +182,8 @@ def test_broker_url_scheme_is_checked():
         ("REVIEWQUEUE_MAX_BODY_BYTES", "1MB", "REVIEWQUEUE_MAX_BODY_BYTES='1MB' is not an integer"),
         ("REVIEWQUEUE_KEY_TOUCH_SECONDS", "-1", "REVIEWQUEUE_KEY_TOUCH_SECONDS=-1 must be at least 0"),
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters long"),
+        ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto", "use META_NAME,value"),
+        ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS='a year' is not an integer"),
     ],
 )
 def test_django_setup_fails_with_a_clear_message(var, value, message):

@@ -46,7 +46,9 @@ def get(port: int, path: str, headers: dict[str, str] | None = None, timeout: fl
 
 
 @contextmanager
-def gunicorn(*, database_url: str, workers: int = 1, threads: int = 4, env: dict[str, str] | None = None) -> Iterator[int]:
+def gunicorn(
+    *, database_url: str, workers: int = 1, threads: int = 4, env: dict[str, str] | None = None
+) -> Iterator[int]:
     """Start gunicorn on a free local port; yield the port once /healthz answers; stop it."""
     port = free_port()
     environ = dict(os.environ)
@@ -59,7 +61,17 @@ def gunicorn(*, database_url: str, workers: int = 1, threads: int = 4, env: dict
         REVIEWQUEUE_CACHE_URL="locmem://",  # its own throttle counters, not the shared Redis
         **(env or {}),
     )
-    command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--threads", str(threads)]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
     server = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30

@@ -58,9 +58,10 @@ def _drop_then_count_5xx(query: str) -> tuple[int, int]:
         assert all(status < 500 for status in warm), warm
         terminated = _terminate_server_backends()
         statuses = _statuses(port, paths)
+    server_errors = sum(status >= 500 for status in statuses)
     # Figures for the hardening note (shown with pytest -s).
-    print(f"[{query or 'default'}] terminated {terminated}, then {REQUESTS} requests: {sum(s >= 500 for s in statuses)} x 5xx")
-    return terminated, sum(status >= 500 for status in statuses)
+    print(f"[{query or 'default'}] terminated {terminated}, then {REQUESTS} requests: {server_errors} x 5xx")
+    return terminated, server_errors
 
 
 def test_requests_after_terminated_connections_do_not_fail():
