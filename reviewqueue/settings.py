@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 import scoring
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "csp",
     "django_htmx",
     "template_partials",
     "reviewqueue.tenancy",
@@ -77,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reviewqueue.api.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,6 +165,28 @@ if _proxy_header:
             f"SECURE_PROXY_SSL_HEADER={_proxy_header!r}: use META_NAME,value such as HTTP_X_FORWARDED_PROTO,https."
         )
     SECURE_PROXY_SSL_HEADER = (_name, _value)
+
+# Content-Security-Policy on every response (django-csp). No inline scripts, handlers or style
+# attributes anywhere: scripts and styles are files under static/, the claim bars are SVG. htmx
+# loads with includeIndicatorStyles off (base.html), so it injects no <style> of its own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The OpenAPI schema and Swagger UI (/api/v1/schema, /api/v1/docs): off answers 404. Swagger UI
+# loads from its CDN, so only that page's policy adds these origins (reviewqueue/api/docs.py).
+REVIEWQUEUE_API_DOCS = env_bool("REVIEWQUEUE_API_DOCS", default=True)
+REVIEWQUEUE_API_DOCS_CSP_SOURCES = env_list("REVIEWQUEUE_API_DOCS_CSP_SOURCES", ["https://cdn.jsdelivr.net"])
 
 # Requests larger than this are refused with 413 before any view parses them.
 REVIEWQUEUE_MAX_BODY_BYTES = env_int("REVIEWQUEUE_MAX_BODY_BYTES", 1_000_000, minimum=1024)
