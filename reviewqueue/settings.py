@@ -201,6 +201,11 @@ REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECON
 REVIEWQUEUE_KEY_TOUCH_SECONDS = env_int("REVIEWQUEUE_KEY_TOUCH_SECONDS", 60, minimum=0)
 
 # --- Celery -------------------------------------------------------------------------------
+# Connect and reply timeout for publishing from the web and for /healthz's broker probe (Redis).
+REVIEWQUEUE_BROKER_TIMEOUT_SECONDS = env_float("REVIEWQUEUE_BROKER_TIMEOUT_SECONDS", 0.5, low=0.05, high=30)
+REVIEWQUEUE_BROKER_WORKER_SOCKET_TIMEOUT_SECONDS = env_float(
+    "REVIEWQUEUE_BROKER_WORKER_SOCKET_TIMEOUT_SECONDS", 5.0, low=1, high=300
+)
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = check_broker_url(env_str("CELERY_BROKER_URL") or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -217,13 +222,16 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
         # Publishing (apply_async) must not hang on a dead or silent broker: the enqueue request
-        # is waiting, and the re-dispatch sweep sends the draft later. Connect and reply timeouts
-        # in seconds, and no retry loop when the connection cannot be made (kombu would sleep
-        # and try again within CELERY_BROKER_CONNECTION_TIMEOUT). The worker's consumer retries
-        # on its own terms (broker_connection_retry), and beat's publishes keep Celery's
-        # publish retry policy.
-        "socket_connect_timeout": 2,
-        "socket_timeout": 5,
+        # is waiting, and the re-dispatch sweep sends the draft later. A broker that accepts the
+        # connection and never answers held each enqueue for the whole reply timeout (5 s), so
+        # web processes connect and wait for replies at most REVIEWQUEUE_BROKER_TIMEOUT_SECONDS,
+        # and make no retry loop when the connection cannot be made (kombu would sleep and try
+        # again within CELERY_BROKER_CONNECTION_TIMEOUT). A worker raises the reply timeout to
+        # REVIEWQUEUE_BROKER_WORKER_SOCKET_TIMEOUT_SECONDS at start (reviewqueue/celery.py): its
+        # consumer's connection lives long and must not be cut by a slow moment. Beat's
+        # publishes keep Celery's publish retry policy.
+        "socket_connect_timeout": REVIEWQUEUE_BROKER_TIMEOUT_SECONDS,
+        "socket_timeout": REVIEWQUEUE_BROKER_TIMEOUT_SECONDS,
         "max_retries": 0,
     }
 CELERY_TASK_IGNORE_RESULT = True
