@@ -195,6 +195,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REVIEWQUEUE_MAX_BODY_BYTES
 REVIEWQUEUE_SLA_WARNING_FRACTION = env_float("REVIEWQUEUE_SLA_WARNING_FRACTION", 0.8, low=0.05, high=0.99)
 # Drafts still `received` after this many seconds are re-dispatched to the scoring queue.
 REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = env_int("REVIEWQUEUE_REDISPATCH_AFTER_SECONDS", 60, minimum=1)
+# A scoring message not taken by a worker within this many seconds expires (the worker drops it
+# unrun), and only then is its draft re-dispatched: an outage shorter than this leaves exactly one
+# message per draft. Longer than any backlog the workers need to drain, shorter than the broker's
+# visibility timeout (3600 s), so a message a dead worker held comes back already expired.
+REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS = env_int("REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS", 900, minimum=10)
+if REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS >= 3600:
+    raise ImproperlyConfigured(
+        "REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS must be below the broker's visibility timeout (3600)."
+    )
 REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
 REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # API keys' last-used time is written at most this often, keeping auth off the write path.

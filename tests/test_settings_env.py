@@ -184,6 +184,8 @@ def test_broker_url_scheme_is_checked():
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters long"),
         ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto", "use META_NAME,value"),
         ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS='a year' is not an integer"),
+        ("REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS", "7200", "must be below the broker's visibility timeout"),
+        ("REVIEWQUEUE_BROKER_TIMEOUT_SECONDS", "0", "REVIEWQUEUE_BROKER_TIMEOUT_SECONDS=0.0 must be between"),
     ],
 )
 def test_django_setup_fails_with_a_clear_message(var, value, message):

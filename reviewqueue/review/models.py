@@ -140,6 +140,11 @@ class Draft(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     dispatch_attempts = models.PositiveIntegerField(default=0)
     last_dispatch_at = models.DateTimeField(null=True, blank=True)
+    # Until this instant a scoring message for the draft may still wait in the broker: the message
+    # carries it as its Celery `expires`, so a worker discards it afterwards. NULL: no message can
+    # be pending (never published, the publish failed, or a worker took it). The re-dispatch
+    # sweep sends a draft again only then, so an outage leaves one live message per draft.
+    dispatch_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

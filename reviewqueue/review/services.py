@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import difflib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 
 from reviewqueue.review import queries
@@ -103,6 +104,9 @@ def draft_enqueue(
         idempotency_key=idempotency_key,
         fingerprint=fingerprint,
         created_at=now,
+        # Written with the row, as if the publish after commit will succeed (it nearly always
+        # does): no second write on the hot path; draft_dispatch clears it when the publish fails.
+        dispatch_expires_at=dispatch_expiry(now),
         **fields,
     )
     event = event_new(
@@ -118,7 +122,8 @@ def draft_enqueue(
     needs_default = draft.requested_queue_id is None
     created = _insert_draft(draft, event, needs_default_queue=needs_default)
     if created:
-        transaction.on_commit(lambda: draft_dispatch(draft_id=draft.pk))
+        expires = draft.dispatch_expires_at
+        transaction.on_commit(lambda: draft_dispatch(draft_id=draft.pk, expires=expires))
         return draft, True
     # Not written: a replay of the key, answered with the stored draft whatever the queues are now;
     # else no default queue to fall back on (looked up again only on this path).
@@ -135,33 +140,63 @@ def draft_enqueue(
     return existing, False
 
 
-def draft_dispatch(*, draft_id: int) -> bool:
+def dispatch_expiry(now: datetime) -> datetime:
+    """Until when a scoring message published now may wait in the broker before a worker drops it."""
+    return now + timedelta(seconds=settings.REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS)
+
+
+def draft_dispatch(*, draft_id: int, expires: datetime | None) -> bool:
     """Send the draft to the scoring queue. A broker outage must not fail the enqueue: the
     draft stays `received` and the re-dispatch sweep sends it again later. No retry here, and
-    the broker's connect timeouts are short (settings: CELERY_BROKER_*), so a dead broker
-    costs the request a moment, not a hang."""
+    the broker's timeouts are short (REVIEWQUEUE_BROKER_TIMEOUT_SECONDS), so a dead or silent
+    broker costs the request a moment, not a hang.
+
+    `expires` is the draft's dispatch_expires_at, written by the caller's transaction: the
+    message carries it, so a worker that gets the message later discards it unrun. When the
+    publish fails no message is pending, so it is cleared and the sweep may send the draft."""
     from reviewqueue.review.tasks import score_draft
 
     try:
-        score_draft.apply_async(args=[draft_id], retry=False)
+        score_draft.apply_async(args=[draft_id], retry=False, expires=expires)
     except Exception:  # kombu raises OperationalError and friends; none must reach the client
         logger.warning(
             "draft dispatch failed", extra={"action": "draft.dispatch.failed", "draft_id": draft_id}, exc_info=True
         )
+        if expires is not None:
+            try:
+                Draft.objects.filter(pk=draft_id, dispatch_expires_at=expires).update(dispatch_expires_at=None)
+            except DatabaseError:  # then the sweep waits for the expiry instead: later, never twice
+                logger.warning("could not clear dispatch expiry", extra={"draft_id": draft_id}, exc_info=True)
         return False
     return True
 
 
+def draft_dispatch_taken(*, draft_id: int) -> None:
+    """A worker took the draft's message: none is pending any more, so if this run dies (the
+    worker is killed) the sweep may send the draft again without waiting for the expiry."""
+    Draft.objects.filter(pk=draft_id, dispatch_expires_at__isnull=False).update(dispatch_expires_at=None)
+
+
+def no_message_pending(now: datetime) -> Q:
+    """Drafts none of whose scoring messages can still run: never published, the publish
+    failed, a worker took it, or it has expired (a worker discards it unrun)."""
+    # Strictly after: a Celery worker still runs a message at its very expiry instant.
+    return Q(dispatch_expires_at__isnull=True) | Q(dispatch_expires_at__lt=now)
+
+
 def draft_redispatch(*, draft_id: int, now: datetime, stale_before: datetime) -> bool:
     """Claim one stuck draft for re-dispatch with a compare-and-swap, so two overlapping sweeps
-    never send the same draft twice in one round."""
+    never send the same draft twice in one round, and a draft whose earlier message may still
+    be waiting in the broker (a worker outage) is not sent again: one live message per draft."""
+    expires = dispatch_expiry(now)
     with transaction.atomic():
         claimed = Draft.objects.filter(
             Q(last_dispatch_at__isnull=True) | Q(last_dispatch_at__lt=stale_before),
+            no_message_pending(now),
             pk=draft_id,
             status__in=UNROUTED,
             created_at__lt=stale_before,
-        ).update(last_dispatch_at=now, dispatch_attempts=F("dispatch_attempts") + 1)
+        ).update(last_dispatch_at=now, dispatch_attempts=F("dispatch_attempts") + 1, dispatch_expires_at=expires)
         if not claimed:
             return False
         draft = Draft.objects.get(pk=draft_id)
@@ -171,7 +206,7 @@ def draft_redispatch(*, draft_id: int, now: datetime, stale_before: datetime) ->
             now=now,
             data={"attempt": draft.dispatch_attempts, "status": draft.status},
         )
-        transaction.on_commit(lambda: draft_dispatch(draft_id=draft_id))
+        transaction.on_commit(lambda: draft_dispatch(draft_id=draft_id, expires=expires))
     return True
 
 

@@ -12,7 +12,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from reviewqueue.review import outbox, routing, sweeps
+from reviewqueue.review import outbox, routing, services, sweeps
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ def score_draft(self: Task, draft_id: int) -> str:
     redispatch sweep sends the draft again later. Safe because score_and_route is idempotent.
     """
     try:
+        services.draft_dispatch_taken(draft_id=draft_id)
         return routing.score_and_route(draft_id)
     except DatabaseError as exc:
         # The connection may be dead or left in a failed state: drop it, so the retry (in this

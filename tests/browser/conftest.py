@@ -48,7 +48,7 @@ def _no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     # not hand drafts to a worker some other test run may have listening on the same broker.
     from reviewqueue.review import services
 
-    monkeypatch.setattr(services, "draft_dispatch", lambda *, draft_id: True)
+    monkeypatch.setattr(services, "draft_dispatch", lambda *, draft_id, expires: True)
 
 
 @pytest.fixture

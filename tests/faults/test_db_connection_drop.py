@@ -42,7 +42,7 @@ def _no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     # The drafts made here must not reach a worker that another test run may have listening.
     from reviewqueue.review import services
 
-    monkeypatch.setattr(services, "draft_dispatch", lambda *, draft_id: True)
+    monkeypatch.setattr(services, "draft_dispatch", lambda *, draft_id, expires: True)
 
 
 def _drop_then_count_5xx(query: str) -> tuple[int, int]:

@@ -17,6 +17,7 @@ def test_redispatch_picks_up_a_draft_scored_but_never_routed(world, settings) ->
     settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = 60
     created = timezone.now() - timedelta(minutes=5)
     draft = make_draft(world, now=created)
+    services.draft_dispatch_taken(draft_id=draft.pk)  # as score_draft does first: a worker took it
     services.draft_record_score(draft_id=draft.pk, score=None, confidence=0.5, versions={}, now=created)
     result = sweeps.redispatch_sweep(now=timezone.now())
     assert result.moved == 1
