@@ -204,6 +204,9 @@ if REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS >= 3600:
     raise ImproperlyConfigured(
         "REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS must be below the broker's visibility timeout (3600)."
     )
+# Days after a draft is decided before its content (text, question, passages, log-probs) is
+# purged, for tenants that set none of their own (Tenant.retention_days); 0 keeps it for ever.
+REVIEWQUEUE_RETENTION_DAYS = env_int("REVIEWQUEUE_RETENTION_DAYS", 0, minimum=0)
 REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
 REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # API keys' last-used time is written at most this often, keeping auth off the write path.
@@ -261,6 +264,7 @@ CELERY_TIMER_SECONDS = {
     "sla_sweep": env_int("REVIEWQUEUE_SLA_SWEEP_SECONDS", 30, minimum=1),
     "redispatch_sweep": env_int("REVIEWQUEUE_REDISPATCH_SWEEP_SECONDS", 60, minimum=1),
     "outbox_sweep": env_int("REVIEWQUEUE_OUTBOX_SWEEP_SECONDS", 10, minimum=1),
+    "retention_sweep": env_int("REVIEWQUEUE_RETENTION_SWEEP_SECONDS", 3600, minimum=1),
 }
 
 # --- Scoring --------------------------------------------------------------------------------

@@ -145,6 +145,9 @@ class Draft(models.Model):
     # be pending (never published, the publish failed, or a worker took it). The re-dispatch
     # sweep sends a draft again only then, so an outage leaves one live message per draft.
     dispatch_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the retention sweep purged the draft's content (text, question, passages, log-probs,
+    # the score's quoted text); the hashes, scores, decision and events stay.
+    content_purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -166,6 +169,12 @@ class Draft(models.Model):
                 fields=["created_at"],
                 condition=Q(status__in=["received", "scored", "scoring_failed"]),
                 name="draft_unrouted_created",
+            ),
+            # Used by the retention sweep: decided drafts whose content is still stored.
+            models.Index(
+                fields=["tenant", "decided_at"],
+                condition=Q(status="decided", content_purged_at__isnull=True),
+                name="draft_decided_unpurged",
             ),
         ]
 

@@ -12,7 +12,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from reviewqueue.review import outbox, routing, services, sweeps
+from reviewqueue.review import outbox, retention, routing, services, sweeps
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +68,8 @@ def redispatch_sweep() -> str:
 @shared_task(name="reviewqueue.review.tasks.outbox_sweep")
 def outbox_sweep() -> str:
     return str(outbox.outbox_sweep(now=timezone.now()))
+
+
+@shared_task(name="reviewqueue.review.tasks.retention_sweep")
+def retention_sweep() -> str:
+    return str(retention.retention_sweep(now=timezone.now()))

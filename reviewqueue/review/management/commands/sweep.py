@@ -1,4 +1,4 @@
-"""`manage.py sweep lease|sla|redispatch` — the Celery beat timers, for cron."""
+"""`manage.py sweep lease|sla|redispatch|outbox|retention` — the Celery beat timers, for cron."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from reviewqueue.review import outbox, sweeps
+from reviewqueue.review import outbox, retention, sweeps
 
 
 class Command(BaseCommand):
-    help = "Run one timer sweep once: lease, sla, redispatch or outbox (webhooks)."
+    help = "Run one timer sweep once: lease, sla, redispatch, outbox (webhooks) or retention (purge content)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("timer", choices=["lease", "sla", "redispatch", "outbox"])
+        parser.add_argument("timer", choices=["lease", "sla", "redispatch", "outbox", "retention"])
         parser.add_argument("--batch", type=int, default=None, help="At most this many rows per run.")
 
     def handle(self, *args: Any, timer: str, batch: int | None, **options: Any) -> None:
@@ -24,6 +24,8 @@ class Command(BaseCommand):
         elif timer == "sla":
             breached, warned = sweeps.sla_sweep(now=now, batch=batch)
             self.stdout.write(f"sla sweep: breaches {breached}; warnings {warned}")
+        elif timer == "retention":
+            self.stdout.write(f"retention sweep: {retention.retention_sweep(now=now, batch=batch)}")
         elif timer == "outbox":
             self.stdout.write(f"webhook outbox: {outbox.outbox_sweep(now=now, batch=batch)}")
         else:
