@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.test import Client, override_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,3 +63,14 @@ def test_csrf_middleware_is_djangos_own_dotted_path():
     # The deploy check looks for this exact string in MIDDLEWARE: a subclass under another path
     # (as reviewqueue.web.middleware once had) enforces CSRF yet makes the check report W003.
     assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
+
+
+@pytest.mark.django_db
+def test_ssl_redirect_spares_the_health_probe():
+    # A load balancer probes the web process over plain HTTP; everything else goes to HTTPS.
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        client = Client()
+        assert client.get("/healthz").status_code in (200, 503)
+        redirect = client.get("/login/")
+        assert redirect.status_code == 301 and redirect["Location"].startswith("https://")
+        assert client.get("/login/", secure=True).status_code == 200
