@@ -145,6 +145,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
+# Django's failure page has an inline <style> the Content-Security-Policy would refuse.
+CSRF_FAILURE_VIEW = "reviewqueue.web.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Served over HTTPS (README, Production settings; `manage.py check --deploy` is clean with them).

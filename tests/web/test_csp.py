@@ -85,3 +85,12 @@ def test_docs_page_adds_only_the_swagger_origin_and_has_no_inline_code() -> None
 def test_docs_and_schema_can_be_turned_off() -> None:
     for path in ("/api/v1/docs", "/api/v1/docs?script=", "/api/v1/schema"):
         assert_error(Client().get(path), 404, "not_found")
+
+
+def test_a_failed_csrf_check_gets_a_page_without_inline_style(world: World, client_for) -> None:
+    response = client_for(world.reviewer, csrf=True).post(reverse("web:claim_next"))
+    assert response.status_code == 403
+    assert_strict(response)
+    html = response.content.decode()
+    assert "This form has expired" in html
+    assert_no_inline(html)
