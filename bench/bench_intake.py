@@ -11,6 +11,8 @@ under gunicorn with the deployed gunicorn.conf.py (threaded workers, keep-alive)
 process and thread counts come from the flags. The database is created fresh for the run.
 
     python bench/bench_intake.py [--rounds 5] [--seconds 4] [--workers 2] [--threads 4]
+
+Environment: BENCH_DATABASE (default reviewqueue_bench), BENCH_BROKER_URL, BENCH_DATABASE_OPTIONS.
 """
 
 from __future__ import annotations
@@ -124,8 +126,11 @@ def cpu_meter(server_pid: int, pg_backends: Callable[[], list[int]]) -> Callable
 
 def env() -> dict[str, str]:
     e = dict(os.environ)
+    # BENCH_DATABASE_OPTIONS (e.g. health_checks=false) goes to the server's DATABASE_URL query
+    # string, so a connection option's cost is measured against the default in the same session.
+    options = os.environ.get("BENCH_DATABASE_OPTIONS", "")
     e.update(
-        DATABASE_URL=DB_URL,
+        DATABASE_URL=f"{DB_URL}?{options}" if options else DB_URL,
         CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13"),
         SECRET_KEY="bench-secret-key-0123456789abcdefghijklmnop",
         DJANGO_SETTINGS_MODULE="reviewqueue.settings",

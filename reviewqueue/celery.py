@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.signals import celeryd_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviewqueue.settings")
 
@@ -28,7 +29,21 @@ def _schedule_timers(sender: Celery, **_: object) -> None:
         ("sla sweep", seconds["sla_sweep"], "reviewqueue.review.tasks.sla_sweep"),
         ("re-dispatch sweep", seconds["redispatch_sweep"], "reviewqueue.review.tasks.redispatch_sweep"),
         ("webhook outbox", seconds["outbox_sweep"], "reviewqueue.review.tasks.outbox_sweep"),
+        ("retention sweep", seconds["retention_sweep"], "reviewqueue.review.tasks.retention_sweep"),
         ("recalibrate", 24 * 3600, "reviewqueue.policy.tasks.recalibrate"),
     ]
     for name, every, task in schedule:
         sender.add_periodic_task(every, sender.signature(task), name=name)
+
+
+@celeryd_init.connect
+def _worker_socket_timeout(conf: object, **_: object) -> None:
+    # Settings give every process the web's short broker reply timeout, so an enqueue cannot hang
+    # on a silent broker. A worker's consumer holds its connection for hours: give it the longer
+    # one before it connects (celeryd_init runs in the worker's main process, before the consumer).
+    from django.conf import settings
+
+    options = dict(getattr(conf, "broker_transport_options", None) or {})
+    if "socket_timeout" in options:
+        options["socket_timeout"] = settings.REVIEWQUEUE_BROKER_WORKER_SOCKET_TIMEOUT_SECONDS
+        conf.broker_transport_options = options  # type: ignore[attr-defined]

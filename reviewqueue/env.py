@@ -126,10 +126,11 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             raise ImproperlyConfigured(
                 f"DATABASE_URL={url!r}: conn_max_age={raw_age!r} is not an integer (seconds)."
             ) from None
-        # Off by default, as in Django: a health check is a `SELECT 1` round trip at the start of
-        # every request. Without it a connection that died (a database restart) fails one
-        # request and is replaced; clients retry enqueues safely with their Idempotency-Key.
-        health_checks = _flag(url, "health_checks", options.pop("health_checks", "false"))
+        # On by default (Django's default is off): with persistent connections, one that died
+        # between requests (a database restart, pg_terminate_backend, a proxy's idle cut) would
+        # otherwise fail the next request on it with a 500. The check is one `SELECT 1` round trip
+        # on the first query of a request (measured in bench/bench_intake.py; README, Limits).
+        health_checks = _flag(url, "health_checks", options.pop("health_checks", "true"))
         # Server-side binding lets PostgreSQL keep a plan per statement (prepared after
         # `prepare_threshold` runs on a connection) instead of parsing and planning the hot
         # statements on every request, and spares psycopg quoting each parameter into the SQL.

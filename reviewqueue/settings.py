@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 import scoring
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "csp",
     "django_htmx",
     "template_partials",
     "reviewqueue.tenancy",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     # First, so every log line of the request (other middleware's included) carries its id.
     "reviewqueue.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reviewqueue.api.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -146,9 +149,51 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
+# Django's failure page has an inline <style> the Content-Security-Policy would refuse.
+CSRF_FAILURE_VIEW = "reviewqueue.web.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Served over HTTPS (README, Production settings; `manage.py check --deploy` is clean with them).
+# All off by default: the embedded default and a plain-HTTP development server must keep working.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer's health probe speaks plain HTTP to the web process; it must not be redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind a TLS-terminating proxy: "HTTP_X_FORWARDED_PROTO,https" trusts that header to mean the
+# request came over HTTPS. Set it only when the proxy always sets (and strips) that header.
+_proxy_header = env_str("SECURE_PROXY_SSL_HEADER") or ""
+if _proxy_header:
+    _name, _, _value = (part.strip() for part in _proxy_header.partition(","))
+    if not _name.startswith("HTTP_") or not _value:
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_header!r}: use META_NAME,value such as HTTP_X_FORWARDED_PROTO,https."
+        )
+    SECURE_PROXY_SSL_HEADER = (_name, _value)
+
+# Content-Security-Policy on every response (django-csp). No inline scripts, handlers or style
+# attributes anywhere: scripts and styles are files under static/, the claim bars are SVG. htmx
+# loads with includeIndicatorStyles off (base.html), so it injects no <style> of its own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The OpenAPI schema and Swagger UI (/api/v1/schema, /api/v1/docs): off answers 404. Swagger UI
+# loads from its CDN, so only that page's policy adds these origins (reviewqueue/api/docs.py).
+REVIEWQUEUE_API_DOCS = env_bool("REVIEWQUEUE_API_DOCS", default=True)
+REVIEWQUEUE_API_DOCS_CSP_SOURCES = env_list("REVIEWQUEUE_API_DOCS_CSP_SOURCES", ["https://cdn.jsdelivr.net"])
 
 # Requests larger than this are refused with 413 before any view parses them.
 REVIEWQUEUE_MAX_BODY_BYTES = env_int("REVIEWQUEUE_MAX_BODY_BYTES", 1_000_000, minimum=1024)
@@ -157,12 +202,29 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REVIEWQUEUE_MAX_BODY_BYTES
 REVIEWQUEUE_SLA_WARNING_FRACTION = env_float("REVIEWQUEUE_SLA_WARNING_FRACTION", 0.8, low=0.05, high=0.99)
 # Drafts still `received` after this many seconds are re-dispatched to the scoring queue.
 REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = env_int("REVIEWQUEUE_REDISPATCH_AFTER_SECONDS", 60, minimum=1)
+# A scoring message not taken by a worker within this many seconds expires (the worker drops it
+# unrun), and only then is its draft re-dispatched: an outage shorter than this leaves exactly one
+# message per draft. Longer than any backlog the workers need to drain, shorter than the broker's
+# visibility timeout (3600 s), so a message a dead worker held comes back already expired.
+REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS = env_int("REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS", 900, minimum=10)
+if REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS >= 3600:
+    raise ImproperlyConfigured(
+        "REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS must be below the broker's visibility timeout (3600)."
+    )
+# Days after a draft is decided before its content (text, question, passages, log-probs) is
+# purged, for tenants that set none of their own (Tenant.retention_days); 0 keeps it for ever.
+REVIEWQUEUE_RETENTION_DAYS = env_int("REVIEWQUEUE_RETENTION_DAYS", 0, minimum=0)
 REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
 REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # API keys' last-used time is written at most this often, keeping auth off the write path.
 REVIEWQUEUE_KEY_TOUCH_SECONDS = env_int("REVIEWQUEUE_KEY_TOUCH_SECONDS", 60, minimum=0)
 
 # --- Celery -------------------------------------------------------------------------------
+# Connect and reply timeout for publishing from the web and for /healthz's broker probe (Redis).
+REVIEWQUEUE_BROKER_TIMEOUT_SECONDS = env_float("REVIEWQUEUE_BROKER_TIMEOUT_SECONDS", 0.5, low=0.05, high=30)
+REVIEWQUEUE_BROKER_WORKER_SOCKET_TIMEOUT_SECONDS = env_float(
+    "REVIEWQUEUE_BROKER_WORKER_SOCKET_TIMEOUT_SECONDS", 5.0, low=1, high=300
+)
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = check_broker_url(env_str("CELERY_BROKER_URL") or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -179,13 +241,16 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
         # Publishing (apply_async) must not hang on a dead or silent broker: the enqueue request
-        # is waiting, and the re-dispatch sweep sends the draft later. Connect and reply timeouts
-        # in seconds, and no retry loop when the connection cannot be made (kombu would sleep
-        # and try again within CELERY_BROKER_CONNECTION_TIMEOUT). The worker's consumer retries
-        # on its own terms (broker_connection_retry), and beat's publishes keep Celery's
-        # publish retry policy.
-        "socket_connect_timeout": 2,
-        "socket_timeout": 5,
+        # is waiting, and the re-dispatch sweep sends the draft later. A broker that accepts the
+        # connection and never answers held each enqueue for the whole reply timeout (5 s), so
+        # web processes connect and wait for replies at most REVIEWQUEUE_BROKER_TIMEOUT_SECONDS,
+        # and make no retry loop when the connection cannot be made (kombu would sleep and try
+        # again within CELERY_BROKER_CONNECTION_TIMEOUT). A worker raises the reply timeout to
+        # REVIEWQUEUE_BROKER_WORKER_SOCKET_TIMEOUT_SECONDS at start (reviewqueue/celery.py): its
+        # consumer's connection lives long and must not be cut by a slow moment. Beat's
+        # publishes keep Celery's publish retry policy.
+        "socket_connect_timeout": REVIEWQUEUE_BROKER_TIMEOUT_SECONDS,
+        "socket_timeout": REVIEWQUEUE_BROKER_TIMEOUT_SECONDS,
         "max_retries": 0,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -206,6 +271,7 @@ CELERY_TIMER_SECONDS = {
     "sla_sweep": env_int("REVIEWQUEUE_SLA_SWEEP_SECONDS", 30, minimum=1),
     "redispatch_sweep": env_int("REVIEWQUEUE_REDISPATCH_SWEEP_SECONDS", 60, minimum=1),
     "outbox_sweep": env_int("REVIEWQUEUE_OUTBOX_SWEEP_SECONDS", 10, minimum=1),
+    "retention_sweep": env_int("REVIEWQUEUE_RETENTION_SWEEP_SECONDS", 3600, minimum=1),
 }
 
 # --- Scoring --------------------------------------------------------------------------------

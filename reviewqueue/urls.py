@@ -3,14 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 
 from reviewqueue.api.errors import error_json
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+from reviewqueue.health import healthz
 
 
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

@@ -12,6 +12,7 @@ PUBLISHED = {
     "reviewqueue.review.tasks.sla_sweep",
     "reviewqueue.review.tasks.redispatch_sweep",
     "reviewqueue.review.tasks.outbox_sweep",
+    "reviewqueue.review.tasks.retention_sweep",
     "reviewqueue.policy.tasks.recalibrate",
 }
 
@@ -29,5 +30,12 @@ def test_every_published_task_name_is_registered() -> None:
 def test_every_timer_points_at_a_registered_task() -> None:
     registered = _registered()
     schedule = {name: entry["task"] for name, entry in app.conf.beat_schedule.items()}
-    assert set(schedule) == {"lease sweep", "sla sweep", "re-dispatch sweep", "webhook outbox", "recalibrate"}
+    assert set(schedule) == {
+        "lease sweep",
+        "sla sweep",
+        "re-dispatch sweep",
+        "webhook outbox",
+        "retention sweep",
+        "recalibrate",
+    }
     assert set(schedule.values()) <= registered

@@ -106,7 +106,7 @@ def test_database_url_postgres():
     )
     assert db["CONN_MAX_AGE"] == 0
     assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
-    assert db["CONN_HEALTH_CHECKS"] is False
+    assert db["CONN_HEALTH_CHECKS"] is True  # a dropped connection must not fail a request
 
 
 @pytest.mark.parametrize(
@@ -182,6 +182,10 @@ def test_broker_url_scheme_is_checked():
         ("REVIEWQUEUE_MAX_BODY_BYTES", "1MB", "REVIEWQUEUE_MAX_BODY_BYTES='1MB' is not an integer"),
         ("REVIEWQUEUE_KEY_TOUCH_SECONDS", "-1", "REVIEWQUEUE_KEY_TOUCH_SECONDS=-1 must be at least 0"),
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters long"),
+        ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto", "use META_NAME,value"),
+        ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS='a year' is not an integer"),
+        ("REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS", "7200", "must be below the broker's visibility timeout"),
+        ("REVIEWQUEUE_BROKER_TIMEOUT_SECONDS", "0", "REVIEWQUEUE_BROKER_TIMEOUT_SECONDS=0.0 must be between"),
     ],
 )
 def test_django_setup_fails_with_a_clear_message(var, value, message):

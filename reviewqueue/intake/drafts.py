@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import DecimalField
@@ -95,7 +95,10 @@ def _amount(value: float) -> Decimal:
     # Rounded to the column's scale first: 999999999999.999 passes a float check but rounds up
     # to 10^12, which numeric(14,2) cannot hold.
     step, largest = _amount_bound()
-    amount = Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_EVEN)
+    try:
+        amount = Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:  # more digits than the decimal context holds (1e308): far out of range
+        raise _invalid("metadata.amount", f"must be between 0 and {largest}") from None
     if not 0 <= amount <= largest:
         raise _invalid("metadata.amount", f"must be between 0 and {largest}")
     return amount

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from reviewqueue.audit.events import EventType, event_new, event_record
 from reviewqueue.errors import IdempotencyConflict, InvalidInput
 from reviewqueue.intake.dispatch import draft_dispatch
+from reviewqueue.intake.expiry import dispatch_expiry, no_message_pending
 from reviewqueue.review.models import UNROUTED, Draft, DraftStatus, Queue, ReviewEvent
 from reviewqueue.tenancy.models import ServiceClient
 
@@ -64,6 +65,9 @@ def draft_enqueue(
         idempotency_key=idempotency_key,
         fingerprint=fingerprint,
         created_at=now,
+        # Written with the row, as if the publish after commit will succeed (it nearly always
+        # does): no second write on the hot path; draft_dispatch clears it when the publish fails.
+        dispatch_expires_at=dispatch_expiry(now),
         **fields,
     )
     event = event_new(
@@ -79,7 +83,8 @@ def draft_enqueue(
     needs_default = draft.requested_queue_id is None
     created = _insert_draft(draft, event, needs_default_queue=needs_default)
     if created:
-        transaction.on_commit(lambda: draft_dispatch(draft_id=draft.pk))
+        expires = draft.dispatch_expires_at
+        transaction.on_commit(lambda: draft_dispatch(draft_id=draft.pk, expires=expires))
         return draft, True
     # Not written: a replay of the key, answered with the stored draft whatever the queues are now;
     # else no default queue to fall back on (looked up again only on this path).
@@ -98,14 +103,17 @@ def draft_enqueue(
 
 def draft_redispatch(*, draft_id: int, now: datetime, stale_before: datetime) -> bool:
     """Claim one stuck draft for re-dispatch with a compare-and-swap, so two overlapping sweeps
-    never send the same draft twice in one round."""
+    never send the same draft twice in one round, and a draft whose earlier message may still
+    be waiting in the broker (a worker outage) is not sent again: one live message per draft."""
+    expires = dispatch_expiry(now)
     with transaction.atomic():
         claimed = Draft.objects.filter(
             Q(last_dispatch_at__isnull=True) | Q(last_dispatch_at__lt=stale_before),
+            no_message_pending(now),
             pk=draft_id,
             status__in=UNROUTED,
             created_at__lt=stale_before,
-        ).update(last_dispatch_at=now, dispatch_attempts=F("dispatch_attempts") + 1)
+        ).update(last_dispatch_at=now, dispatch_attempts=F("dispatch_attempts") + 1, dispatch_expires_at=expires)
         if not claimed:
             return False
         draft = Draft.objects.get(pk=draft_id)
@@ -115,5 +123,5 @@ def draft_redispatch(*, draft_id: int, now: datetime, stale_before: datetime) ->
             now=now,
             data={"attempt": draft.dispatch_attempts, "status": draft.status},
         )
-        transaction.on_commit(lambda: draft_dispatch(draft_id=draft_id))
+        transaction.on_commit(lambda: draft_dispatch(draft_id=draft_id, expires=expires))
     return True

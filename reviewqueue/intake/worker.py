@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from reviewqueue.intake import routing
 from reviewqueue.intake.drafts import draft_input
+from reviewqueue.intake.expiry import draft_dispatch_taken
 from reviewqueue.llm import hooks as llm_hooks
 from reviewqueue.policy.selectors import active_calibrator
 from reviewqueue.review.models import Draft, DraftStatus, Queue
@@ -125,6 +126,7 @@ def score_draft(self: Task, draft_id: int) -> str:
     redispatch sweep sends the draft again later. Safe because score_and_route is idempotent.
     """
     try:
+        draft_dispatch_taken(draft_id=draft_id)
         return score_and_route(draft_id)
     except DatabaseError as exc:
         # The connection may be dead or left in a failed state: drop it, so the retry (in this

@@ -140,6 +140,14 @@ class Draft(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     dispatch_attempts = models.PositiveIntegerField(default=0)
     last_dispatch_at = models.DateTimeField(null=True, blank=True)
+    # Until this instant a scoring message for the draft may still wait in the broker: the message
+    # carries it as its Celery `expires`, so a worker discards it afterwards. NULL: no message can
+    # be pending (never published, the publish failed, or a worker took it). The re-dispatch
+    # sweep sends a draft again only then, so an outage leaves one live message per draft.
+    dispatch_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the retention sweep purged the draft's content (text, question, passages, log-probs,
+    # the score's quoted text); the hashes, scores, decision and events stay.
+    content_purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -161,6 +169,12 @@ class Draft(models.Model):
                 fields=["created_at"],
                 condition=Q(status__in=["received", "scored", "scoring_failed"]),
                 name="draft_unrouted_created",
+            ),
+            # Used by the retention sweep: decided drafts whose content is still stored.
+            models.Index(
+                fields=["tenant", "decided_at"],
+                condition=Q(status="decided", content_purged_at__isnull=True),
+                name="draft_decided_unpurged",
             ),
         ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from reviewqueue.review import sweeps
+from reviewqueue.review import retention, sweeps
 
 
 @shared_task(name="reviewqueue.review.tasks.lease_sweep")
@@ -17,3 +17,8 @@ def lease_sweep() -> str:
 def sla_sweep() -> str:
     breached, warned = sweeps.sla_sweep(now=timezone.now())
     return f"breaches: {breached}; warnings: {warned}"
+
+
+@shared_task(name="reviewqueue.review.tasks.retention_sweep")
+def retention_sweep() -> str:
+    return str(retention.retention_sweep(now=timezone.now()))

@@ -13,7 +13,7 @@ from reviewqueue.tenancy.services import service_client_create, service_client_r
 
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = ("slug", "name", "created_at")
+    list_display = ("slug", "name", "retention_days", "created_at")
 
 
 @admin.register(Membership)

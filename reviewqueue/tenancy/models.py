@@ -16,9 +16,21 @@ class Tenant(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Data minimisation: days after a draft is decided before its text, question, passages and
+    # log-probs are purged (reviewqueue/review/retention.py). NULL: REVIEWQUEUE_RETENTION_DAYS.
+    retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days after a draft is decided before its content is purged; empty: the site default "
+        "(REVIEWQUEUE_RETENTION_DAYS, 0 keeps content).",
+    )
 
     def __str__(self) -> str:
         return self.slug
+
+    def effective_retention_days(self) -> int:
+        """0 keeps content for ever."""
+        return settings.REVIEWQUEUE_RETENTION_DAYS if self.retention_days is None else self.retention_days
 
 
 class Role(models.TextChoices):

@@ -57,6 +57,20 @@
   };
   window.rq = rq;
 
+  // htmx trigger filters ("visibilitychange[!document.hidden]") are evaluated with eval, which the
+  // Content-Security-Policy forbids; the same conditions are plain listeners here instead.
+  // `rq:visible` fires on the document when the page comes back into view.
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) document.dispatchEvent(new CustomEvent("rq:visible"));
+  });
+  // Polls marked data-poll-only-visible skip their request while the page is hidden.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (document.hidden && elt && elt.hasAttribute && elt.hasAttribute("data-poll-only-visible")) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
     if (event.key === "?") {

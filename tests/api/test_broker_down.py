@@ -61,6 +61,7 @@ def test_enqueue_while_broker_down_is_accepted_then_redispatched(caplog):
 
     draft.refresh_from_db()
     assert draft.dispatch_attempts == 1
+    assert draft.dispatch_expires_at is None  # the worker took the message: none is pending
     assert draft.scored_at is not None and draft.decision  # scored, then routed by the policy
     assert draft.status in (DraftStatus.ROUTED, DraftStatus.DECIDED)
     if draft.status == DraftStatus.ROUTED:

@@ -47,4 +47,8 @@ def test_schema_and_swagger_are_served(db):
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert docs["Content-Type"].startswith("text/html")
-    assert b"swagger-ui" in docs.content and b"/api/v1/schema" in docs.content
+    assert b"swagger-ui" in docs.content and b"/api/v1/docs?script=" in docs.content
+    # The init script is its own request (no inline script under the CSP); it names the schema.
+    script = client.get("/api/v1/docs?script=")
+    assert script.status_code == 200
+    assert b"/api/v1/schema" in script.content

@@ -48,15 +48,21 @@ def _no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     # not hand drafts to a worker some other test run may have listening on the same broker.
     from reviewqueue.intake import services
 
-    monkeypatch.setattr(services, "draft_dispatch", lambda *, draft_id: True)
+    monkeypatch.setattr(services, "draft_dispatch", lambda *, draft_id, expires: True)
 
 
 @pytest.fixture
 def new_page(browser, live_server) -> Iterator[Callable[..., object]]:
     """new_page(viewport=...) → a page in a fresh context (its own cookies), closed afterwards.
-    Any JavaScript dialog (alert/confirm) fails the test: nothing here should open one."""
+    Any JavaScript dialog (alert/confirm) fails the test: nothing here should open one, and so
+    does any Content-Security-Policy violation Chromium reports on the console."""
     contexts = []
     dialogs: list[str] = []
+    violations: list[str] = []
+
+    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
 
     def make(viewport: dict[str, int] | None = None):
         context = browser.new_context(viewport=viewport or VIEWPORT, base_url=live_server.url)
@@ -64,12 +70,14 @@ def new_page(browser, live_server) -> Iterator[Callable[..., object]]:
         contexts.append(context)
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("console", on_console)
         return page
 
     yield make
     for context in contexts:
         context.close()
     assert not dialogs, f"unexpected JavaScript dialogs: {dialogs}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 def sign_in(page, user) -> None:

@@ -42,7 +42,7 @@ def scratch() -> Iterator[redis.Redis]:
 
 
 def test_a_dispatched_draft_is_one_score_draft_message_on_the_scoring_queue(scratch):
-    assert draft_dispatch(draft_id=41) is True
+    assert draft_dispatch(draft_id=41, expires=None) is True
     raw = scratch.rpop("scoring")
     assert raw is not None, "nothing was published to the `scoring` list"
     assert scratch.llen("scoring") == 0
@@ -56,6 +56,6 @@ def test_an_unreachable_broker_is_reported_fast_and_not_raised():
     # draft_dispatch turns this into "stays received, the re-dispatch sweep retries".
     with broker("redis://127.0.0.1:1/0"):
         started = time.monotonic()
-        assert draft_dispatch(draft_id=1) is False
+        assert draft_dispatch(draft_id=1, expires=None) is False
         elapsed = time.monotonic() - started
     assert elapsed < 3, f"dispatch waited {elapsed:.1f}s on a dead broker"

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from reviewqueue.intake import routing
+from reviewqueue.intake import expiry, routing
 from reviewqueue.intake import sweeps as intake_sweeps
 from reviewqueue.review import services, sweeps
 from reviewqueue.review.models import Draft, FallbackAction, Queue, ReviewEvent, ReviewItem
@@ -19,6 +19,7 @@ def test_redispatch_picks_up_a_draft_scored_but_never_routed(world, settings) ->
     settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = 60
     created = timezone.now() - timedelta(minutes=5)
     draft = make_draft(world, now=created)
+    expiry.draft_dispatch_taken(draft_id=draft.pk)  # as score_draft does first: a worker took it
     routing.draft_record_score(draft_id=draft.pk, score=None, confidence=0.5, versions={}, now=created)
     result = intake_sweeps.redispatch_sweep(now=timezone.now())
     assert result.moved == 1

@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from reviewqueue.intake import sweeps as intake_sweeps
 from reviewqueue.review import services, sweeps
-from reviewqueue.review.models import DraftStatus, FallbackAction, ItemState, Outcome, ReviewEvent, ReviewItem
+from reviewqueue.review.models import (
+    Draft,
+    DraftStatus,
+    FallbackAction,
+    ItemState,
+    Outcome,
+    ReviewEvent,
+    ReviewItem,
+)
 from tests.conftest import T0
 from tests.factories import make_draft, make_pending_item, make_queue
 from tests.review.helpers import event_types
@@ -195,12 +203,18 @@ def test_resolved_items_never_breach(world, clock, claimed):
 
 
 # --- re-dispatch -------------------------------------------------------------------------------
+def _publish_failed(draft: Draft) -> Draft:
+    """What draft_dispatch leaves when the broker refused the message: none can be pending."""
+    Draft.objects.filter(pk=draft.pk).update(dispatch_expires_at=None)
+    return draft
+
+
 @pytest.mark.parametrize(("after", "moves"), [(59, False), (60, False), (61, True)])
 def test_redispatch_picks_drafts_stuck_in_received(
     world, clock, settings, django_capture_on_commit_callbacks, after, moves
 ):
     settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = 60
-    draft = make_draft(world)
+    draft = _publish_failed(make_draft(world))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = intake_sweeps.redispatch_sweep(now=T0 + timedelta(seconds=after))
     assert result.moved == (1 if moves else 0)
@@ -216,12 +230,16 @@ def test_redispatch_is_idempotent_within_a_round_and_retries_later(
     world, clock, settings, django_capture_on_commit_callbacks
 ):
     settings.REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = 60
-    draft = make_draft(world)
+    draft = _publish_failed(make_draft(world))
     first = T0 + timedelta(seconds=61)
+    expiry = first + timedelta(seconds=settings.REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert intake_sweeps.redispatch_sweep(now=first).moved == 1
         assert intake_sweeps.redispatch_sweep(now=first + timedelta(seconds=30)).moved == 0
-        assert intake_sweeps.redispatch_sweep(now=first + timedelta(seconds=61)).moved == 1
+        # The first re-dispatch's message may still wait in the broker until it expires.
+        assert intake_sweeps.redispatch_sweep(now=first + timedelta(seconds=61)).moved == 0
+        assert intake_sweeps.redispatch_sweep(now=expiry).moved == 0
+        assert intake_sweeps.redispatch_sweep(now=expiry + timedelta(seconds=1)).moved == 1
     assert len(callbacks) == 2
     draft.refresh_from_db()
     assert draft.dispatch_attempts == 2

@@ -56,7 +56,8 @@ def _poll_url(html: str) -> str:
 def test_polling_counts_quiet_answers_and_stops_with_286(world: World, client_for) -> None:
     client = client_for(world.reviewer)
     html = body(client.get(reverse("web:home")))
-    assert 'hx-trigger="every 10s [!document.hidden]' in html  # no requests while the page is hidden
+    assert 'hx-trigger="every 10s, rq:visible from:document' in html
+    assert "data-poll-only-visible" in html  # app.js skips the poll while the page is hidden
     url = _poll_url(html)
     for expected_idle in range(1, IDLE_POLLS):
         response = client.get(url, HTTP_HX_REQUEST="true")
@@ -67,7 +68,7 @@ def test_polling_counts_quiet_answers_and_stops_with_286(world: World, client_fo
     assert stopped.status_code == 286
     html = body(stopped)
     assert "Live updates paused" in html and "every 10s" not in html
-    assert "visibilitychange" in html  # comes back when the reviewer returns to the tab
+    assert "rq:visible from:document" in html  # comes back when the reviewer returns to the tab
     resumed = client.get(_poll_url(html), HTTP_HX_REQUEST="true")  # a fresh start, not one more quiet poll
     assert resumed.status_code == 200 and "idle=0" in _poll_url(body(resumed))
 

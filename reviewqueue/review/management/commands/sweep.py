@@ -1,4 +1,4 @@
-"""`manage.py sweep lease|sla|redispatch` — the Celery beat timers, for cron."""
+"""`manage.py sweep lease|sla|redispatch|outbox|retention` — the Celery beat timers, for cron."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from reviewqueue.audit import outbox
 from reviewqueue.intake import sweeps as intake_sweeps
-from reviewqueue.review import sweeps
+from reviewqueue.review import retention, sweeps
 
 
 class Command(BaseCommand):
-    help = "Run one timer sweep once: lease, sla, redispatch or outbox (webhooks)."
+    help = "Run one timer sweep once: lease, sla, redispatch, outbox (webhooks) or retention (purge content)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("timer", choices=["lease", "sla", "redispatch", "outbox"])
+        parser.add_argument("timer", choices=["lease", "sla", "redispatch", "outbox", "retention"])
         parser.add_argument("--batch", type=int, default=None, help="At most this many rows per run.")
 
     def handle(self, *args: Any, timer: str, batch: int | None, **options: Any) -> None:
@@ -26,6 +26,8 @@ class Command(BaseCommand):
         elif timer == "sla":
             breached, warned = sweeps.sla_sweep(now=now, batch=batch)
             self.stdout.write(f"sla sweep: breaches {breached}; warnings {warned}")
+        elif timer == "retention":
+            self.stdout.write(f"retention sweep: {retention.retention_sweep(now=now, batch=batch)}")
         elif timer == "outbox":
             self.stdout.write(f"webhook outbox: {outbox.outbox_sweep(now=now, batch=batch)}")
         else:
