@@ -2,8 +2,9 @@
 passed (seed 004: storing full prompts may conflict with data-minimisation requirements).
 
 Purged: the draft's question, text, passages and log-probs, the text sent to the user (the
-draft's and its review items' final_text) and the text the score quotes (claim sentences,
-guardrail matches). Kept: the request fingerprint and prompt hash, scores, confidence, decision,
+draft's and its review items' final_text), the text the score quotes (claim sentences,
+guardrail matches) and the text the LLM judge's verdicts quote (claim, evidence quote and
+explanation; the verdicts themselves stay). Kept: the request fingerprint and prompt hash, scores, confidence, decision,
 outcome, metadata, labels and the events, so every decision can still be explained. Each purge
 writes a `draft.content.purged` event in the same transaction.
 """
@@ -18,11 +19,21 @@ from django.conf import settings
 from django.db import transaction
 
 from reviewqueue.audit.events import EventType, event_record
+from reviewqueue.llm.models import JudgeVerdict
 from reviewqueue.review.models import Draft, DraftStatus, ReviewItem
 from reviewqueue.sweeping import SweepResult, log_sweep, move_each
 from reviewqueue.tenancy.models import Tenant
 
-PURGED_FIELDS = ("question", "text", "passages", "logprobs", "final_text", "score.text", "review_items.final_text")
+PURGED_FIELDS = (
+    "question",
+    "text",
+    "passages",
+    "logprobs",
+    "final_text",
+    "score.text",
+    "review_items.final_text",
+    "judge_verdicts.text",
+)
 
 
 def scrub_quoted_text(value: Any) -> Any:
@@ -57,6 +68,7 @@ def draft_purge_content(*, draft_id: int, now: datetime, retention_days: int) ->
             update_fields=["question", "text", "passages", "logprobs", "final_text", "score", "content_purged_at"]
         )
         ReviewItem.objects.filter(draft_id=draft_id).exclude(final_text="").update(final_text="")
+        JudgeVerdict.objects.filter(draft_id=draft_id).update(claim_text="", quote="", explanation="")
         event_record(
             draft=draft,
             type=EventType.DRAFT_CONTENT_PURGED,

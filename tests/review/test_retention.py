@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from reviewqueue.intake import routing
+from reviewqueue.llm.models import JudgeVerdict, JudgeVerdictKind
 from reviewqueue.review import retention, services
 from reviewqueue.review.models import Decision, Draft, DraftStatus, ReviewEvent, ReviewItem
 from tests.conftest import T0
@@ -91,6 +92,26 @@ def test_the_score_keeps_its_numbers_but_not_the_text_it_quotes(tenant_keeps_30_
     assert after.confidence == draft.confidence and after.score["confidence"] == draft.score["confidence"]
     assert [c.get("p_entail") for c in after.score["claims"]] == [c.get("p_entail") for c in draft.score["claims"]]
     assert "text" not in str(list(_keys(after.score)))
+
+
+def test_judge_verdicts_keep_their_verdict_but_not_the_text_they_quote(tenant_keeps_30_days, clock):
+    draft = _auto_sent(tenant_keeps_30_days)
+    JudgeVerdict.objects.create(
+        draft=draft,
+        claim_index=0,
+        claim_text=draft.score["claims"][0]["text"],
+        verdict=JudgeVerdictKind.SUPPORTED,
+        quote=draft.passages[0]["text"][:40],
+        explanation="The passage says so.",
+        model="judge-model",
+        prompt_hash="0" * 64,
+        created_at=T0,
+    )
+    clock.move_to(T0 + timedelta(days=DAYS))
+    assert retention.retention_sweep(now=timezone.now()).moved == 1
+    verdict = JudgeVerdict.objects.get(draft=draft)
+    assert (verdict.claim_text, verdict.quote, verdict.explanation) == ("", "", "")
+    assert (verdict.claim_index, verdict.verdict, verdict.model) == (0, JudgeVerdictKind.SUPPORTED, "judge-model")
 
 
 def _keys(value):  # type: ignore[no-untyped-def]
