@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "reviewqueue.policy",
     "reviewqueue.api",
     "reviewqueue.web",
+    "reviewqueue.ops",
     "reviewqueue.llm",
 ]
 
@@ -157,6 +158,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REVIEWQUEUE_MAX_BODY_BYTES
 REVIEWQUEUE_SLA_WARNING_FRACTION = env_float("REVIEWQUEUE_SLA_WARNING_FRACTION", 0.8, low=0.05, high=0.99)
 # Drafts still `received` after this many seconds are re-dispatched to the scoring queue.
 REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = env_int("REVIEWQUEUE_REDISPATCH_AFTER_SECONDS", 60, minimum=1)
+# Bearer token for /metrics (Prometheus). Unset: /metrics answers 403 to everyone.
+REVIEWQUEUE_METRICS_TOKEN = env_str("REVIEWQUEUE_METRICS_TOKEN", "") or ""
 REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
 REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # API keys' last-used time is written at most this often, keeping auth off the write path.

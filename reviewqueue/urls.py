@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 
 from reviewqueue.api.errors import error_json
+from reviewqueue.ops.views.metrics import ops_metrics
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -21,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("reviewqueue.api.urls")),
+    path("ops/", include("reviewqueue.ops.urls")),
+    path("metrics", ops_metrics, name="metrics"),
     path("", include("reviewqueue.web.urls")),
 ]
 
