@@ -150,7 +150,7 @@ class DatabaseCollector(Collector):
             ):
                 histogram.add_metric(
                     [tenant],
-                    buckets=[*((f"{b:g}", c) for b, c in zip(buckets, cumulative, strict=True)), ("+Inf", count)],
+                    buckets=[*((str(float(b)), c) for b, c in zip(buckets, cumulative, strict=True)), ("+Inf", count)],
                     sum_value=total,
                 )
             yield histogram
