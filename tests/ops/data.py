@@ -4,7 +4,7 @@ figure the SLA page and /metrics should show worked out by hand. T0 is the clock
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from reviewqueue.intake import routing
 from reviewqueue.review import services
@@ -27,33 +27,33 @@ class Day:
     f: ReviewItem  # enqueued T0 − 59 min: due T0 + 1 min, at risk
 
 
-def build_day(world: World) -> Day:
+def build_day(world: World, t0: datetime = T0) -> Day:
     world.queue.lease_seconds = 3600  # long enough that nobody needs a heartbeat here
     world.queue.save(update_fields=["lease_seconds"])
-    a = make_pending_item(world, now=T0 - DAY - 60 * MIN)
-    b = make_pending_item(world, now=T0 - DAY - 60 * MIN + US)
+    a = make_pending_item(world, now=t0 - DAY - 60 * MIN)
+    b = make_pending_item(world, now=t0 - DAY - 60 * MIN + US)
     assert services.review_item_expire(item_id=a.pk, now=a.due_at)
     assert services.review_item_expire(item_id=b.pk, now=b.due_at)
-    c = make_pending_item(world, now=T0 - 120 * MIN)
-    claimed = services.review_item_claim_next(user=world.reviewer, now=T0 - 115 * MIN)
+    c = make_pending_item(world, now=t0 - 120 * MIN)
+    claimed = services.review_item_claim_next(user=world.reviewer, now=t0 - 115 * MIN)
     assert claimed is not None and claimed.pk == c.pk
-    services.review_item_submit(user=world.reviewer, item_id=c.pk, disposition="approved", now=T0 - 105 * MIN)
-    d = make_pending_item(world, now=T0 - 90 * MIN)
-    claimed = services.review_item_claim_next(user=world.other_reviewer, now=T0 - 80 * MIN)
+    services.review_item_submit(user=world.reviewer, item_id=c.pk, disposition="approved", now=t0 - 105 * MIN)
+    d = make_pending_item(world, now=t0 - 90 * MIN)
+    claimed = services.review_item_claim_next(user=world.other_reviewer, now=t0 - 80 * MIN)
     assert claimed is not None and claimed.pk == d.pk
     services.review_item_submit(
-        user=world.other_reviewer, item_id=d.pk, disposition="edited", final_text="Edited.", now=T0 - 50 * MIN
+        user=world.other_reviewer, item_id=d.pk, disposition="edited", final_text="Edited.", now=t0 - 50 * MIN
     )
-    e = make_pending_item(world, now=T0 - 60 * MIN)
-    f = make_pending_item(world, now=T0 - 59 * MIN)
+    e = make_pending_item(world, now=t0 - 60 * MIN)
+    f = make_pending_item(world, now=t0 - 59 * MIN)
     # A scoring failure 2 s after enqueue (the draft is never routed).
-    failed = make_draft(world, now=T0 - 30 * MIN)
+    failed = make_draft(world, now=t0 - 30 * MIN)
     routing.draft_record_score(
         draft_id=failed.pk,
         score=None,
         confidence=None,
         versions={},
-        now=T0 - 30 * MIN + 2 * timedelta(seconds=1),
+        now=t0 - 30 * MIN + 2 * timedelta(seconds=1),
         failed=True,
         error="verifier down",
     )

@@ -1,0 +1,102 @@
+"""The ops lead's pages in a real browser: the floor (live, force-release from the keyboard,
+polling paused while the tab is hidden) and the SLA page with its chart. Screenshots under
+build/screenshots/ops-*.png."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from reviewqueue.review import services
+from reviewqueue.review.models import ItemState, ReviewEvent, ReviewItem
+from tests.browser.conftest import shot, sign_in
+from tests.factories import make_pending_item, make_world
+from tests.ops.data import build_day
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+# Lets the test say whether the tab is hidden (headless Chromium never hides it by itself).
+HIDDEN_SWITCH = """
+Object.defineProperty(document, "hidden", {
+  configurable: true, get: function () { return window.__rqHidden === true; }
+});
+"""
+
+
+def test_floor_live_and_force_release(new_page) -> None:
+    world = make_world()
+    now = timezone.now()
+    for minutes in (55, 30, 5):
+        make_pending_item(world, now=now - timedelta(minutes=minutes))
+    held = services.review_item_claim_next(user=world.reviewer, now=now)
+    assert held is not None
+
+    page = new_page()
+    page.add_init_script(HIDDEN_SWITCH)
+    polls: list[str] = []
+    page.on("request", lambda r: polls.append(r.url) if "/ops/floor/live/" in r.url else None)
+    sign_in(page, world.lead)
+    page.goto("/ops/")
+    floor = page.locator("#floor-table")
+    expect(floor.locator('tr[data-queue="billing"] td[data-label="Depth"]')).to_have_text("3")
+    expect(page.locator(f'tr[data-item="{held.pk}"]')).to_contain_text(world.reviewer.username)
+    shot(page, "ops-01-floor")
+
+    # Live: a new item shows on the next poll (every 10 s).
+    make_pending_item(world)
+    expect(floor.locator('tr[data-queue="billing"] td[data-label="Depth"]')).to_have_text("4", timeout=15_000)
+    # Hidden tab: the polls are cancelled before they are sent …
+    page.evaluate("window.__rqHidden = true")
+    sent = len(polls)
+    page.wait_for_timeout(11_000)
+    assert len(polls) == sent
+    # … and showing it again asks for one at once.
+    page.evaluate("window.__rqHidden = false; document.dispatchEvent(new Event('visibilitychange'))")
+    page.wait_for_timeout(1_000)
+    assert len(polls) == sent + 1
+
+    # Force release from the keyboard: focus the button, press Enter.
+    button = page.get_by_role("button", name=f"Force release #{held.pk}")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash")).to_contain_text(f"Item {held.pk} is back in its queue.")
+    expect(page.locator(f'tr[data-item="{held.pk}"]')).to_have_count(0)
+    shot(page, "ops-02-floor-after-force-release")
+    held.refresh_from_db()
+    assert held.state == ItemState.PENDING
+    assert ReviewEvent.objects.filter(item=held, type="review.force_released", actor=world.lead).count() == 1
+
+
+def test_sla_page_with_chart(new_page) -> None:
+    world = make_world()
+    day = build_day(world, timezone.now())
+    page = new_page()
+    sign_in(page, world.lead)
+    page.goto("/ops/sla/")
+    # The day was built at "now", and the clock has moved on: b's deadline has left the window
+    # (see tests/ops/test_sla.py::test_window_edge_one_microsecond_later): c, d met, e missed.
+    attainment = page.locator('#attainment-table tr[data-queue="billing"] td[data-label="Attainment"]')
+    expect(attainment).to_have_text("66.7 %")
+    expect(page.locator("svg.chart-svg")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("SLA attainment per queue"))).to_be_visible()
+    shot(page, "ops-03-sla-24h")
+    page.get_by_role("link", name="7d").click()
+    page.wait_for_url("**/ops/sla/?range=7d")
+    expect(attainment).to_have_text("40.0 %")
+    expect(page.locator(f'#breach-table tr[data-item="{day.a.pk}"]')).to_be_visible()
+    shot(page, "ops-04-sla-7d")
+    assert ReviewItem.objects.filter(pk=day.e.pk, state=ItemState.PENDING).exists()
+
+
+def test_reviewer_is_refused_in_the_browser(new_page) -> None:
+    world = make_world()
+    page = new_page()
+    sign_in(page, world.reviewer)
+    response = page.goto("/ops/")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("alert")).to_contain_text("for ops leads")
+    shot(page, "ops-05-reviewer-403")
