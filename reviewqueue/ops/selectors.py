@@ -10,13 +10,14 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDay, TruncHour
 
 from reviewqueue.audit.events import EventType
-from reviewqueue.review.models import ItemState, Queue, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Draft, ItemState, Queue, ReviewEvent, ReviewItem
 from reviewqueue.review.selectors import QueueStats, queue_stats
 from reviewqueue.tenancy.models import Membership, Role
 
@@ -199,3 +200,273 @@ def sla_latencies(*, queues: Iterable[Queue], now: datetime, span: timedelta) ->
         )
         for q in queue_list
     ]
+
+
+def window_range(value: str | None) -> tuple[str, timedelta]:
+    """The window named in the URL, or the default one for a missing or unknown name."""
+    name = value if value in RANGES else DEFAULT_RANGE
+    return name, RANGES[name]
+
+
+# --- reviewers --------------------------------------------------------------------------------
+
+DISPOSITIONS = ("approved", "edited", "rejected", "escalated")
+
+
+@dataclass(frozen=True)
+class ReviewerLoad:
+    username: str
+    resolved: int
+    dispositions: dict[str, int]
+    handling_p50: float | None
+    handling_p90: float | None
+    lease_lapses: int
+    releases: int  # given back by the reviewer
+    force_released: int  # taken back by a lead
+
+    def share(self, disposition: str) -> float | None:
+        return self.dispositions[disposition] / self.resolved if self.resolved else None
+
+
+@dataclass(frozen=True)
+class TeamLoad:
+    reviewers: list[ReviewerLoad]
+    team: ReviewerLoad  # everyone together: the reference each reviewer is compared with
+
+    def spread(self, disposition: str) -> tuple[float, float] | None:
+        """Lowest and highest share of `disposition` among reviewers with resolved items."""
+        shares = [s for r in self.reviewers if (s := r.share(disposition)) is not None]
+        return (min(shares), max(shares)) if shares else None
+
+
+def reviewer_load(*, queues: Iterable[Queue], now: datetime, span: timedelta) -> TeamLoad:
+    """Per reviewer over the window: items resolved and how (approve / edit / reject / escalate),
+    handling time (claim → resolution, nearest-rank), leases that lapsed on them, items they gave
+    back and items a lead took back. Listed by name, not ranked: what matters is how far each is
+    from the team (seed 004: variance across reviewers is the signal)."""
+    ids = [q.pk for q in queues]
+    start = now - span
+    resolved: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DISPOSITIONS, 0))
+    handling: dict[str, list[float]] = defaultdict(list)
+    for username, disposition, claimed, done in ReviewItem.objects.filter(
+        queue__in=ids, state=ItemState.RESOLVED, resolved_at__gt=start, resolved_at__lte=now
+    ).values_list("reviewer__username", "disposition", "claimed_at", "resolved_at"):
+        resolved[username][disposition] += 1
+        if claimed is not None and done is not None:
+            handling[username].append((done - claimed).total_seconds())
+    # Lapses and lead take-backs name the owner in the event's data; releases are the actor's.
+    lapses: dict[int, int] = defaultdict(int)
+    forced: dict[int, int] = defaultdict(int)
+    releases: dict[int, int] = defaultdict(int)
+    for type_, actor_id, data in ReviewEvent.objects.filter(
+        type__in=[EventType.REVIEW_LEASE_EXPIRED, EventType.REVIEW_RELEASED, EventType.REVIEW_FORCE_RELEASED],
+        item__queue__in=ids,
+        created_at__gt=start,
+        created_at__lte=now,
+    ).values_list("type", "actor_id", "data"):
+        owner = (data or {}).get("owner_id")
+        if type_ == EventType.REVIEW_RELEASED and actor_id is not None:
+            releases[actor_id] += 1
+        elif type_ == EventType.REVIEW_LEASE_EXPIRED and owner is not None:
+            lapses[int(owner)] += 1
+        elif type_ == EventType.REVIEW_FORCE_RELEASED and owner is not None:
+            forced[int(owner)] += 1
+    user_ids = set(lapses) | set(forced) | set(releases)
+    names = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username")) if user_ids else {}
+    by_name: dict[str, tuple[int, int, int]] = {}
+    for pk, name in names.items():
+        by_name[name] = (lapses.get(pk, 0), releases.get(pk, 0), forced.get(pk, 0))
+    everyone = sorted(set(resolved) | set(by_name))
+    rows = []
+    for name in everyone:
+        counts = resolved[name] if name in resolved else dict.fromkeys(DISPOSITIONS, 0)
+        lapsed, released, force = by_name.get(name, (0, 0, 0))
+        rows.append(
+            ReviewerLoad(
+                name,
+                sum(counts.values()),
+                counts,
+                percentile(handling[name], 50),
+                percentile(handling[name], 90),
+                lapsed,
+                released,
+                force,
+            )
+        )
+    all_handling = [v for values in handling.values() for v in values]
+    team = ReviewerLoad(
+        "team",
+        sum(r.resolved for r in rows),
+        {d: sum(r.dispositions[d] for r in rows) for d in DISPOSITIONS},
+        percentile(all_handling, 50),
+        percentile(all_handling, 90),
+        sum(r.lease_lapses for r in rows),
+        sum(r.releases for r in rows),
+        sum(r.force_released for r in rows),
+    )
+    return TeamLoad(rows, team)
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+# What the routing page can be cut by, as named in the URL (`?by=intent`).
+DIMENSIONS: dict[str, str] = {
+    "queue": "Queue",
+    "intent": "Intent",
+    "prompt_version": "Prompt version",
+    "generator_model": "Generator model",
+}
+DEFAULT_DIMENSION = "queue"
+DECISIONS = ("auto_send", "auto_draft_human_send", "queue_for_review", "block")
+NOT_SET = "(none)"
+
+
+@dataclass(frozen=True)
+class RoutingRow:
+    key: str
+    mix: dict[str, int]  # routing decision → drafts routed in the window
+    reviewed: dict[str, int]  # disposition → held items resolved in the window
+    scoring_p50: float | None
+    scoring_p95: float | None
+    scored: int
+    scoring_failures: int
+
+    @property
+    def routed(self) -> int:
+        return sum(self.mix.values())
+
+    @property
+    def resolved(self) -> int:
+        return sum(self.reviewed.values())
+
+    def mix_share(self, decision: str) -> float | None:
+        return self.mix[decision] / self.routed if self.routed else None
+
+    def review_share(self, disposition: str) -> float | None:
+        return self.reviewed[disposition] / self.resolved if self.resolved else None
+
+    @property
+    def override_rate(self) -> float | None:
+        """Held drafts a reviewer did not send unchanged (edited or rejected), over those
+        approved, edited or rejected (escalations are counted apart)."""
+        decided = self.reviewed["approved"] + self.reviewed["edited"] + self.reviewed["rejected"]
+        return (self.reviewed["edited"] + self.reviewed["rejected"]) / decided if decided else None
+
+    @property
+    def escalation_rate(self) -> float | None:
+        return self.review_share("escalated")
+
+
+def _draft_key(dimension: str) -> str:
+    # Drafts are cut by the queue their first review item was opened in (what routing chose);
+    # a draft routed to no queue (auto-sent, blocked) has none.
+    return "routed_queue" if dimension == "queue" else dimension
+
+
+def _routed_queue() -> Subquery:
+    return Subquery(
+        ReviewItem.objects.filter(draft=OuterRef("pk"), escalated_from__isnull=True)
+        .order_by("id")
+        .values("queue__name")[:1]
+    )
+
+
+def routing_mix(*, tenant_ids: Sequence[int], now: datetime, span: timedelta, dimension: str) -> list[RoutingRow]:
+    """Per value of `dimension` over the window: the routing mix (drafts routed in it), how
+    reviewers resolved the held ones (items resolved in it: override and escalation rates),
+    scoring latency (enqueue → scored, nearest-rank p50/p95, drafts scored in it) and scoring
+    failures (`draft.scoring_failed` events in it)."""
+    start = now - span
+    drafts = Draft.objects.filter(tenant_id__in=tenant_ids)
+    if dimension == "queue":
+        drafts = drafts.annotate(routed_queue=_routed_queue())
+    key = _draft_key(dimension)
+    mix: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DECISIONS, 0))
+    for value, decision, n in (
+        drafts.filter(routed_at__gt=start, routed_at__lte=now)
+        .exclude(decision="")
+        .values(key, "decision")
+        .annotate(n=Count("id"))
+        .values_list(key, "decision", "n")
+    ):
+        mix[value or NOT_SET][decision] += n
+    item_key = "queue__name" if dimension == "queue" else f"draft__{dimension}"
+    reviewed: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DISPOSITIONS, 0))
+    for value, disposition, n in (
+        ReviewItem.objects.filter(
+            queue__tenant_id__in=tenant_ids, state=ItemState.RESOLVED, resolved_at__gt=start, resolved_at__lte=now
+        )
+        .values(item_key, "disposition")
+        .annotate(n=Count("id"))
+        .values_list(item_key, "disposition", "n")
+    ):
+        reviewed[value or NOT_SET][disposition] += n
+    latency: dict[str, list[float]] = defaultdict(list)
+    for value, created, scored in drafts.filter(scored_at__gt=start, scored_at__lte=now).values_list(
+        key, "created_at", "scored_at"
+    ):
+        if scored is not None:
+            latency[value or NOT_SET].append((scored - created).total_seconds())
+    failures: dict[str, int] = defaultdict(int)
+    event_key = "draft__" + ("review_items__queue__name" if dimension == "queue" else dimension)
+    for value, n in (
+        ReviewEvent.objects.filter(
+            type=EventType.DRAFT_SCORING_FAILED,
+            draft__tenant_id__in=tenant_ids,
+            created_at__gt=start,
+            created_at__lte=now,
+        )
+        .values(event_key)
+        .annotate(n=Count("id", distinct=True))
+        .values_list(event_key, "n")
+    ):
+        failures[value or NOT_SET] += n
+    keys = sorted(set(mix) | set(reviewed) | set(latency) | set(failures))
+    return [
+        RoutingRow(
+            k,
+            mix[k] if k in mix else dict.fromkeys(DECISIONS, 0),
+            reviewed[k] if k in reviewed else dict.fromkeys(DISPOSITIONS, 0),
+            percentile(latency.get(k, []), 50),
+            percentile(latency.get(k, []), 95),
+            len(latency.get(k, [])),
+            failures.get(k, 0),
+        )
+        for k in keys
+    ]
+
+
+@dataclass(frozen=True)
+class MixBucket:
+    start: datetime
+    mix: dict[str, int]
+
+
+def routing_mix_over_time(*, tenant_ids: Sequence[int], now: datetime, span: timedelta) -> list[MixBucket]:
+    """The routing mix per hour (24 h window) or per day (longer), oldest first, empty buckets
+    included so the time axis is even."""
+    hourly = span <= timedelta(hours=24)
+    step = timedelta(hours=1) if hourly else timedelta(days=1)
+    trunc = TruncHour("routed_at", tzinfo=UTC) if hourly else TruncDay("routed_at", tzinfo=UTC)
+    counts: dict[datetime, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DECISIONS, 0))
+    for bucket, decision, n in (
+        Draft.objects.filter(tenant_id__in=tenant_ids, routed_at__gt=now - span, routed_at__lte=now)
+        .exclude(decision="")
+        .annotate(bucket=trunc)
+        .values("bucket", "decision")
+        .annotate(n=Count("id"))
+        .values_list("bucket", "decision", "n")
+    ):
+        counts[bucket][decision] += n
+    first = (now - span).astimezone(UTC)
+    first = (
+        first.replace(minute=0, second=0, microsecond=0)
+        if hourly
+        else first.replace(hour=0, minute=0, second=0, microsecond=0)
+    )
+    buckets = []
+    at = first
+    while at <= now:
+        buckets.append(MixBucket(at, counts[at] if at in counts else dict.fromkeys(DECISIONS, 0)))
+        at += step
+    return buckets

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviewqueue.ops.views import floor, sla
+from reviewqueue.ops.views import floor, reviewers, routing, sla
 
 app_name = "ops"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("floor/live/", floor.ops_floor_live, name="floor_live"),
     path("items/<int:item_id>/force-release/", floor.ops_item_force_release, name="item_force_release"),
     path("sla/", sla.ops_sla, name="sla"),
+    path("reviewers/", reviewers.ops_reviewers, name="reviewers"),
+    path("routing/", routing.ops_routing, name="routing"),
 ]

@@ -100,3 +100,52 @@ def test_reviewer_is_refused_in_the_browser(new_page) -> None:
     assert response is not None and response.status == 403
     expect(page.get_by_role("alert")).to_contain_text("for ops leads")
     shot(page, "ops-05-reviewer-403")
+
+
+def test_reviewers_and_routing_pages(new_page) -> None:
+    from reviewqueue.review.models import Decision
+    from tests.ops.test_reviewers_routing import _routed
+
+    world = make_world()
+    world.queue.lease_seconds = 3600
+    world.queue.save(update_fields=["lease_seconds"])
+    now = timezone.now()
+    for n, disposition in enumerate(["approved", "edited", "approved"]):
+        at = now - timedelta(hours=5 - n)
+        _routed(
+            world,
+            at=at,
+            scoring=timedelta(seconds=n + 1),
+            decision=Decision.QUEUE_FOR_REVIEW,
+            intent="warranty",
+            queue=world.queue,
+        )
+        user = world.reviewer if n < 2 else world.other_reviewer
+        item = services.review_item_claim_next(user=user, now=at + timedelta(minutes=1))
+        services.review_item_submit(
+            user=user,
+            item_id=item.pk,
+            disposition=disposition,
+            final_text="Edited." if disposition == "edited" else "",
+            now=at + timedelta(minutes=4 + n),
+        )
+    _routed(world, at=now - timedelta(hours=3), scoring=timedelta(seconds=2), decision=Decision.AUTO_SEND, intent="faq")
+    _routed(world, at=now - timedelta(hours=2), scoring=timedelta(seconds=9), decision=Decision.BLOCK, intent="refund")
+
+    page = new_page()
+    sign_in(page, world.lead)
+    page.goto("/ops/reviewers/")
+    expect(
+        page.locator(f'#reviewers-table tr[data-reviewer="{world.reviewer.username}"] td[data-label="Resolved"]')
+    ).to_have_text("2")
+    expect(page.get_by_role("img", name=re.compile("Share approved unchanged per reviewer"))).to_be_visible()
+    shot(page, "ops-06-reviewers")
+    page.get_by_role("link", name="Routing").click()
+    page.wait_for_url("**/ops/routing/")
+    expect(page.locator('#routing-table tr[data-key="billing"] td[data-label="Override"]')).to_have_text("33.3 %")
+    expect(page.get_by_role("img", name=re.compile("Routing decisions per hour"))).to_be_visible()
+    shot(page, "ops-07-routing-by-queue")
+    page.get_by_role("link", name="Intent").click()
+    page.wait_for_url("**/ops/routing/?range=24h&by=intent")
+    expect(page.locator('#routing-table tr[data-key="refund"] td[data-label="block"]')).to_contain_text("1 (100.0 %)")
+    shot(page, "ops-08-routing-by-intent")

@@ -16,7 +16,7 @@ from tests.factories import make_pending_item, make_queue
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["ops:floor", "ops:floor_live", "ops:sla"]
+PAGES = ["ops:floor", "ops:floor_live", "ops:sla", "ops:reviewers", "ops:routing"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -50,7 +50,7 @@ def test_force_release_refused_to_non_leads(world, client_for) -> None:
     assert item.state == "claimed"
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ["ops:floor", "ops:floor_live", "ops:sla"])
 def test_lead_sees_every_queue_of_their_tenant_and_none_of_another(world, client_for, page) -> None:
     # A queue the lead is in no reviewer group of: a lead sees it all the same.
     make_queue(world.tenant, "returns", title="Returns desk")
@@ -99,3 +99,35 @@ def test_seed_demo_makes_the_lead_user_a_lead(db) -> None:
     assert Membership.objects.get(user=lead, tenant__slug="acme").role == Role.LEAD
     reviewer = User.objects.get(username="reviewer")
     assert Membership.objects.get(user=reviewer, tenant__slug="acme").role == Role.REVIEWER
+
+
+def test_reviewers_and_routing_show_nothing_of_another_tenant(world, client_for) -> None:
+    from reviewqueue.intake import routing
+    from reviewqueue.intake.drafts import fingerprint, parse_enqueue
+    from reviewqueue.intake.services import draft_enqueue
+    from reviewqueue.review.models import ReviewItem
+    from tests.factories import draft_body
+
+    # The stranger resolves an item in the other tenant, with an intent nobody here uses.
+    other_queue = world.stranger.groups.get().review_queues.get()
+
+    body = draft_body(metadata={"intent": "globex-secret-intent"})
+    draft, _ = draft_enqueue(
+        client=world.other_client,
+        idempotency_key="globex-1",
+        fingerprint=fingerprint(body),
+        fields=parse_enqueue(body, client=world.other_client),
+        now=timezone.now(),
+    )
+    routing.draft_record_score(draft_id=draft.pk, score=None, confidence=0.4, versions={}, now=timezone.now())
+    routing.draft_route(
+        draft_id=draft.pk, decision="queue_for_review", reasons=[], queue=other_queue, priority=0.5, now=timezone.now()
+    )
+    item = services.review_item_claim_next(user=world.stranger, now=timezone.now())
+    services.review_item_submit(user=world.stranger, item_id=item.pk, disposition="approved", now=timezone.now())
+    assert ReviewItem.objects.get(pk=item.pk).state == "resolved"
+    lead = client_for(world.lead)
+    assert world.stranger.username not in lead.get(reverse("ops:reviewers")).content.decode()
+    for by in ("queue", "intent"):
+        html = lead.get(reverse("ops:routing") + f"?by={by}").content.decode()
+        assert "globex-secret-intent" not in html and 'data-key="support"' not in html

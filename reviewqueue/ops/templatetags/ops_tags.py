@@ -24,3 +24,32 @@ def seconds_short(value: Any) -> str:
     if value is None:
         return "—"
     return duration_short(timedelta(seconds=float(value)))
+
+
+@register.filter
+def share_of(load: Any, disposition: str) -> float | None:
+    share: float | None = load.share(disposition)
+    return share
+
+
+@register.filter
+def count_of(load: Any, disposition: str) -> int:
+    count: int = load.dispositions[disposition]
+    return count
+
+
+@register.filter
+def mix_share(row: Any, decision: str) -> float | None:
+    share: float | None = row.mix_share(decision)
+    return share
+
+
+@register.filter
+def mix_count(row: Any, decision: str) -> int:
+    count: int = row.mix[decision]
+    return count
+
+
+@register.filter
+def dict_get(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key, "")
