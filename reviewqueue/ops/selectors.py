@@ -470,3 +470,12 @@ def routing_mix_over_time(*, tenant_ids: Sequence[int], now: datetime, span: tim
         buckets.append(MixBucket(at, counts[at] if at in counts else dict.fromkeys(DECISIONS, 0)))
         at += step
     return buckets
+
+
+def item_for_lead(*, tenant_ids: Sequence[int], item_id: int) -> ReviewItem | None:
+    """The item if it is in one of the lead's tenants (None otherwise: no existence leak)."""
+    return (
+        ReviewItem.objects.select_related("queue", "draft", "reviewer", "lease_owner")
+        .filter(pk=item_id, queue__tenant_id__in=tenant_ids)
+        .first()
+    )

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from reviewqueue.ops.views import floor, reviewers, routing, sla
+from reviewqueue.ops.views import floor, item, reviewers, routing, sla
 
 app_name = "ops"
 
 urlpatterns = [
     path("", floor.ops_floor, name="floor"),
     path("floor/live/", floor.ops_floor_live, name="floor_live"),
+    path("items/<int:item_id>/", item.ops_item, name="item"),
     path("items/<int:item_id>/force-release/", floor.ops_item_force_release, name="item_force_release"),
     path("sla/", sla.ops_sla, name="sla"),
     path("reviewers/", reviewers.ops_reviewers, name="reviewers"),

@@ -89,6 +89,11 @@ def test_sla_page_with_chart(new_page) -> None:
     expect(attainment).to_have_text("40.0 %")
     expect(page.locator(f'#breach-table tr[data-item="{day.a.pk}"]')).to_be_visible()
     shot(page, "ops-04-sla-7d")
+    # Every breach links to the item as a lead sees it, with the fallback in its history.
+    page.get_by_role("link", name=f"item #{day.a.pk}").click()
+    page.wait_for_url(f"**/ops/items/{day.a.pk}/")
+    expect(page.locator('tr[data-event="review.sla.breached"]')).to_contain_text("(block)")
+    shot(page, "ops-09-item")
     assert ReviewItem.objects.filter(pk=day.e.pk, state=ItemState.PENDING).exists()
 
 

@@ -44,7 +44,7 @@ def test_sla_page_at_t0(world, client_for, clock) -> None:
     assert _cells(html, "attainment-table", "billing-l2") == {"Due": "0", "Met": "0", "Attainment": "—"}
     # Breach events in (T0 − 24 h, T0]: b's only (a's is at T0 − 24 h exactly; e is not swept).
     assert _breach_items(html) == [day.b.pk]
-    assert "Breaches (1)" in html and f'href="/items/{day.b.pk}/"' in html
+    assert "Breaches (1)" in html and f'href="/ops/items/{day.b.pk}/"' in html
     assert re.search(rf'<tr data-item="{day.b.pk}">.*?data-label="Fallback">block<', html, re.S)
     # Enqueue → first claim over c (5 min) and d (10 min); claim → resolution c 10 min, d 30 min.
     latency = _cells(html, "latency-table", "billing")
@@ -96,3 +96,27 @@ def test_sla_page_queries_are_constant(world, client_for, clock, django_assert_n
     # session, user, lead memberships, queues, attainment, breach count, breach rows, first claims, handling
     with django_assert_num_queries(9):
         client.get(reverse("ops:sla"))
+
+
+def test_breach_links_to_the_lead_item_page(world, client_for, clock, django_assert_num_queries) -> None:
+    from django.test import Client
+
+    from reviewqueue.tenancy.models import Role
+    from tests.factories import make_user
+
+    day = build_day(world)
+    url = reverse("ops:item", args=[day.b.pk])
+    # A lead in no reviewer group still opens it (the reviewer's item page would say 403).
+    lead = make_user("bare-lead", world.tenant, role=Role.LEAD)
+    client = client_for(lead)
+    html = client.get(url).content.decode()
+    assert 'data-fact="state">expired<' in html and 'data-fact="outcome">sent_fallback<' in html
+    assert '<tr data-event="review.sla.breached">' in html and "review.sla.breached (block)" in html
+    # session, user, lead memberships, the item with its queue and draft, the events
+    with django_assert_num_queries(5):
+        client.get(url)
+    assert Client().get(url).status_code == 302
+    assert client_for(world.reviewer).get(url).status_code == 403
+    other_lead = make_user("globex-lead-2", world.other_tenant, role=Role.LEAD)
+    assert client_for(other_lead).get(url).status_code == 404
+    assert client.get(reverse("ops:item", args=[10**9])).status_code == 404
