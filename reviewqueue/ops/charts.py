@@ -44,7 +44,7 @@ def horizontal_bars(
     *, id: str, title: str, x_label: str, y_label: str, rows: list[tuple[str, float | None, str]], maximum: float
 ) -> BarChart:
     """rows: (label, value, text shown beside the bar); bars scale to `maximum`."""
-    plot_w = WIDTH - LABEL_W - 60
+    plot_w = WIDTH - LABEL_W - 150  # room on the right for the value beside a full bar
     bars = []
     for n, (label, value, text) in enumerate(rows):
         y = TOP + n * (BAR_H + GAP)

@@ -479,3 +479,76 @@ def item_for_lead(*, tenant_ids: Sequence[int], item_id: int) -> ReviewItem | No
         .filter(pk=item_id, queue__tenant_id__in=tenant_ids)
         .first()
     )
+
+
+# --- drift ------------------------------------------------------------------------------------
+
+# Population stability index of the confidence distribution, current window against the window
+# before it, in ten equal bins on [0, 1]. The usual reading: < 0.1 stable, 0.1–0.2 moderate,
+# ≥ 0.2 a shift worth acting on (recalibrate, look at the prompt or model change).
+PSI_BINS = 10
+PSI_MODERATE = 0.1
+PSI_SHIFT = 0.2
+PSI_EMPTY = 1e-4  # the share used for a bin empty on one side only (ln 0 is undefined)
+PSI_MIN_SAMPLE = 10  # fewer drafts than this in either window: too few to judge
+
+
+def confidence_bins(values: Sequence[float]) -> list[int]:
+    counts = [0] * PSI_BINS
+    for v in values:
+        counts[min(PSI_BINS - 1, max(0, int(v * PSI_BINS)))] += 1
+    return counts
+
+
+def psi(reference: Sequence[int], current: Sequence[int]) -> float | None:
+    """Σ (c − r) · ln(c / r) over the bins, on shares; a bin empty on both sides adds nothing."""
+    r_total, c_total = sum(reference), sum(current)
+    if not r_total or not c_total:
+        return None
+    total = 0.0
+    for r_n, c_n in zip(reference, current, strict=True):
+        if not r_n and not c_n:
+            continue
+        r = r_n / r_total or PSI_EMPTY
+        c = c_n / c_total or PSI_EMPTY
+        total += (c - r) * math.log(c / r)
+    return total
+
+
+@dataclass(frozen=True)
+class Drift:
+    prompt_version: str
+    generator_model: str
+    reference: list[int]
+    current: list[int]
+    psi: float | None
+
+    @property
+    def enough(self) -> bool:
+        return sum(self.reference) >= PSI_MIN_SAMPLE and sum(self.current) >= PSI_MIN_SAMPLE
+
+    @property
+    def level(self) -> str:
+        if not self.enough or self.psi is None:
+            return "too few"
+        if self.psi >= PSI_SHIFT:
+            return "shifted"
+        return "moderate" if self.psi >= PSI_MODERATE else "stable"
+
+
+def confidence_drift(*, tenant_ids: Sequence[int], now: datetime, span: timedelta) -> list[Drift]:
+    """Per prompt version and generator model: the confidence of drafts scored in (now − span,
+    now] against those scored in the span before it."""
+    start, ref_start = now - span, now - 2 * span
+    windows: dict[tuple[str, str], tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for prompt, model, confidence, scored in Draft.objects.filter(
+        tenant_id__in=tenant_ids, scored_at__gt=ref_start, scored_at__lte=now, confidence__isnull=False
+    ).values_list("prompt_version", "generator_model", "confidence", "scored_at"):
+        if confidence is None or scored is None:
+            continue
+        windows[(prompt or NOT_SET, model or NOT_SET)][0 if scored <= start else 1].append(confidence)
+    out = []
+    for (prompt, model), (ref, cur) in sorted(windows.items()):
+        rb, cb = confidence_bins(ref), confidence_bins(cur)
+        out.append(Drift(prompt, model, rb, cb, psi(rb, cb)))
+    return out

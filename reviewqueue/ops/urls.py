@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviewqueue.ops.views import floor, item, reviewers, routing, sla
+from reviewqueue.ops.views import drift, floor, item, reviewers, routing, sla
 
 app_name = "ops"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("sla/", sla.ops_sla, name="sla"),
     path("reviewers/", reviewers.ops_reviewers, name="reviewers"),
     path("routing/", routing.ops_routing, name="routing"),
+    path("drift/", drift.ops_drift, name="drift"),
 ]

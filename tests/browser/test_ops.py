@@ -154,3 +154,22 @@ def test_reviewers_and_routing_pages(new_page) -> None:
     page.wait_for_url("**/ops/routing/?range=24h&by=intent")
     expect(page.locator('#routing-table tr[data-key="refund"] td[data-label="block"]')).to_contain_text("1 (100.0 %)")
     shot(page, "ops-08-routing-by-intent")
+
+
+def test_drift_page(new_page) -> None:
+    from tests.ops.test_drift import _scored
+
+    world = make_world()
+    now = timezone.now()
+    for n in range(10):
+        _scored(world, at=now - timedelta(hours=25 + n), confidence=0.25 if n < 5 else 0.85)
+        _scored(world, at=now - timedelta(hours=1 + n), confidence=0.25 if n < 2 else 0.85)
+        _scored(world, at=now - timedelta(hours=25 + n), confidence=0.55, prompt="p2")
+        _scored(world, at=now - timedelta(hours=1 + n), confidence=0.55, prompt="p2")
+    page = new_page()
+    sign_in(page, world.lead)
+    page.goto("/ops/drift/")
+    expect(page.locator('#drift-table tr[data-key="p1|gen-a"] td[data-label="Reading"]')).to_contain_text("shifted")
+    expect(page.locator('#drift-table tr[data-key="p2|gen-a"] td[data-label="Reading"]')).to_have_text("stable")
+    expect(page.get_by_role("img", name=re.compile("Confidence drift"))).to_be_visible()
+    shot(page, "ops-10-drift")

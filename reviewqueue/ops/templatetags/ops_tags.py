@@ -53,3 +53,8 @@ def mix_count(row: Any, decision: str) -> int:
 @register.filter
 def dict_get(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key, "")
+
+
+@register.filter
+def sum_counts(values: list[int]) -> int:
+    return sum(values)
