@@ -6,17 +6,21 @@ counter), so every web process answers the same.
 
 from __future__ import annotations
 
+import difflib
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDay, TruncHour
 
 from reviewqueue.audit.events import EventType
+from reviewqueue.policy.models import RoutingPolicyVersion
 from reviewqueue.review.models import Draft, ItemState, Queue, ReviewEvent, ReviewItem
 from reviewqueue.review.selectors import QueueStats, queue_stats
 from reviewqueue.tenancy.models import Membership, Role
@@ -551,4 +555,47 @@ def confidence_drift(*, tenant_ids: Sequence[int], now: datetime, span: timedelt
     for (prompt, model), (ref, cur) in sorted(windows.items()):
         rb, cb = confidence_bins(ref), confidence_bins(cur)
         out.append(Drift(prompt, model, rb, cb, psi(rb, cb)))
+    return out
+
+
+# --- routing policies -------------------------------------------------------------------------
+
+
+def policy_versions(*, tenant_id: int) -> list[RoutingPolicyVersion]:
+    """Every published version, newest first, with who published it. Versions are never edited,
+    so this list is the audit trail of the tenant's routing policy."""
+    return list(
+        RoutingPolicyVersion.objects.filter(tenant_id=tenant_id)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def policy_text(config: dict[str, Any]) -> str:
+    return json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def policy_diff(old: RoutingPolicyVersion, new: RoutingPolicyVersion) -> list[tuple[str, str]]:
+    """A unified diff of the two configs (sorted keys, one value per line), as (kind, line) with
+    kind one of `add`, `del`, `hunk`, `ctx` for the template to mark up."""
+    lines = difflib.unified_diff(
+        policy_text(old.config).splitlines(),
+        policy_text(new.config).splitlines(),
+        fromfile=old.version,
+        tofile=new.version,
+        lineterm="",
+    )
+    out = []
+    for line in lines:
+        if line.startswith(("+++", "---")):
+            kind = "file"
+        elif line.startswith("@@"):
+            kind = "hunk"
+        elif line.startswith("+"):
+            kind = "add"
+        elif line.startswith("-"):
+            kind = "del"
+        else:
+            kind = "ctx"
+        out.append((kind, line))
     return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviewqueue.ops.views import drift, floor, item, reviewers, routing, sla
+from reviewqueue.ops.views import drift, floor, item, policies, reviewers, routing, sla
 
 app_name = "ops"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("reviewers/", reviewers.ops_reviewers, name="reviewers"),
     path("routing/", routing.ops_routing, name="routing"),
     path("drift/", drift.ops_drift, name="drift"),
+    path("policies/", policies.ops_policies, name="policies"),
+    path("policies/publish/", policies.ops_policy_publish, name="policy_publish"),
 ]

@@ -173,3 +173,31 @@ def test_drift_page(new_page) -> None:
     expect(page.locator('#drift-table tr[data-key="p2|gen-a"] td[data-label="Reading"]')).to_have_text("stable")
     expect(page.get_by_role("img", name=re.compile("Confidence drift"))).to_be_visible()
     shot(page, "ops-10-drift")
+
+
+def test_policies_page_publish(new_page) -> None:
+    import json
+
+    from reviewqueue.policy.models import RoutingPolicyVersion
+    from reviewqueue.policy.services import policy_publish
+
+    world = make_world()
+    policy_publish(tenant=world.tenant, config={"version": "v1"}, now=timezone.now(), actor=world.lead, note="first")
+    page = new_page()
+    sign_in(page, world.lead)
+    page.goto("/ops/policies/")
+    page.get_by_label("Policy (JSON)").fill("{not json")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("alert")).to_contain_text("Not valid JSON")
+    shot(page, "ops-11-policies-error")
+    config = {
+        "version": "v2",
+        "thresholds": {"auto_send": 0.8, "auto_draft_human_send": 0.54, "queue_for_review": 0.14},
+    }
+    page.get_by_label("Policy (JSON)").fill(json.dumps(config, indent=2))
+    page.get_by_label("Note (why)").fill("stricter auto-send")
+    page.get_by_label("Note (why)").press("Enter")  # submits the form from the keyboard
+    expect(page.locator(".flash")).to_contain_text("Published policy v2")
+    expect(page.locator("#policy-diff .diff-add").first).to_be_visible()
+    shot(page, "ops-12-policies-diff")
+    assert RoutingPolicyVersion.objects.get(tenant=world.tenant, is_active=True).created_by == world.lead
