@@ -201,3 +201,21 @@ def test_policies_page_publish(new_page) -> None:
     expect(page.locator("#policy-diff .diff-add").first).to_be_visible()
     shot(page, "ops-12-policies-diff")
     assert RoutingPolicyVersion.objects.get(tenant=world.tenant, is_active=True).created_by == world.lead
+
+
+def test_queue_settings_form(new_page) -> None:
+    world = make_world()
+    page = new_page()
+    sign_in(page, world.lead)
+    page.goto("/ops/")
+    page.get_by_role("link", name="billing-l2").click()
+    page.wait_for_url(f"**/ops/queues/{world.l2_queue.pk}/settings/")
+    page.get_by_label("SLA (minutes)").fill("0")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator('[data-field="sla_minutes"] .field-error')).to_contain_text("greater than or equal to 1")
+    shot(page, "ops-13-queue-settings-error")
+    page.get_by_label("SLA (minutes)").fill("90")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator(".flash")).to_contain_text("Saved the settings")
+    expect(page.locator("#changes-table")).to_contain_text("sla_minutes")
+    shot(page, "ops-14-queue-settings-saved")
