@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "reviewqueue.policy",
     "reviewqueue.api",
     "reviewqueue.web",
+    "reviewqueue.ops",
     "reviewqueue.llm",
 ]
 
@@ -214,6 +215,8 @@ if REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS >= 3600:
 # Days after a draft is decided before its content (text, question, passages, log-probs) is
 # purged, for tenants that set none of their own (Tenant.retention_days); 0 keeps it for ever.
 REVIEWQUEUE_RETENTION_DAYS = env_int("REVIEWQUEUE_RETENTION_DAYS", 0, minimum=0)
+# Bearer token for /metrics (Prometheus). Unset: /metrics answers 403 to everyone.
+REVIEWQUEUE_METRICS_TOKEN = env_str("REVIEWQUEUE_METRICS_TOKEN", "") or ""
 REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
 REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # API keys' last-used time is written at most this often, keeping auth off the write path.

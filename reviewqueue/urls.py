@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from reviewqueue.api.errors import error_json
 from reviewqueue.health import healthz
+from reviewqueue.ops.views.metrics import ops_metrics
 
 
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
@@ -14,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("reviewqueue.api.urls")),
+    path("ops/", include("reviewqueue.ops.urls")),
+    path("metrics", ops_metrics, name="metrics"),
     path("", include("reviewqueue.web.urls")),
 ]
 

@@ -30,6 +30,7 @@ class EventType(models.TextChoices):
     REVIEW_CREATED = "review.created", "A review item was opened in a queue"
     REVIEW_CLAIMED = "review.claimed", "A reviewer leased the item"
     REVIEW_RELEASED = "review.released", "The reviewer gave the item back to its queue"
+    REVIEW_FORCE_RELEASED = "review.force_released", "An ops lead took a claimed item back from its reviewer"
     REVIEW_APPROVED = "review.approved", "The reviewer sent the draft as written"
     REVIEW_EDITED = "review.edited", "The reviewer sent an edited answer"
     REVIEW_REJECTED = "review.rejected", "The reviewer rejected the draft; the fallback was sent"

@@ -228,6 +228,51 @@ def review_item_release(*, user: User, item_id: int, now: datetime) -> ReviewIte
     return item
 
 
+def review_item_force_release(*, acting_user: User, item_id: int, now: datetime, reason: str = "") -> ReviewItem:
+    """claimed → pending, by an ops lead of the item's tenant, whoever holds the lease (a stuck
+    item: the reviewer went home with the tab open and the heartbeat keeps the lease alive).
+    The former owner's next heartbeat or submit finds no lease and is refused (409)."""
+    from reviewqueue.tenancy.models import Membership, Role
+
+    with transaction.atomic():
+        item = (
+            ReviewItem.objects.select_related("queue", "draft", "lease_owner")
+            .select_for_update(of=("self",))
+            .filter(pk=item_id)
+            .first()
+        )
+        # Another tenant's item, or a non-lead: 404 (no existence leak across tenants).
+        if (
+            item is None
+            or not Membership.objects.filter(user=acting_user, tenant_id=item.queue.tenant_id, role=Role.LEAD).exists()
+        ):
+            raise NotFound(f"Review item {item_id} does not exist.")
+        if item.state != ItemState.CLAIMED:
+            raise InvalidState(
+                f"Review item {item.pk} is {item.state}; only a claimed item can be released.",
+                details={"state": item.state},
+            )
+        _guard_transition(item, ItemState.PENDING)
+        owner_id, expires = item.lease_owner_id, item.lease_expires_at
+        item.state, item.lease_owner, item.lease_expires_at = ItemState.PENDING, None, None
+        item.save(update_fields=["state", "lease_owner", "lease_expires_at"])
+        event_record(
+            draft=item.draft,
+            type=EventType.REVIEW_FORCE_RELEASED,
+            now=now,
+            item=item,
+            actor=acting_user,
+            from_state=ItemState.CLAIMED,
+            to_state=ItemState.PENDING,
+            data={
+                "owner_id": owner_id,
+                "lease_expires_at": expires.isoformat() if expires else None,
+                "reason": reason,
+            },
+        )
+    return item
+
+
 def review_item_submit(
     *,
     user: User,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from reviewqueue.intake import services
 from reviewqueue.intake.drafts import fingerprint, parse_enqueue
+from reviewqueue.ops.services import lead_grant
 from reviewqueue.review.models import FallbackAction, Queue
 from reviewqueue.tenancy.models import Role, Tenant
 from reviewqueue.tenancy.services import membership_grant, service_client_create, tenant_create
@@ -74,7 +75,8 @@ class Command(BaseCommand):
             reviewer = User.objects.create_user("reviewer", password=reviewer_password, first_name="Rae")
             lead = User.objects.create_user("lead", password=lead_password, first_name="Lee", is_staff=True)
             membership_grant(user=reviewer, tenant=tenant, role=Role.REVIEWER, groups=[group])
-            membership_grant(user=lead, tenant=tenant, role=Role.LEAD, groups=[group, l2_group])
+            membership_grant(user=lead, tenant=tenant, groups=[group, l2_group])
+            lead_grant(user=lead, tenant=tenant)  # the ops lead role: /ops/ for every acme queue
             client, key = service_client_create(tenant=tenant, name="support-assistant")
         drafts = json.loads(DRAFTS.read_text())
         for n, body in enumerate(drafts, start=1):

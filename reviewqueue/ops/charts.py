@@ -1,0 +1,125 @@
+"""Server-rendered SVG charts: geometry computed here, drawn by `ops/_bar_chart.html`, each with
+a title, axis labels and the same figures as a table for screen readers. No JavaScript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WIDTH, LABEL_W, BAR_H, GAP, TOP, BOTTOM = 640, 180, 22, 10, 10, 44
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None  # None: no data (drawn as an empty row, said in the table)
+    text: str
+    y: int
+    width: int
+    text_x: int
+    text_y: int
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: int
+    text: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    id: str
+    title: str
+    x_label: str
+    y_label: str
+    bars: list[Bar]
+    ticks: list[Tick]
+    width: int
+    height: int
+    plot_x: int
+    plot_w: int
+    axis_y: int
+
+
+def horizontal_bars(
+    *, id: str, title: str, x_label: str, y_label: str, rows: list[tuple[str, float | None, str]], maximum: float
+) -> BarChart:
+    """rows: (label, value, text shown beside the bar); bars scale to `maximum`."""
+    plot_w = WIDTH - LABEL_W - 150  # room on the right for the value beside a full bar
+    bars = []
+    for n, (label, value, text) in enumerate(rows):
+        y = TOP + n * (BAR_H + GAP)
+        width = 0 if value is None or maximum <= 0 else round(plot_w * min(value, maximum) / maximum)
+        bars.append(Bar(label, value, text, y, width, LABEL_W + width + 6, y + BAR_H - 6))
+    axis_y = TOP + len(rows) * (BAR_H + GAP)
+    ticks = [Tick(LABEL_W + round(plot_w * f), f"{round(maximum * f, 2):g}") for f in (0, 0.25, 0.5, 0.75, 1)]
+    return BarChart(id, title, x_label, y_label, bars, ticks, WIDTH, axis_y + BOTTOM, LABEL_W, plot_w, axis_y)
+
+
+@dataclass(frozen=True)
+class Segment:
+    series: str  # also the CSS class suffix (chart-seg-<series>)
+    value: int
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    total: int
+    segments: list[Segment]
+    label_x: int
+    show_label: bool
+
+
+@dataclass(frozen=True)
+class StackedChart:
+    id: str
+    title: str
+    x_label: str
+    y_label: str
+    series: list[tuple[str, str]]  # (key, legend text)
+    columns: list[Column]
+    ticks: list[Tick]  # on the y axis: x is the y position here
+    width: int
+    height: int
+    plot_x: int
+    plot_y: int
+    plot_w: int
+    plot_h: int
+    axis_y: int
+
+
+def stacked_columns(
+    *,
+    id: str,
+    title: str,
+    x_label: str,
+    y_label: str,
+    series: list[tuple[str, str]],
+    columns: list[tuple[str, dict[str, int]]],
+    label_every: int = 1,
+) -> StackedChart:
+    """One column per time bucket, stacked by series, on a count axis from 0 to the tallest."""
+    plot_x, plot_y, plot_w, plot_h = 48, 16, WIDTH - 48 - 10, 180
+    top = max([sum(values.values()) for _, values in columns] + [1])
+    step = plot_w / max(len(columns), 1)
+    bar_w = max(1, int(step * 0.8))
+    out = []
+    for n, (label, values) in enumerate(columns):
+        x = plot_x + int(n * step + (step - bar_w) / 2)
+        y = plot_y + plot_h
+        segments = []
+        for key, _ in series:
+            value = values.get(key, 0)
+            height = round(plot_h * value / top)
+            y -= height
+            segments.append(Segment(key, value, x, y, bar_w, height))
+        out.append(Column(label, sum(values.values()), segments, x + bar_w // 2, n % label_every == 0))
+    ticks = [Tick(plot_y + plot_h - round(plot_h * f), f"{round(top * f):d}") for f in (0, 0.5, 1)]
+    axis_y = plot_y + plot_h
+    return StackedChart(
+        id, title, x_label, y_label, series, out, ticks, WIDTH, axis_y + 46, plot_x, plot_y, plot_w, plot_h, axis_y
+    )
