@@ -16,6 +16,11 @@ class Tenant(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What services see of the reviewer who decided a draft: an opaque reviewer id (stable per
+    # tenant and reviewer, not reversible without the server's secret) unless this is on.
+    expose_reviewer_names = models.BooleanField(
+        default=False, help_text="Show services reviewers' usernames instead of opaque reviewer ids."
+    )
 
     def __str__(self) -> str:
         return self.slug
