@@ -20,7 +20,7 @@ from reviewqueue.errors import DomainError, Forbidden, InvalidInput, InvalidStat
 from reviewqueue.review import selectors, services
 from reviewqueue.review.models import ItemState, Queue, ReviewItem
 from reviewqueue.web import forms
-from reviewqueue.web.presenters import VERDICT_LABELS, score_view
+from reviewqueue.web.presenters import VERDICT_LABELS, held_summary, score_view
 from reviewqueue.web.views.access import epoch_ms, error_page, load_item, reviewer_required, signed_in_user
 
 
@@ -76,6 +76,9 @@ def review_context(
     context.update(
         draft=draft,
         score=view,
+        held_reasons=held_summary(
+            reasons=draft.decision_reasons, score=view, intent=draft.intent, customer_tier=draft.customer_tier
+        ),
         verdicts=VERDICT_LABELS,
         events=events,
         escalation=escalation,
