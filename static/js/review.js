@@ -61,6 +61,46 @@
     setActions(false);
   });
 
+  // --- the SLA chip counts down; past the warning point it warns, past due it says breached ---
+  var sla = document.getElementById("sla-chip");
+  if (sla) {
+    var slaSkew = Number(sla.dataset.serverNowMs) - Date.now();
+    var dueAt = Number(sla.dataset.dueMs) - slaSkew;
+    var warnAt = Number(sla.dataset.warnMs) - slaSkew;
+    var slaText = sla.querySelector("[data-sla-text]");
+    var slaIcon = sla.querySelector("[data-sla-icon]");
+    var slaTick = function () {
+      var now = Date.now();
+      var left = Math.max(0, Math.ceil((dueAt - now) / 1000));
+      var state = now >= dueAt ? "breached" : now >= warnAt ? "warning" : "ok";
+      var text;
+      if (state === "breached") {
+        text = "SLA breached";
+      } else if (left >= 3600) {
+        var minutes = Math.floor(left / 60);
+        text = "SLA due in " + Math.floor(minutes / 60) + " h " + String(minutes % 60).padStart(2, "0") + " min";
+      } else {
+        text = "SLA due in " + Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      }
+      slaText.textContent = text;
+      slaIcon.textContent = state === "breached" ? "■" : state === "warning" ? "▲" : "";
+      ["ok", "warning", "breached"].forEach(function (s) { sla.classList.toggle("sla-" + s, s === state); });
+    };
+    slaTick();
+    setInterval(slaTick, 1000);
+  }
+
+  // --- offline: say the lease may lapse; the heartbeat resumes when the connection is back ---
+  var offline = document.getElementById("offline-notice");
+  var showOffline = function () { if (offline) offline.hidden = navigator.onLine; };
+  window.addEventListener("offline", showOffline);
+  window.addEventListener("online", function () {
+    showOffline();
+    var el = leaseEl();
+    if (el && el.dataset.leaseLive === "true") window.htmx.trigger(el, "rq:beat");  // ask at once
+  });
+  showOffline();
+
   // --- claims --------------------------------------------------------------------------
   var cards = Array.prototype.slice.call(document.querySelectorAll(".claim-card"));
   var selected = -1;

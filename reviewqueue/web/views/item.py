@@ -87,6 +87,9 @@ def review_context(
         reject_reasons=list(item.queue.reject_reasons or []),
         sla_state=item.sla_state(now, warning_fraction=settings.REVIEWQUEUE_SLA_WARNING_FRACTION),
         due_in=item.due_at - now,
+        # The SLA chip counts down in the page (review.js), from the server's clock.
+        sla_due_ms=epoch_ms(item.due_at),
+        sla_warn_ms=epoch_ms(item.warning_at(settings.REVIEWQUEUE_SLA_WARNING_FRACTION)),
         error=error,
         posted=posted or {},
         open_panel=open_panel,
