@@ -158,6 +158,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REVIEWQUEUE_MAX_BODY_BYTES
 REVIEWQUEUE_SLA_WARNING_FRACTION = env_float("REVIEWQUEUE_SLA_WARNING_FRACTION", 0.8, low=0.05, high=0.99)
 # Drafts still `received` after this many seconds are re-dispatched to the scoring queue.
 REVIEWQUEUE_REDISPATCH_AFTER_SECONDS = env_int("REVIEWQUEUE_REDISPATCH_AFTER_SECONDS", 60, minimum=1)
+# The review page: after this long with no input it asks "still working on this?"; with no answer
+# within the second figure it releases the item. A tab hidden for longer than the third stops
+# renewing its lease (it lapses and the item is free again).
+REVIEWQUEUE_REVIEW_IDLE_SECONDS = env_int("REVIEWQUEUE_REVIEW_IDLE_SECONDS", 300, minimum=1)
+REVIEWQUEUE_REVIEW_IDLE_ANSWER_SECONDS = env_int("REVIEWQUEUE_REVIEW_IDLE_ANSWER_SECONDS", 60, minimum=1)
+REVIEWQUEUE_REVIEW_HIDDEN_SECONDS = env_int("REVIEWQUEUE_REVIEW_HIDDEN_SECONDS", 300, minimum=1)
 REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
 REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # API keys' last-used time is written at most this often, keeping auth off the write path.

@@ -47,6 +47,10 @@ def lease_context(item: ReviewItem, user: User, now: datetime) -> dict[str, Any]
         "lease_expires_ms": epoch_ms(item.lease_expires_at) if live and item.lease_expires_at else None,
         "server_now_ms": epoch_ms(now),
         "heartbeat_seconds": beat,
+        # The idle prompt and the hidden-tab limit (review.js), in milliseconds.
+        "idle_ms": settings.REVIEWQUEUE_REVIEW_IDLE_SECONDS * 1000,
+        "idle_answer_ms": settings.REVIEWQUEUE_REVIEW_IDLE_ANSWER_SECONDS * 1000,
+        "hidden_ms": settings.REVIEWQUEUE_REVIEW_HIDDEN_SECONDS * 1000,
     }
 
 
