@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
+from reviewqueue.audit.events import EventType
 from reviewqueue.errors import Forbidden, NotFound
 from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewEvent, ReviewItem
 from reviewqueue.tenancy.models import Membership, ServiceClient
@@ -43,6 +44,25 @@ def item_for_user(*, user: AnyUser, item_id: int, for_update: bool = False) -> R
     if not user.groups.filter(pk=item.queue.reviewer_group_id).exists():
         raise Forbidden("You are not a reviewer in this item's queue.")
     return item
+
+
+def lease_lapsed_on(*, item: ReviewItem, user: AnyUser) -> bool:
+    """Whether the item's last lease event is `user`'s lease lapsing: it is pending again because
+    the lease sweep (or a claim) found their lease expired, not because they released it or
+    never held it. The review page then says "your lease lapsed", not "you do not hold this item".
+    One indexed read (event_draft_time narrows by draft; few events per item)."""
+    if not user.is_authenticated:
+        return False
+    lease_events = (EventType.REVIEW_CLAIMED, EventType.REVIEW_LEASE_EXPIRED, EventType.REVIEW_RELEASED)
+    last = (
+        ReviewEvent.objects.filter(draft_id=item.draft_id, item=item, type__in=lease_events)
+        .order_by("-id")
+        .values_list("type", "data")
+        .first()
+    )
+    if last is None or last[0] != EventType.REVIEW_LEASE_EXPIRED or not isinstance(last[1], dict):
+        return False
+    return bool(last[1].get("owner_id") == user.pk)
 
 
 def draft_for_client(*, client: ServiceClient, draft_id: int) -> Draft:

@@ -37,6 +37,8 @@ def lease_context(item: ReviewItem, user: User, now: datetime) -> dict[str, Any]
         reason = "lapsed"
     elif item.state == ItemState.CLAIMED and item.lease_is_live(now):
         reason = "taken"
+    elif item.state == ItemState.PENDING and selectors.lease_lapsed_on(item=item, user=user):
+        reason = "lapsed"  # swept back to pending after their lease ran out: say so, not "not yours"
     else:
         reason = "not_claimed"
     beat = max(2, min(20, item.queue.lease_seconds // 3))
