@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "csp",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc as static files: the API docs work offline
     "django_htmx",
     "template_partials",
     "reviewqueue.tenancy",
@@ -194,7 +195,8 @@ CONTENT_SECURITY_POLICY = {
 # The OpenAPI schema and Swagger UI (/api/v1/schema, /api/v1/docs): off answers 404. Swagger UI
 # loads from its CDN, so only that page's policy adds these origins (reviewqueue/api/docs.py).
 REVIEWQUEUE_API_DOCS = env_bool("REVIEWQUEUE_API_DOCS", default=True)
-REVIEWQUEUE_API_DOCS_CSP_SOURCES = env_list("REVIEWQUEUE_API_DOCS_CSP_SOURCES", ["https://cdn.jsdelivr.net"])
+# Swagger UI and ReDoc come from drf-spectacular-sidecar (our own static files): no origin needed.
+REVIEWQUEUE_API_DOCS_CSP_SOURCES = env_list("REVIEWQUEUE_API_DOCS_CSP_SOURCES", [])
 
 # Requests larger than this are refused with 413 before any view parses them.
 REVIEWQUEUE_MAX_BODY_BYTES = env_int("REVIEWQUEUE_MAX_BODY_BYTES", 1_000_000, minimum=1024)
@@ -217,6 +219,12 @@ if REVIEWQUEUE_DISPATCH_EXPIRES_SECONDS >= 3600:
 REVIEWQUEUE_RETENTION_DAYS = env_int("REVIEWQUEUE_RETENTION_DAYS", 0, minimum=0)
 # Bearer token for /metrics (Prometheus). Unset: /metrics answers 403 to everyone.
 REVIEWQUEUE_METRICS_TOKEN = env_str("REVIEWQUEUE_METRICS_TOKEN", "") or ""
+# The review page: after this long with no input it asks "still working on this?"; with no answer
+# within the second figure it releases the item. A tab hidden for longer than the third stops
+# renewing its lease (it lapses and the item is free again).
+REVIEWQUEUE_REVIEW_IDLE_SECONDS = env_int("REVIEWQUEUE_REVIEW_IDLE_SECONDS", 300, minimum=1)
+REVIEWQUEUE_REVIEW_IDLE_ANSWER_SECONDS = env_int("REVIEWQUEUE_REVIEW_IDLE_ANSWER_SECONDS", 60, minimum=1)
+REVIEWQUEUE_REVIEW_HIDDEN_SECONDS = env_int("REVIEWQUEUE_REVIEW_HIDDEN_SECONDS", 300, minimum=1)
 REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
 REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # API keys' last-used time is written at most this often, keeping auth off the write path.
@@ -257,6 +265,9 @@ else:
         "max_retries": 0,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Beat writes its schedule file after every message it sends: the file's age is its health check
+# (docker-compose.yml), and a restart never repeats a timer it already sent.
+CELERY_BEAT_SYNC_EVERY = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -301,7 +312,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "reviewqueue.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "reviewqueue.api.schema.ReviewqueueAutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -310,6 +321,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Served from our own static files (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Named enums for the domain's choice sets (a generated client gets one type per set).
+    "ENUM_NAME_OVERRIDES": {
+        "DispositionEnum": "reviewqueue.review.models.Disposition",
+        "SubmitDispositionEnum": ["approved", "edited", "rejected"],
+        "DecisionEnum": "reviewqueue.review.models.Decision",
+        "OutcomeEnum": "reviewqueue.review.models.Outcome",
+        "DraftStatusEnum": "reviewqueue.review.models.DraftStatus",
+        "ItemStateEnum": "reviewqueue.review.models.ItemState",
+    },
 }
 
 LOG_LEVEL = (env_str("LOG_LEVEL", "INFO") or "INFO").upper()

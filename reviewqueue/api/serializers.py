@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.utils.crypto import salted_hmac
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from reviewqueue.intake import drafts
-from reviewqueue.review.models import Draft, ReviewItem
+from reviewqueue.review.models import Decision, Disposition, Draft, DraftStatus, ItemState, Outcome, Queue, ReviewItem
 from reviewqueue.review.selectors import QueueStats, latest_item
+from reviewqueue.tenancy.models import Tenant
 
 
 # --- enqueue ----------------------------------------------------------------------------------
@@ -70,7 +76,24 @@ def _ts(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def review_item_data(item: ReviewItem) -> dict[str, Any]:
+def reviewer_ref(user: User, *, tenant: Tenant) -> str:
+    """What a service may know of a reviewer: an opaque id, stable for one reviewer in one tenant
+    (so "same reviewer" can be seen) and not the same across tenants; the username only when the
+    tenant turned names on."""
+    if tenant.expose_reviewer_names:
+        return user.get_username()
+    digest = salted_hmac("reviewqueue.api.reviewer_ref", f"{tenant.pk}:{user.pk}", algorithm="sha256").hexdigest()
+    return f"rvw_{digest[:20]}"
+
+
+def review_item_data(item: ReviewItem, *, for_service: Tenant | None = None) -> dict[str, Any]:
+    """An item as a reviewer sees it, or, with `for_service`, as that tenant's services see it
+    (the reviewer as `reviewer_ref`)."""
+    reviewer: str | None = None
+    if item.reviewer is not None:
+        reviewer = (
+            item.reviewer.get_username() if for_service is None else reviewer_ref(item.reviewer, tenant=for_service)
+        )
     return {
         "id": item.pk,
         "draft_id": item.draft_id,
@@ -86,7 +109,7 @@ def review_item_data(item: ReviewItem) -> dict[str, Any]:
         "reason_code": item.reason_code or None,
         "note": item.note,
         "final_text": item.final_text or None,
-        "reviewer": item.reviewer.get_username() if item.reviewer is not None else None,
+        "reviewer": reviewer,
         "resolved_at": _ts(item.resolved_at),
     }
 
@@ -106,7 +129,7 @@ def draft_data(draft: Draft) -> dict[str, Any]:
             "routed_at": _ts(draft.routed_at),
         },
         "score": draft.score,
-        "review": review_item_data(item) if item is not None else None,
+        "review": review_item_data(item, for_service=draft.tenant) if item is not None else None,
         "outcome": {
             "outcome": draft.outcome or None,
             "final_text": draft.final_text or None,
@@ -130,6 +153,176 @@ def claimed_item_data(item: ReviewItem) -> dict[str, Any]:
     }
     data["reject_reasons"] = item.queue.reject_reasons
     return data
+
+
+def draft_summary_data(draft: Draft, *, tenant: Tenant) -> dict[str, Any]:
+    """A draft in a list: what `GET /drafts/{id}` says, without the score (fetch one for that)."""
+    item = latest_item(draft)
+    return {
+        "id": draft.pk,
+        "status": draft.status,
+        "idempotency_key": draft.idempotency_key,
+        "created_at": _ts(draft.created_at),
+        "decision": draft.decision or None,
+        "reason_codes": draft.decision_reasons,
+        "confidence": draft.confidence,
+        "review": review_item_data(item, for_service=tenant) if item is not None else None,
+        "outcome": draft.outcome or None,
+        "decided_at": _ts(draft.decided_at),
+    }
+
+
+# --- the drafts list's query ------------------------------------------------------------------
+def encode_cursor(position: tuple[datetime, int]) -> str:
+    """A position in the newest-first order (created_at, id of the last draft seen), opaque."""
+    created_at, pk = position
+    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{pk}".encode()).decode().rstrip("=")
+
+
+class CursorField(serializers.CharField):
+    """An opaque position from a previous page's `next`: (created_at, id) of its last draft."""
+
+    def to_internal_value(self, data: Any) -> tuple[datetime, int]:  # type: ignore[override]
+        text = super().to_internal_value(data)
+        try:
+            decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            stamp, pk = decoded.rsplit("|", 1)
+            created_at = datetime.fromisoformat(stamp)
+            if created_at.tzinfo is None:
+                raise ValueError("naive")
+            return created_at, int(pk)
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            raise serializers.ValidationError("Not a cursor from this API; follow `next` as given.") from None
+
+
+class DraftListQuery(serializers.Serializer[Any]):
+    """Filters of `GET /api/v1/drafts`; every one optional, all of them combined with AND."""
+
+    status = serializers.ChoiceField(choices=DraftStatus.choices, required=False)
+    decision = serializers.ChoiceField(choices=Decision.choices, required=False)
+    idempotency_key = serializers.CharField(required=False, max_length=drafts.MAX_KEY_CHARS)
+    queue = serializers.SlugField(required=False, max_length=64, help_text="Drafts with a review item in this queue.")
+    created_after = serializers.DateTimeField(required=False, help_text="Created at or after (ISO 8601).")
+    created_before = serializers.DateTimeField(required=False, help_text="Created strictly before (ISO 8601).")
+    cursor = CursorField(required=False, help_text="From the previous page's `next`.")
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
+
+    def validate_queue(self, value: str) -> Queue:
+        queue = Queue.objects.filter(tenant_id=self.context["client"].tenant_id, name=value).first()
+        if queue is None:
+            raise serializers.ValidationError("No queue of this name in your tenant.")
+        return queue
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        after, before = attrs.get("created_after"), attrs.get("created_before")
+        if after is not None and before is not None and after >= before:
+            raise serializers.ValidationError({"created_before": ["Must be later than created_after."]})
+        return attrs
+
+
+# --- output shapes, for the schema (the views build the same dicts above) --------------------
+class ReviewOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    draft_id = serializers.IntegerField()
+    queue = serializers.CharField()
+    queue_id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=ItemState.choices)
+    priority = serializers.FloatField()
+    created_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    lease_expires_at = serializers.DateTimeField(allow_null=True)
+    claimed_at = serializers.DateTimeField(allow_null=True)
+    disposition = serializers.ChoiceField(choices=Disposition.choices, allow_null=True)
+    reason_code = serializers.CharField(allow_null=True, help_text="The reject reason, one of the queue's.")
+    note = serializers.CharField(allow_blank=True)
+    final_text = serializers.CharField(allow_null=True)
+    reviewer = serializers.CharField(
+        allow_null=True,
+        help_text="To services: an opaque reviewer id (`rvw_…`), stable per reviewer within the tenant; "
+        "the username only if the tenant turned reviewer names on.",
+    )
+    resolved_at = serializers.DateTimeField(allow_null=True)
+
+
+class RoutingOutput(serializers.Serializer[Any]):
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_null=True)
+    reason_codes = serializers.ListField(child=serializers.CharField(), help_text="Why it was routed so.")
+    confidence = serializers.FloatField(allow_null=True, help_text="Calibrated probability that the draft is good.")
+    versions = serializers.DictField(child=serializers.CharField(), help_text="Scorer, model and policy versions.")
+    routed_at = serializers.DateTimeField(allow_null=True)
+
+
+class OutcomeOutput(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_null=True)
+    final_text = serializers.CharField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class DraftOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=DraftStatus.choices)
+    idempotency_key = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    routing = RoutingOutput()
+    score = serializers.JSONField(allow_null=True, help_text="Signals, claims with verdicts and evidence.")
+    review = ReviewOutput(allow_null=True)
+    outcome = OutcomeOutput()
+
+
+class DraftSummaryOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=DraftStatus.choices)
+    idempotency_key = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_null=True)
+    reason_codes = serializers.ListField(child=serializers.CharField())
+    confidence = serializers.FloatField(allow_null=True)
+    review = ReviewOutput(allow_null=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class DraftPageOutput(serializers.Serializer[Any]):
+    results = DraftSummaryOutput(many=True)
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last.")
+
+
+class ClaimedDraftOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    question = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+    passages = PassageSerializer(many=True)
+    metadata = serializers.DictField()
+    score = serializers.JSONField(allow_null=True)
+    confidence = serializers.FloatField(allow_null=True)
+    decision_reasons = serializers.ListField(child=serializers.CharField(), help_text="Routing reason codes.")
+
+
+class ClaimedItemOutput(ReviewOutput):
+    draft = ClaimedDraftOutput()
+    reject_reasons = serializers.ListField(child=serializers.CharField(), help_text="The queue's reason codes.")
+
+
+class HeartbeatOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    lease_expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class QueueStatsOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    title = serializers.CharField()
+    tenant = serializers.CharField()
+    sla_minutes = serializers.IntegerField()
+    depth = serializers.IntegerField()
+    claimed = serializers.IntegerField()
+    oldest_age_seconds = serializers.FloatField(allow_null=True)
+    near_breach = serializers.IntegerField()
+    breached = serializers.IntegerField()
+
+
+class QueueListOutput(serializers.Serializer[Any]):
+    queues = QueueStatsOutput(many=True)
 
 
 def queue_stats_data(stats: QueueStats) -> dict[str, Any]:

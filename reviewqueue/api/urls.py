@@ -18,4 +18,5 @@ urlpatterns = [
     path("items/<int:item_id>/escalate", views.EscalateView.as_view(), name="item-escalate"),
     path("schema", docs.schema_view, name="schema"),
     path("docs", docs.docs_view, name="docs"),
+    path("redoc", docs.redoc_view, name="redoc"),
 ]

@@ -8,7 +8,6 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.fields import empty
@@ -18,13 +17,22 @@ from rest_framework.views import APIView
 
 from reviewqueue.api.permissions import IsReviewer, IsService
 from reviewqueue.api.serializers import (
+    ClaimedItemOutput,
     ClaimNextInput,
+    DraftListQuery,
+    DraftOutput,
+    DraftPageOutput,
     EnqueueInput,
     ErrorSerializer,
     EscalateInput,
+    HeartbeatOutput,
+    QueueListOutput,
+    ReviewOutput,
     SubmitInput,
     claimed_item_data,
     draft_data,
+    draft_summary_data,
+    encode_cursor,
     queue_stats_data,
     review_item_data,
 )
@@ -34,7 +42,17 @@ from reviewqueue.intake.services import draft_enqueue
 from reviewqueue.review import selectors, services
 from reviewqueue.tenancy.models import ServiceClient
 
-ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 409, 413)}
+ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 409, 413, 429)}
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": drafts.MAX_KEY_CHARS, "pattern": r"^[^\x00-\x1f\x7f]+$"},
+    OpenApiParameter.HEADER,
+    required=True,
+    description=f"Names this request: at most {drafts.MAX_KEY_CHARS} printable characters, unique per "
+    "service client. The same key with the same body returns the same draft (200); with another "
+    "body it is a 409 `idempotency_conflict`.",
+)
 
 
 @functools.cache
@@ -57,13 +75,15 @@ def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -
 
 
 class DraftCreateView(APIView):
+    """`/api/v1/drafts`: enqueue (POST) and list (GET), both for services only."""
+
     permission_classes = [IsService]
 
     @extend_schema(
         operation_id="drafts_create",
         request=EnqueueInput,
-        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
-        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, **ERRORS},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: DraftOutput, 200: DraftOutput, **ERRORS},
         description="Enqueue a draft for scoring and routing. The same key and body return the same "
         "draft (200); the same key with another body is a 409.",
     )
@@ -79,19 +99,54 @@ class DraftCreateView(APIView):
             fields=body.validated_data,
             now=timezone.now(),
         )
-        if created:
-            return Response(
-                {"id": draft.pk, "status": draft.status, "created_at": draft.created_at.isoformat()},
-                status=status.HTTP_201_CREATED,
-            )
+        # The same body for the first call and for every replay of its key: a client that retries
+        # after a lost response cannot tell the difference, and need not.
         draft = selectors.draft_for_client(client=client, draft_id=draft.pk)
-        return Response(draft_data(draft), status=status.HTTP_200_OK)
+        return Response(draft_data(draft), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        operation_id="drafts_list",
+        parameters=[DraftListQuery],
+        responses={200: DraftPageOutput, **ERRORS},
+        description="The client's tenant's drafts, newest first, filtered, one page at a time: follow "
+        "`next` (a cursor URL) until it is null.",
+    )
+    def get(self, request: Request) -> Response:
+        client = cast(ServiceClient, request.user)
+        query = DraftListQuery(data=request.query_params.dict(), context={"client": client})
+        unknown = set(request.query_params) - set(query.fields)
+        if unknown:
+            raise InvalidInput(
+                "Unknown query parameter.",
+                details={"fields": {name: ["Unknown parameter."] for name in sorted(unknown)}},
+            )
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        page = selectors.drafts_for_client(
+            client=client,
+            status=params.get("status"),
+            decision=params.get("decision"),
+            idempotency_key=params.get("idempotency_key"),
+            queue=params.get("queue"),
+            created_after=params.get("created_after"),
+            created_before=params.get("created_before"),
+            after=params.get("cursor"),
+            limit=params["limit"],
+        )
+        next_url = None
+        if page.next_after is not None:
+            next_params = request.query_params.copy()
+            next_params["cursor"] = encode_cursor(page.next_after)
+            next_url = request.build_absolute_uri(f"{request.path}?{next_params.urlencode()}")
+        return Response(
+            {"results": [draft_summary_data(d, tenant=client.tenant) for d in page.drafts], "next": next_url}
+        )
 
 
 class DraftDetailView(APIView):
     permission_classes = [IsService]
 
-    @extend_schema(operation_id="drafts_retrieve", responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(operation_id="drafts_retrieve", responses={200: DraftOutput, **ERRORS})
     def get(self, request: Request, draft_id: int) -> Response:
         draft = selectors.draft_for_client(client=cast(ServiceClient, request.user), draft_id=draft_id)
         return Response(draft_data(draft))
@@ -100,7 +155,7 @@ class DraftDetailView(APIView):
 class QueueListView(APIView):
     permission_classes = [IsReviewer]
 
-    @extend_schema(operation_id="queues_list", responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(operation_id="queues_list", responses={200: QueueListOutput, **ERRORS})
     def get(self, request: Request) -> Response:
         stats = selectors.queue_stats(
             queues=selectors.queues_for_user(request.user),
@@ -116,7 +171,7 @@ class ClaimNextView(APIView):
     @extend_schema(
         operation_id="items_claim_next",
         request=ClaimNextInput,
-        responses={200: OpenApiTypes.OBJECT, 204: None, **ERRORS},
+        responses={200: ClaimedItemOutput, 204: None, **ERRORS},
     )
     def post(self, request: Request) -> Response:
         # An empty body parses to {}; anything else that is not an object (`[]`, `null`) is refused.
@@ -134,7 +189,7 @@ class ClaimNextView(APIView):
 class ItemDetailView(APIView):
     permission_classes = [IsReviewer]
 
-    @extend_schema(operation_id="items_retrieve", responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(operation_id="items_retrieve", responses={200: ClaimedItemOutput, **ERRORS})
     def get(self, request: Request, item_id: int) -> Response:
         item = selectors.item_for_user(user=request.user, item_id=item_id)
         return Response(claimed_item_data(item))
@@ -143,7 +198,7 @@ class ItemDetailView(APIView):
 class HeartbeatView(APIView):
     permission_classes = [IsReviewer]
 
-    @extend_schema(operation_id="items_heartbeat", request=None, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(operation_id="items_heartbeat", request=None, responses={200: HeartbeatOutput, **ERRORS})
     def post(self, request: Request, item_id: int) -> Response:
         item = services.review_item_heartbeat(user=cast(User, request.user), item_id=item_id, now=timezone.now())
         return Response(
@@ -154,7 +209,7 @@ class HeartbeatView(APIView):
 class ReleaseView(APIView):
     permission_classes = [IsReviewer]
 
-    @extend_schema(operation_id="items_release", request=None, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(operation_id="items_release", request=None, responses={200: ReviewOutput, **ERRORS})
     def post(self, request: Request, item_id: int) -> Response:
         item = services.review_item_release(user=cast(User, request.user), item_id=item_id, now=timezone.now())
         return Response(review_item_data(item))
@@ -163,7 +218,7 @@ class ReleaseView(APIView):
 class SubmitView(APIView):
     permission_classes = [IsReviewer]
 
-    @extend_schema(operation_id="items_submit", request=SubmitInput, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(operation_id="items_submit", request=SubmitInput, responses={200: ReviewOutput, **ERRORS})
     def post(self, request: Request, item_id: int) -> Response:
         data = _validated(SubmitInput, request.data)
         item = services.review_item_submit(user=cast(User, request.user), item_id=item_id, now=timezone.now(), **data)
@@ -173,7 +228,7 @@ class SubmitView(APIView):
 class EscalateView(APIView):
     permission_classes = [IsReviewer]
 
-    @extend_schema(operation_id="items_escalate", request=EscalateInput, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(operation_id="items_escalate", request=EscalateInput, responses={200: ReviewOutput, **ERRORS})
     def post(self, request: Request, item_id: int) -> Response:
         data = _validated(EscalateInput, request.data)
         successor = services.review_item_escalate(

@@ -63,6 +63,15 @@ def outbox_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
         # One failure per client per run: do not hammer a receiver that is down; the next run retries.
         if client.pk in failing or client.revoked_at is not None:
             continue
+        if not client.webhook_secret:
+            # Never deliver unsigned: a receiver could not tell us from anyone else. Set the URL
+            # again (or rotate the secret) and the events waiting here go out signed.
+            logger.warning(
+                "webhook has no secret; not delivered",
+                extra={"action": "webhook.unsigned", "client_id": client.pk, "event_id": event.pk},
+            )
+            failing.add(client.pk)
+            continue
         if deliver(client.webhook_url, client.webhook_secret, event_id=event.pk, payload=webhook_payload(event)):
             delivered += ReviewEvent.objects.filter(pk=event.pk, notified_at__isnull=True).update(notified_at=now)
         else:

@@ -77,8 +77,8 @@ _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _GuardedH
 
 def deliver(url: str, secret: str, *, event_id: int, payload: dict[str, Any]) -> bool:
     """POST the signed payload; True on a 2xx answer. Never raises for a network failure."""
-    if not url.startswith(("http://", "https://")):
-        return False
+    if not url.startswith(("http://", "https://")) or not secret:
+        return False  # never unsigned (the outbox says why, per client)
     body = json.dumps(payload, separators=(",", ":")).encode()
     # The scheme is checked above.
     request = urllib.request.Request(  # noqa: S310

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
@@ -42,9 +43,28 @@ _INPUT_META = ("intent", "prompt_version", "customer_tier", "amount")
 BODY_FIELDS = frozenset({"question", "draft", "passages", "logprobs", "metadata", "queue"})
 
 
+def _canonical(value: Any) -> Any:
+    """The body as the same request whoever serialised it: strings (keys too) in Unicode NFC, so
+    "é" typed as one code point or as e + combining accent is one value; a number that is whole
+    as an int (`0`, `0.0`, `-0.0` and `0e0` are one value; JSON has one number type); and the
+    object key order left to `sort_keys`."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {unicodedata.normalize("NFC", str(k)): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def fingerprint(body: Any) -> str:
-    """Key order and whitespace do not change the fingerprint; any value does."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The same request, written differently, has one fingerprint: key order, whitespace, `0` vs
+    `0.0` and Unicode normalisation (NFC) do not change it; any other value does."""
+    canonical = json.dumps(_canonical(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

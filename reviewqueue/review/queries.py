@@ -13,12 +13,15 @@ Parameters are Django's `%(name)s` placeholders; datetimes are passed through
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import connection
 
 from reviewqueue.review.models import ReviewItem
+from reviewqueue.tenancy.models import Membership
 
 LOCK = {
     "postgresql": "FOR UPDATE SKIP LOCKED LIMIT 1",
@@ -27,31 +30,78 @@ LOCK = {
 
 _ITEM_COLUMNS = ", ".join(str(f.column) for f in ReviewItem._meta.concrete_fields)
 
-# claim-next: lease the best claimable item, by priority, then due time, then id. Claimable is
-# pending, or claimed with a lapsed lease (correctness never waits for the lease sweep); items
-# past due are left to the SLA sweep. Two index lookups, not one scan over all open items:
-# claimed rows sit at the top of the priority order, so one query over both states would step
-# over every live lease.
-#   pending: item_pending_order / item_pending_queue_order (partial on state='pending')
-#   lapsed:  item_claimed_lease (partial on state='claimed'); few rows have lapsed at any time
+# The fair order, one sort key for every candidate (README, "Fair ordering"):
+#   1. at risk first: an item past its queue's SLA warning fraction (`due_at` within the last
+#      (1 - fraction) of the queue's SLA from now, the same test the floor's "near breach" count
+#      uses) outranks any item that is not, whatever their priorities;
+#   2. among items at risk, the earliest due first (their priority no longer decides: all of them
+#      are about to breach, and the one that breaches first is served first);
+#   3. among the others, the highest priority, then the earliest due;
+#   4. then the lower id.
+# `at_risk` is 1 or 0 on both databases; `urgency` is the priority for items not at risk and a
+# constant for items at risk, so one ORDER BY says all four rules.
+_AT_RISK = "CASE WHEN due_at <= CASE queue_id {risk_from} END THEN 1 ELSE 0 END"
+_ORDER = "at_risk DESC, urgency DESC, due_at ASC, id"
+
+# Escalation goes somewhere else: an item that the claiming reviewer escalated into this queue is
+# skipped while another active reviewer of the queue (its group, with a membership in its tenant)
+# could take it; if nobody else could, it is theirs again rather than stuck.
+_NOT_BOUNCED = """(
+    escalated_from_id IS NULL
+    OR NOT EXISTS (
+        SELECT 1 FROM review_reviewitem AS prev
+        WHERE prev.id = review_reviewitem.escalated_from_id AND prev.reviewer_id = %(user_id)s
+    )
+    OR NOT EXISTS (
+        SELECT 1 FROM review_queue AS q
+        JOIN {user_groups} AS ug ON ug.group_id = q.reviewer_group_id
+        JOIN {users} AS u ON u.id = ug.user_id
+        JOIN {memberships} AS m ON m.user_id = ug.user_id AND m.tenant_id = q.tenant_id
+        WHERE q.id = review_reviewitem.queue_id AND ug.user_id <> %(user_id)s AND u.is_active
+    )
+)"""
+
+# claim-next: lease the best claimable item in the fair order above. Claimable is pending, or
+# claimed with a lapsed lease (correctness never waits for the lease sweep); items past due are
+# left to the SLA sweep. Three index lookups, not one scan over all open items, each bringing at
+# most one candidate; the outer ORDER BY picks among them:
+#   at risk: item_open_due (partial on open states, `due_at` between now and the risk horizon),
+#            earliest due first, which is the best item at risk;
+#   pending: item_pending_order / item_pending_queue_order (partial on state='pending'), the
+#            highest priority, which is the best item not at risk when no item is at risk;
+#   lapsed:  item_claimed_lease (partial on state='claimed'); few rows have lapsed at any time.
+# Claimed rows are kept out of the pending lookups: they sit at the top of the priority order, so
+# one query over both states would step over every live lease.
 # `picked` is materialised before the UPDATE writes, so RETURNING can say what the row was before
 # (a takeover of a lapsed lease writes `review.lease.expired` with the previous owner).
 CLAIM_NEXT = """
 WITH picked AS MATERIALIZED (
     SELECT id, state, lease_owner_id FROM (
         SELECT * FROM (
-            SELECT id, state, lease_owner_id, priority, due_at FROM review_reviewitem
+            SELECT id, state, lease_owner_id, priority, due_at, 1 AS at_risk, 0 AS urgency FROM review_reviewitem
             WHERE state = 'pending' AND queue_id IN ({queues}) AND due_at > %(now)s
+                AND due_at <= CASE queue_id {risk_from} END AND {not_bounced}
+            ORDER BY due_at ASC, priority DESC, id {lock}
+        ) AS risky
+        UNION ALL
+        SELECT * FROM (
+            SELECT id, state, lease_owner_id, priority, due_at, {at_risk} AS at_risk,
+                CASE WHEN {at_risk} = 1 THEN 0 ELSE priority END AS urgency
+            FROM review_reviewitem
+            WHERE state = 'pending' AND queue_id IN ({queues}) AND due_at > %(now)s AND {not_bounced}
             ORDER BY priority DESC, due_at ASC, id {lock}
         ) AS pending
         UNION ALL
         SELECT * FROM (
-            SELECT id, state, lease_owner_id, priority, due_at FROM review_reviewitem
-            WHERE state = 'claimed' AND lease_expires_at <= %(now)s AND queue_id IN ({queues}) AND due_at > %(now)s
-            ORDER BY priority DESC, due_at ASC, id {lock}
+            SELECT id, state, lease_owner_id, priority, due_at, {at_risk} AS at_risk,
+                CASE WHEN {at_risk} = 1 THEN 0 ELSE priority END AS urgency
+            FROM review_reviewitem
+            WHERE state = 'claimed' AND lease_expires_at <= %(now)s AND queue_id IN ({queues})
+                AND due_at > %(now)s AND {not_bounced}
+            ORDER BY {at_risk} DESC, CASE WHEN {at_risk} = 1 THEN 0 ELSE priority END DESC, due_at ASC, id {lock}
         ) AS lapsed
     ) AS candidates
-    ORDER BY priority DESC, due_at ASC, id
+    ORDER BY {order}
     LIMIT 1
 )
 UPDATE review_reviewitem
@@ -64,20 +114,40 @@ RETURNING {item_columns},
 """
 
 
-def claim_next(*, user_id: int, now: datetime, leases: dict[int, timedelta]) -> ReviewItem | None:
-    """Run CLAIM_NEXT over the queues in `leases` (queue id → lease length), in the caller's
-    transaction. The item comes back with `previous_state` and `previous_owner_id` set, or None."""
+@dataclass(frozen=True)
+class QueueTimers:
+    """What claim-next needs to know of one queue: its lease length and its SLA risk window (the
+    time before the due time from which an item is at risk: the SLA × (1 − warning fraction))."""
+
+    lease: timedelta
+    risk_window: timedelta
+
+
+def claim_next(*, user_id: int, now: datetime, queues: dict[int, QueueTimers]) -> ReviewItem | None:
+    """Run CLAIM_NEXT over `queues` (queue id → its timers), in the caller's transaction. The item
+    comes back with `previous_state` and `previous_owner_id` set, or None."""
     adapt = connection.ops.adapt_datetimefield_value
     params: dict[str, Any] = {"now": adapt(now), "user_id": user_id}
-    queues, expiries = [], []
-    for i, (queue_id, lease) in enumerate(sorted(leases.items())):
-        params[f"q{i}"], params[f"e{i}"] = queue_id, adapt(now + lease)
-        queues.append(f"%(q{i})s")
+    ids, expiries, risk_from = [], [], []
+    for i, (queue_id, timers) in enumerate(sorted(queues.items())):
+        params[f"q{i}"], params[f"e{i}"] = queue_id, adapt(now + timers.lease)
+        params[f"r{i}"] = adapt(now + timers.risk_window)
+        ids.append(f"%(q{i})s")
         expiries.append(f"WHEN %(q{i})s THEN %(e{i})s")
+        risk_from.append(f"WHEN %(q{i})s THEN %(r{i})s")
+    risk = " ".join(risk_from)
     sql = CLAIM_NEXT.format(
         lock=LOCK[connection.vendor],
-        queues=", ".join(queues),
+        queues=", ".join(ids),
         lease_expiries=" ".join(expiries),
+        risk_from=risk,
+        at_risk=_AT_RISK.format(risk_from=risk),
+        order=_ORDER,
+        not_bounced=_NOT_BOUNCED.format(
+            user_groups=connection.ops.quote_name(User.groups.through._meta.db_table),
+            users=connection.ops.quote_name(User._meta.db_table),
+            memberships=connection.ops.quote_name(Membership._meta.db_table),
+        ),
         item_columns=_ITEM_COLUMNS,
     )
     # A raw queryset builds the instance with Django's own converters (Model.from_db).

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
+from reviewqueue.audit.events import EventType
 from reviewqueue.errors import Forbidden, NotFound
 from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewEvent, ReviewItem
 from reviewqueue.tenancy.models import Membership, ServiceClient
@@ -45,15 +46,82 @@ def item_for_user(*, user: AnyUser, item_id: int, for_update: bool = False) -> R
     return item
 
 
+def lease_lapsed_on(*, item: ReviewItem, user: AnyUser) -> bool:
+    """Whether the item's last lease event is `user`'s lease lapsing: it is pending again because
+    the lease sweep (or a claim) found their lease expired, not because they released it or
+    never held it. The review page then says "your lease lapsed", not "you do not hold this item".
+    One indexed read (event_draft_time narrows by draft; few events per item)."""
+    if not user.is_authenticated:
+        return False
+    lease_events = (EventType.REVIEW_CLAIMED, EventType.REVIEW_LEASE_EXPIRED, EventType.REVIEW_RELEASED)
+    last = (
+        ReviewEvent.objects.filter(draft_id=item.draft_id, item=item, type__in=lease_events)
+        .order_by("-id")
+        .values_list("type", "data")
+        .first()
+    )
+    if last is None or last[0] != EventType.REVIEW_LEASE_EXPIRED or not isinstance(last[1], dict):
+        return False
+    return bool(last[1].get("owner_id") == user.pk)
+
+
 def draft_for_client(*, client: ServiceClient, draft_id: int) -> Draft:
     draft = (
         Draft.objects.filter(pk=draft_id, tenant_id=client.tenant_id)
+        .select_related("tenant")
         .prefetch_related("review_items__reviewer", "review_items__queue")
         .first()
     )
     if draft is None:
         raise NotFound(f"Draft {draft_id} does not exist.")
     return draft
+
+
+@dataclass(frozen=True)
+class DraftPage:
+    drafts: list[Draft]
+    next_after: tuple[datetime, int] | None  # the position to continue after, on the last page None
+
+
+def drafts_for_client(
+    *,
+    client: ServiceClient,
+    limit: int,
+    status: str | None = None,
+    decision: str | None = None,
+    idempotency_key: str | None = None,
+    queue: Queue | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    after: tuple[datetime, int] | None = None,
+) -> DraftPage:
+    """The client's tenant's drafts, newest first (created_at, then id), after the cursor position
+    `after`. Keyset pagination on draft_tenant_recent (tenant, -created_at): a page costs the same
+    however deep it is, and drafts arriving meanwhile neither repeat nor skip one. Two queries
+    per page: the drafts, and their review items with queue and reviewer."""
+    qs = Draft.objects.filter(tenant_id=client.tenant_id)
+    if status is not None:
+        qs = qs.filter(status=status)
+    if decision is not None:
+        qs = qs.filter(decision=decision)
+    if idempotency_key is not None:
+        qs = qs.filter(idempotency_key=idempotency_key)
+    if queue is not None:
+        qs = qs.filter(Exists(ReviewItem.objects.filter(draft=OuterRef("pk"), queue=queue)))
+    if created_after is not None:
+        qs = qs.filter(created_at__gte=created_after)
+    if created_before is not None:
+        qs = qs.filter(created_at__lt=created_before)
+    if after is not None:
+        at, pk = after
+        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+    items = ReviewItem.objects.select_related("queue", "reviewer")
+    rows = list(
+        qs.order_by("-created_at", "-pk").prefetch_related(Prefetch("review_items", queryset=items))[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return DraftPage(drafts=rows, next_after=(rows[-1].created_at, rows[-1].pk) if more else None)
 
 
 def latest_item(draft: Draft) -> ReviewItem | None:

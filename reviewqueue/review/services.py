@@ -12,6 +12,7 @@ import difflib
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -119,8 +120,10 @@ def review_item_claim_next(
     now: datetime,
     queue_ids: list[int] | None = None,
 ) -> ReviewItem | None:
-    """Lease the highest-priority, then earliest-due claimable item in the user's queues (or in
-    `queue_ids`, each of which must be one of them). One statement on both databases
+    """Lease the next claimable item in the user's queues (or in `queue_ids`, each of which must
+    be one of them) in the fair order: items at risk of breaching their SLA first, earliest due
+    first; then the highest priority, then the earliest due; never an item this reviewer
+    escalated into the queue while someone else could take it. One statement on both databases
     (queries.CLAIM_NEXT): row locks with SKIP LOCKED on PostgreSQL, the writer lock on SQLite.
     The item comes back with its draft and queue."""
     # The queues are read first and their ids passed as constants, not as a subquery of the
@@ -133,8 +136,11 @@ def review_item_claim_next(
     allowed = queues.keys() if queue_ids is None else set(queue_ids)
     if not allowed:
         return None
+    # An item is at risk within the last (1 − warning fraction) of its queue's SLA.
+    at_risk = 1 - settings.REVIEWQUEUE_SLA_WARNING_FRACTION
+    timers = {pk: queries.QueueTimers(lease=queues[pk].lease, risk_window=queues[pk].sla * at_risk) for pk in allowed}
     with transaction.atomic():
-        item = queries.claim_next(user_id=user.pk, now=now, leases={pk: queues[pk].lease for pk in allowed})
+        item = queries.claim_next(user_id=user.pk, now=now, queues=timers)
         if item is None:
             return None
         draft = Draft.objects.get(pk=item.draft_id)

@@ -24,6 +24,11 @@ class Tenant(models.Model):
         help_text="Days after a draft is decided before its content is purged; empty: the site default "
         "(REVIEWQUEUE_RETENTION_DAYS, 0 keeps content).",
     )
+    # What services see of the reviewer who decided a draft: an opaque reviewer id (stable per
+    # tenant and reviewer, not reversible without the server's secret) unless this is on.
+    expose_reviewer_names = models.BooleanField(
+        default=False, help_text="Show services reviewers' usernames instead of opaque reviewer ids."
+    )
 
     def __str__(self) -> str:
         return self.slug

@@ -225,3 +225,82 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
         versions=score_versions(score),
         errors=errors,
     )
+
+
+# --- why it was held: the routing reason codes in plain language ------------------------------
+_ENTITY_NAMES = {
+    "amount": "an amount",
+    "percentage": "a percentage",
+    "number": "a number",
+    "date": "a date",
+    "time": "a time",
+    "url": "a link",
+    "email": "an e-mail address",
+    "id": "an ID",
+}
+_UNVERIFIABLE = {
+    "unavailable": "the verifier was unavailable, so no claim could be checked",
+    "partial_timeout": "the verifier ran out of time before checking every claim",
+    "no_evidence": "no evidence passages came with the draft, so no claim could be checked",
+}
+
+
+_HELD_BY_CONFIDENCE = {
+    "confidence_queue_for_review",
+    "confidence_auto_draft_human_send",
+    "confidence_block",
+    "low_confidence",
+}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def held_summary(*, reasons: Any, score: ScoreView, intent: str, customer_tier: str) -> list[str]:
+    """One plain-language phrase per reason the draft was held, in the order the routing policy
+    gave them ("2 claims not found in the evidence; a price that appears in no passage; intent
+    `refund` requires review"), from the stored reason codes and the score. An unknown code is
+    shown as itself, humanised, rather than dropped."""
+    codes = [str(r) for r in reasons] if isinstance(reasons, list) else []
+    refuted = sum(1 for c in score.claims if c.verdict == "refuted")
+    insufficient = sum(1 for c in score.claims if c.verdict == "insufficient")
+    phrases: list[str] = []
+    for code in codes:
+        head, _, rest = code.partition(":")
+        if head == "confidence_auto_send":
+            continue  # it would have been sent: the other reasons held it
+        if head in {
+            "confidence_queue_for_review",
+            "confidence_auto_draft_human_send",
+            "confidence_block",
+            "low_confidence",
+        }:
+            phrase = "the confidence is too low to send it automatically"
+            if insufficient:
+                phrase = f"{_count(insufficient, 'claim', 'claims')} not found in the evidence"
+        elif head == "uncalibrated_confidence":
+            phrase = "the scorer is not calibrated yet, so nothing is sent without a person"
+        elif head == "refuted_claim":
+            phrase = f"{_count(max(refuted, 1), 'claim', 'claims')} contradicted by the evidence"
+        elif head == "guardrail":
+            kind = rest.removeprefix("unsupported_")
+            phrase = f"{_ENTITY_NAMES.get(kind, kind.replace('_', ' '))} that appears in no passage"
+        elif head == "blocked_pattern":
+            phrase = f"the text matches the blocked pattern “{rest}”"
+        elif head == "unverifiable":
+            status, _, high_risk = rest.partition(":")
+            phrase = _UNVERIFIABLE.get(status, f"the claims could not be checked ({status.replace('_', ' ')})")
+            if high_risk and intent:
+                phrase += f", and intent “{intent}” is high-risk"
+        elif head == "amount_over_limit":
+            phrase = "the amount is over the limit for automatic answers"
+        elif head == "regulated_intent":
+            phrase = f"intent “{intent}” requires review" if intent else "the intent requires review"
+        elif head == "customer_tier":
+            phrase = f"customer tier “{rest or customer_tier}” requires review"
+        else:
+            phrase = code.replace("_", " ").replace(":", ": ")
+        if phrase not in phrases:
+            phrases.append(phrase)
+    return phrases

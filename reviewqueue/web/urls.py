@@ -29,4 +29,5 @@ urlpatterns = [
     path("items/<int:item_id>/reject/", actions.item_reject, name="item_reject"),
     path("items/<int:item_id>/escalate/", actions.item_escalate, name="item_escalate"),
     path("items/<int:item_id>/release/", actions.item_release, name="item_release"),
+    path("me/auto-advance/", actions.preferences_auto_advance, name="preferences_auto_advance"),
 ]

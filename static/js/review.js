@@ -61,6 +61,106 @@
     setActions(false);
   });
 
+  // --- the SLA chip counts down; past the warning point it warns, past due it says breached ---
+  var sla = document.getElementById("sla-chip");
+  if (sla) {
+    var slaSkew = Number(sla.dataset.serverNowMs) - Date.now();
+    var dueAt = Number(sla.dataset.dueMs) - slaSkew;
+    var warnAt = Number(sla.dataset.warnMs) - slaSkew;
+    var slaText = sla.querySelector("[data-sla-text]");
+    var slaIcon = sla.querySelector("[data-sla-icon]");
+    var slaTick = function () {
+      var now = Date.now();
+      var left = Math.max(0, Math.ceil((dueAt - now) / 1000));
+      var state = now >= dueAt ? "breached" : now >= warnAt ? "warning" : "ok";
+      var text;
+      if (state === "breached") {
+        text = "SLA breached";
+      } else if (left >= 3600) {
+        var minutes = Math.floor(left / 60);
+        text = "SLA due in " + Math.floor(minutes / 60) + " h " + String(minutes % 60).padStart(2, "0") + " min";
+      } else {
+        text = "SLA due in " + Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      }
+      slaText.textContent = text;
+      slaIcon.textContent = state === "breached" ? "■" : state === "warning" ? "▲" : "";
+      ["ok", "warning", "breached"].forEach(function (s) { sla.classList.toggle("sla-" + s, s === state); });
+    };
+    slaTick();
+    setInterval(slaTick, 1000);
+  }
+
+  // --- offline: say the lease may lapse; the heartbeat resumes when the connection is back ---
+  var offline = document.getElementById("offline-notice");
+  var showOffline = function () { if (offline) offline.hidden = navigator.onLine; };
+  window.addEventListener("offline", showOffline);
+  window.addEventListener("online", function () {
+    showOffline();
+    var el = leaseEl();
+    if (el && el.dataset.leaseLive === "true") window.htmx.trigger(el, "rq:beat");  // ask at once
+  });
+  showOffline();
+
+  // --- idle tabs do not hold items ---------------------------------------------------------
+  // No input for data-idle-ms: ask "still working on this?"; no answer within data-idle-answer-ms:
+  // release the item (the release form, as the button would). While asking, and while the tab
+  // has been hidden longer than data-hidden-ms, the heartbeat is held back, so the lease lapses.
+  var idle = document.getElementById("idle-dialog");
+  var asking = false;
+  var hiddenSince = null;
+  if (idle) {
+    var idleMs = Number(idle.dataset.idleMs);
+    var answerMs = Number(idle.dataset.idleAnswerMs);
+    var hiddenMs = Number(idle.dataset.hiddenMs);
+    var lastInput = Date.now();
+    var askedAt = 0;
+    var idleLeft = idle.querySelector("[data-idle-left]");
+    var releaseItem = function () {
+      var form = document.getElementById("release-form");
+      if (form) form.submit();
+    };
+    var keep = function () {
+      asking = false;
+      lastInput = Date.now();
+      if (idle.open) idle.close();
+      var el = leaseEl();
+      if (el && el.dataset.leaseLive === "true") window.htmx.trigger(el, "rq:beat");
+    };
+    ["keydown", "pointerdown", "pointermove", "wheel", "input", "focus"].forEach(function (type) {
+      window.addEventListener(type, function () { if (!asking) lastInput = Date.now(); }, { capture: true, passive: true });
+    });
+    idle.querySelector("[data-idle-keep]").addEventListener("click", keep);
+    idle.querySelector("[data-idle-release]").addEventListener("click", releaseItem);
+    idle.addEventListener("cancel", function (event) { event.preventDefault(); keep(); });  // Escape: still here
+    setInterval(function () {
+      if (!leaseLive() && !asking) return;
+      var now = Date.now();
+      if (!asking && now - lastInput >= idleMs) {
+        asking = true;
+        askedAt = now;
+        if (!idle.open) idle.showModal();
+      }
+      if (asking) {
+        var left = Math.max(0, Math.ceil((askedAt + answerMs - now) / 1000));
+        idleLeft.textContent = left + " s";
+        if (now - askedAt >= answerMs) {
+          asking = false;
+          idle.close();
+          releaseItem();
+        }
+      }
+    }, 250);
+    document.addEventListener("visibilitychange", function () {
+      hiddenSince = document.hidden ? Date.now() : null;
+    });
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      var el = leaseEl();
+      if (!el || event.detail.elt !== el) return;
+      var hiddenTooLong = hiddenSince !== null && Date.now() - hiddenSince >= hiddenMs;
+      if (asking || hiddenTooLong) event.preventDefault();  // no renewal for an unattended tab
+    });
+  }
+
   // --- claims --------------------------------------------------------------------------
   var cards = Array.prototype.slice.call(document.querySelectorAll(".claim-card"));
   var selected = -1;

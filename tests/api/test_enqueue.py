@@ -66,6 +66,31 @@ def test_same_key_and_body_returns_the_same_draft(world, as_service):
     assert row_counts() == counts
 
 
+def test_the_201_has_the_same_body_as_the_200_replay(world, as_service):
+    created = post(as_service, draft_body())
+    replay = post(as_service, draft_body())
+    assert (created.status_code, replay.status_code) == (201, 200)
+    assert created.json() == replay.json()
+    assert set(created.json()) == {
+        "id",
+        "status",
+        "idempotency_key",
+        "created_at",
+        "routing",
+        "score",
+        "review",
+        "outcome",
+    }
+
+
+def test_replaying_with_0_0_and_decomposed_text_returns_the_same_draft(world, as_service):
+    nfc, nfd = "caf\u00e9", "cafe\u0301"
+    first = post(as_service, draft_body(draft=f"{nfc} costs 0", metadata={"amount": 0}))
+    again = post(as_service, draft_body(draft=f"{nfd} costs 0", metadata={"amount": 0.0}))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+
+
 def test_key_order_does_not_change_the_fingerprint(world, as_service):
     first = post(as_service, draft_body())
     reordered = dict(reversed(list(draft_body().items())))

@@ -38,7 +38,7 @@ def _claim_next(new_page, world, item):  # type: ignore[no-untyped-def]
 def test_sign_in_claim_next_and_approve(new_page) -> None:
     world = make_world()
     item = make_scored_item(world)
-    make_scored_item(world, draft="Your refund of $120 was issued on 3 March.", score=None, priority=0.1)
+    second = make_scored_item(world, draft="Your refund of $120 was issued on 3 March.", score=None, priority=0.1)
     page = new_page()
     page.goto("/")
     page.wait_for_url("**/login/?next=/")
@@ -58,7 +58,8 @@ def test_sign_in_claim_next_and_approve(new_page) -> None:
     page.get_by_role("button", name=re.compile(r"^Approve")).first.click()
     dialog = page.locator("#approve-dialog")
     dialog.get_by_role("button", name="Approve and send").click()
-    page.wait_for_url(HOME)
+    # Auto-advance (on by default): the next item opens, saying what was just done.
+    page.wait_for_url(f"**/items/{second.pk}/")
     expect(page.get_by_text(f"Approved item #{item.pk}")).to_be_visible()
     item.refresh_from_db()
     assert (item.state, item.disposition, item.reviewer_id) == (

@@ -56,8 +56,12 @@ def build_shift(world: World) -> None:
     l2 = services.review_item_escalate(
         user=r, item_id=i5.pk, target_queue_id=world.l2_queue.pk, note="", now=T0 - 35 * MIN
     )
-    _claim(world, r, T0 - 30 * MIN, l2)  # l2's lease is 120 s
-    assert services.review_item_lapse(item_id=l2.pk, now=T0 - 28 * MIN)
+    assert l2.state == "pending"
+    # The escalation is not handed back to r while another reviewer of l2 could take it (claim-next's
+    # rule), so r's lapse is on another item of that queue.
+    other = make_pending_item(world, now=T0 - 32 * MIN, queue=world.l2_queue)
+    _claim(world, r, T0 - 30 * MIN, other)  # l2's lease is 120 s
+    assert services.review_item_lapse(item_id=other.pk, now=T0 - 28 * MIN)
 
 
 def _row(html: str, table: str, attr: str, key: str) -> dict[str, str]:

@@ -223,9 +223,9 @@ def test_the_named_claim_statement_orders_by_priority_then_due_then_id(world, cl
     tie_b = make_pending_item(world, priority=0.5)  # same priority and due time: the id decides
     high_later = make_pending_item(world, priority=0.9)  # due T0+60m, after the lapsed one
     clock.shift(world.queue.lease)
-    leases = {world.queue.pk: world.queue.lease, short.pk: short.lease}
+    timers = {q.pk: queries.QueueTimers(lease=q.lease, risk_window=q.sla * 0.2) for q in (world.queue, short)}
     picked = []
-    while (item := queries.claim_next(user_id=world.other_reviewer.pk, now=timezone.now(), leases=leases)) is not None:
+    while (item := queries.claim_next(user_id=world.other_reviewer.pk, now=timezone.now(), queues=timers)) is not None:
         picked.append((item.pk, item.previous_state, item.previous_owner_id))
     assert picked == [
         (lapsed.pk, "claimed", world.reviewer.pk),

@@ -70,20 +70,30 @@ def test_pages_have_no_inline_script_handler_or_style(world: World, client_for, 
         assert_no_inline(response.content.decode())
 
 
-def test_docs_page_adds_only_the_swagger_origin_and_has_no_inline_code() -> None:
+def test_docs_page_is_served_from_our_own_files_under_the_strict_policy() -> None:
     response = Client().get("/api/v1/docs")
     assert response.status_code == 200
     policy = directives(response)
     for name in ("script-src", "style-src"):
-        assert policy[name] == ["'self'", "https://cdn.jsdelivr.net"], policy
+        assert policy[name] == ["'self'"], policy
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert_no_inline(response.content.decode())
+    assert "cdn." not in response.content.decode()
     assert_strict(Client().get("/api/v1/schema"))  # the JSON/YAML schema keeps the strict policy
+
+
+def test_redoc_alone_may_add_inline_styles() -> None:
+    response = Client().get("/api/v1/redoc")
+    assert response.status_code == 200
+    policy = directives(response)
+    assert policy["script-src"] == ["'self'"], policy
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"], policy
+    assert_no_inline(response.content.decode())
 
 
 @override_settings(REVIEWQUEUE_API_DOCS=False)
 def test_docs_and_schema_can_be_turned_off() -> None:
-    for path in ("/api/v1/docs", "/api/v1/docs?script=", "/api/v1/schema"):
+    for path in ("/api/v1/docs", "/api/v1/docs?script=", "/api/v1/redoc", "/api/v1/schema"):
         assert_error(Client().get(path), 404, "not_found")
 
 

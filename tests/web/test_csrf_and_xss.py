@@ -96,10 +96,11 @@ def test_untrusted_text_is_escaped_everywhere(world: World, client_for) -> None:
         now=timezone.now(),
     )
     client = client_for(world.reviewer)
-    successor = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
+    # Escalation goes somewhere else: the lead, the other l2 reviewer, takes the successor.
+    successor = services.review_item_claim_next(user=world.lead, now=timezone.now())
     assert successor is not None
     services.review_item_submit(
-        user=world.reviewer,
+        user=world.lead,
         item_id=successor.pk,
         disposition="edited",
         final_text=XSS,

@@ -35,14 +35,14 @@ def test_outsider_sees_no_queue(world: World, client_for) -> None:
 def test_home_queries_do_not_grow_with_queues_or_items(world: World, client_for, django_assert_num_queries) -> None:
     client = client_for(world.reviewer)
     client.get(reverse("web:home"))
-    with django_assert_num_queries(4):  # session, user, queues, one aggregate
+    with django_assert_num_queries(5):  # session, user, queues, one aggregate, the auto-advance setting
         client.get(reverse("web:home"))
     for i in range(3):
         queue = make_queue(world.tenant, f"extra-{i}")
         world.reviewer.groups.add(queue.reviewer_group)
         make_pending_item(world, queue=queue)
         make_pending_item(world)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("web:home"))
     assert body(response).count("Claim from") == 5
 

@@ -1,7 +1,8 @@
 """The reviewer's actions on a claimed item, one view each (like the API): approve, edit, reject,
 escalate, release.
 
-Each parses its form, calls its service and says what happened on the home page. A refused
+Each parses its form, calls its service and says what happened: above the next item (auto-advance,
+the reviewer's setting, on by default) or on the home page. A refused
 action (lease lost, SLA passed, bad input) shows the review page again with the error and what
 the reviewer typed, with the error's HTTP status; nothing here decides what is allowed.
 """
@@ -24,6 +25,7 @@ from reviewqueue.errors import DomainError, Forbidden, InvalidInput, LeaseLost, 
 from reviewqueue.review import services
 from reviewqueue.review.models import Disposition
 from reviewqueue.web import forms
+from reviewqueue.web.models import ReviewerPreferences
 from reviewqueue.web.views.access import error_page, load_item, reviewer_required, signed_in_user
 from reviewqueue.web.views.item import review_context
 
@@ -40,9 +42,11 @@ def _valid(form: FormT) -> FormT:
     return form
 
 
-def _act(request: HttpRequest, item_id: int, action: Action, *, panel: str = "") -> HttpResponse:
+def _act(request: HttpRequest, item_id: int, action: Action, *, panel: str = "", advance: bool = False) -> HttpResponse:
     """Run the action; on a domain error show the review page again with `panel` (the form the
-    reviewer used) open and their input kept."""
+    reviewer used) open and their input kept. With `advance` (a decision, not a release) and the
+    reviewer's auto-advance setting on (the default), claim the next item and show it, the line
+    saying what was just done above it; otherwise, or with nothing left, My queues."""
     posted = {key: request.POST.get(key, "") for key in ("final_text", "reason_code", "note", "queue_id")}
     try:
         done = action(signed_in_user(request), timezone.now())
@@ -59,6 +63,16 @@ def _act(request: HttpRequest, item_id: int, action: Action, *, panel: str = "")
         context = review_context(request, item, timezone.now(), error=message, posted=posted, open_panel=panel)
         return render(request, "review/item_detail.html", context, status=err.status)
     messages.success(request, done)
+    user = signed_in_user(request)
+    if advance and ReviewerPreferences.auto_advance_for(user.pk):
+        try:
+            following = services.review_item_claim_next(user=user, now=timezone.now())
+        except DomainError as err:
+            messages.error(request, err.message)
+            following = None
+        if following is not None:
+            return redirect("web:item", item_id=following.pk)
+        messages.info(request, "Nothing left to claim: your queues have no open items.")
     return redirect("web:home")
 
 
@@ -78,7 +92,7 @@ def _submit(
         item = services.review_item_submit(user=user, item_id=item_id, disposition=disposition, now=now, **fields)
         return done.format(item=item)
 
-    return _act(request, item_id, submit, panel=panel)
+    return _act(request, item_id, submit, panel=panel, advance=True)
 
 
 @reviewer_required
@@ -118,7 +132,7 @@ def item_escalate(request: HttpRequest, item_id: int) -> HttpResponse:
         )
         return f"Escalated item #{item_id} to {successor.queue.title or successor.queue.name}."
 
-    return _act(request, item_id, escalate, panel="escalate")
+    return _act(request, item_id, escalate, panel="escalate", advance=True)
 
 
 @reviewer_required
@@ -129,3 +143,13 @@ def item_release(request: HttpRequest, item_id: int) -> HttpResponse:
         return f"Released item #{item_id} back to its queue."
 
     return _act(request, item_id, release)
+
+
+@reviewer_required
+@require_POST
+def preferences_auto_advance(request: HttpRequest) -> HttpResponse:
+    """Turn auto-advance on or off for the signed-in reviewer; back to My queues."""
+    on = request.POST.get("auto_advance") == "on"
+    ReviewerPreferences.objects.update_or_create(user=signed_in_user(request), defaults={"auto_advance": on})
+    messages.success(request, f"Auto-advance is {'on' if on else 'off'}.")
+    return redirect("web:home")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reviewqueue.errors import DomainError
 from reviewqueue.review import selectors, services
 from reviewqueue.web import forms
+from reviewqueue.web.models import ReviewerPreferences
 from reviewqueue.web.views.access import reviewer_required, signed_in_user
 
 # Home polling: every POLL_SECONDS while the page is visible; after IDLE_POLLS answers in a row
@@ -50,7 +51,7 @@ def _stats_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     context = _stats_context(request, timezone.now())
-    context.update(idle=0, paused=False)
+    context.update(idle=0, paused=False, auto_advance=ReviewerPreferences.auto_advance_for(signed_in_user(request).pk))
     return render(request, "web/home.html", context)
 
 

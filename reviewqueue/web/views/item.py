@@ -20,7 +20,7 @@ from reviewqueue.errors import DomainError, Forbidden, InvalidInput, InvalidStat
 from reviewqueue.review import selectors, services
 from reviewqueue.review.models import ItemState, Queue, ReviewItem
 from reviewqueue.web import forms
-from reviewqueue.web.presenters import VERDICT_LABELS, score_view
+from reviewqueue.web.presenters import VERDICT_LABELS, held_summary, score_view
 from reviewqueue.web.views.access import epoch_ms, error_page, load_item, reviewer_required, signed_in_user
 
 
@@ -37,6 +37,8 @@ def lease_context(item: ReviewItem, user: User, now: datetime) -> dict[str, Any]
         reason = "lapsed"
     elif item.state == ItemState.CLAIMED and item.lease_is_live(now):
         reason = "taken"
+    elif item.state == ItemState.PENDING and selectors.lease_lapsed_on(item=item, user=user):
+        reason = "lapsed"  # swept back to pending after their lease ran out: say so, not "not yours"
     else:
         reason = "not_claimed"
     beat = max(2, min(20, item.queue.lease_seconds // 3))
@@ -47,6 +49,10 @@ def lease_context(item: ReviewItem, user: User, now: datetime) -> dict[str, Any]
         "lease_expires_ms": epoch_ms(item.lease_expires_at) if live and item.lease_expires_at else None,
         "server_now_ms": epoch_ms(now),
         "heartbeat_seconds": beat,
+        # The idle prompt and the hidden-tab limit (review.js), in milliseconds.
+        "idle_ms": settings.REVIEWQUEUE_REVIEW_IDLE_SECONDS * 1000,
+        "idle_answer_ms": settings.REVIEWQUEUE_REVIEW_IDLE_ANSWER_SECONDS * 1000,
+        "hidden_ms": settings.REVIEWQUEUE_REVIEW_HIDDEN_SECONDS * 1000,
     }
 
 
@@ -76,6 +82,9 @@ def review_context(
     context.update(
         draft=draft,
         score=view,
+        held_reasons=held_summary(
+            reasons=draft.decision_reasons, score=view, intent=draft.intent, customer_tier=draft.customer_tier
+        ),
         verdicts=VERDICT_LABELS,
         events=events,
         escalation=escalation,
@@ -84,6 +93,9 @@ def review_context(
         reject_reasons=list(item.queue.reject_reasons or []),
         sla_state=item.sla_state(now, warning_fraction=settings.REVIEWQUEUE_SLA_WARNING_FRACTION),
         due_in=item.due_at - now,
+        # The SLA chip counts down in the page (review.js), from the server's clock.
+        sla_due_ms=epoch_ms(item.due_at),
+        sla_warn_ms=epoch_ms(item.warning_at(settings.REVIEWQUEUE_SLA_WARNING_FRACTION)),
         error=error,
         posted=posted or {},
         open_panel=open_panel,
