@@ -65,8 +65,10 @@ _NOT_BOUNCED = """(
 # claimed with a lapsed lease (correctness never waits for the lease sweep); items past due are
 # left to the SLA sweep. Three index lookups, not one scan over all open items, each bringing at
 # most one candidate; the outer ORDER BY picks among them:
-#   at risk: item_open_due (partial on open states, `due_at` between now and the risk horizon),
-#            earliest due first, which is the best item at risk;
+#   at risk: item_open_due (partial on open states, `due_at` between now and `risk_until`, the
+#            widest risk horizon of the queues: a bound the index range scan stops at, so when no
+#            item is at risk it reads none instead of every pending row; the per-queue CASE then
+#            keeps each queue's own horizon), earliest due first, which is the best item at risk;
 #   pending: item_pending_order / item_pending_queue_order (partial on state='pending'), the
 #            highest priority, which is the best item not at risk when no item is at risk;
 #   lapsed:  item_claimed_lease (partial on state='claimed'); few rows have lapsed at any time.
@@ -80,7 +82,7 @@ WITH picked AS MATERIALIZED (
         SELECT * FROM (
             SELECT id, state, lease_owner_id, priority, due_at, 1 AS at_risk, 0 AS urgency FROM review_reviewitem
             WHERE state = 'pending' AND queue_id IN ({queues}) AND due_at > %(now)s
-                AND due_at <= CASE queue_id {risk_from} END AND {not_bounced}
+                AND due_at <= %(risk_until)s AND due_at <= CASE queue_id {risk_from} END AND {not_bounced}
             ORDER BY due_at ASC, priority DESC, id {lock}
         ) AS risky
         UNION ALL
@@ -136,6 +138,7 @@ def claim_next(*, user_id: int, now: datetime, queues: dict[int, QueueTimers]) -
         expiries.append(f"WHEN %(q{i})s THEN %(e{i})s")
         risk_from.append(f"WHEN %(q{i})s THEN %(r{i})s")
     risk = " ".join(risk_from)
+    params["risk_until"] = adapt(now + max((t.risk_window for t in queues.values()), default=timedelta(0)))
     sql = CLAIM_NEXT.format(
         lock=LOCK[connection.vendor],
         queues=", ".join(ids),
