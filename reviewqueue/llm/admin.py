@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 
 from reviewqueue.llm import selectors
 from reviewqueue.llm.models import AssistRequest, JudgeRun, JudgeVerdict, TokenUsage
+from reviewqueue.tenancy.models import Tenant
 
 
 @admin.register(TokenUsage)
@@ -37,8 +38,6 @@ class JudgeVerdictAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
         # The judge-vs-reviewer figure per queue, above the verdict list, for every tenant.
-        from reviewqueue.tenancy.models import Tenant
-
         figures = [(t, selectors.judge_agreement(tenant_id=t.pk)) for t in Tenant.objects.order_by("slug")[:50]]
         extra = dict(extra_context or {}, judge_agreement=[(t, rows) for t, rows in figures if rows])
         return super().changelist_view(request, extra_context=extra)  # type: ignore[return-value]

@@ -15,6 +15,7 @@ from reviewqueue.errors import InvalidInput, NotFound
 from reviewqueue.ops.models import QueueSettingsChange
 from reviewqueue.review.models import Queue
 from reviewqueue.tenancy.models import Membership, Role, Tenant
+from reviewqueue.tenancy.selectors import is_lead
 from reviewqueue.tenancy.services import membership_grant
 
 logger = logging.getLogger(__name__)
@@ -62,10 +63,7 @@ def queue_settings_update(*, acting_user: User, queue_id: int, changes: dict[str
         raise InvalidInput(f"Not a queue setting: {sorted(unknown)}.")
     with transaction.atomic():
         queue = Queue.objects.select_for_update().filter(pk=queue_id).first()
-        if (
-            queue is None
-            or not Membership.objects.filter(user=acting_user, tenant_id=queue.tenant_id, role=Role.LEAD).exists()
-        ):
+        if queue is None or not is_lead(user=acting_user, tenant_id=queue.tenant_id):
             raise NotFound(f"Queue {queue_id} does not exist.")
         before = _settings_of(queue)
         for name, value in changes.items():

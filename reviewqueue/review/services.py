@@ -33,6 +33,7 @@ from reviewqueue.review.models import (
     ReviewItem,
 )
 from reviewqueue.review.selectors import item_for_user, queues_for_user
+from reviewqueue.tenancy.selectors import is_lead
 
 # The event each reviewer disposition writes.
 _SUBMITTED: dict[str, EventType] = {
@@ -215,13 +216,18 @@ def leased_item_for_update(*, user: User, item_id: int, now: datetime) -> Review
     return item
 
 
+def _unlease(item: ReviewItem) -> None:
+    """claimed → pending with no lease: the write a release and a lead's force-release share."""
+    _guard_transition(item, ItemState.PENDING)
+    item.state, item.lease_owner, item.lease_expires_at = ItemState.PENDING, None, None
+    item.save(update_fields=["state", "lease_owner", "lease_expires_at"])
+
+
 def review_item_release(*, user: User, item_id: int, now: datetime) -> ReviewItem:
     """claimed → pending, by the lease owner."""
     with transaction.atomic():
         item = leased_item_for_update(user=user, item_id=item_id, now=now)
-        _guard_transition(item, ItemState.PENDING)
-        item.state, item.lease_owner, item.lease_expires_at = ItemState.PENDING, None, None
-        item.save(update_fields=["state", "lease_owner", "lease_expires_at"])
+        _unlease(item)
         event_record(
             draft=item.draft,
             type=EventType.REVIEW_RELEASED,
@@ -238,8 +244,6 @@ def review_item_force_release(*, acting_user: User, item_id: int, now: datetime,
     """claimed → pending, by an ops lead of the item's tenant, whoever holds the lease (a stuck
     item: the reviewer went home with the tab open and the heartbeat keeps the lease alive).
     The former owner's next heartbeat or submit finds no lease and is refused (409)."""
-    from reviewqueue.tenancy.models import Membership, Role
-
     with transaction.atomic():
         item = (
             ReviewItem.objects.select_related("queue", "draft", "lease_owner")
@@ -248,20 +252,15 @@ def review_item_force_release(*, acting_user: User, item_id: int, now: datetime,
             .first()
         )
         # Another tenant's item, or a non-lead: 404 (no existence leak across tenants).
-        if (
-            item is None
-            or not Membership.objects.filter(user=acting_user, tenant_id=item.queue.tenant_id, role=Role.LEAD).exists()
-        ):
+        if item is None or not is_lead(user=acting_user, tenant_id=item.queue.tenant_id):
             raise NotFound(f"Review item {item_id} does not exist.")
         if item.state != ItemState.CLAIMED:
             raise InvalidState(
                 f"Review item {item.pk} is {item.state}; only a claimed item can be released.",
                 details={"state": item.state},
             )
-        _guard_transition(item, ItemState.PENDING)
         owner_id, expires = item.lease_owner_id, item.lease_expires_at
-        item.state, item.lease_owner, item.lease_expires_at = ItemState.PENDING, None, None
-        item.save(update_fields=["state", "lease_owner", "lease_expires_at"])
+        _unlease(item)
         event_record(
             draft=item.draft,
             type=EventType.REVIEW_FORCE_RELEASED,
