@@ -25,7 +25,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -540,13 +540,10 @@ class Scorer:
             verifier_ran=verifier_ran,
         )
         try:
-            raw = self.fusion.raw_score(features)
-            confidence = float(run.calibrator.predict(raw))
+            raw, confidence = self.fuse(features, run.calibrator)
         except Exception as exc:
             run.errors.append(f"fusion: {type(exc).__name__}: {exc}")
             raw, confidence = 0.0, 0.0
-        if not math.isfinite(confidence):
-            confidence = 0.0
         run.timings["fusion"] = _ms(t)
         run.timings["total"] = _ms(run.t0)
         return ScoreResult(
@@ -555,13 +552,38 @@ class Scorer:
             guardrail_hits=tuple(run.hits),
             features=features,
             raw_score=raw,
-            confidence=min(1.0, max(0.0, confidence)),
+            confidence=confidence,
             risk=_risk(verdicts, run.hits, run.status),
             verification_status=run.status,
             versions=self.versions(run.calibrator),
             timings_ms=run.timings,
             errors=tuple(run.errors),
         )
+
+    def fuse(self, features: dict[str, float], calibrator: Calibrator) -> tuple[float, float]:
+        """(fused raw score, calibrated confidence in [0, 1]) of a feature vector."""
+        raw = self.fusion.raw_score(features)
+        confidence = float(calibrator.predict(raw))
+        return raw, (min(1.0, max(0.0, confidence)) if math.isfinite(confidence) else 0.0)
+
+    def with_signals(
+        self,
+        result: ScoreResult,
+        signals: Mapping[str, float],
+        *,
+        calibrator: Calibrator | None = None,
+        timings_ms: Mapping[str, float] | None = None,
+    ) -> ScoreResult:
+        """The result with more features, computed outside the scorer (the LLM signals of
+        reviewqueue/llm), fused and calibrated again exactly as `score` fuses its own: one
+        fusion for every signal. `calibrator` is the one `score` was given."""
+        cal = calibrator or self.calibrator
+        if self.calibrator_mismatch(cal):
+            cal = Calibrator.identity()  # as `score` did (it recorded why in the result's errors)
+        features = {**result.features, **signals}
+        raw, confidence = self.fuse(features, cal)
+        timings = {**result.timings_ms, **(timings_ms or {})}
+        return replace(result, features=features, raw_score=raw, confidence=confidence, timings_ms=timings)
 
     def with_config(self, **changes: Any) -> Scorer:
         """A scorer sharing this one's loaded model but with other thresholds/budgets."""

@@ -46,6 +46,8 @@ NEUTRAL = {
     "mean_entropy": 0.5,
     "mean_margin": 0.5,
     "self_consistency": 0.5,
+    "judge_support": 0.5,
+    "judge_contradicted": 0.0,
 }
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -66,10 +68,29 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 DEFAULT_BIAS = -2.3
 
 # Signals that only an LLM endpoint gives (reviewqueue/llm: the share of a draft's claims that N
-# resampled answers support). No dev file carries them, so no fit can weigh them, as with the
-# log-probs: every fusion without its own weight for one adds it with this hand-set weight,
-# centred on its neutral value. Absent, it adds nothing, so scores and versions stay as they were.
-EXTERNAL_WEIGHTS: dict[str, float] = {"self_consistency": 2.0}
+# resampled answers support; the LLM judge's per-claim verdicts, `judge_features`). No dev file
+# carries them, so no fit can weigh them, as with the log-probs: every fusion without its own
+# weight for one adds it with this hand-set weight, centred on its neutral value. Absent, it adds
+# nothing, so scores and versions stay as they were. A contradiction counts twice (it also
+# lowers the supported share): the judge quoting evidence against a claim is the stronger news.
+EXTERNAL_WEIGHTS: dict[str, float] = {"self_consistency": 2.0, "judge_support": 2.0, "judge_contradicted": -2.0}
+
+# The verdicts an LLM judge gives one claim against its evidence. Anything else (an answer that
+# failed its schema) is no vote.
+JUDGE_VERDICTS = ("supported", "contradicted", "not_in_evidence")
+
+
+def judge_features(verdicts: Sequence[str]) -> dict[str, float]:
+    """The judge's per-claim verdicts as fusion features: the share of the claims it could read
+    that it found supported, and the share it found contradicted. {} when it read none (every
+    answer invalid): the signal is then absent, not "all bad"."""
+    valid = [v for v in verdicts if v in JUDGE_VERDICTS]
+    if not valid:
+        return {}
+    return {
+        "judge_support": round(valid.count("supported") / len(valid), 4),
+        "judge_contradicted": round(valid.count("contradicted") / len(valid), 4),
+    }
 
 
 def harmonic_mean(values: list[float], eps: float = 1e-3) -> float:

@@ -7,6 +7,7 @@ time. The decision itself only reads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,11 +37,43 @@ def priority_for(*, risk: float, confidence: float | None, business_value: float
     return round(risk * (1.0 - conf) * business_value, 6)
 
 
-def route_decision(
-    draft: Draft, queue: Queue | None, *, scored: tuple[ScoreResult, DraftInput] | None = None
-) -> tuple[str, list[str], float, dict[str, str] | None]:
-    """The routing decision, its reason codes, the review priority and the versions that made it
-    (None keeps the versions recorded at scoring). Reads only.
+@dataclass(frozen=True)
+class Routing:
+    """What `route_decision` decided, for `draft_route`."""
+
+    action: str
+    reasons: list[str]
+    priority: float
+    versions: dict[str, str] | None  # None keeps the versions recorded at scoring
+    signals: dict[str, Any]  # signals_record: the signals the decision used and those it lacked
+
+
+def signals_record(result: ScoreResult | None) -> dict[str, Any]:
+    """Which signals the decision was made with and which it lacked (with why), for the routed
+    event: the verifier (NLI), the guardrails, the token log-probs the service sent, and the LLM
+    signals (`reviewqueue/llm/hooks.py`) that ran or were due and could not be had."""
+    if result is None:
+        return {"used": [], "missing": [{"signal": "score", "reason": "scoring_failed"}]}
+    used = ["guardrails"]
+    missing: list[dict[str, str]] = []
+    if result.verification_status in ("complete", "partial_timeout"):
+        used.append("nli")
+    if result.verification_status != "complete":
+        missing.append({"signal": "nli", "reason": result.verification_status})
+    if result.logprob_signals is not None:
+        used.append("logprobs")
+    else:
+        missing.append({"signal": "logprobs", "reason": "not_sent"})
+    used += llm_hooks.signals_used(result)
+    for code in llm_hooks.missing_signals(result):
+        signal, _, reason = code.removeprefix(llm_hooks.MISSING_PREFIX).partition(":")
+        missing.append({"signal": signal, "reason": reason})
+    return {"used": used, "missing": missing}
+
+
+def route_decision(draft: Draft, queue: Queue | None, *, scored: tuple[ScoreResult, DraftInput] | None = None) -> Routing:
+    """The routing decision, its reason codes, the review priority, the versions and the
+    signals that made it. Reads only.
 
     `scored` is the result the worker just computed with the input it scored; without it (a
     re-delivered task finding the draft already scored) both are read back from the draft.
@@ -51,17 +84,18 @@ def route_decision(
     elif draft.status == DraftStatus.SCORED and (stored := stored_score(draft.score)) is not None:
         result, inputs = stored, draft_input(draft)
     else:
-        return (
+        return Routing(
             Decision.QUEUE_FOR_REVIEW,
             ["scoring_failed"],
             priority_for(risk=1.0, confidence=None, business_value=business_value),
             None,
+            signals_record(None),
         )
     policy = active_policy(tenant_id=draft.tenant_id)
     decision = policy.decide(result, inputs, queue=queue.name if queue else None)
     action, reasons = llm_hooks.adjust_decision(draft, result, policy, decision.action, list(decision.reason_codes))
     priority = priority_for(risk=max(result.risk, 0.05), confidence=result.confidence, business_value=business_value)
-    return action, reasons, priority, dict(decision.versions)
+    return Routing(action, reasons, priority, dict(decision.versions), signals_record(result))
 
 
 def draft_record_score(
@@ -104,11 +138,12 @@ def draft_route(
     priority: float,
     now: datetime,
     versions: dict[str, str] | None = None,
+    signals: dict[str, Any] | None = None,
 ) -> Draft | None:
     """scored → routed (a review item in `queue`) or → decided (auto-send / block).
 
     `versions` (model, calibrator, policy, …) that made the decision are stored with it, in the
-    same transaction, so the routed event names them. Idempotent: only a draft still
+    same transaction, so the routed event names them; so does `signals` (`signals_record`). Idempotent: only a draft still
     `scored`/`scoring_failed` moves, so a repeated task changes nothing.
     """
     if decision not in Decision.values:
@@ -144,7 +179,13 @@ def draft_route(
                 item=item,
                 from_state=from_status,
                 to_state=DraftStatus.ROUTED,
-                data={"decision": decision, "reasons": list(reasons), "queue": queue.name, "priority": priority},
+                data={
+                    "decision": decision,
+                    "reasons": list(reasons),
+                    "queue": queue.name,
+                    "priority": priority,
+                    **({"signals": signals} if signals is not None else {}),
+                },
             )
         else:
             outcome = Outcome.SENT_DRAFT if decision == Decision.AUTO_SEND else Outcome.SENT_FALLBACK
@@ -156,7 +197,11 @@ def draft_route(
                 now=now,
                 from_state=from_status,
                 to_state=DraftStatus.DECIDED,
-                data={"decision": decision, "reasons": list(reasons)},
+                data={
+                    "decision": decision,
+                    "reasons": list(reasons),
+                    **({"signals": signals} if signals is not None else {}),
+                },
             )
             draft_decide(
                 draft=draft,

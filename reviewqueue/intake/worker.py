@@ -55,6 +55,8 @@ def _score(draft: Draft, queue: Queue | None) -> tuple[ScoreResult, DraftInput] 
         rules = GuardrailRules.from_dict((queue.scoring_rules if queue else {}).get("guardrails", {}))
         inputs = draft_input(draft)
         result = get_scorer().score(inputs, rules=rules, calibrator=calibrator)
+        # The LLM signals (self-consistency, the judge) of a high-risk intent join the fusion
+        # here, before routing, within their own time budget; without an endpoint, a no-op.
         result = llm_hooks.enrich_score(draft, result, scorer=get_scorer(), calibrator=calibrator)
     except DatabaseError:
         raise
@@ -96,19 +98,20 @@ def score_and_route(draft_id: int) -> str:
         return "already_routed"
     if draft.status != DraftStatus.SCORED:
         scored = None
-    action, reasons, priority, versions = routing.route_decision(draft, queue, scored=scored)
+    decided = routing.route_decision(draft, queue, scored=scored)
     routed = routing.draft_route(
         draft_id=draft.pk,
-        decision=action,
-        reasons=reasons,
+        decision=decided.action,
+        reasons=decided.reasons,
         queue=queue,
-        priority=priority,
+        priority=decided.priority,
         now=timezone.now(),
-        versions=versions,
+        versions=decided.versions,
+        signals=decided.signals,
     )
     if routed:
-        llm_hooks.after_route(draft_id=draft.pk, action=action)
-    return action if routed else "already_routed"
+        llm_hooks.after_route(draft_id=draft.pk, action=decided.action)
+    return decided.action if routed else "already_routed"
 
 
 @worker_process_init.connect

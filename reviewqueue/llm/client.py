@@ -9,6 +9,7 @@ call. This module touches no database, so it is safe to call from several thread
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import random
@@ -23,6 +24,7 @@ from reviewqueue.llm.breaker import CircuitBreaker
 from reviewqueue.llm.config import LlmSettings
 from reviewqueue.llm.errors import (
     LlmError,
+    LlmJsonModeRejected,
     LlmNotConfigured,
     LlmRateLimited,
     LlmRefused,
@@ -143,13 +145,36 @@ def complete(request: ChatRequest, *, deadline: float | None = None) -> Completi
     breaker = breaker_for(cfg)
     breaker.check()
     try:
-        completion = _attempts(cfg, request, deadline)
+        completion = _json_mode_fallback(cfg, request, deadline)
     except LlmError as exc:
         if exc.endpoint_fault:
             breaker.record_failure()
         raise
     breaker.record_success()
     return completion
+
+
+# (base URL, model) pairs that refused JSON mode in this process: their later calls go without
+# `response_format` at once instead of paying for a refused request each time.
+_NO_JSON_MODE: set[tuple[str, str]] = set()
+
+
+def _json_mode_fallback(cfg: LlmSettings, request: ChatRequest, deadline: float | None) -> Completion:
+    """Some OpenAI-compatible servers (older vLLM and llama.cpp builds, some hosted models) answer
+    400 to `response_format`. Then the same request goes again without it; the caller validates
+    the answer against its schema either way (the judge's `parse_verdict`), so JSON mode only
+    ever made a valid answer likelier, never trusted."""
+    if request.json_output and (cfg.base_url, request.model) in _NO_JSON_MODE:
+        request = dataclasses.replace(request, json_output=False)
+    try:
+        return _attempts(cfg, request, deadline)
+    except LlmJsonModeRejected:
+        _NO_JSON_MODE.add((cfg.base_url, request.model))
+        logger.info(
+            "the LLM endpoint refused JSON mode; asking without it",
+            extra={"action": "llm.call.json_mode_refused", "model": request.model},
+        )
+        return _attempts(cfg, dataclasses.replace(request, json_output=False), deadline)
 
 
 def _attempts(cfg: LlmSettings, request: ChatRequest, deadline: float | None) -> Completion:
@@ -190,6 +215,10 @@ def _attempts(cfg: LlmSettings, request: ChatRequest, deadline: float | None) ->
             last = LlmUnavailable("The LLM endpoint could not be reached.")
             last.__cause__ = exc
         except openai.APIStatusError as exc:
+            if exc.status_code == 400 and request.json_output and "response_format" in f"{exc.message} {exc.body}":
+                raise LlmJsonModeRejected(
+                    "The LLM endpoint does not take response_format.", details={"status": 400}
+                ) from exc
             if exc.status_code < 500 and exc.status_code not in (408, 409):
                 # 400/401/404: retrying cannot help (a bad model name, a bad key).
                 raise LlmRefused(

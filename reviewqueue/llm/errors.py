@@ -64,6 +64,23 @@ class LlmRefused(LlmUnavailable):
     endpoint_fault = False
 
 
+class LlmJsonModeRejected(LlmRefused):
+    """A 400 naming `response_format`: the server has no JSON mode. The client asks again
+    without it (`client._json_mode_fallback`); only that second answer's fate reaches callers."""
+
+    code = "llm_json_mode_rejected"
+
+
+class LlmJudgeNoVerdict(LlmError):
+    """The judge answered, but no answer passed its schema: nothing the fusion can use. Not
+    the endpoint's ill health (a model that writes poor JSON is up)."""
+
+    code = "llm_judge_no_verdict"
+    status = 502
+    reason = "invalid_answers"
+    endpoint_fault = False
+
+
 class AssistInProgress(DomainError):
     """A request with this Idempotency-Key is still waiting for the LLM."""
 

@@ -1,16 +1,18 @@
-"""The three places the scoring task calls into this app (`review/routing.py`), each a no-op
-when no endpoint is configured:
+"""The places the scoring task calls into this app (`intake/worker.py`, `intake/routing.py`),
+each a no-op when no endpoint is configured:
 
 - `enrich_score`: after the scorer, before the score is stored. For a high-risk intent (the
-  active policy's `high_risk_intents`) with self-consistency on for its queue, the resamples'
-  agreement joins the features and the fusion (`scoring.fusion.EXTERNAL_WEIGHTS`), within
-  REVIEWQUEUE_LLM_SIGNAL_BUDGET_SECONDS. If the LLM is down, slow or over budget the score is
-  kept as it was and records which signal is missing.
+  active policy's `high_risk_intents`), within one time budget per draft
+  (REVIEWQUEUE_LLM_SIGNAL_BUDGET_SECONDS): self-consistency, if on for its queue, then the judge,
+  if on, with whatever time is left. Each signal joins the features and is fused by the scorer's
+  own fusion (`Scorer.with_signals`, `scoring.fusion.EXTERNAL_WEIGHTS`). A signal the LLM could
+  not give (down, slow, over budget, out of time) is left out and recorded as missing.
 - `adjust_decision`: after the policy. A missing signal becomes a reason code, and a high-risk
   intent fails closed (at least the policy's `unverifiable_high_risk_action`), exactly as an
   unverifiable high-risk draft does in `scoring/policy.py`.
-- `after_route`: schedules the judge (a sample of auto-sent drafts; high-risk intents) as its
-  own task. Routing never waits for it.
+- `after_route`: schedules the judge as its own task, routing never waiting for it: on a
+  high-risk draft whose judge missed routing (for the reviewer), and on today's stand-in for the
+  audit sample (`audit_sample_fallback`). `judge_audit_sampled` is the audit's trigger.
 
 Per-queue switches live in the queue's `scoring_rules` (admin): `{"llm": {"judge": false,
 "self_consistency": false}}` turns either off for that queue; both default to on.
@@ -22,24 +24,38 @@ import dataclasses
 import logging
 import random
 import time
+from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
 
+from reviewqueue.llm import judge, selectors, services
 from reviewqueue.llm.config import LlmSettings
 from reviewqueue.llm.consistency import self_consistency
-from reviewqueue.llm.errors import LlmError
+from reviewqueue.llm.errors import LlmError, LlmJudgeNoVerdict
+from reviewqueue.llm.models import JudgeRun, JudgeRunStatus
 from reviewqueue.llm.tasks import judge_draft
 from reviewqueue.policy.selectors import active_policy
 from reviewqueue.review.models import Decision, Draft, Queue
 from scoring.calibration import Calibrator
 from scoring.engine import Scorer
+from scoring.fusion import judge_features
 from scoring.policy import RoutingPolicy, stricter
 from scoring.results import ScoreResult
 
 logger = logging.getLogger(__name__)
 
 SELF_CONSISTENCY = "self_consistency"
+JUDGE = "judge"
 MISSING_PREFIX = "llm_signal_missing:"
+# The features each LLM signal adds when it ran (`signals_used`).
+SIGNAL_FEATURES = {SELF_CONSISTENCY: ("self_consistency",), JUDGE: ("judge_support", "judge_contradicted")}
+NO_TIME = "no_time"  # the draft's LLM time budget was spent before the signal could start
+MIN_SECONDS_LEFT = 0.1
+# Why the judge looked at a draft (JudgeRun.reason).
+HIGH_RISK_INTENT = "high_risk_intent"
+AUDIT_SAMPLE = "audit_sample"
 
 
 def _cfg() -> LlmSettings:
@@ -64,53 +80,90 @@ def is_high_risk(draft: Draft, policy: RoutingPolicy | None = None) -> bool:
     return bool(draft.intent) and draft.intent in policy.high_risk_intents
 
 
+# --- before routing -------------------------------------------------------------------------
+
+
 def enrich_score(draft: Draft, result: ScoreResult, *, scorer: Scorer, calibrator: Calibrator | None) -> ScoreResult:
     cfg = _cfg()
-    if not cfg.enabled or cfg.consistency_samples == 0:
+    if not cfg.enabled or not is_high_risk(draft):
         return result
-    if not is_high_risk(draft) or not queue_switch(_queue(draft), SELF_CONSISTENCY):
-        return result
-    t0 = time.monotonic()
-    try:
-        value = self_consistency(draft, result, scorer=scorer, deadline=t0 + cfg.signal_budget_seconds)
-    except LlmError as exc:
-        return _missing(draft, result, exc.reason)
-    except Exception:  # a bug here must cost the signal, never the draft
-        logger.exception("self-consistency failed", extra={"action": "llm.consistency.failed", "draft_id": draft.pk})
-        return _missing(draft, result, "error")
-    if value is None:
-        return result
-    return with_signal(
-        result, SELF_CONSISTENCY, value, scorer=scorer, calibrator=calibrator, ms=(time.monotonic() - t0) * 1000
-    )
+    queue = _queue(draft)
+    runs: list[tuple[str, Callable[[float], dict[str, float]]]] = []
+    if cfg.consistency_samples and queue_switch(queue, SELF_CONSISTENCY):
+        runs.append((SELF_CONSISTENCY, lambda deadline: _self_consistency(draft, result, scorer, deadline)))
+    if cfg.judge_high_risk and queue_switch(queue, JUDGE):
+        runs.append((JUDGE, lambda deadline: _judge(draft, result, deadline)))
+    # One budget for the draft: the judge gets what self-consistency left of it.
+    deadline = time.monotonic() + cfg.signal_budget_seconds
+    signals: dict[str, float] = {}
+    timings: dict[str, float] = {}
+    missing: list[str] = []
+    for name, run in runs:
+        t0 = time.monotonic()
+        if deadline - t0 < MIN_SECONDS_LEFT:
+            missing.append(_missing(draft, name, NO_TIME))
+            continue
+        try:
+            signals.update(run(deadline))
+        except LlmError as exc:
+            missing.append(_missing(draft, name, exc.reason))
+        except DatabaseError:
+            raise  # a blip, not a verdict on the signal: the scoring task retries the draft
+        except Exception:  # a bug here must cost the signal, never the draft
+            logger.exception("LLM signal failed", extra={"action": "llm.signal.failed", "draft_id": draft.pk})
+            missing.append(_missing(draft, name, "error"))
+        timings[name] = round((time.monotonic() - t0) * 1000, 1)
+    if signals:
+        result = scorer.with_signals(result, signals, calibrator=calibrator, timings_ms=timings)
+    if missing:
+        result = dataclasses.replace(result, errors=(*result.errors, *missing))
+    return result
 
 
-def with_signal(
-    result: ScoreResult, name: str, value: float, *, scorer: Scorer, calibrator: Calibrator | None, ms: float = 0.0
-) -> ScoreResult:
-    """The result with one more feature, fused and calibrated again as the scorer would."""
-    features = dict(result.features)
-    features[name] = value
-    raw = scorer.fusion.raw_score(features)
-    cal = calibrator or scorer.calibrator
-    if scorer.calibrator_mismatch(cal):
-        cal = Calibrator.identity()  # the scorer did the same: an unusable calibrator is not applied
-    confidence = min(1.0, max(0.0, float(cal.predict(raw))))
-    timings = dict(result.timings_ms)
-    timings[name] = round(ms, 1)
-    return dataclasses.replace(result, features=features, raw_score=raw, confidence=confidence, timings_ms=timings)
+def _self_consistency(draft: Draft, result: ScoreResult, scorer: Scorer, deadline: float) -> dict[str, float]:
+    value = self_consistency(draft, result, scorer=scorer, deadline=deadline)
+    return {} if value is None else {SELF_CONSISTENCY: value}
 
 
-def _missing(draft: Draft, result: ScoreResult, reason: str) -> ScoreResult:
+def _judge(draft: Draft, result: ScoreResult, deadline: float) -> dict[str, float]:
+    """The judge's verdicts on the draft's claims as fusion features ({} when nothing is
+    checkable), stored for the review page. A re-delivered scoring task finds the verdicts of
+    the first delivery and uses them rather than paying for the calls twice."""
+    run, stored = selectors.judge_for_draft(draft)
+    if run is not None and run.status == JudgeRunStatus.DONE:
+        verdicts = [v.verdict for v in stored.values()]
+    else:
+        rows = judge.judge_claims(draft, [c.to_dict() for c in result.claims], deadline=deadline)
+        if not rows:
+            return {}
+        services.judge_run_record(
+            draft_id=draft.pk,
+            status=JudgeRunStatus.DONE,
+            reason=HIGH_RISK_INTENT,
+            verdicts=rows,
+            now=timezone.now(),
+        )
+        verdicts = [r["verdict"] for r in rows]
+    features = judge_features(verdicts)
+    if verdicts and not features:
+        raise LlmJudgeNoVerdict("No answer of the judge passed its schema.")
+    return features
+
+
+def _missing(draft: Draft, signal: str, reason: str) -> str:
     logger.warning(
         "LLM signal missing",
-        extra={"action": "llm.signal.missing", "draft_id": draft.pk, "signal": SELF_CONSISTENCY, "reason": reason},
+        extra={"action": "llm.signal.missing", "draft_id": draft.pk, "signal": signal, "reason": reason},
     )
-    return dataclasses.replace(result, errors=(*result.errors, f"{MISSING_PREFIX}{SELF_CONSISTENCY}:{reason}"))
+    return f"{MISSING_PREFIX}{signal}:{reason}"
 
 
 def missing_signals(result: ScoreResult) -> list[str]:
     return [e for e in result.errors if e.startswith(MISSING_PREFIX)]
+
+
+def signals_used(result: ScoreResult) -> list[str]:
+    return [name for name, keys in SIGNAL_FEATURES.items() if any(k in result.features for k in keys)]
 
 
 def adjust_decision(
@@ -126,16 +179,57 @@ def adjust_decision(
     return action, reasons
 
 
+# --- after routing --------------------------------------------------------------------------
+
+
 def judge_reason(draft: Draft, action: str) -> str | None:
-    """Why the judge should look at this draft, or None."""
+    """Why the judge should look at this routed draft now, or None."""
     cfg = _cfg()
-    if not cfg.enabled or not queue_switch(_queue(draft), "judge"):
+    if not cfg.enabled or not queue_switch(_queue(draft), JUDGE):
         return None
     if cfg.judge_high_risk and is_high_risk(draft):
-        return "high_risk_intent"
-    if action == Decision.AUTO_SEND and random.random() < cfg.judge_sample_rate:
-        return "audit_sample"
+        # Judged before routing already, or tried and recorded: nothing left to do.
+        return None if JudgeRun.objects.filter(draft_id=draft.pk).exists() else HIGH_RISK_INTENT
+    if audit_sample_fallback(action):
+        return AUDIT_SAMPLE
     return None
+
+
+def audit_sample_fallback(action: str) -> bool:
+    """Today's stand-in for the audit sample: REVIEWQUEUE_LLM_JUDGE_SAMPLE_RATE of auto-sent
+    drafts. Once audit sampling (the loop) calls `judge_audit_sampled` for each sampled draft,
+    this goes, with the setting."""
+    return action == Decision.AUTO_SEND and random.random() < _cfg().judge_sample_rate
+
+
+def judge_audit_sampled(*, draft_id: int) -> bool:
+    """The judge's audit trigger: call it (after commit) when a draft was sampled for the blind
+    audit. Schedules the judge on the draft unless no endpoint is configured or its queue turned
+    the judge off; True when scheduled. Never raises: a lost judge run is an audit gap, not a
+    failure of whatever sampled the draft."""
+    if not _cfg().enabled:
+        return False
+    try:
+        draft = Draft.objects.select_related("requested_queue").get(pk=draft_id)
+        if not queue_switch(_queue(draft), JUDGE):
+            return False
+        return _schedule(draft_id, AUDIT_SAMPLE)
+    except Exception:
+        logger.warning(
+            "judge not scheduled", extra={"action": "llm.judge.not_scheduled", "draft_id": draft_id}, exc_info=True
+        )
+        return False
+
+
+def _schedule(draft_id: int, reason: str) -> bool:
+    try:
+        judge_draft.apply_async(args=[draft_id, reason], retry=False)
+    except Exception:  # the broker is down: the draft is routed; the audit gap is logged
+        logger.warning(
+            "judge not scheduled", extra={"action": "llm.judge.not_scheduled", "draft_id": draft_id}, exc_info=True
+        )
+        return False
+    return True
 
 
 def after_route(*, draft_id: int, action: str) -> None:
@@ -144,10 +238,12 @@ def after_route(*, draft_id: int, action: str) -> None:
     try:
         draft = Draft.objects.select_related("requested_queue").get(pk=draft_id)
         reason = judge_reason(draft, action)
-        if reason is None:
-            return
-        judge_draft.apply_async(args=[draft_id, reason], retry=False)
     except Exception:  # the draft is routed; a lost judge run is an audit gap, not a failure
         logger.warning(
             "judge not scheduled", extra={"action": "llm.judge.not_scheduled", "draft_id": draft_id}, exc_info=True
         )
+        return
+    if reason == AUDIT_SAMPLE:
+        judge_audit_sampled(draft_id=draft_id)
+    elif reason is not None:
+        _schedule(draft_id, reason)

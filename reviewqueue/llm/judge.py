@@ -1,25 +1,30 @@
 """The LLM judge: one structured rubric prompt per claim against its evidence, the answer
 validated against a JSON schema before it is believed.
 
-The judge runs after routing, in its own task (`reviewqueue/llm/tasks.py`): it never holds a
-draft back. It audits a sample of auto-sent drafts and judges high-risk intents for the reviewer.
+For a high-risk intent it runs before routing, inside the scoring task and its LLM time budget
+(`hooks.enrich_score`): its verdicts become fusion features (`scoring.fusion.judge_features`).
+On the audit sample of auto-sent drafts, and on a high-risk draft whose judge missed routing, it
+runs after routing in its own task (`reviewqueue/llm/tasks.py`) and never holds a draft back.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
 
+from reviewqueue.intake.scores import score_claims
 from reviewqueue.llm import calls, client
 from reviewqueue.llm.client import ChatRequest, Completion
 from reviewqueue.llm.errors import LlmError
 from reviewqueue.llm.models import JudgeVerdictKind
 from reviewqueue.llm.prompts import JUDGE_V1
 from reviewqueue.review.models import Draft
+from scoring.results import claim_passage
 
 MAX_EVIDENCE_CHARS = 6000
 JUDGE_MAX_TOKENS = 300
@@ -76,30 +81,32 @@ def parse_verdict(answer: str, *, evidence: str) -> dict[str, str]:
     return {"verdict": body["verdict"], "quote": quote, "explanation": str(body.get("explanation", ""))[:2000]}
 
 
-def claims_to_judge(draft: Draft, *, limit: int) -> list[ClaimToJudge]:
-    """The draft's checkable claims, each with its evidence: the passage the verifier found
-    best, else all passages (the judge then looks for itself)."""
-    score = draft.score or {}
-    passages = [p for p in draft.passages if isinstance(p, dict)]
+def claims_to_judge(passages: Any, claims: Sequence[dict[str, Any]], *, limit: int) -> list[ClaimToJudge]:
+    """The checkable claims (a score's dict form), each with its evidence: the passage the
+    verifier found best, else all passages (the judge then looks for itself)."""
+    passages = [p for p in passages or () if isinstance(p, dict)]
     everything = "\n\n".join(f"[{p.get('id')}] {p.get('text', '')}" for p in passages)
     out: list[ClaimToJudge] = []
-    for i, claim in enumerate(score.get("claims") or ()):
+    for i, claim in enumerate(claims):
         if not claim.get("checkable"):
             continue
-        best = next((p for p in passages if str(p.get("id")) == str(claim.get("best_passage_id"))), None)
-        evidence = str(best.get("text", "")) if best is not None else everything
+        best = claim_passage(passages, claim)
+        evidence = best[1] if best is not None else everything
         out.append(ClaimToJudge(index=i, text=str(claim.get("text", "")), evidence=evidence[:MAX_EVIDENCE_CHARS]))
         if len(out) >= limit:
             break
     return out
 
 
-def judge_draft(draft: Draft) -> list[dict[str, Any]]:
-    """Verdict rows for the draft's claims (JudgeVerdict fields). Raises LlmError when no claim
-    could be judged at all (budget, breaker, endpoint down), so the run records why."""
+def judge_claims(
+    draft: Draft, claims: Sequence[dict[str, Any]], *, deadline: float | None = None
+) -> list[dict[str, Any]]:
+    """Verdict rows for the checkable ones of `claims` (JudgeVerdict fields), every call made
+    before `deadline` (a `time.monotonic()` value). Raises LlmError when no claim could be judged
+    at all (budget, breaker, endpoint down, out of time), so the caller records why."""
     cfg = client.current()
-    claims = claims_to_judge(draft, limit=cfg.judge_max_claims)
-    if not claims:
+    to_judge = claims_to_judge(draft.passages, claims, limit=cfg.judge_max_claims)
+    if not to_judge:
         return []
     requests = [
         ChatRequest(
@@ -109,14 +116,14 @@ def judge_draft(draft: Draft) -> list[dict[str, Any]]:
             temperature=0.0,
             json_output=True,
         )
-        for c in claims
+        for c in to_judge
     ]
-    results = calls.call_many(tenant_id=draft.tenant_id, requests=requests)
+    results = calls.call_many(tenant_id=draft.tenant_id, requests=requests, deadline=deadline)
     errors = [r for r in results if isinstance(r, LlmError)]
     if len(errors) == len(results):
         raise errors[0]
     rows: list[dict[str, Any]] = []
-    for claim, result in zip(claims, results, strict=True):
+    for claim, result in zip(to_judge, results, strict=True):
         if not isinstance(result, Completion):
             continue  # that claim's call failed: no verdict rather than a guessed one
         row: dict[str, Any] = {
@@ -131,3 +138,8 @@ def judge_draft(draft: Draft) -> list[dict[str, Any]]:
             row.update(verdict=JudgeVerdictKind.INVALID, quote="", explanation=str(exc)[:2000])
         rows.append(row)
     return rows
+
+
+def judge_draft(draft: Draft) -> list[dict[str, Any]]:
+    """The judge on a scored draft's stored claims (after routing: the audit, the reviewer)."""
+    return judge_claims(draft, score_claims(draft.score))

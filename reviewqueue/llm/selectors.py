@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewqueue.llm.models import JudgeRun, JudgeRunStatus, JudgeVerdict, JudgeVerdictKind
-from reviewqueue.review.models import Disposition, Draft, ItemState, ReviewItem
+from reviewqueue.policy.services import BAD, GOOD
+from reviewqueue.review.models import Draft, ItemState, ReviewItem
 
 AGREEMENT_WINDOW = 2000  # the newest resolved items compared per call: bounded work per page view
 
@@ -41,10 +42,13 @@ def judge_says_good(verdicts: list[str]) -> bool | None:
 
 def judge_agreement(*, tenant_id: int, queue_ids: list[int] | None = None) -> list[JudgeAgreement]:
     """Per queue: of the resolved drafts the judge judged, how often it agreed with the reviewer
-    (approved = good; edited or rejected = bad, as calibration reads dispositions). Two queries."""
+    (approved = good; edited or rejected = bad, the labels calibration reads: policy.services).
+    An escalation is no label (the draft's next item, in the other queue, carries it). Two
+    queries."""
     items = ReviewItem.objects.filter(
         queue__tenant_id=tenant_id,
         state=ItemState.RESOLVED,
+        disposition__in=[*GOOD, *BAD],
         draft__judge_run__status=JudgeRunStatus.DONE,
     )
     if queue_ids is not None:
@@ -62,7 +66,7 @@ def judge_agreement(*, tenant_id: int, queue_ids: list[int] | None = None) -> li
             continue
         counts = tally[(row["queue_id"], row["queue__name"])]
         counts[0] += 1
-        counts[1] += int(judged == (row["disposition"] == Disposition.APPROVED))
+        counts[1] += int(judged == (row["disposition"] in GOOD))
     return [JudgeAgreement(q, name, n, a) for (q, name), (n, a) in sorted(tally.items())]
 
 
@@ -80,6 +84,8 @@ def signals_for_page(draft: Draft) -> dict[str, Any]:
             )
     return {
         "self_consistency": features.get("self_consistency"),
+        "judge_support": features.get("judge_support"),
+        "judge_contradicted": features.get("judge_contradicted"),
         "missing": [{"signal": m[0], "reason": m[1] if len(m) > 1 else ""} for m in missing],
         "judge_run": run,
         "judged_claims": claims,

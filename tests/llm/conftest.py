@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from reviewqueue.llm import client as llm_client
 from reviewqueue.llm.config import LlmSettings
 from scoring import engine
 from tests.llm.fake_llm import FakeLLM
@@ -39,6 +40,7 @@ def llm_on(settings, fake_llm: FakeLLM) -> Callable[..., LlmSettings]:  # type: 
         values.update(overrides)
         cfg = LlmSettings(**values)
         settings.REVIEWQUEUE_LLM = cfg
+        llm_client._NO_JSON_MODE.clear()  # what an earlier test's server refused is not this one's
         return cfg
 
     configure()

@@ -2,7 +2,8 @@
 
 Non-streaming `POST /v1/chat/completions` only, with `choices[].logprobs.content[].top_logprobs`
 when asked, `usage`, and scripted misbehaviour: 429 with `Retry-After`, 500, a hang past the
-client's timeout, and a judge answer that is not JSON. Binds 127.0.0.1 only.
+client's timeout, a judge answer that is not JSON, and a server without JSON mode (400 to
+`response_format`). Binds 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -72,13 +73,38 @@ def hang(seconds: float, then: str = ANSWER) -> Callable[[dict[str, Any]], Reply
     return reply
 
 
-def judge_answer(req: dict[str, Any]) -> Reply:
-    """A well-behaved judge: supported, quoting the evidence's first sentence."""
-    user = req["messages"][-1]["content"]
-    evidence = user.split("Evidence:\n", 1)[1].split("\n\nClaim:", 1)[0]
-    quote = re.split(r"(?<=[.!?])\s", evidence.strip(), maxsplit=1)[0]
-    text = json.dumps({"verdict": "supported", "quote": quote, "explanation": "The evidence says so."})
-    return ok(text)(req)
+def is_judge(req: dict[str, Any]) -> bool:
+    return "fact-checking judge" in str(req.get("messages", [{}])[0].get("content", ""))
+
+
+def judge_says(verdict: str) -> Callable[[dict[str, Any]], Reply]:
+    """A well-behaved judge giving `verdict`, quoting the evidence's first sentence (none for
+    not_in_evidence)."""
+
+    def reply(req: dict[str, Any]) -> Reply:
+        user = req["messages"][-1]["content"]
+        evidence = user.split("Evidence:\n", 1)[1].split("\n\nClaim:", 1)[0]
+        quote = "" if verdict == "not_in_evidence" else re.split(r"(?<=[.!?])\s", evidence.strip(), maxsplit=1)[0]
+        text = json.dumps({"verdict": verdict, "quote": quote, "explanation": "The evidence says so."})
+        return ok(text)(req)
+
+    return reply
+
+
+judge_answer = judge_says("supported")
+
+
+def json_mode_refused(req: dict[str, Any]) -> Reply:
+    """What vLLM-style servers without JSON mode answer to `response_format`."""
+    body = {
+        "error": {
+            "message": "Unsupported parameter: 'response_format' is not supported with this model.",
+            "type": "invalid_request_error",
+            "param": "response_format",
+            "code": None,
+        }
+    }
+    return 400, {}, json.dumps(body).encode()
 
 
 class FakeLLM:
@@ -87,6 +113,8 @@ class FakeLLM:
         self.script: list[Callable[[dict[str, Any]], Reply]] = []
         self.default: Callable[[dict[str, Any]], Reply] = self.route
         self.answer = ANSWER
+        self.judge: Callable[[dict[str, Any]], Reply] = judge_answer  # what the judge says (route)
+        self.json_mode = True  # False: a server that answers 400 to `response_format`
         self.delay = 0.0
         self._lock = threading.Lock()
         fake = self
@@ -123,8 +151,10 @@ class FakeLLM:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def route(self, req: dict[str, Any]) -> Reply:
-        if req.get("response_format", {}).get("type") == "json_object":
-            return judge_answer(req)
+        if "response_format" in req and not self.json_mode:
+            return json_mode_refused(req)
+        if is_judge(req):
+            return self.judge(req)
         return ok(self.answer)(req)
 
     @property

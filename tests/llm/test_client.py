@@ -176,3 +176,30 @@ def test_a_failed_call_gives_its_reservation_back(world, llm_on, fake_llm) -> No
     with pytest.raises(LlmUnavailable):
         calls.call(tenant_id=world.tenant.pk, request=REQ)
     assert TokenUsage.objects.get(tenant=world.tenant).tokens == 0
+
+
+JUDGE_REQ = ChatRequest(
+    messages=({"role": "user", "content": "Is it supported? Answer in JSON."},),
+    model="fake-judge",
+    max_tokens=64,
+    json_output=True,
+)
+
+
+def test_a_server_without_json_mode_is_asked_again_without_it(llm_on, fake_llm) -> None:
+    llm_on(breaker_failures=1)
+    fake_llm.json_mode = False
+    assert client.complete(JUDGE_REQ).text == fake.ANSWER
+    first, second = fake_llm.requests
+    assert first["response_format"] == {"type": "json_object"} and "response_format" not in second
+    assert client.breaker_for(client.current()).state() == "closed"
+    # Remembered for this endpoint and model: the next call goes without it at once.
+    client.complete(JUDGE_REQ)
+    assert len(fake_llm.requests) == 3 and "response_format" not in fake_llm.requests[2]
+
+
+def test_another_400_in_json_mode_is_not_asked_again(llm_on, fake_llm) -> None:
+    fake_llm.default = fake.status(400)  # says nothing of response_format
+    with pytest.raises(LlmUnavailable) as exc:
+        client.complete(JUDGE_REQ)
+    assert exc.value.code == "llm_refused" and len(fake_llm.requests) == 1

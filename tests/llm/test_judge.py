@@ -150,3 +150,24 @@ def test_admin_shows_the_agreement_figure(world, llm_on, fake_llm, admin_client)
     services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved", now=timezone.now())
     html = admin_client.get("/admin/llm/judgeverdict/").content.decode()
     assert 'id="judge-agreement"' in html and "100%" in html
+
+
+@pytest.mark.django_db
+def test_an_escalation_is_no_label_for_the_agreement(world, llm_on, fake_llm) -> None:
+    """Escalating says nothing of the draft's quality: only the L2 reviewer's verdict counts,
+    in the L2 queue (the judge found every claim supported; L2 rejects: a disagreement)."""
+    made = make_scored_item(world)
+    item = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
+    assert item is not None and item.pk == made.pk
+    judge_draft(item.draft_id, "audit_sample")
+    services.review_item_escalate(
+        user=world.reviewer, item_id=item.pk, target_queue_id=world.l2_queue.pk, note="policy question", now=timezone.now()
+    )
+    assert selectors.judge_agreement(tenant_id=world.tenant.pk) == []
+    l2 = services.review_item_claim_next(user=world.lead, now=timezone.now(), queue_ids=[world.l2_queue.pk])
+    assert l2 is not None and l2.draft_id == item.draft_id
+    services.review_item_submit(
+        user=world.lead, item_id=l2.pk, disposition="rejected", reason_code="factually_wrong", now=timezone.now()
+    )
+    rows = {a.queue_name: (a.compared, a.agreed) for a in selectors.judge_agreement(tenant_id=world.tenant.pk)}
+    assert rows == {"billing-l2": (1, 0)}

@@ -71,6 +71,7 @@ def test_no_endpoint_review_page_makes_no_llm_query(world) -> None:
 
 
 def test_self_consistency_enters_the_fusion_for_a_high_risk_intent(world, tiny_scorer, llm_on, fake_llm) -> None:
+    llm_on(judge_high_risk=False)  # self-consistency alone (the judge's part: test_judge_fusion.py)
     draft = make_draft(world, metadata=REFUND)
     fake_llm.answer = draft.text  # the resamples repeat the draft
     expected = baseline(draft)
@@ -97,6 +98,9 @@ def test_a_down_llm_routes_without_the_signal_and_a_high_risk_intent_fails_close
     assert draft.status in ("routed", "decided")
     assert "self_consistency" not in draft.score["features"]
     assert "llm_signal_missing:self_consistency:unavailable" in draft.decision_reasons
+    # Three failed samples opened the breaker (breaker_failures=3): the judge is not even tried.
+    assert "llm_signal_missing:judge:breaker_open" in draft.decision_reasons
+    assert not any(fake.is_judge(r) for r in fake_llm.requests)
     assert "llm_signal_missing:high_risk_intent" in draft.decision_reasons
     assert draft.decision in ("queue_for_review", "block")
 
@@ -108,6 +112,9 @@ def test_a_slow_llm_is_cut_off_by_the_signal_budget(world, tiny_scorer, llm_on, 
     worker.score_and_route(draft.pk)
     draft.refresh_from_db()
     assert "llm_signal_missing:self_consistency:timeout" in draft.decision_reasons
+    # Self-consistency spent the draft's budget: the judge does not start at all.
+    assert "llm_signal_missing:judge:no_time" in draft.decision_reasons
+    assert not any(fake.is_judge(r) for r in fake_llm.requests)
 
 
 def test_over_budget_is_a_missing_signal(world, tiny_scorer, llm_on, fake_llm) -> None:
@@ -116,6 +123,7 @@ def test_over_budget_is_a_missing_signal(world, tiny_scorer, llm_on, fake_llm) -
     worker.score_and_route(draft.pk)
     draft.refresh_from_db()
     assert "llm_signal_missing:self_consistency:over_budget" in draft.decision_reasons
+    assert "llm_signal_missing:judge:over_budget" in draft.decision_reasons
     assert fake_llm.requests == []
 
 
@@ -126,10 +134,16 @@ def test_other_intents_and_switched_off_queues_call_nothing(world, tiny_scorer, 
     assert fake_llm.requests == [] and not JudgeRun.objects.exists()
 
 
-def test_high_risk_intents_are_judged_after_routing(world, tiny_scorer, llm_on, fake_llm, eager_celery) -> None:
-    llm_on(consistency_samples=0)
+def test_a_high_risk_judge_that_missed_routing_runs_after_it(world, tiny_scorer, llm_on, fake_llm, eager_celery) -> None:
+    """Out of time before routing (the budget spent), the judge still runs afterwards for the
+    reviewer; its verdicts then are not in the score, and the decision said so."""
+    llm_on(consistency_samples=0, signal_budget_seconds=0.3, max_retries=0)
+    fake_llm.script = [fake.hang(1.0)] * 2  # the judge's calls before routing hang past the budget
     draft = make_draft(world, metadata=REFUND)
     worker.score_and_route(draft.pk)
+    draft.refresh_from_db()
+    assert "llm_signal_missing:judge:timeout" in draft.decision_reasons
+    assert "judge_support" not in draft.score["features"]
     run = JudgeRun.objects.get(draft=draft)
     assert run.reason == "high_risk_intent" and run.status == "done"
 
