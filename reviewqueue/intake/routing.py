@@ -71,7 +71,9 @@ def signals_record(result: ScoreResult | None) -> dict[str, Any]:
     return {"used": used, "missing": missing}
 
 
-def route_decision(draft: Draft, queue: Queue | None, *, scored: tuple[ScoreResult, DraftInput] | None = None) -> Routing:
+def route_decision(
+    draft: Draft, queue: Queue | None, *, scored: tuple[ScoreResult, DraftInput] | None = None
+) -> Routing:
     """The routing decision, its reason codes, the review priority, the versions and the
     signals that made it. Reads only.
 
@@ -143,8 +145,9 @@ def draft_route(
     """scored → routed (a review item in `queue`) or → decided (auto-send / block).
 
     `versions` (model, calibrator, policy, …) that made the decision are stored with it, in the
-    same transaction, so the routed event names them; so does `signals` (`signals_record`). Idempotent: only a draft still
-    `scored`/`scoring_failed` moves, so a repeated task changes nothing.
+    same transaction, so the routed event names them; so does `signals` (`signals_record`).
+    Idempotent: only a draft still `scored`/`scoring_failed` moves, so a repeated task changes
+    nothing.
     """
     if decision not in Decision.values:
         raise InvalidInput(f"Unknown routing decision {decision!r}.")

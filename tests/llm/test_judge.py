@@ -161,7 +161,11 @@ def test_an_escalation_is_no_label_for_the_agreement(world, llm_on, fake_llm) ->
     assert item is not None and item.pk == made.pk
     judge_draft(item.draft_id, "audit_sample")
     services.review_item_escalate(
-        user=world.reviewer, item_id=item.pk, target_queue_id=world.l2_queue.pk, note="policy question", now=timezone.now()
+        user=world.reviewer,
+        item_id=item.pk,
+        target_queue_id=world.l2_queue.pk,
+        note="policy question",
+        now=timezone.now(),
     )
     assert selectors.judge_agreement(tenant_id=world.tenant.pk) == []
     l2 = services.review_item_claim_next(user=world.lead, now=timezone.now(), queue_ids=[world.l2_queue.pk])

@@ -116,9 +116,7 @@ def test_both_llm_signals_share_one_fusion(world, tiny_scorer, llm_on, fake_llm)
     ("setup", "reason"),
     [("down", "unavailable"), ("slow", "timeout"), ("budget", "over_budget"), ("invalid", "invalid_answers")],
 )
-def test_without_the_judge_a_high_risk_intent_fails_closed(
-    world, tiny_scorer, llm_on, fake_llm, setup, reason
-) -> None:
+def test_without_the_judge_a_high_risk_intent_fails_closed(world, tiny_scorer, llm_on, fake_llm, setup, reason) -> None:
     """The same draft under a policy that sends everything: auto-sent with the judge, held
     without it, and the decision says which signal was missing and why."""
     permissive_policy(world)

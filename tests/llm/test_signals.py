@@ -134,7 +134,9 @@ def test_other_intents_and_switched_off_queues_call_nothing(world, tiny_scorer, 
     assert fake_llm.requests == [] and not JudgeRun.objects.exists()
 
 
-def test_a_high_risk_judge_that_missed_routing_runs_after_it(world, tiny_scorer, llm_on, fake_llm, eager_celery) -> None:
+def test_a_high_risk_judge_that_missed_routing_runs_after_it(
+    world, tiny_scorer, llm_on, fake_llm, eager_celery
+) -> None:
     """Out of time before routing (the budget spent), the judge still runs afterwards for the
     reviewer; its verdicts then are not in the score, and the decision said so."""
     llm_on(consistency_samples=0, signal_budget_seconds=0.3, max_retries=0)
