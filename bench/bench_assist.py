@@ -2,13 +2,18 @@
 bare LLM call (the real `openai` client, the same request, the same server) in the same run.
 
 The fake server answers after `--llm-ms` (a stand-in for generation time), with log-probs.
-Two assist modes, each over HTTP to the app served in-process (WSGI, PostgreSQL):
-  intake:   the draft is stored and sent to the scoring queue (Redis db BENCH_BROKER_DB, purged
-            after the run), REVIEWQUEUE_LLM_ASSIST_WAIT_SECONDS=0 → 202;
-  decided:  scoring runs inline (eager Celery, the shipped verifier) → 201 with the decision.
+Three assist modes, each over HTTP to the app served in-process (WSGI, PostgreSQL):
+  intake:     the draft is stored and sent to the scoring queue (Redis db BENCH_BROKER_DB, purged
+              after the run), REVIEWQUEUE_LLM_ASSIST_WAIT_SECONDS=0 → 202;
+  decided:    scoring runs inline (eager Celery, the shipped verifier) → 201 with the decision;
+  high-risk:  as decided, for a high-risk intent (refund): before routing, self-consistency (3
+              samples, checked by the verifier) and the judge (one call per checkable claim),
+              each a round of concurrent calls to the same server → 201.
 The judge's audit sample is off (REVIEWQUEUE_LLM_JUDGE_SAMPLE_RATE=0): in a deployment it runs on
 another worker, never in the request; eager Celery would run it inline.
-Rounds alternate bare / intake / decided; p50 and p95 over all calls, and the overhead ratios.
+Rounds alternate bare / intake / decided / high-risk; p50 and p95 over all calls, and the
+overhead ratios. The high-risk mode makes three rounds of LLM calls (generation, samples,
+judge), so its floor is about three bare calls; its row also shows p50 minus 3 × bare.
 
     python bench/bench_assist.py [--calls 50] [--llm-ms 200]
 """
@@ -103,12 +108,12 @@ def main() -> None:
 
     from reviewqueue.llm import client as llm_client
     from reviewqueue.llm.prompts import ASSIST_V1, passages_block
-    from reviewqueue.review import routing
+    from reviewqueue.intake import worker
     from tests.factories import make_world
 
     call_command("migrate", verbosity=0)
     world = make_world()
-    routing.get_scorer()  # load the verifier before timing, as a worker does at start
+    worker.get_scorer()  # load the verifier before timing, as a worker does at start
     server: WSGIServer = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=_Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
@@ -128,10 +133,12 @@ def main() -> None:
 
     from reviewqueue.celery import app as celery_app
 
-    def assist(wait: float, expect: int) -> float:
+    high_risk_body = {**BODY, "metadata": {**BODY["metadata"], "intent": "refund"}}
+
+    def assist(wait: float, expect: int, body: dict[str, object] = BODY) -> float:
         settings.REVIEWQUEUE_LLM = replace(base_cfg, assist_wait_seconds=wait)
         celery_app.conf.task_always_eager = expect == 201
-        payload = json.dumps(BODY)
+        payload = json.dumps(body)
         headers = {
             "Authorization": f"Bearer {world.api_key}",
             "Content-Type": "application/json",
@@ -147,12 +154,18 @@ def main() -> None:
         return elapsed
 
     for _ in range(3):  # warm-up: connections, first queries, the scorer's first batch
-        bare(), assist(0.0, 202), assist(10.0, 201)
-    times: dict[str, list[float]] = {"bare": [], "intake": [], "decided": []}
+        bare(), assist(0.0, 202), assist(10.0, 201), assist(10.0, 201, high_risk_body)
+    times: dict[str, list[float]] = {"bare": [], "intake": [], "decided": [], "high_risk": []}
     for _ in range(args.calls):
         times["bare"].append(bare())
         times["intake"].append(assist(0.0, 202))
         times["decided"].append(assist(10.0, 201))
+        times["high_risk"].append(assist(10.0, 201, high_risk_body))
+    from reviewqueue.review.models import Draft
+
+    refunds = list(Draft.objects.filter(intent="refund").values_list("score", "decision_reasons"))
+    judged = sum(1 for score, _ in refunds if "judge_support" in (score or {}).get("features", {}))
+    held = sum(1 for _, reasons in refunds if any(r.startswith("llm_signal_missing") for r in reasons))
 
     p50 = {k: statistics.median(v) for k, v in times.items()}
     print(f"{args.calls} calls each, fake LLM answering after {args.llm_ms:.0f} ms, PostgreSQL, one process")
@@ -161,6 +174,7 @@ def main() -> None:
         "bare": "bare openai call",
         "intake": "assist → 202 (stored)",
         "decided": "assist → 201 (scored, routed)",
+        "high_risk": "high-risk → 201 (+SC, judge)",
     }
     for key, label in labels.items():
         v = times[key]
@@ -168,6 +182,8 @@ def main() -> None:
             f"{label:28} {p50[key]:8.1f} {pct(v, 0.95):8.1f} {p50[key] / p50['bare']:11.2f}x"
             f" {p50[key] - p50['bare']:16.1f}"
         )
+    print(f"high-risk p50 minus 3 bare calls: {p50['high_risk'] - 3 * p50['bare']:.1f} ms")
+    print(f"high-risk drafts with the judge in the score: {judged}; with a missing LLM signal: {held}")
     server.shutdown()
     fake.stop()
     import redis

@@ -34,7 +34,7 @@ class LlmSettings:
     judge_max_claims: int = 8
     consistency_samples: int = 3  # 0 turns self-consistency off
     consistency_temperature: float = 0.7
-    signal_budget_seconds: float = 10.0  # time self-consistency may add to one draft's scoring
+    signal_budget_seconds: float = 10.0  # time the LLM signals (self-consistency, judge) may add to scoring one draft
 
     @property
     def enabled(self) -> bool:

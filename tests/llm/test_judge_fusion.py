@@ -120,14 +120,15 @@ def test_without_the_judge_a_high_risk_intent_fails_closed(world, tiny_scorer, l
     """The same draft under a policy that sends everything: auto-sent with the judge, held
     without it, and the decision says which signal was missing and why."""
     permissive_policy(world)
-    llm_on(consistency_samples=0, max_retries=0, signal_budget_seconds=0.5)
+    llm_on(consistency_samples=0, max_retries=0)
     judged = make_draft(world, metadata=REFUND)
     assert worker.score_and_route(judged.pk) == "auto_send"
 
     if setup == "down":
         fake_llm.default = fake.status(500)
     elif setup == "slow":
-        fake_llm.default = fake.hang(2.0)
+        llm_on(consistency_samples=0, max_retries=0, signal_budget_seconds=0.5)
+        fake_llm.default = fake.hang(3.0)
     elif setup == "budget":
         llm_on(consistency_samples=0, daily_token_budget=10)
     else:
