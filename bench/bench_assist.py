@@ -106,9 +106,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
 
+    from reviewqueue.intake import worker
     from reviewqueue.llm import client as llm_client
     from reviewqueue.llm.prompts import ASSIST_V1, passages_block
-    from reviewqueue.intake import worker
+    from reviewqueue.review.models import Draft
     from tests.factories import make_world
 
     call_command("migrate", verbosity=0)
@@ -161,8 +162,6 @@ def main() -> None:
         times["intake"].append(assist(0.0, 202))
         times["decided"].append(assist(10.0, 201))
         times["high_risk"].append(assist(10.0, 201, high_risk_body))
-    from reviewqueue.review.models import Draft
-
     refunds = list(Draft.objects.filter(intent="refund").values_list("score", "decision_reasons"))
     judged = sum(1 for score, _ in refunds if "judge_support" in (score or {}).get("features", {}))
     held = sum(1 for _, reasons in refunds if any(r.startswith("llm_signal_missing") for r in reasons))
