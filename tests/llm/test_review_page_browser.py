@@ -10,9 +10,14 @@ from django.utils import timezone
 from reviewqueue.intake import services as intake_services
 from reviewqueue.intake import worker
 from reviewqueue.review import services
-from tests.browser.conftest import browser, new_page, shot, sign_in  # noqa: F401 (fixtures)
+from tests.browser import conftest as browser_conftest
+from tests.browser.conftest import shot, sign_in
 from tests.factories import make_draft
 from tests.llm import fake_llm as fake
+
+# The browser fixtures live in tests/browser/conftest.py, out of this directory's reach.
+browser = browser_conftest.browser
+new_page = browser_conftest.new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
