@@ -290,6 +290,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "reviewqueue.review.tasks.score_draft": {"queue": "scoring"},
     "reviewqueue.golden.tasks.golden_check": {"queue": "scoring"},
+    "reviewqueue.golden.tasks.golden_eval": {"queue": "scoring"},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Enqueue must not hang when the broker is down: fail fast, the re-dispatch sweep catches up.

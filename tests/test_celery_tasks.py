@@ -15,6 +15,7 @@ PUBLISHED = {
     "reviewqueue.review.tasks.retention_sweep",
     "reviewqueue.policy.tasks.recalibrate",
     "reviewqueue.golden.tasks.golden_check",
+    "reviewqueue.golden.tasks.golden_eval",
 }
 
 

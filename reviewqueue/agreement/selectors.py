@@ -31,10 +31,15 @@ def label_of(disposition: str) -> str | None:
     return None
 
 
+def default_share() -> float:
+    """The share of queues a lead has set none for (REVIEWQUEUE_SECOND_REVIEW_SHARE)."""
+    return float(settings.REVIEWQUEUE_SECOND_REVIEW_SHARE)
+
+
 def queue_share(*, queue: Queue) -> float:
-    """The queue's second-review share: its own row, else REVIEWQUEUE_SECOND_REVIEW_SHARE."""
+    """The queue's second-review share: its own row, else the default."""
     share = DoubleReviewShare.objects.filter(queue_id=queue.pk).values_list("share", flat=True).first()
-    return float(settings.REVIEWQUEUE_SECOND_REVIEW_SHARE if share is None else share)
+    return default_share() if share is None else float(share)
 
 
 def second_review_for_user(*, user: User, review_id: int, for_update: bool = False) -> SecondReview:

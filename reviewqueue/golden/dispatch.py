@@ -28,3 +28,21 @@ def golden_check_soon(*, tenant_id: int) -> None:
             )
 
     transaction.on_commit(send)
+
+
+GOLDEN_EVAL = "reviewqueue.golden.tasks.golden_eval"
+
+
+def golden_eval_soon(*, tenant_id: int, actor_id: int | None) -> bool:
+    """Queue a run of the live combination now (a lead's button); False when the broker is
+    down (the page says so)."""
+    try:
+        current_app.send_task(GOLDEN_EVAL, args=[tenant_id], kwargs={"actor_id": actor_id}, retry=False)
+    except Exception:
+        logger.warning(
+            "golden eval dispatch failed",
+            extra={"action": "golden.dispatch.failed", "tenant_id": tenant_id},
+            exc_info=True,
+        )
+        return False
+    return True
