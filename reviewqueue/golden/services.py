@@ -338,9 +338,9 @@ def golden_eval(
     tenant's active calibrator and policy) and store the run, compared with the previous live
     run: a figure worse by more than the tenant's tolerance raises the regression alert.
     None when the tenant has no golden records."""
-    scorer = scorer or get_scorer()
     if not selectors.golden_records(tenant=tenant).exists():
         return None
+    scorer = scorer or get_scorer()
     t0 = time.perf_counter()
     rows = _scored_rows(tenant=tenant, scorer=scorer, now=now)
     figures = _figures(rows, scorer, active_calibrator(tenant_id=tenant.pk), active_policy(tenant_id=tenant.pk))
@@ -364,6 +364,8 @@ def golden_check(*, tenant: Tenant, now: datetime, scorer: Scorer | None = None)
     """The version-change job: evaluate when the live combination has no run yet (the model,
     fusion, calibrator or policy changed since the last one). Idempotent: a second call for the
     same combination stores nothing."""
+    if not selectors.golden_records(tenant=tenant).exists():
+        return None
     scorer = scorer or get_scorer()
     previous = selectors.latest_live_run(tenant=tenant)
     combo = live_combination(tenant=tenant, scorer=scorer)
@@ -410,7 +412,6 @@ def golden_gate(
         if row is not None and row.tenant_id != tenant.pk:
             raise NotFound("The candidate is not one of this tenant's versions.")
     tolerance = selectors.tolerance_for(tenant=tenant)
-    scorer = scorer or get_scorer()
     if not selectors.golden_records(tenant=tenant).exists():
         return GateDecision(
             True, "No golden set: nothing to check the candidate against.", None, None, [], tolerance, None
@@ -420,6 +421,7 @@ def golden_gate(
         cand_cal = Calibrator.from_dict(calibrator_version.artefact) if calibrator_version else None
     except (ConfigurationError, TypeError, ValueError, KeyError) as exc:
         raise InvalidInput(f"The candidate does not load: {exc}") from None
+    scorer = scorer or get_scorer()
     t0 = time.perf_counter()
     rows = _scored_rows(tenant=tenant, scorer=scorer, now=now)
     live_policy, live_cal = active_policy(tenant_id=tenant.pk), active_calibrator(tenant_id=tenant.pk)

@@ -18,3 +18,11 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def real_scorer():
+    """The worker's scorer (the shipped NLI model): loaded once per test session."""
+    from reviewqueue.intake.worker import get_scorer
+
+    return get_scorer()
