@@ -85,7 +85,7 @@ def test_a_version_change_triggers_a_run_and_a_regression_raises_the_alert(
     golden_check(world.tenant.pk)
     third = GoldenRun.objects.filter(tenant=world.tenant).order_by("pk").last()
     assert third.calibrator == "flat-1" and third.auroc == pytest.approx(0.5)
-    assert [r["metric"] for r in third.regression][0] == "auroc"
+    assert "auroc" in [r["metric"] for r in third.regression]
     alert = GoldenEvent.objects.get(tenant=world.tenant, type="golden.regression")
     assert alert.run == third
     html = client_for(world.lead).get(reverse("ops:golden")).content.decode()
