@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -135,3 +137,25 @@ def test_golden_page_tolerance_and_run_button(world, client_for) -> None:
     assert (row.max_auroc_drop, row.max_escape_rise) == (0.05, 0.01)
     response = lead.post(reverse("ops:golden_evaluate"), {"tenant": world.tenant.slug})
     assert response.status_code == 302 and response["Location"].endswith("#runs")
+
+
+def _disputed(world, n: int) -> None:
+    for _ in range(n):
+        review = second_for(resolve(world, reviewer=world.reviewer, disposition="approved", now=T0))
+        second_review_claim_next(user=world.other_reviewer, now=T0)
+        second_review_submit(
+            user=world.other_reviewer, review_id=review.pk, disposition="edited", final_text="x", now=T0
+        )
+
+
+def test_agreement_page_queries_do_not_grow_with_rows(world, client_for, clock) -> None:
+    sample_everything(world, T0)
+    lead = client_for(world.lead)
+    _disputed(world, 1)
+    with CaptureQueriesContext(connection) as one:
+        assert lead.get(reverse("ops:agreement")).status_code == 200
+    _disputed(world, 4)
+    with CaptureQueriesContext(connection) as five:
+        html = lead.get(reverse("ops:agreement")).content.decode()
+    assert html.count("data-second-review=") == 5
+    assert len(five) == len(one)
