@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "reviewqueue.web",
     "reviewqueue.ops",
     "reviewqueue.llm",
+    "reviewqueue.agreement",
+    "reviewqueue.golden",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +227,15 @@ REVIEWQUEUE_METRICS_TOKEN = env_str("REVIEWQUEUE_METRICS_TOKEN", "") or ""
 REVIEWQUEUE_REVIEW_IDLE_SECONDS = env_int("REVIEWQUEUE_REVIEW_IDLE_SECONDS", 300, minimum=1)
 REVIEWQUEUE_REVIEW_IDLE_ANSWER_SECONDS = env_int("REVIEWQUEUE_REVIEW_IDLE_ANSWER_SECONDS", 60, minimum=1)
 REVIEWQUEUE_REVIEW_HIDDEN_SECONDS = env_int("REVIEWQUEUE_REVIEW_HIDDEN_SECONDS", 300, minimum=1)
+# Share (0-1) of each queue's resolved items sampled for a blind second review, for queues a lead
+# has set none for on /ops/agreement/.
+REVIEWQUEUE_SECOND_REVIEW_SHARE = env_float("REVIEWQUEUE_SECOND_REVIEW_SHARE", 0.0, low=0.0, high=1.0)
+# Golden-set regression: the drop in AUROC and the rise in escape rate (share of bad drafts among
+# the auto-sent) that raise an alert and block promotion, for tenants that set none of their own.
+REVIEWQUEUE_GOLDEN_MAX_AUROC_DROP = env_float("REVIEWQUEUE_GOLDEN_MAX_AUROC_DROP", 0.02, low=0.0, high=1.0)
+REVIEWQUEUE_GOLDEN_MAX_ESCAPE_RISE = env_float("REVIEWQUEUE_GOLDEN_MAX_ESCAPE_RISE", 0.02, low=0.0, high=1.0)
+# Golden-set JSONL upload and import: at most this many records per file.
+REVIEWQUEUE_GOLDEN_MAX_RECORDS = env_int("REVIEWQUEUE_GOLDEN_MAX_RECORDS", 5000, minimum=1)
 REVIEWQUEUE_SWEEP_BATCH = env_int("REVIEWQUEUE_SWEEP_BATCH", 500, minimum=1)
 REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS = env_int("REVIEWQUEUE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # API keys' last-used time is written at most this often, keeping auth off the write path.
@@ -275,7 +286,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # before Celery declares a new process dead is too short for that on a busy machine.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = 120
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"reviewqueue.review.tasks.score_draft": {"queue": "scoring"}}
+# The golden-set check scores drafts too: it runs where the model is loaded.
+CELERY_TASK_ROUTES = {
+    "reviewqueue.review.tasks.score_draft": {"queue": "scoring"},
+    "reviewqueue.golden.tasks.golden_check": {"queue": "scoring"},
+    "reviewqueue.golden.tasks.golden_eval": {"queue": "scoring"},
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Enqueue must not hang when the broker is down: fail fast, the re-dispatch sweep catches up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -286,6 +302,9 @@ CELERY_TIMER_SECONDS = {
     "redispatch_sweep": env_int("REVIEWQUEUE_REDISPATCH_SWEEP_SECONDS", 60, minimum=1),
     "outbox_sweep": env_int("REVIEWQUEUE_OUTBOX_SWEEP_SECONDS", 10, minimum=1),
     "retention_sweep": env_int("REVIEWQUEUE_RETENTION_SWEEP_SECONDS", 3600, minimum=1),
+    # Notices a new model or fusion version on the workers (policy and calibrator changes
+    # queue the check themselves).
+    "golden_check": env_int("REVIEWQUEUE_GOLDEN_CHECK_SECONDS", 3600, minimum=1),
 }
 
 # --- Scoring --------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ PUBLISHED = {
     "reviewqueue.review.tasks.outbox_sweep",
     "reviewqueue.review.tasks.retention_sweep",
     "reviewqueue.policy.tasks.recalibrate",
+    "reviewqueue.golden.tasks.golden_check",
+    "reviewqueue.golden.tasks.golden_eval",
 }
 
 
@@ -37,5 +39,6 @@ def test_every_timer_points_at_a_registered_task() -> None:
         "webhook outbox",
         "retention sweep",
         "recalibrate",
+        "golden check",
     }
     assert set(schedule.values()) <= registered

@@ -39,6 +39,18 @@ class EventType(models.TextChoices):
     REVIEW_SLA_WARNING = "review.sla.warning", "The item passed the warning fraction of its SLA"
     REVIEW_SLA_BREACHED = "review.sla.breached", "The item passed its SLA; the fallback action applied"
     CALIBRATION_CLAIM_LABELLED = "calibration.claim.labelled", "A reviewer labelled one claim of the draft"
+    SECOND_REVIEW_OPENED = "review.second.opened", "The resolved item was sampled for a blind second review"
+    SECOND_REVIEW_CLAIMED = "review.second.claimed", "Another reviewer leased the second review"
+    SECOND_REVIEW_RELEASED = "review.second.released", "The second reviewer gave the second review back"
+    SECOND_REVIEW_SUBMITTED = "review.second.submitted", "The second reviewer gave their disposition"
+    REVIEW_ADJUDICATED = "review.adjudicated", "A lead settled a disagreement; their label wins for the draft"
+    GOLDEN_PROMOTED = "golden.promoted", "A lead added the reviewed draft to the tenant's golden set"
+    # Golden-set events that concern no draft are written to golden.GoldenEvent with these types.
+    GOLDEN_IMPORTED = "golden.imported", "Records were imported into the tenant's golden set"
+    GOLDEN_EVALUATED = "golden.evaluated", "The golden set was scored for a version combination"
+    GOLDEN_REGRESSION = "golden.regression", "A golden-set figure fell beyond the tenant's tolerance"
+    GOLDEN_GATE_BLOCKED = "golden.gate.blocked", "The golden gate refused to promote a candidate"
+    GOLDEN_TOLERANCE_CHANGED = "golden.tolerance.changed", "A lead changed the golden-set tolerance"
 
 
 def event_data(draft: Draft, data: dict[str, Any] | None) -> dict[str, Any]:

@@ -7,11 +7,12 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from reviewqueue.errors import Forbidden
 from reviewqueue.ops.selectors import lead_tenant_ids
+from reviewqueue.tenancy.models import Tenant
 from reviewqueue.web.views.access import reviewer_required
 
 
@@ -37,3 +38,12 @@ def lead_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 def lead_tenants(request: HttpRequest) -> list[int]:
     tenants: list[int] = request.lead_tenants  # type: ignore[attr-defined]
     return tenants
+
+
+def lead_tenant(request: HttpRequest, slug: str | None) -> Tenant:
+    """The lead's tenant named by `slug` (else their first); another tenant is a 404."""
+    tenants = Tenant.objects.filter(pk__in=lead_tenants(request)).order_by("slug")
+    tenant = tenants.filter(slug=slug).first() if slug else tenants.first()
+    if tenant is None:
+        raise Http404("No such tenant.")
+    return tenant

@@ -123,3 +123,67 @@ def stacked_columns(
     return StackedChart(
         id, title, x_label, y_label, series, out, ticks, WIDTH, axis_y + 46, plot_x, plot_y, plot_w, plot_h, axis_y
     )
+
+
+@dataclass(frozen=True)
+class Point:
+    x: int
+    y: int
+    value: float | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    series: str  # also the CSS class suffix (chart-line-<series>)
+    legend: str
+    points: list[Point]  # those with a value
+    path: str  # SVG polyline points: "x,y x,y …"
+
+
+@dataclass(frozen=True)
+class LineChart:
+    id: str
+    title: str
+    x_label: str
+    y_label: str
+    labels: list[Tick]  # on the x axis: one per run (shown every `label_every`)
+    lines: list[Line]
+    ticks: list[Tick]  # on the y axis: x is the y position here
+    width: int
+    height: int
+    plot_x: int
+    plot_y: int
+    plot_w: int
+    plot_h: int
+    axis_y: int
+
+
+def line_chart(
+    *,
+    id: str,
+    title: str,
+    x_label: str,
+    y_label: str,
+    labels: list[str],
+    series: list[tuple[str, str, list[float | None]]],
+    label_every: int = 1,
+) -> LineChart:
+    """Series of shares or scores in [0, 1] over the same x positions (runs, in order); a missing
+    value breaks nothing, it is left out of its line and said in the table."""
+    plot_x, plot_y, plot_w, plot_h = 48, 16, WIDTH - 48 - 20, 180
+    step = plot_w / max(len(labels) - 1, 1)
+
+    def xy(n: int, value: float) -> tuple[int, int]:
+        return plot_x + round(n * step), plot_y + plot_h - round(plot_h * min(max(value, 0.0), 1.0))
+
+    lines = []
+    for key, legend, values in series:
+        points = [Point(*xy(n, v), v, f"{v:.3f}") for n, v in enumerate(values) if v is not None]
+        lines.append(Line(key, legend, points, " ".join(f"{p.x},{p.y}" for p in points)))
+    x_ticks = [Tick(plot_x + round(n * step), text) for n, text in enumerate(labels) if n % label_every == 0]
+    y_ticks = [Tick(plot_y + plot_h - round(plot_h * f), f"{f:g}") for f in (0, 0.25, 0.5, 0.75, 1)]
+    axis_y = plot_y + plot_h
+    return LineChart(
+        id, title, x_label, y_label, x_ticks, lines, y_ticks, WIDTH, axis_y + 46, plot_x, plot_y, plot_w, plot_h, axis_y
+    )

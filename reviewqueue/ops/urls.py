@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviewqueue.ops.views import drift, floor, item, policies, queues, reviewers, routing, sla
+from reviewqueue.ops.views import agreement, drift, floor, golden, item, policies, queues, reviewers, routing, sla
 
 app_name = "ops"
 
@@ -16,4 +16,12 @@ urlpatterns = [
     path("queues/<int:queue_id>/settings/", queues.ops_queue_settings, name="queue_settings"),
     path("policies/", policies.ops_policies, name="policies"),
     path("policies/publish/", policies.ops_policy_publish, name="policy_publish"),
+    path("agreement/", agreement.ops_agreement, name="agreement"),
+    path("agreement/<int:review_id>/adjudicate/", agreement.ops_adjudicate, name="adjudicate"),
+    path("agreement/queues/<int:queue_id>/share/", agreement.ops_double_review_share, name="double_review_share"),
+    path("golden/", golden.ops_golden, name="golden"),
+    path("golden/upload/", golden.ops_golden_upload, name="golden_upload"),
+    path("golden/evaluate/", golden.ops_golden_evaluate, name="golden_evaluate"),
+    path("golden/tolerance/", golden.ops_golden_tolerance, name="golden_tolerance"),
+    path("golden/promote/<int:draft_id>/", golden.ops_golden_promote, name="golden_promote"),
 ]

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 
 from reviewqueue.errors import InvalidInput
+from reviewqueue.golden.dispatch import golden_check_soon
 from reviewqueue.policy.models import CalibratorVersion, RoutingPolicyVersion
 from reviewqueue.review.models import Disposition, ItemState, ReviewItem
 from reviewqueue.tenancy.models import Tenant
@@ -37,7 +38,7 @@ def policy_publish(
         if RoutingPolicyVersion.objects.filter(tenant=tenant, version=policy.version).exists():
             raise InvalidInput(f"Policy version {policy.version!r} already exists; publish a new version.")
         RoutingPolicyVersion.objects.filter(tenant=tenant, is_active=True).update(is_active=False)
-        return RoutingPolicyVersion.objects.create(
+        row = RoutingPolicyVersion.objects.create(
             tenant=tenant,
             version=policy.version,
             config=policy.to_dict(),
@@ -46,6 +47,9 @@ def policy_publish(
             note=note,
             created_at=now,
         )
+        # A new live policy: rerun the golden set (after commit, on a worker).
+        golden_check_soon(tenant_id=tenant.pk)
+        return row
 
 
 def labelled_scores(*, tenant: Tenant) -> tuple[list[float], list[int], dict[str, str]]:
@@ -103,7 +107,7 @@ def calibrator_fit(
     version = f"{tenant.slug}-{now:%Y%m%d%H%M%S}"
     with transaction.atomic():
         CalibratorVersion.objects.filter(tenant=tenant, is_active=True).update(is_active=False)
-        return CalibratorVersion.objects.create(
+        row = CalibratorVersion.objects.create(
             tenant=tenant,
             version=version,
             artefact={**calibrator.to_dict(), "version": version},
@@ -112,3 +116,5 @@ def calibrator_fit(
             is_active=True,
             created_at=now,
         )
+        golden_check_soon(tenant_id=tenant.pk)
+        return row

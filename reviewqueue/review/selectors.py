@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
+from reviewqueue.agreement.models import SecondReview, SecondReviewState
 from reviewqueue.audit.events import EventType
 from reviewqueue.errors import Forbidden, NotFound
 from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewEvent, ReviewItem
@@ -43,6 +44,15 @@ def item_for_user(*, user: AnyUser, item_id: int, for_update: bool = False) -> R
         raise NotFound(f"Review item {item_id} does not exist.")
     if not user.groups.filter(pk=item.queue.reviewer_group_id).exists():
         raise Forbidden("You are not a reviewer in this item's queue.")
+    # A resolved item sampled for a blind second review shows its disposition to nobody in the
+    # queue but its own reviewer until the second review is in: any of them may be the second.
+    # Only resolved items pay this read (claims, heartbeats and submits are on open items).
+    if (
+        item.state == ItemState.RESOLVED
+        and item.reviewer_id != user.pk
+        and SecondReview.objects.filter(first_item=item).exclude(state=SecondReviewState.RESOLVED).exists()
+    ):
+        raise Forbidden("This item waits for a blind second review; its first review stays hidden until then.")
     return item
 
 

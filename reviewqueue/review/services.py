@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from reviewqueue.agreement.services import second_review_open
 from reviewqueue.audit.events import EventType, event_new, event_record
 from reviewqueue.errors import Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review import queries
@@ -344,6 +345,8 @@ def review_item_submit(
             data=data,
         )
         draft_decide(draft=draft, outcome=outcome, final_text=sent, now=now, item=item)
+        # In the same transaction: a sampled item always has its second review, never half.
+        second_review_open(item=item, now=now)
     return item
 
 

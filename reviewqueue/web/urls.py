@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from reviewqueue.web.forms import ThrottledAuthenticationForm
-from reviewqueue.web.views import actions, home, item, recent
+from reviewqueue.web.views import actions, home, item, recent, second_review
 
 app_name = "web"
 
@@ -29,5 +29,10 @@ urlpatterns = [
     path("items/<int:item_id>/reject/", actions.item_reject, name="item_reject"),
     path("items/<int:item_id>/escalate/", actions.item_escalate, name="item_escalate"),
     path("items/<int:item_id>/release/", actions.item_release, name="item_release"),
+    path("second-reviews/", second_review.second_reviews, name="second_reviews"),
+    path("second-reviews/claim-next/", second_review.second_review_claim_next, name="second_review_claim_next"),
+    path("second-reviews/<int:review_id>/", second_review.second_review, name="second_review"),
+    path("second-reviews/<int:review_id>/submit/", second_review.second_review_submit, name="second_review_submit"),
+    path("second-reviews/<int:review_id>/release/", second_review.second_review_release, name="second_review_release"),
     path("me/auto-advance/", actions.preferences_auto_advance, name="preferences_auto_advance"),
 ]

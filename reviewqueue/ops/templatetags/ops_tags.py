@@ -58,3 +58,9 @@ def dict_get(mapping: dict[str, Any], key: str) -> Any:
 @register.filter
 def sum_counts(values: list[int]) -> int:
     return sum(values)
+
+
+@register.filter
+def percent_number(value: Any) -> str:
+    """0.125 → `12.5` (a form field's value in percent)."""
+    return f"{round(float(value) * 100, 3):g}"

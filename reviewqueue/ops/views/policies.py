@@ -7,7 +7,7 @@ import json
 import logging
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,21 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reviewqueue.errors import InvalidInput
 from reviewqueue.ops import selectors
-from reviewqueue.ops.access import lead_required, lead_tenants
+from reviewqueue.ops.access import lead_required, lead_tenant
 from reviewqueue.policy.services import policy_publish
 from reviewqueue.tenancy.models import Tenant
 from reviewqueue.web.views.access import signed_in_user
 
 logger = logging.getLogger(__name__)
-
-
-def _tenant(request: HttpRequest, slug: str | None) -> Tenant:
-    """The lead's tenant named by `slug` (else their first); another tenant is a 404."""
-    tenants = Tenant.objects.filter(pk__in=lead_tenants(request)).order_by("slug")
-    tenant = tenants.filter(slug=slug).first() if slug else tenants.first()
-    if tenant is None:
-        raise Http404("No such tenant.")
-    return tenant
 
 
 def _page(request: HttpRequest, tenant: Tenant, *, draft: str = "", note: str = "", error: str = "") -> HttpResponse:
@@ -60,13 +51,13 @@ def _page(request: HttpRequest, tenant: Tenant, *, draft: str = "", note: str = 
 @lead_required
 @require_GET
 def ops_policies(request: HttpRequest) -> HttpResponse:
-    return _page(request, _tenant(request, request.GET.get("tenant")))
+    return _page(request, lead_tenant(request, request.GET.get("tenant")))
 
 
 @lead_required
 @require_POST
 def ops_policy_publish(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request, request.POST.get("tenant"))
+    tenant = lead_tenant(request, request.POST.get("tenant"))
     text, note = request.POST.get("config", ""), request.POST.get("note", "")[:2000]
     try:
         config = json.loads(text)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GoldenConfig(AppConfig):
+    name = "reviewqueue.golden"
+    label = "golden"
