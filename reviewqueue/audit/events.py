@@ -39,6 +39,16 @@ class EventType(models.TextChoices):
     REVIEW_SLA_WARNING = "review.sla.warning", "The item passed the warning fraction of its SLA"
     REVIEW_SLA_BREACHED = "review.sla.breached", "The item passed its SLA; the fallback action applied"
     CALIBRATION_CLAIM_LABELLED = "calibration.claim.labelled", "A reviewer labelled one claim of the draft"
+    # Candidate events (no draft): recorded by `policy.shadow` in `CandidateEvent`, typed here.
+    CANDIDATE_STAGED = "policy.candidate.staged", "A lead staged a calibrator or policy as the shadow candidate"
+    CANDIDATE_PROMOTED = "policy.candidate.promoted", "A lead promoted the shadow candidate: it routes live"
+    CANDIDATE_ROLLED_BACK = "policy.candidate.rolled_back", "A lead rolled a candidate back (withdrawn or unpromoted)"
+
+
+def check_registered(type: str) -> None:
+    """Raise at once for a type the registry does not name (a typo must not reach the history)."""
+    if type not in EventType.values:
+        raise ValueError(f"{type!r} is not a registered event type (EventType)")
 
 
 def event_data(draft: Draft, data: dict[str, Any] | None) -> dict[str, Any]:
@@ -65,8 +75,7 @@ class EventFields(TypedDict, total=False):
 
 def event_new(*, draft: Draft, type: EventType, now: datetime, **fields: Unpack[EventFields]) -> ReviewEvent:
     """The event row, unsaved (for a caller that saves it along with a new draft)."""
-    if type not in EventType.values:
-        raise ValueError(f"{type!r} is not a registered event type (EventType)")
+    check_registered(type)
     return ReviewEvent(
         draft=draft,
         item=fields.get("item"),

@@ -21,6 +21,7 @@ from reviewqueue.policy.selectors import active_policy
 from reviewqueue.review.models import Decision, Draft, DraftStatus, Outcome, Queue
 from reviewqueue.review.services import draft_decide, review_item_open
 from scoring.inputs import DraftInput
+from scoring.policy import RoutingPolicy
 from scoring.results import ScoreResult
 
 
@@ -37,13 +38,19 @@ def priority_for(*, risk: float, confidence: float | None, business_value: float
 
 
 def route_decision(
-    draft: Draft, queue: Queue | None, *, scored: tuple[ScoreResult, DraftInput] | None = None
+    draft: Draft,
+    queue: Queue | None,
+    *,
+    scored: tuple[ScoreResult, DraftInput] | None = None,
+    policy: RoutingPolicy | None = None,
 ) -> tuple[str, list[str], float, dict[str, str] | None]:
     """The routing decision, its reason codes, the review priority and the versions that made it
     (None keeps the versions recorded at scoring). Reads only.
 
     `scored` is the result the worker just computed with the input it scored; without it (a
     re-delivered task finding the draft already scored) both are read back from the draft.
+    `policy` is the tenant's active policy unless given: the shadow candidate and the policy
+    simulation on /ops/calibration/ decide through this same function with a candidate policy.
     """
     business_value = queue.business_value if queue else 1.0
     if scored is not None:
@@ -57,7 +64,7 @@ def route_decision(
             priority_for(risk=1.0, confidence=None, business_value=business_value),
             None,
         )
-    policy = active_policy(tenant_id=draft.tenant_id)
+    policy = policy or active_policy(tenant_id=draft.tenant_id)
     decision = policy.decide(result, inputs, queue=queue.name if queue else None)
     action, reasons = llm_hooks.adjust_decision(draft, result, policy, decision.action, list(decision.reason_codes))
     priority = priority_for(risk=max(result.risk, 0.05), confidence=result.confidence, business_value=business_value)

@@ -10,7 +10,16 @@ def active_policy(*, tenant_id: int) -> RoutingPolicy:
     return RoutingPolicy.from_dict(row.config) if row else RoutingPolicy.default()
 
 
-def active_calibrator(*, tenant_id: int) -> Calibrator | None:
-    """The tenant's fitted calibrator, or None to use the scorer's shipped default."""
-    row = CalibratorVersion.objects.filter(tenant_id=tenant_id, is_active=True).first()
+def active_calibrator_row(*, tenant_id: int, queue_id: int | None = None) -> CalibratorVersion | None:
+    """The queue's own active calibrator if it has one, else the tenant's."""
+    rows = CalibratorVersion.objects.filter(tenant_id=tenant_id, is_active=True)
+    if queue_id is not None and (own := rows.filter(queue_id=queue_id).first()) is not None:
+        return own
+    return rows.filter(queue__isnull=True).first()
+
+
+def active_calibrator(*, tenant_id: int, queue_id: int | None = None) -> Calibrator | None:
+    """The fitted calibrator for the queue's drafts (`active_calibrator_row`), or None to use
+    the scorer's shipped default."""
+    row = active_calibrator_row(tenant_id=tenant_id, queue_id=queue_id)
     return Calibrator.from_dict(row.artefact) if row else None

@@ -148,7 +148,7 @@ def test_calibrator_fits_only_labels_scored_by_the_newest_model_and_fusion(world
             now=now,
             **({"disposition": "approved"} if good else {"disposition": "rejected", "reason_code": "factually_wrong"}),
         )
-    version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
+    version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=5)
     assert version is not None and version.labels_used == 12
     assert version.metrics["scored_by"] == {"model": "m@1", "fusion": "fit-new"}
     calibrator = active_calibrator(tenant_id=world.tenant.pk)
