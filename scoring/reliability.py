@@ -134,3 +134,16 @@ def threshold_for_escape(curve: list[TradeOff], max_escape: float) -> TradeOff |
         if point.escape is not None and point.escape <= max_escape:
             return point
     return None
+
+
+def at_threshold(y: Any, p: Any, w: Any, threshold: float) -> TradeOff:
+    """The trade-off point for one threshold (auto-send when p >= threshold)."""
+    ya, pa, wa = _arrays(y, p, w)
+    auto = pa >= threshold
+    total, auto_w = float(wa.sum()), float(wa[auto].sum())
+    return TradeOff(
+        threshold=threshold,
+        auto_share=auto_w / total if total > 0 else 0.0,
+        escape=float(np.sum(wa[auto] * (1.0 - ya[auto]))) / auto_w if auto_w > 0 else None,
+        auto_n=int(auto.sum()),
+    )

@@ -123,3 +123,96 @@ def stacked_columns(
     return StackedChart(
         id, title, x_label, y_label, series, out, ticks, WIDTH, axis_y + 46, plot_x, plot_y, plot_w, plot_h, axis_y
     )
+
+
+@dataclass(frozen=True)
+class Point:
+    x: int
+    y: int
+    label: str  # the point's figures, for the data table
+    data_x: float
+    data_y: float
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str  # also the CSS class suffix (chart-line-<key>)
+    name: str
+    points: list[Point]
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{p.x},{p.y}" for p in self.points)
+
+
+@dataclass(frozen=True)
+class LineChart:
+    id: str
+    title: str
+    x_label: str
+    y_label: str
+    series: list[Series]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]  # x is the y position here, as in StackedChart
+    diagonal: tuple[int, int, int, int] | None  # x1, y1, x2, y2: "perfectly calibrated"
+    width: int
+    height: int
+    plot_x: int
+    plot_y: int
+    plot_w: int
+    plot_h: int
+    axis_y: int
+
+
+def line_chart(
+    *,
+    id: str,
+    title: str,
+    x_label: str,
+    y_label: str,
+    series: list[tuple[str, str, list[tuple[float, float]]]],
+    x_max: float = 1.0,
+    y_max: float = 1.0,
+    diagonal: bool = False,
+    percent: bool = False,
+) -> LineChart:
+    """Lines through (x, y) points on axes from 0 to x_max / y_max (values beyond are clipped
+    to the edge). `series`: (key, legend text, points); `diagonal` draws y = x."""
+    plot_x, plot_y, plot_w, plot_h = 56, 16, WIDTH - 56 - 16, 240
+    x_max, y_max = x_max if x_max > 0 else 1.0, y_max if y_max > 0 else 1.0
+
+    def fmt(value: float) -> str:
+        return f"{value * 100:.1f}%" if percent else f"{value:.2f}"
+
+    def sx(value: float) -> int:
+        return plot_x + round(plot_w * min(max(value, 0.0), x_max) / x_max)
+
+    def sy(value: float) -> int:
+        return plot_y + plot_h - round(plot_h * min(max(value, 0.0), y_max) / y_max)
+
+    out = [
+        Series(key, name, [Point(sx(x), sy(y), f"{fmt(x)} → {fmt(y)}", x, y) for x, y in points])
+        for key, name, points in series
+    ]
+    x_ticks = [Tick(sx(x_max * f), fmt(x_max * f)) for f in (0, 0.25, 0.5, 0.75, 1)]
+    y_ticks = [Tick(sy(y_max * f), fmt(y_max * f)) for f in (0, 0.5, 1)]
+    top = min(x_max, y_max)
+    line = (sx(0), sy(0), sx(top), sy(top)) if diagonal else None
+    axis_y = plot_y + plot_h
+    return LineChart(
+        id,
+        title,
+        x_label,
+        y_label,
+        out,
+        x_ticks,
+        y_ticks,
+        line,
+        WIDTH,
+        axis_y + 46,
+        plot_x,
+        plot_y,
+        plot_w,
+        plot_h,
+        axis_y,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviewqueue.ops.views import drift, floor, item, policies, queues, reviewers, routing, sla
+from reviewqueue.ops.views import calibration, drift, floor, item, policies, queues, reviewers, routing, sla
 
 app_name = "ops"
 
@@ -16,4 +16,25 @@ urlpatterns = [
     path("queues/<int:queue_id>/settings/", queues.ops_queue_settings, name="queue_settings"),
     path("policies/", policies.ops_policies, name="policies"),
     path("policies/publish/", policies.ops_policy_publish, name="policy_publish"),
+    path("calibration/", calibration.ops_calibration, name="calibration"),
+    path("calibration/fit/", calibration.ops_calibration_fit, name="calibration_fit"),
+    path("calibration/runs/<int:run_id>/", calibration.ops_calibration_run, name="calibration_run"),
+    path("calibration/recommend/", calibration.ops_calibration_recommend, name="calibration_recommend"),
+    path("calibration/simulate/", calibration.ops_calibration_simulate, name="calibration_simulate"),
+    path(
+        "calibration/calibrators/<int:calibrator_id>/shadow/",
+        calibration.ops_candidate_stage_calibrator,
+        name="candidate_stage_calibrator",
+    ),
+    path("calibration/candidates/policy/", calibration.ops_candidate_stage_policy, name="candidate_stage_policy"),
+    path(
+        "calibration/candidates/<int:candidate_id>/promote/",
+        calibration.ops_candidate_promote,
+        name="candidate_promote",
+    ),
+    path(
+        "calibration/candidates/<int:candidate_id>/rollback/",
+        calibration.ops_candidate_rollback,
+        name="candidate_rollback",
+    ),
 ]
