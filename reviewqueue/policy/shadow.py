@@ -111,7 +111,7 @@ def candidate_stage_policy(
 
 def _locked(acting_user: User, candidate_id: int) -> ShadowCandidate:
     candidate = (
-        ShadowCandidate.objects.select_for_update()
+        ShadowCandidate.objects.select_for_update(of=("self",))
         .select_related("calibrator", "policy", "replaced_calibrator", "replaced_policy")
         .filter(pk=candidate_id)
         .first()
