@@ -29,15 +29,20 @@ BAD = {Disposition.EDITED, Disposition.REJECTED}
 MIN_LABELS_PER_CLASS = 15
 
 
-def policy_parse(*, tenant: Tenant, config: Any) -> RoutingPolicy:
-    """The policy in `config`, checked as every publish path checks it: a valid `RoutingPolicy`
-    with a version the tenant has not used."""
+def policy_from_config(config: Any) -> RoutingPolicy:
+    """The `RoutingPolicy` in `config`, or InvalidInput saying what is wrong with it."""
     if not isinstance(config, dict):
         raise InvalidInput("The policy must be a JSON object.")
     try:
-        policy = RoutingPolicy.from_dict(config)
-    except (ConfigurationError, TypeError, ValueError) as exc:
+        return RoutingPolicy.from_dict(config)
+    except (ConfigurationError, TypeError, ValueError, AttributeError) as exc:
         raise InvalidInput(f"Invalid routing policy: {exc}") from None
+
+
+def policy_parse(*, tenant: Tenant, config: Any) -> RoutingPolicy:
+    """The policy in `config`, checked as every publish path checks it: a valid `RoutingPolicy`
+    with a version the tenant has not used."""
+    policy = policy_from_config(config)
     if RoutingPolicyVersion.objects.filter(tenant=tenant, version=policy.version).exists():
         raise InvalidInput(f"Policy version {policy.version!r} already exists; publish a new version.")
     return policy

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -42,9 +42,11 @@ def labelled(
     now: datetime | None = None,
     queue: Queue | None = None,
     versions: dict[str, str] | None = None,
+    handled: timedelta = timedelta(minutes=1),
     **overrides: Any,
 ) -> Draft:
-    """A draft routed to review, then approved (good) or rejected (bad) by the reviewer."""
+    """A draft routed to review, then approved (good) or rejected (bad) by the reviewer, who
+    took `handled` from claim to decision."""
     now = now or timezone.now()
     item = make_pending_item(world, now=now, queue=queue, **overrides)
     Draft.objects.filter(pk=item.draft_id).update(
@@ -53,10 +55,14 @@ def labelled(
     claimed = services.review_item_claim_next(user=world.reviewer, now=now)
     assert claimed is not None and claimed.pk == item.pk
     if good:
-        services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved", now=now)
+        services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved", now=now + handled)
     else:
         services.review_item_submit(
-            user=world.reviewer, item_id=item.pk, disposition="rejected", reason_code="factually_wrong", now=now
+            user=world.reviewer,
+            item_id=item.pk,
+            disposition="rejected",
+            reason_code="factually_wrong",
+            now=now + handled,
         )
     return Draft.objects.get(pk=item.draft_id)
 

@@ -27,7 +27,7 @@ from reviewqueue.policy import selectors
 from reviewqueue.policy.calibration import METHODS, calibration_run_start
 from reviewqueue.policy.labels import LabelSet, calibration_labels
 from reviewqueue.policy.models import CalibrationRun, CandidateStatus, RunStatus
-from reviewqueue.policy.services import MIN_LABELS_PER_CLASS
+from reviewqueue.policy.services import MIN_LABELS_PER_CLASS, policy_from_config
 from reviewqueue.policy.shadow import (
     candidate_promote,
     candidate_rollback,
@@ -41,7 +41,6 @@ from reviewqueue.tenancy.models import Tenant
 from reviewqueue.web.views.access import signed_in_user
 from scoring.calibration import Calibrator
 from scoring.reliability import BINS
-from scoring.policy import RoutingPolicy
 
 # The run panel polls every POLL_SECONDS while the tab is visible (static/js/ops_floor.js
 # pauses any [data-live] poll while the tab is hidden); a finished run answers 286, which
@@ -269,9 +268,10 @@ def ops_calibration_simulate(request: HttpRequest) -> HttpResponse:
         policy = None
         if text:
             try:
-                policy = RoutingPolicy.from_dict(json.loads(text))
-            except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
-                raise InvalidInput(f"Not a routing policy: {exc}") from None
+                config = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(f"Not valid JSON: {exc}") from None
+            policy = policy_from_config(config)
         run = _run(tenant, request.POST.get("run")) if request.POST.get("run") else None
         calibrator = _run_calibrator(run) if request.POST.get("use_run") else None
         simulation = policy_simulate(
