@@ -178,7 +178,7 @@ def line_chart(
 ) -> LineChart:
     """Lines through (x, y) points on axes from 0 to x_max / y_max (values beyond are clipped
     to the edge). `series`: (key, legend text, points); `diagonal` draws y = x."""
-    plot_x, plot_y, plot_w, plot_h = 56, 16, WIDTH - 56 - 16, 240
+    plot_x, plot_y, plot_w, plot_h = 56, 16, WIDTH - 56 - 36, 240  # room for the last x tick
     x_max, y_max = x_max if x_max > 0 else 1.0, y_max if y_max > 0 else 1.0
 
     def fmt(value: float) -> str:

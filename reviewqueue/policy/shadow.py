@@ -139,9 +139,9 @@ def candidate_promote(*, acting_user: User, candidate_id: int, now: datetime) ->
             raise InvalidState(f"Promotion refused: {verdict.reason}", details={"gate": verdict.reason})
         if candidate.calibrator is not None:
             row = candidate.calibrator
-            live = CalibratorVersion.objects.select_for_update().filter(
-                tenant_id=row.tenant_id, queue_id=row.queue_id, is_active=True
-            )
+            # The live calibrator of the same scope: the queue's own, or the tenant-wide one.
+            live = CalibratorVersion.objects.select_for_update().filter(tenant_id=row.tenant_id, is_active=True)
+            live = live.filter(queue_id=row.queue_id) if row.queue_id is not None else live.filter(queue__isnull=True)
             candidate.replaced_calibrator = live.first()
             live.update(is_active=False)
             CalibratorVersion.objects.filter(pk=row.pk).update(is_active=True)
