@@ -52,7 +52,6 @@ def calibration_run_start(
             method=method,
             created_by=acting_user,
             created_at=now,
-            stage="Waiting for a worker",
         )
         transaction.on_commit(lambda: _dispatch(run.pk))
     return run
