@@ -49,3 +49,11 @@ class SlaExpired(DomainError):
 class IdempotencyConflict(DomainError):
     code = "idempotency_conflict"
     status = 409
+
+
+class TooFewLabels(DomainError):
+    """A calibrator fit needs enough labels of both kinds; `details` says how many there are
+    and how many are needed."""
+
+    code = "too_few_labels"
+    status = 409

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import override_settings
 
+from scoring import engine
 from tests.factories import World, make_world
 
 # A fixed instant for deadline tests; `clock` freezes time here (tick=False) and tests move it.
@@ -31,6 +33,17 @@ def _fresh_cache() -> Iterator[None]:
         cache.clear()
         yield
         cache.clear()
+
+
+@pytest.fixture
+def tiny_scorer(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The worker's scorer on a tiny NLI model built for the test (real inference, fast)."""
+    from scoring.tinymodel import build_tiny_nli_model
+
+    settings.REVIEWQUEUE_SCORING_MODEL = str(build_tiny_nli_model(tmp_path / "tiny"))
+    engine.reset_scorer()
+    yield
+    engine.reset_scorer()
 
 
 @pytest.fixture

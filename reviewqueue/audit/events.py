@@ -51,6 +51,16 @@ class EventType(models.TextChoices):
     GOLDEN_REGRESSION = "golden.regression", "A golden-set figure fell beyond the tenant's tolerance"
     GOLDEN_GATE_BLOCKED = "golden.gate.blocked", "The golden gate refused to promote a candidate"
     GOLDEN_TOLERANCE_CHANGED = "golden.tolerance.changed", "A lead changed the golden-set tolerance"
+    # Candidate events (no draft): recorded by `policy.shadow` in `CandidateEvent`, typed here.
+    CANDIDATE_STAGED = "policy.candidate.staged", "A lead staged a calibrator or policy as the shadow candidate"
+    CANDIDATE_PROMOTED = "policy.candidate.promoted", "A lead promoted the shadow candidate: it routes live"
+    CANDIDATE_ROLLED_BACK = "policy.candidate.rolled_back", "A lead rolled a candidate back (withdrawn or unpromoted)"
+
+
+def check_registered(type: str) -> None:
+    """Raise at once for a type the registry does not name (a typo must not reach the history)."""
+    if type not in EventType.values:
+        raise ValueError(f"{type!r} is not a registered event type (EventType)")
 
 
 def event_data(draft: Draft, data: dict[str, Any] | None) -> dict[str, Any]:
@@ -77,8 +87,7 @@ class EventFields(TypedDict, total=False):
 
 def event_new(*, draft: Draft, type: EventType, now: datetime, **fields: Unpack[EventFields]) -> ReviewEvent:
     """The event row, unsaved (for a caller that saves it along with a new draft)."""
-    if type not in EventType.values:
-        raise ValueError(f"{type!r} is not a registered event type (EventType)")
+    check_registered(type)
     return ReviewEvent(
         draft=draft,
         item=fields.get("item"),

@@ -22,6 +22,7 @@ from reviewqueue.policy.selectors import active_policy
 from reviewqueue.review.models import Decision, Draft, DraftStatus, Outcome, Queue
 from reviewqueue.review.services import draft_decide, review_item_open
 from scoring.inputs import DraftInput
+from scoring.policy import RoutingPolicy
 from scoring.results import ScoreResult
 
 
@@ -72,13 +73,20 @@ def signals_record(result: ScoreResult | None) -> dict[str, Any]:
 
 
 def route_decision(
-    draft: Draft, queue: Queue | None, *, scored: tuple[ScoreResult, DraftInput] | None = None
+    draft: Draft,
+    queue: Queue | None,
+    *,
+    scored: tuple[ScoreResult, DraftInput] | None = None,
+    policy: RoutingPolicy | None = None,
 ) -> Routing:
     """The routing decision, its reason codes, the review priority, the versions and the
-    signals that made it. Reads only.
+    signals that made it. Reads only. `policy` replaces the tenant's active policy (the shadow
+    candidate and the simulation decide through here too).
 
     `scored` is the result the worker just computed with the input it scored; without it (a
     re-delivered task finding the draft already scored) both are read back from the draft.
+    `policy` is the tenant's active policy unless given: the shadow candidate and the policy
+    simulation on /ops/calibration/ decide through this same function with a candidate policy.
     """
     business_value = queue.business_value if queue else 1.0
     if scored is not None:
@@ -93,7 +101,7 @@ def route_decision(
             None,
             signals_record(None),
         )
-    policy = active_policy(tenant_id=draft.tenant_id)
+    policy = policy or active_policy(tenant_id=draft.tenant_id)
     decision = policy.decide(result, inputs, queue=queue.name if queue else None)
     action, reasons = llm_hooks.adjust_decision(draft, result, policy, decision.action, list(decision.reason_codes))
     priority = priority_for(risk=max(result.risk, 0.05), confidence=result.confidence, business_value=business_value)

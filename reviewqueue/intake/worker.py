@@ -23,6 +23,7 @@ from reviewqueue.intake import routing
 from reviewqueue.intake.drafts import draft_input
 from reviewqueue.intake.expiry import draft_dispatch_taken
 from reviewqueue.llm import hooks as llm_hooks
+from reviewqueue.policy import shadow
 from reviewqueue.policy.selectors import active_calibrator
 from reviewqueue.review.models import Draft, DraftStatus, Queue
 from scoring import engine
@@ -50,7 +51,7 @@ def _score(draft: Draft, queue: Queue | None) -> tuple[ScoreResult, DraftInput] 
     Returns the result with the input it was computed from, or None when scoring failed."""
     # Database reads stay outside the guard below: a database error (a cancelled statement, a
     # dropped connection) says nothing about the draft, so it goes up to the task, which retries.
-    calibrator = active_calibrator(tenant_id=draft.tenant_id)
+    calibrator = active_calibrator(tenant_id=draft.tenant_id, queue_id=queue.pk if queue else None)
     try:
         rules = GuardrailRules.from_dict((queue.scoring_rules if queue else {}).get("guardrails", {}))
         inputs = draft_input(draft)
@@ -111,7 +112,22 @@ def score_and_route(draft_id: int) -> str:
     )
     if routed:
         llm_hooks.after_route(draft_id=draft.pk, action=decided.action)
+        if scored is not None:
+            _record_shadow(routed, queue, scored, decided.action)
     return decided.action if routed else "already_routed"
+
+
+def _record_shadow(draft: Draft, queue: Queue | None, scored: tuple[ScoreResult, DraftInput], action: str) -> None:
+    """The shadow candidate's decision beside the live one, after the live one is committed.
+    Any failure here costs the comparison row, never the draft: it is logged and dropped (not
+    retried: a retry would find the draft routed and record nothing anyway)."""
+    result, inputs = scored
+    try:
+        shadow.shadow_record(
+            draft=draft, queue=queue, result=result, inputs=inputs, live_action=action, now=timezone.now()
+        )
+    except Exception:
+        logger.exception("shadow decision not recorded", extra={"action": "policy.shadow.failed", "draft_id": draft.pk})
 
 
 @worker_process_init.connect

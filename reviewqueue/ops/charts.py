@@ -129,16 +129,20 @@ def stacked_columns(
 class Point:
     x: int
     y: int
-    value: float | None
-    text: str
+    label: str  # the point's figures, for the data table
+    data_x: float
+    data_y: float
 
 
 @dataclass(frozen=True)
-class Line:
-    series: str  # also the CSS class suffix (chart-line-<series>)
-    legend: str
-    points: list[Point]  # those with a value
-    path: str  # SVG polyline points: "x,y x,y …"
+class Series:
+    key: str  # also the CSS class suffix (chart-line-<key>)
+    name: str
+    points: list[Point]
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{p.x},{p.y}" for p in self.points)
 
 
 @dataclass(frozen=True)
@@ -147,9 +151,10 @@ class LineChart:
     title: str
     x_label: str
     y_label: str
-    labels: list[Tick]  # on the x axis: one per run (shown every `label_every`)
-    lines: list[Line]
-    ticks: list[Tick]  # on the y axis: x is the y position here
+    series: list[Series]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]  # x is the y position here, as in StackedChart
+    diagonal: tuple[int, int, int, int] | None  # x1, y1, x2, y2: "perfectly calibrated"
     width: int
     height: int
     plot_x: int
@@ -165,25 +170,59 @@ def line_chart(
     title: str,
     x_label: str,
     y_label: str,
-    labels: list[str],
-    series: list[tuple[str, str, list[float | None]]],
+    series: list[tuple[str, str, list[tuple[float, float]]]],
+    x_max: float = 1.0,
+    y_max: float = 1.0,
+    diagonal: bool = False,
+    percent: bool = False,
+    x_labels: list[str] | None = None,
     label_every: int = 1,
 ) -> LineChart:
-    """Series of shares or scores in [0, 1] over the same x positions (runs, in order); a missing
-    value breaks nothing, it is left out of its line and said in the table."""
-    plot_x, plot_y, plot_w, plot_h = 48, 16, WIDTH - 48 - 20, 180
-    step = plot_w / max(len(labels) - 1, 1)
+    """Lines through (x, y) points on axes from 0 to x_max / y_max (values beyond are clipped
+    to the edge). `series`: (key, legend text, points); `diagonal` draws y = x. With `x_labels`
+    the x axis is categorical (runs, days): point n sits at x = n and is labelled `x_labels[n]`
+    (every `label_every`-th one, so long histories stay legible)."""
+    plot_x, plot_y, plot_w, plot_h = 56, 16, WIDTH - 56 - 36, 240  # room for the last x tick
+    x_max, y_max = x_max if x_max > 0 else 1.0, y_max if y_max > 0 else 1.0
 
-    def xy(n: int, value: float) -> tuple[int, int]:
-        return plot_x + round(n * step), plot_y + plot_h - round(plot_h * min(max(value, 0.0), 1.0))
+    def fmt(value: float) -> str:
+        return f"{value * 100:.1f}%" if percent else f"{value:.2f}"
 
-    lines = []
-    for key, legend, values in series:
-        points = [Point(*xy(n, v), v, f"{v:.3f}") for n, v in enumerate(values) if v is not None]
-        lines.append(Line(key, legend, points, " ".join(f"{p.x},{p.y}" for p in points)))
-    x_ticks = [Tick(plot_x + round(n * step), text) for n, text in enumerate(labels) if n % label_every == 0]
-    y_ticks = [Tick(plot_y + plot_h - round(plot_h * f), f"{f:g}") for f in (0, 0.25, 0.5, 0.75, 1)]
+    def sx(value: float) -> int:
+        return plot_x + round(plot_w * min(max(value, 0.0), x_max) / x_max)
+
+    def sy(value: float) -> int:
+        return plot_y + plot_h - round(plot_h * min(max(value, 0.0), y_max) / y_max)
+
+    def x_text(x: float) -> str:
+        return x_labels[int(x)] if x_labels is not None else fmt(x)
+
+    out = [
+        Series(key, name, [Point(sx(x), sy(y), f"{x_text(x)} → {fmt(y)}", x, y) for x, y in points])
+        for key, name, points in series
+    ]
+    if x_labels is not None:
+        x_ticks = [Tick(sx(n), text) for n, text in enumerate(x_labels) if n % max(label_every, 1) == 0]
+    else:
+        x_ticks = [Tick(sx(x_max * f), fmt(x_max * f)) for f in (0, 0.25, 0.5, 0.75, 1)]
+    y_ticks = [Tick(sy(y_max * f), fmt(y_max * f)) for f in (0, 0.5, 1)]
+    top = min(x_max, y_max)
+    line = (sx(0), sy(0), sx(top), sy(top)) if diagonal else None
     axis_y = plot_y + plot_h
     return LineChart(
-        id, title, x_label, y_label, x_ticks, lines, y_ticks, WIDTH, axis_y + 46, plot_x, plot_y, plot_w, plot_h, axis_y
+        id,
+        title,
+        x_label,
+        y_label,
+        out,
+        x_ticks,
+        y_ticks,
+        line,
+        WIDTH,
+        axis_y + 46,
+        plot_x,
+        plot_y,
+        plot_w,
+        plot_h,
+        axis_y,
     )

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from reviewqueue.ops.views import agreement, drift, floor, golden, item, policies, queues, reviewers, routing, sla
+from reviewqueue.ops.views import (
+    agreement,
+    calibration,
+    drift,
+    floor,
+    golden,
+    item,
+    policies,
+    queues,
+    reviewers,
+    routing,
+    sla,
+)
 
 app_name = "ops"
 
@@ -24,4 +36,25 @@ urlpatterns = [
     path("golden/evaluate/", golden.ops_golden_evaluate, name="golden_evaluate"),
     path("golden/tolerance/", golden.ops_golden_tolerance, name="golden_tolerance"),
     path("golden/promote/<int:draft_id>/", golden.ops_golden_promote, name="golden_promote"),
+    path("calibration/", calibration.ops_calibration, name="calibration"),
+    path("calibration/fit/", calibration.ops_calibration_fit, name="calibration_fit"),
+    path("calibration/runs/<int:run_id>/", calibration.ops_calibration_run, name="calibration_run"),
+    path("calibration/recommend/", calibration.ops_calibration_recommend, name="calibration_recommend"),
+    path("calibration/simulate/", calibration.ops_calibration_simulate, name="calibration_simulate"),
+    path(
+        "calibration/calibrators/<int:calibrator_id>/shadow/",
+        calibration.ops_candidate_stage_calibrator,
+        name="candidate_stage_calibrator",
+    ),
+    path("calibration/candidates/policy/", calibration.ops_candidate_stage_policy, name="candidate_stage_policy"),
+    path(
+        "calibration/candidates/<int:candidate_id>/promote/",
+        calibration.ops_candidate_promote,
+        name="candidate_promote",
+    ),
+    path(
+        "calibration/candidates/<int:candidate_id>/rollback/",
+        calibration.ops_candidate_rollback,
+        name="candidate_rollback",
+    ),
 ]

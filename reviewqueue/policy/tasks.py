@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from reviewqueue.policy import services
+from reviewqueue.policy import fitting, services
 from reviewqueue.tenancy.models import Tenant
 
 
@@ -13,3 +13,9 @@ def recalibrate() -> str:
     now = timezone.now()
     fitted = [v.version for t in Tenant.objects.all() if (v := services.calibrator_fit(tenant=t, now=now))]
     return f"fitted {len(fitted)}: {', '.join(fitted)}"
+
+
+@shared_task(name="reviewqueue.policy.tasks.calibration_fit", acks_late=True)
+def calibration_fit(run_id: int) -> str:
+    """Fit one calibration run a lead started on /ops/calibration/ (safe to deliver twice)."""
+    return fitting.calibration_run_execute(run_id)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 
@@ -13,18 +10,7 @@ from reviewqueue.policy import services as policy_services
 from reviewqueue.policy.models import CalibratorVersion
 from reviewqueue.review import services
 from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
-from scoring import engine
 from tests.factories import make_draft, make_pending_item
-
-
-@pytest.fixture
-def tiny_scorer(tmp_path: Path, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    from scoring.tinymodel import build_tiny_nli_model
-
-    settings.REVIEWQUEUE_SCORING_MODEL = str(build_tiny_nli_model(tmp_path / "tiny"))
-    engine.reset_scorer()
-    yield
-    engine.reset_scorer()
 
 
 def _types(draft: Draft) -> list[str]:
@@ -148,7 +134,7 @@ def test_calibrator_fits_only_labels_scored_by_the_newest_model_and_fusion(world
             now=now,
             **({"disposition": "approved"} if good else {"disposition": "rejected", "reason_code": "factually_wrong"}),
         )
-    version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
+    version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=5)
     assert version is not None and version.labels_used == 12
     assert version.metrics["scored_by"] == {"model": "m@1", "fusion": "fit-new"}
     calibrator = active_calibrator(tenant_id=world.tenant.pk)

@@ -30,12 +30,16 @@ def _page(request: HttpRequest, tenant: Tenant, *, errors: list[str] | None = No
         title="Golden set per run of the live versions (oldest left)",
         x_label="Run (number; versions in the table)",
         y_label="Share / AUROC",
-        labels=[f"#{r.pk}" for r in live],
         series=[
-            ("auroc", "AUROC", [r.auroc for r in live]),
-            ("escape", "Escape rate (bad among auto-sent)", [r.escape_rate for r in live]),
-            ("auto_send", "Auto-send share", [r.auto_send_share for r in live]),
+            (key, legend, [(n, value) for n, r in enumerate(live) if (value := getattr(r, field)) is not None])
+            for key, legend, field in (
+                ("auroc", "AUROC", "auroc"),
+                ("escape", "Escape rate (bad among auto-sent)", "escape_rate"),
+                ("auto_send", "Auto-send share", "auto_send_share"),
+            )
         ],
+        x_max=max(len(live) - 1, 1),
+        x_labels=[f"#{r.pk}" for r in live],
         label_every=max(1, len(live) // 10),
     )
     latest = golden_selectors.latest_live_run(tenant=tenant)

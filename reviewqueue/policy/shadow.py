@@ -1,0 +1,272 @@
+"""Shadow candidates: stage a fitted calibrator or a new policy version beside the live one,
+record what it would decide for every draft the worker routes, then promote it or roll it back.
+
+Transitions (one function each, lock → guard → write → audit row, `CandidateEvent` typed by
+the event registry): staged (→ shadow), promoted (shadow → promoted: the candidate's version is
+activated and the one it replaces remembered), rolled back (shadow → rolled back: withdrawn;
+promoted → rolled back: the replaced version is active again).
+
+`shadow_record` is the worker's part. It runs after the live decision is committed and only
+inserts a `ShadowDecision` row: it never changes what was decided or sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from reviewqueue.audit.events import EventType, check_registered
+from reviewqueue.errors import InvalidInput, InvalidState, NotFound
+from reviewqueue.policy.gates import promotion_gate
+from reviewqueue.policy.models import (
+    CANDIDATE_TRANSITIONS,
+    CalibratorVersion,
+    CandidateEvent,
+    CandidateKind,
+    CandidateStatus,
+    RoutingPolicyVersion,
+    ShadowCandidate,
+    ShadowDecision,
+)
+from reviewqueue.policy.replay import decide_again
+from reviewqueue.policy.selectors import active_calibrator_row
+from reviewqueue.policy.services import policy_parse
+from reviewqueue.review.models import Draft, Queue
+from reviewqueue.tenancy.models import Tenant
+from reviewqueue.tenancy.selectors import is_lead
+from scoring.calibration import Calibrator
+from scoring.inputs import DraftInput
+from scoring.policy import RoutingPolicy
+from scoring.results import ScoreResult
+
+logger = logging.getLogger(__name__)
+
+
+def _event(
+    candidate: ShadowCandidate, *, type: EventType, actor: User, now: datetime, from_status: str, data: dict[str, Any]
+) -> None:
+    check_registered(type)
+    CandidateEvent(
+        candidate=candidate,
+        actor=actor,
+        type=str(type),
+        from_status=from_status,
+        to_status=candidate.status,
+        data={"kind": candidate.kind, "version": candidate.version, **data},
+        created_at=now,
+    ).save(force_insert=True)
+
+
+def _create(*, tenant: Tenant, actor: User, now: datetime, **version: Any) -> ShadowCandidate:
+    try:
+        with transaction.atomic():
+            candidate = ShadowCandidate.objects.create(tenant=tenant, created_by=actor, created_at=now, **version)
+    except IntegrityError:
+        # candidate_one_shadow: the worker compares live routing with one shadow at a time.
+        raise InvalidState(
+            "A shadow candidate is already running for this tenant; promote it or roll it back first."
+        ) from None
+    _event(candidate, type=EventType.CANDIDATE_STAGED, actor=actor, now=now, from_status="", data={})
+    return candidate
+
+
+def candidate_stage_calibrator(*, acting_user: User, calibrator_id: int, now: datetime) -> ShadowCandidate:
+    with transaction.atomic():
+        row = CalibratorVersion.objects.select_for_update().filter(pk=calibrator_id).first()
+        if row is None or not is_lead(user=acting_user, tenant_id=row.tenant_id):
+            raise NotFound(f"Calibrator {calibrator_id} does not exist.")
+        if row.is_active:
+            raise InvalidState(f"Calibrator {row.version} is already live.")
+        if row.metrics.get("prompt_version"):
+            raise InvalidInput(
+                "A calibrator fitted on one prompt version is for comparison only: it would calibrate "
+                "every prompt version of its queue. Fit on the whole queue to try it as a shadow."
+            )
+        return _create(tenant=row.tenant, actor=acting_user, now=now, kind=CandidateKind.CALIBRATOR, calibrator=row)
+
+
+def candidate_stage_policy(
+    *, acting_user: User, tenant: Tenant, config: Any, now: datetime, note: str = ""
+) -> ShadowCandidate:
+    """Store the policy as a new, inactive version (the checks `policy_publish` makes) and stage it."""
+    if not is_lead(user=acting_user, tenant_id=tenant.pk):
+        raise NotFound("No such tenant.")
+    with transaction.atomic():
+        policy = policy_parse(tenant=tenant, config=config)
+        row = RoutingPolicyVersion.objects.create(
+            tenant=tenant,
+            version=policy.version,
+            config=policy.to_dict(),
+            is_active=False,
+            created_by=acting_user,
+            note=note,
+            created_at=now,
+        )
+        return _create(tenant=tenant, actor=acting_user, now=now, kind=CandidateKind.POLICY, policy=row)
+
+
+def _locked(acting_user: User, candidate_id: int) -> ShadowCandidate:
+    candidate = (
+        ShadowCandidate.objects.select_for_update(of=("self",))
+        .select_related("calibrator", "policy", "replaced_calibrator", "replaced_policy")
+        .filter(pk=candidate_id)
+        .first()
+    )
+    if candidate is None or not is_lead(user=acting_user, tenant_id=candidate.tenant_id):
+        raise NotFound(f"Candidate {candidate_id} does not exist.")
+    return candidate
+
+
+def _guard(candidate: ShadowCandidate, to_status: str) -> None:
+    if to_status not in CANDIDATE_TRANSITIONS[candidate.status]:
+        raise InvalidState(
+            f"Candidate {candidate.version} is {candidate.get_status_display().lower()}; it cannot be "
+            f"{'promoted' if to_status == CandidateStatus.PROMOTED else 'rolled back'}."
+        )
+
+
+def candidate_promote(*, acting_user: User, candidate_id: int, now: datetime) -> ShadowCandidate:
+    """shadow → promoted: the candidate's version routes live from the next draft on."""
+    with transaction.atomic():
+        candidate = _locked(acting_user, candidate_id)
+        _guard(candidate, CandidateStatus.PROMOTED)
+        verdict = promotion_gate(candidate)
+        if not verdict.allowed:
+            raise InvalidState(f"Promotion refused: {verdict.reason}", details={"gate": verdict.reason})
+        if candidate.calibrator is not None:
+            row = candidate.calibrator
+            # The live calibrator of the same scope: the queue's own, or the tenant-wide one.
+            live = CalibratorVersion.objects.select_for_update().filter(tenant_id=row.tenant_id, is_active=True)
+            live = live.filter(queue_id=row.queue_id) if row.queue_id is not None else live.filter(queue__isnull=True)
+            candidate.replaced_calibrator = live.first()
+            live.update(is_active=False)
+            CalibratorVersion.objects.filter(pk=row.pk).update(is_active=True)
+        else:
+            assert candidate.policy is not None  # candidate_names_its_version
+            live_policy = RoutingPolicyVersion.objects.select_for_update().filter(
+                tenant_id=candidate.tenant_id, is_active=True
+            )
+            candidate.replaced_policy = live_policy.first()
+            live_policy.update(is_active=False)
+            RoutingPolicyVersion.objects.filter(pk=candidate.policy.pk).update(is_active=True)
+        candidate.status = CandidateStatus.PROMOTED
+        candidate.promoted_at = now
+        candidate.save(update_fields=["status", "promoted_at", "replaced_calibrator", "replaced_policy"])
+        replaced = candidate.replaced_calibrator or candidate.replaced_policy
+        _event(
+            candidate,
+            type=EventType.CANDIDATE_PROMOTED,
+            actor=acting_user,
+            now=now,
+            from_status=CandidateStatus.SHADOW,
+            data={"replaced": replaced.version if replaced else None, "gate": verdict.reason},
+        )
+    logger.info(
+        "candidate promoted",
+        extra={"action": "policy.candidate.promoted", "candidate_id": candidate.pk, "actor": acting_user.pk},
+    )
+    return candidate
+
+
+def candidate_rollback(*, acting_user: User, candidate_id: int, now: datetime) -> ShadowCandidate:
+    """A shadow is withdrawn; a promotion is undone: the version it replaced (or, if there was
+    none, the built-in default) routes again. Refused when a later change replaced the promoted
+    version meanwhile: rolling back then would silently undo that change too."""
+    with transaction.atomic():
+        candidate = _locked(acting_user, candidate_id)
+        _guard(candidate, CandidateStatus.ROLLED_BACK)
+        from_status = candidate.status
+        restored: str | None = None
+        if from_status == CandidateStatus.PROMOTED:
+            if candidate.calibrator is not None:
+                row = CalibratorVersion.objects.select_for_update().get(pk=candidate.calibrator.pk)
+                previous = candidate.replaced_calibrator
+                if not row.is_active:
+                    raise InvalidState(f"Calibrator {row.version} is no longer live; nothing to roll back.")
+                CalibratorVersion.objects.filter(pk=row.pk).update(is_active=False)
+                if previous is not None:
+                    CalibratorVersion.objects.filter(pk=previous.pk).update(is_active=True)
+                    restored = previous.version
+            else:
+                assert candidate.policy is not None
+                policy = RoutingPolicyVersion.objects.select_for_update().get(pk=candidate.policy.pk)
+                previous_policy = candidate.replaced_policy
+                if not policy.is_active:
+                    raise InvalidState(f"Policy {policy.version} is no longer live; nothing to roll back.")
+                RoutingPolicyVersion.objects.filter(pk=policy.pk).update(is_active=False)
+                if previous_policy is not None:
+                    RoutingPolicyVersion.objects.filter(pk=previous_policy.pk).update(is_active=True)
+                    restored = previous_policy.version
+        candidate.status = CandidateStatus.ROLLED_BACK
+        candidate.rolled_back_at = now
+        candidate.save(update_fields=["status", "rolled_back_at"])
+        _event(
+            candidate,
+            type=EventType.CANDIDATE_ROLLED_BACK,
+            actor=acting_user,
+            now=now,
+            from_status=from_status,
+            data={"restored": restored},
+        )
+    logger.info(
+        "candidate rolled back",
+        extra={"action": "policy.candidate.rolled_back", "candidate_id": candidate.pk, "actor": acting_user.pk},
+    )
+    return candidate
+
+
+# --- the worker's part ------------------------------------------------------------------------
+
+
+def shadow_candidate(*, tenant_id: int) -> ShadowCandidate | None:
+    return (
+        ShadowCandidate.objects.select_related("calibrator", "policy")
+        .filter(tenant_id=tenant_id, status=CandidateStatus.SHADOW)
+        .first()
+    )
+
+
+def _in_scope(candidate: ShadowCandidate, queue: Queue | None) -> bool:
+    """A calibrator candidate decides only the drafts it would calibrate once promoted: its
+    queue's, or (tenant-wide) those of queues without their own live calibrator."""
+    row = candidate.calibrator
+    if row is None:
+        return True
+    queue_id = queue.pk if queue is not None else None
+    if row.queue_id is not None:
+        return row.queue_id == queue_id
+    live = active_calibrator_row(tenant_id=candidate.tenant_id, queue_id=queue_id)
+    return live is None or live.queue_id is None
+
+
+def shadow_record(
+    *, draft: Draft, queue: Queue | None, result: ScoreResult, inputs: DraftInput, live_action: str, now: datetime
+) -> ShadowDecision | None:
+    """Record what the tenant's shadow candidate would have decided for this draft (None: no
+    candidate, or the draft is outside its scope). Reads and one insert; the live decision is
+    an argument here, already committed, and nothing here can reach it."""
+    candidate = shadow_candidate(tenant_id=draft.tenant_id)
+    if candidate is None or not _in_scope(candidate, queue):
+        return None
+    calibrator = Calibrator.from_dict(candidate.calibrator.artefact) if candidate.calibrator else None
+    policy = RoutingPolicy.from_dict(candidate.policy.config) if candidate.policy else None
+    action, reasons, confidence = decide_again(
+        draft, queue, result=result, inputs=inputs, calibrator=calibrator, policy=policy
+    )
+    row, _ = ShadowDecision.objects.get_or_create(
+        candidate=candidate,
+        draft=draft,
+        defaults={
+            "live_action": live_action,
+            "shadow_action": action,
+            "live_confidence": result.confidence,
+            "shadow_confidence": confidence,
+            "shadow_reasons": reasons,
+            "created_at": now,
+        },
+    )
+    return row
