@@ -31,6 +31,7 @@ from reviewqueue.llm.errors import LlmError
 from reviewqueue.llm.tasks import judge_draft
 from reviewqueue.policy.selectors import active_policy
 from reviewqueue.review.models import Decision, Draft, Queue
+from reviewqueue.review.selectors import routing_queue
 from scoring.calibration import Calibrator
 from scoring.engine import Scorer
 from scoring.policy import RoutingPolicy, stricter
@@ -54,9 +55,7 @@ def queue_switch(queue: Queue | None, name: str) -> bool:
 
 
 def _queue(draft: Draft) -> Queue | None:
-    if draft.requested_queue_id is not None:
-        return draft.requested_queue
-    return Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
+    return routing_queue(draft)
 
 
 def is_high_risk(draft: Draft, policy: RoutingPolicy | None = None) -> bool:

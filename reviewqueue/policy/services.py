@@ -8,21 +8,17 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
 
+from reviewqueue.calibration.labels import weighted_labels
 from reviewqueue.errors import InvalidInput
 from reviewqueue.policy.models import CalibratorVersion, RoutingPolicyVersion
-from reviewqueue.review.models import Disposition, ItemState, ReviewItem
 from reviewqueue.tenancy.models import Tenant
-from scoring.calibration import FITTED_FOR, Calibrator
+from scoring.calibration import Calibrator
 from scoring.errors import ConfigurationError
 from scoring.policy import RoutingPolicy
 
 logger = logging.getLogger(__name__)
 
-# Reviewer dispositions as labels of "the draft was good enough to send as written".
-GOOD = {Disposition.APPROVED}
-BAD = {Disposition.EDITED, Disposition.REJECTED}
 MIN_LABELS = 30
 
 
@@ -49,57 +45,27 @@ def policy_publish(
 
 
 def labelled_scores(*, tenant: Tenant) -> tuple[list[float], list[int], dict[str, str]]:
-    """(raw score, 1 if the reviewer accepted the draft as written) for resolved items, and the
-    model and fusion versions those raw scores came from.
-
-    A raw score means something only for the model and fusion that produced it, so only the
-    labels scored like the most recently scored of them are used: after a scorer upgrade, labels
-    on the old scores would calibrate the new ones wrongly. The versions go into the calibrator,
-    and a worker running another model or fusion does not use it.
-    """
-    rows = (
-        ReviewItem.objects.filter(
-            queue__tenant=tenant,
-            state=ItemState.RESOLVED,
-            disposition__in=[*GOOD, *BAD],
-            draft__score__isnull=False,
-        )
-        .order_by(F("draft__scored_at").desc(nulls_last=True), "-pk")
-        .values_list("disposition", "draft__score")
-    )
-    raws, labels = [], []
-    scored_by: dict[str, str] | None = None
-    for disposition, score in rows:
-        if not isinstance(score, dict) or not isinstance(raw := score.get("raw_score"), int | float):
-            continue
-        versions = _scorer_versions(score)
-        if scored_by is None:
-            scored_by = versions
-        if versions == scored_by:
-            raws.append(float(raw))
-            labels.append(1 if disposition in GOOD else 0)
-    return raws, labels, scored_by or {}
-
-
-def _scorer_versions(score: dict[str, Any]) -> dict[str, str]:
-    versions = score.get("versions")
-    if not isinstance(versions, dict):
-        return {}
-    return {k: v for k in FITTED_FOR if isinstance(v := versions.get(k), str)}
+    """(raw score, 1 if the draft was good to send as written) for the tenant's labelled drafts,
+    and the model and fusion versions those raw scores came from: `weighted_labels` without the
+    weights (labels derived once, in reviewqueue/calibration/labels.py)."""
+    labelled = weighted_labels(tenant)
+    return labelled.scores, labelled.labels, labelled.scored_by
 
 
 def calibrator_fit(
     *, tenant: Tenant, now: datetime, method: str = "isotonic", min_labels: int = MIN_LABELS
 ) -> CalibratorVersion | None:
-    """Fit on reviewer labels and publish a new active version; None when labels are too few
-    or of one class (a calibrator fitted on those would be meaningless)."""
-    raws, labels, scored_by = labelled_scores(tenant=tenant)
+    """Fit on the labels, each weighed by its inverse sampling probability (an audited auto-sent
+    draft stands for the unaudited ones), and publish a new active version; None when labels are
+    too few or of one class (a calibrator fitted on those would be meaningless)."""
+    labelled = weighted_labels(tenant)
+    raws, labels, scored_by = labelled.scores, labelled.labels, labelled.scored_by
     if len(labels) < min_labels or len(set(labels)) < 2:
         logger.info(
             "calibration skipped", extra={"action": "calibration.skipped", "tenant": tenant.slug, "labels": len(labels)}
         )
         return None
-    calibrator = Calibrator.fit(raws, labels, method=method, meta=scored_by or None)
+    calibrator = Calibrator.fit(raws, labels, method=method, meta=scored_by or None, weights=labelled.weights)
     version = f"{tenant.slug}-{now:%Y%m%d%H%M%S}"
     with transaction.atomic():
         CalibratorVersion.objects.filter(tenant=tenant, is_active=True).update(is_active=False)

@@ -29,6 +29,14 @@ def queues_for_user(user: AnyUser) -> QuerySet[Queue]:
     )
 
 
+def routing_queue(draft: Draft) -> Queue | None:
+    """The queue routing sends the draft to: the one the service named, else the tenant's default.
+    Its settings (SLA, audit share) apply to the draft even when it is auto-sent and no item opens."""
+    if draft.requested_queue_id is not None:
+        return draft.requested_queue
+    return Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
+
+
 def _same_tenant(user: AnyUser, tenant_id: int) -> bool:
     return Membership.objects.filter(user=user, tenant_id=tenant_id).exists() if user.is_authenticated else False
 
