@@ -130,17 +130,21 @@ def draft_data(draft: Draft) -> dict[str, Any]:
 
 
 def claimed_item_data(item: ReviewItem) -> dict[str, Any]:
+    """The item with its draft, for the reviewer. A blind audit item hides what routing thought
+    of the draft (score, confidence, reasons): the audit is worth something only unanchored."""
     draft = item.draft
     data = review_item_data(item)
+    blind = item.is_audit
+    data["audit"] = blind
     data["draft"] = {
         "id": draft.pk,
         "question": draft.question,
         "text": draft.text,
         "passages": draft.passages,
         "metadata": draft.metadata,
-        "score": draft.score,
-        "confidence": draft.confidence,
-        "decision_reasons": draft.decision_reasons,
+        "score": None if blind else draft.score,
+        "confidence": None if blind else draft.confidence,
+        "decision_reasons": [] if blind else draft.decision_reasons,
     }
     data["reject_reasons"] = item.queue.reject_reasons
     return data
@@ -290,6 +294,9 @@ class ClaimedDraftOutput(serializers.Serializer[Any]):
 
 
 class ClaimedItemOutput(ReviewOutput):
+    audit = serializers.BooleanField(
+        help_text="A blind audit of a draft already sent: the score, confidence and reasons are withheld."
+    )
     draft = ClaimedDraftOutput()
     reject_reasons = serializers.ListField(child=serializers.CharField(), help_text="The queue's reason codes.")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviewqueue.ops.views import drift, floor, item, policies, queues, reviewers, routing, sla
+from reviewqueue.ops.views import drift, escape, floor, item, policies, queues, reviewers, routing, sla
 
 app_name = "ops"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("reviewers/", reviewers.ops_reviewers, name="reviewers"),
     path("routing/", routing.ops_routing, name="routing"),
     path("drift/", drift.ops_drift, name="drift"),
+    path("escape/", escape.ops_escape, name="escape"),
     path("queues/<int:queue_id>/settings/", queues.ops_queue_settings, name="queue_settings"),
     path("policies/", policies.ops_policies, name="policies"),
     path("policies/publish/", policies.ops_policy_publish, name="policy_publish"),

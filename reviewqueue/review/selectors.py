@@ -133,7 +133,11 @@ def drafts_for_client(
 
 
 def latest_item(draft: Draft) -> ReviewItem | None:
-    items = sorted(draft.review_items.all(), key=lambda i: (i.created_at, i.pk))
+    """The draft's current review, as its service sees it: the last item of its review chain. A
+    blind audit item is internal quality control of an answer already sent, not the draft's review."""
+    items = sorted(
+        (i for i in draft.review_items.all() if i.audit_probability is None), key=lambda i: (i.created_at, i.pk)
+    )
     return items[-1] if items else None
 
 
