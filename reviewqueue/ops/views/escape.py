@@ -4,6 +4,8 @@ over `?range=` (reviewqueue/calibration/escape.py says how it is weighted)."""
 
 from __future__ import annotations
 
+import math
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -40,7 +42,8 @@ def ops_escape(request: HttpRequest) -> HttpResponse:
             )
             for r in per_queue
         ],
-        maximum=max([0.05, *(r.estimate.high for r in per_queue if r.estimate.rate is not None)]),
+        # The axis ends at the next 5 % above the widest interval, so its ticks are round.
+        maximum=math.ceil(20 * max([0.05, *(r.estimate.high for r in per_queue if r.estimate.rate is not None)])) / 20,
     )
     audit_settings = (
         Queue.objects.filter(tenant_id__in=tenants).select_related("audit_queue").order_by("tenant__slug", "name")
