@@ -352,6 +352,7 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "reviewqueue.review.models.Outcome",
         "DraftStatusEnum": "reviewqueue.review.models.DraftStatus",
         "ItemStateEnum": "reviewqueue.review.models.ItemState",
+        "FeedbackKindEnum": "reviewqueue.calibration.models.FeedbackKind",
     },
 }
 

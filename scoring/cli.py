@@ -88,26 +88,32 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    """Fit a calibrator from an evaluate predictions file (raw_score, label)."""
+    """Fit a calibrator from an evaluate predictions file (raw_score, label), or from a label
+    export of reviewqueue (`GET /api/v1/labels`), whose rows carry the same keys; `--weighted`
+    weighs each row by its `weight` (1 / sampling probability of an audited draft)."""
     from scoring.calibration import FITTED_FOR, Calibrator
 
     raws: list[float] = []
     goods: list[int] = []
+    weights: list[float] = []
     seen: dict[str, set[Any]] = {k: set() for k in FITTED_FOR}
     with open(args.predictions, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
             if args.limit is not None and len(raws) >= args.limit:
                 break
+            if row.get("raw_score") is None:
+                continue  # an unscored draft in a label export: nothing to calibrate
             raws.append(row["raw_score"])
             goods.append(1 - int(row["label"]))  # calibrator predicts P(good)
+            weights.append(float(row["weight"]) if args.weighted else 1.0)
             for key, values in seen.items():
                 values.add(row.get(key))
     meta: dict[str, Any] = {"fitted_on": args.note or args.predictions}
     for key, values in seen.items():
         if len(values) == 1 and None not in values:
             meta[key] = values.pop()  # the scorer refuses this calibrator for any other model / fusion
-    cal = Calibrator.fit(raws, goods, method=args.method, meta=meta)
+    cal = Calibrator.fit(raws, goods, method=args.method, meta=meta, weights=weights if args.weighted else None)
     cal.save(args.out)
     print(f"{cal.version}: fitted on {cal.n_samples} records → {args.out}")
     return 0
@@ -333,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--method", choices=["isotonic", "platt"], default="isotonic")
     p.add_argument("--note")
     p.add_argument("--limit", type=int, help="fit on the first N rows only")
+    p.add_argument("--weighted", action="store_true", help="weigh rows by their `weight` (a reviewqueue label export)")
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("fit-fusion", help="fit fusion weights from evaluate predictions")

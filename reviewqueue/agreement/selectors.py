@@ -15,18 +15,17 @@ from django.db.models import Q, QuerySet
 from reviewqueue.agreement.models import DoubleReviewShare, Label, SecondReview, SecondReviewState
 from reviewqueue.agreement.stats import cohen_kappa, raw_agreement
 from reviewqueue.errors import Forbidden, NotFound
-from reviewqueue.policy.services import BAD, GOOD
-from reviewqueue.review.models import Disposition, Queue
+from reviewqueue.review.models import BAD_DISPOSITIONS, GOOD_DISPOSITIONS, Disposition, Queue
 from reviewqueue.review.selectors import queues_for_user
 from reviewqueue.tenancy.models import Membership
 
 
 def label_of(disposition: str) -> str | None:
     """The draft-level label a disposition means: approved unchanged = good, edited or rejected
-    = bad (the calibration fit's mapping, `policy.services.GOOD`/`BAD`); None otherwise."""
-    if disposition in GOOD:
+    = bad (the calibration fit's mapping, `review.models.GOOD_DISPOSITIONS`/`BAD_DISPOSITIONS`); None otherwise."""
+    if disposition in GOOD_DISPOSITIONS:
         return Label.GOOD
-    if disposition in BAD:
+    if disposition in BAD_DISPOSITIONS:
         return Label.BAD
     return None
 

@@ -2,8 +2,9 @@
 
 Every view authenticates with both DRF classes (an API key or the session) and then lets in one
 kind of caller by its permission: `IsService` only a service's API key, `IsReviewer` only a
-signed-in reviewer's session. The schema says the same, so a generated client offers the one
-credential that works, not two of which one is always refused."""
+signed-in reviewer's session, `IsServiceOrSignedIn` either (the label export). The schema
+says the same, so a generated client offers the credentials that work, not one that is always
+refused."""
 
 from __future__ import annotations
 
@@ -11,17 +12,22 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 
-from reviewqueue.api.permissions import IsReviewer, IsService
+from reviewqueue.api.permissions import IsReviewer, IsService, IsServiceOrSignedIn
 
-# The security scheme each permission accepts (ApiKeyScheme's name; drf-spectacular's own name for
-# DRF's SessionAuthentication).
-_ACCEPTS = {IsService: "ApiKey", IsReviewer: "cookieAuth"}
+# The security schemes each permission accepts (ApiKeyScheme's name; drf-spectacular's own name
+# for DRF's SessionAuthentication).
+_ACCEPTS = {
+    IsService: {"ApiKey"},
+    IsReviewer: {"cookieAuth"},
+    IsServiceOrSignedIn: {"ApiKey", "cookieAuth"},
+}
 
 
 class ReviewqueueAutoSchema(AutoSchema):
     def get_auth(self) -> list[dict[str, Any]]:
         auths: list[dict[str, Any]] = super().get_auth()  # also registers the schemes' definitions
-        accepted = {name for permission, name in _ACCEPTS.items() if permission in self.view.permission_classes}
+        permissions = [p for p in _ACCEPTS if p in self.view.permission_classes]
+        accepted = {name for permission in permissions for name in _ACCEPTS[permission]}
         if not accepted:
             return auths
         return [auth for auth in auths if set(auth) <= accepted]

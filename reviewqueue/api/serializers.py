@@ -7,15 +7,16 @@ import binascii
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.utils.crypto import salted_hmac
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from reviewqueue.calibration.export import LABEL_FORMATS
+from reviewqueue.calibration.models import DraftFeedback, FeedbackKind
 from reviewqueue.intake import drafts
 from reviewqueue.review.models import Decision, Disposition, Draft, DraftStatus, ItemState, Outcome, Queue, ReviewItem
 from reviewqueue.review.selectors import QueueStats, latest_item
 from reviewqueue.tenancy.models import Tenant
+from reviewqueue.tenancy.selectors import reviewer_ref
 
 
 # --- enqueue ----------------------------------------------------------------------------------
@@ -76,16 +77,6 @@ def _ts(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def reviewer_ref(user: User, *, tenant: Tenant) -> str:
-    """What a service may know of a reviewer: an opaque id, stable for one reviewer in one tenant
-    (so "same reviewer" can be seen) and not the same across tenants; the username only when the
-    tenant turned names on."""
-    if tenant.expose_reviewer_names:
-        return user.get_username()
-    digest = salted_hmac("reviewqueue.api.reviewer_ref", f"{tenant.pk}:{user.pk}", algorithm="sha256").hexdigest()
-    return f"rvw_{digest[:20]}"
-
-
 def review_item_data(item: ReviewItem, *, for_service: Tenant | None = None) -> dict[str, Any]:
     """An item as a reviewer sees it, or, with `for_service`, as that tenant's services see it
     (the reviewer as `reviewer_ref`)."""
@@ -139,17 +130,21 @@ def draft_data(draft: Draft) -> dict[str, Any]:
 
 
 def claimed_item_data(item: ReviewItem) -> dict[str, Any]:
+    """The item with its draft, for the reviewer. A blind audit item hides what routing thought
+    of the draft (score, confidence, reasons): the audit is worth something only unanchored."""
     draft = item.draft
     data = review_item_data(item)
+    blind = item.is_audit
+    data["audit"] = blind
     data["draft"] = {
         "id": draft.pk,
         "question": draft.question,
         "text": draft.text,
         "passages": draft.passages,
         "metadata": draft.metadata,
-        "score": draft.score,
-        "confidence": draft.confidence,
-        "decision_reasons": draft.decision_reasons,
+        "score": None if blind else draft.score,
+        "confidence": None if blind else draft.confidence,
+        "decision_reasons": [] if blind else draft.decision_reasons,
     }
     data["reject_reasons"] = item.queue.reject_reasons
     return data
@@ -299,6 +294,9 @@ class ClaimedDraftOutput(serializers.Serializer[Any]):
 
 
 class ClaimedItemOutput(ReviewOutput):
+    audit = serializers.BooleanField(
+        help_text="A blind audit of a draft already sent: the score, confidence and reasons are withheld."
+    )
     draft = ClaimedDraftOutput()
     reject_reasons = serializers.ListField(child=serializers.CharField(), help_text="The queue's reason codes.")
 
@@ -373,6 +371,146 @@ class SubmitInput(serializers.Serializer[Any]):
 class EscalateInput(serializers.Serializer[Any]):
     queue_id = StrictIntegerField(min_value=1)
     note = StrictCharField(max_length=5_000)
+
+
+# --- outcome feedback and the label export ---------------------------------------------------
+class FeedbackInput(serializers.Serializer[Any]):
+    """What the service learnt from its customer after the answer went out."""
+
+    kind = serializers.ChoiceField(choices=FeedbackKind.choices)
+    note = StrictCharField(required=False, allow_blank=True, max_length=5_000)
+    corrected_text = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=50_000,
+        trim_whitespace=False,
+        help_text="What the answer should have said, if known.",
+    )
+
+
+class FeedbackOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    draft_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=FeedbackKind.choices)
+    note = serializers.CharField(allow_blank=True)
+    corrected_text = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    labels_draft = serializers.BooleanField(
+        help_text="Whether this feedback labels the draft bad: true when the draft went out as written "
+        "(auto-sent or approved); feedback on an edited answer or the fallback is about that answer."
+    )
+
+
+def feedback_data(row: DraftFeedback) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "draft_id": row.draft_id,
+        "kind": row.kind,
+        "note": row.note,
+        "corrected_text": row.corrected_text,
+        "created_at": _ts(row.created_at),
+        "labels_draft": row.draft.outcome == Outcome.SENT_DRAFT,
+    }
+
+
+def encode_label_cursor(draft_id: int) -> str:
+    """A position in the label export (the id of the last draft read), opaque."""
+    return base64.urlsafe_b64encode(f"labels|{draft_id}".encode()).decode().rstrip("=")
+
+
+class LabelCursorField(serializers.CharField):
+    """An opaque position from a previous page's `Link: <…>; rel="next"`."""
+
+    def to_internal_value(self, data: Any) -> int:  # type: ignore[override]
+        text = super().to_internal_value(data)
+        try:
+            prefix, pk = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode().split("|")
+            if prefix != "labels" or not pk.isdigit():
+                raise ValueError(prefix)
+            return int(pk)
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            raise serializers.ValidationError(
+                "Not a cursor of the label export; follow the next link as given."
+            ) from None
+
+
+class LabelExportQuery(serializers.Serializer[Any]):
+    """Filters of `GET /api/v1/labels`; every one optional, all combined with AND."""
+
+    format = serializers.ChoiceField(choices=sorted(LABEL_FORMATS), default="jsonl", help_text="jsonl or csv.")
+    tenant = serializers.SlugField(
+        required=False, max_length=64, help_text="For an ops lead of several tenants: which one."
+    )
+    queue = serializers.SlugField(required=False, max_length=64, help_text="Drafts routed to this queue.")
+    prompt_version = serializers.CharField(required=False, max_length=drafts.METADATA_STRINGS["prompt_version"])
+    model = serializers.CharField(required=False, max_length=200, help_text="Verifier model version.")
+    fusion = serializers.CharField(required=False, max_length=200, help_text="Fusion version.")
+    since = serializers.DateTimeField(required=False, help_text="Drafts created at or after (ISO 8601).")
+    until = serializers.DateTimeField(required=False, help_text="Drafts created strictly before (ISO 8601).")
+    cursor = LabelCursorField(required=False, help_text="From the previous page's next link.")
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=10_000, default=1_000, help_text="Drafts read per page."
+    )
+
+    def validate_queue(self, value: str) -> Queue:
+        queue = Queue.objects.filter(tenant=self.context["tenant"], name=value).first()
+        if queue is None:
+            raise serializers.ValidationError("No queue of this name in the tenant.")
+        return queue
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        since, until = attrs.get("since"), attrs.get("until")
+        if since is not None and until is not None and since >= until:
+            raise serializers.ValidationError({"until": ["Must be later than since."]})
+        return attrs
+
+
+class LabelRowOutput(serializers.Serializer[Any]):
+    """One line of the JSONL export (a CSV row has the same columns, non-strings as JSON)."""
+
+    id = serializers.CharField(help_text="reviewqueue:<tenant>:<draft id>")
+    dataset = serializers.CharField()
+    draft_id = serializers.IntegerField()
+    queue = serializers.CharField(help_text="The queue routing sent the draft to.")
+    prompt_version = serializers.CharField(allow_blank=True)
+    prompt_hash = serializers.CharField(allow_blank=True)
+    generator_model = serializers.CharField(allow_blank=True)
+    intent = serializers.CharField(allow_blank=True)
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_null=True)
+    reason_codes = serializers.ListField(child=serializers.CharField())
+    confidence = serializers.FloatField(allow_null=True, help_text="Calibrated probability the draft is good.")
+    raw_score = serializers.FloatField(allow_null=True, help_text="The fused score the calibrator maps.")
+    features = serializers.DictField(child=serializers.FloatField(), help_text="The signals, by name.")
+    versions = serializers.DictField(child=serializers.CharField())
+    model = serializers.CharField(allow_null=True)
+    fusion = serializers.CharField(allow_null=True)
+    verdict = serializers.ChoiceField(choices=["good", "bad"])
+    label_source = serializers.ChoiceField(choices=["review", "audit", "feedback"])
+    disposition = serializers.ChoiceField(choices=Disposition.choices, allow_null=True)
+    reason_code = serializers.CharField(allow_null=True)
+    edit = serializers.CharField(allow_null=True, help_text="The reviewer's edit or the reported correction.")
+    feedback = serializers.ListField(child=serializers.ChoiceField(choices=FeedbackKind.choices))
+    reviewer = serializers.CharField(
+        allow_null=True, help_text="Opaque reviewer id (`rvw_…`), or the username if the tenant exposes names."
+    )
+    weight = serializers.FloatField(help_text="1 / sampling probability.")
+    sampling_probability = serializers.FloatField()
+    created_at = serializers.DateTimeField()
+    routed_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    labelled_at = serializers.DateTimeField()
+    question = serializers.CharField(allow_blank=True)
+    passages = PassageSerializer(many=True)
+    response = serializers.CharField(allow_blank=True)
+    spans = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()))
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # `label` is also every DRF field's own attribute, so it cannot be declared on the class.
+        fields = super().get_fields()
+        fields["label"] = serializers.ChoiceField(
+            choices=[0, 1], help_text="1 = bad (the shared data format's convention)."
+        )
+        return fields
 
 
 class ErrorDetailSerializer(serializers.Serializer[Any]):

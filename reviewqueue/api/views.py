@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.http import StreamingHttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.fields import empty
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reviewqueue.api.permissions import IsReviewer, IsService
+from reviewqueue.api.permissions import IsReviewer, IsService, IsServiceOrSignedIn
 from reviewqueue.api.serializers import (
     ClaimedItemOutput,
     ClaimNextInput,
@@ -25,7 +30,11 @@ from reviewqueue.api.serializers import (
     EnqueueInput,
     ErrorSerializer,
     EscalateInput,
+    FeedbackInput,
+    FeedbackOutput,
     HeartbeatOutput,
+    LabelExportQuery,
+    LabelRowOutput,
     QueueListOutput,
     ReviewOutput,
     SubmitInput,
@@ -33,14 +42,19 @@ from reviewqueue.api.serializers import (
     draft_data,
     draft_summary_data,
     encode_cursor,
+    encode_label_cursor,
+    feedback_data,
     queue_stats_data,
     review_item_data,
 )
-from reviewqueue.errors import InvalidInput
+from reviewqueue.calibration.export import LABEL_FORMATS, label_file_rows, label_lines
+from reviewqueue.calibration.labels import labelled_drafts
+from reviewqueue.calibration.services import draft_feedback_record
+from reviewqueue.errors import Forbidden, InvalidInput, NotFound
 from reviewqueue.intake import drafts
 from reviewqueue.intake.services import draft_enqueue
 from reviewqueue.review import selectors, services
-from reviewqueue.tenancy.models import ServiceClient
+from reviewqueue.tenancy.models import Role, ServiceClient, Tenant
 
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 409, 413, 429)}
 
@@ -61,6 +75,19 @@ def _empty_is_valid(serializer_class: type[serializers.Serializer[Any]]) -> bool
     return serializer_class.validate is serializers.Serializer.validate and all(
         not field.required and field.default is empty for field in serializer_class().fields.values()
     )
+
+
+def _query(serializer_class: type[serializers.Serializer[Any]], request: Request, **context: Any) -> dict[str, Any]:
+    """The validated query string; an unknown parameter is a 400 naming it, not silently ignored."""
+    query = serializer_class(data=request.query_params.dict(), context=context)
+    unknown = set(request.query_params) - set(query.fields)
+    if unknown:
+        raise InvalidInput(
+            "Unknown query parameter.",
+            details={"fields": {name: ["Unknown parameter."] for name in sorted(unknown)}},
+        )
+    query.is_valid(raise_exception=True)
+    return cast(dict[str, Any], query.validated_data)
 
 
 def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
@@ -113,15 +140,7 @@ class DraftCreateView(APIView):
     )
     def get(self, request: Request) -> Response:
         client = cast(ServiceClient, request.user)
-        query = DraftListQuery(data=request.query_params.dict(), context={"client": client})
-        unknown = set(request.query_params) - set(query.fields)
-        if unknown:
-            raise InvalidInput(
-                "Unknown query parameter.",
-                details={"fields": {name: ["Unknown parameter."] for name in sorted(unknown)}},
-            )
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = _query(DraftListQuery, request, client=client)
         page = selectors.drafts_for_client(
             client=client,
             status=params.get("status"),
@@ -239,3 +258,109 @@ class EscalateView(APIView):
             now=timezone.now(),
         )
         return Response(review_item_data(successor))
+
+
+class DraftFeedbackView(APIView):
+    permission_classes = [IsService]
+
+    @extend_schema(
+        operation_id="drafts_feedback",
+        request=FeedbackInput,
+        responses={201: FeedbackOutput, 200: FeedbackOutput, **ERRORS},
+        description="Report what happened after the answer went out: the customer reopened the "
+        "conversation, complained, or the answer had to be corrected. Labels the draft bad when it "
+        "went out as written (auto-sent drafts included). Idempotent per draft and kind: a repeat "
+        "returns the stored feedback (200) and changes nothing. A draft not yet decided is a 409.",
+    )
+    def post(self, request: Request, draft_id: int) -> Response:
+        data = _validated(FeedbackInput, request.data)
+        row, created = draft_feedback_record(
+            client=cast(ServiceClient, request.user), draft_id=draft_id, now=timezone.now(), **data
+        )
+        return Response(feedback_data(row), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class _ErrorsAsJson(DefaultContentNegotiation):
+    """`?format=` picks the export's file format here, not a DRF renderer: errors are JSON."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+def _export_tenant(request: Request, slug: str | None) -> Tenant:
+    """A service's own tenant; for a signed-in user, the tenant they lead (the one named by
+    `tenant` if they lead several). Not a lead anywhere: 403; a tenant they do not lead: 404."""
+    user = request.user
+    if isinstance(user, ServiceClient):
+        if slug is not None and slug != user.tenant.slug:
+            raise NotFound(f"No tenant {slug!r}.", details={"field": "tenant"})
+        return user.tenant
+    led = Tenant.objects.filter(memberships__user=cast(User, user), memberships__role=Role.LEAD).order_by("slug")
+    if slug is not None:
+        tenant = led.filter(slug=slug).first()
+        if tenant is None:
+            raise NotFound(f"No tenant {slug!r} that you lead.", details={"field": "tenant"})
+        return tenant
+    tenants = list(led[:2])
+    if not tenants:
+        raise Forbidden("The label export needs a service API key or an ops lead's session.")
+    if len(tenants) > 1:
+        raise InvalidInput("You lead several tenants: name one with `tenant`.", details={"field": "tenant"})
+    return tenants[0]
+
+
+class LabelExportView(APIView):
+    """`GET /api/v1/labels`: the draft-level labels as a streamed JSONL or CSV file, a page at a time."""
+
+    permission_classes = [IsServiceOrSignedIn]
+    content_negotiation_class = _ErrorsAsJson
+
+    @extend_schema(
+        operation_id="labels_export",
+        parameters=[LabelExportQuery],
+        responses={
+            (200, LABEL_FORMATS["jsonl"]): OpenApiResponse(LabelRowOutput, description="One JSON row per line."),
+            (200, LABEL_FORMATS["csv"]): OpenApiResponse(OpenApiTypes.STR, description="A header, then one row."),
+            **ERRORS,
+        },
+        description="Labelled drafts (reviews, blind audits, outcome feedback) with their signals, fused "
+        "score, decision, versions, reviewer, timestamps, label and inverse-probability weight, oldest "
+        "first, streamed. A page reads `limit` drafts (some may carry no label, so a page can hold fewer "
+        'rows); the next page is in the `Link: <…>; rel="next"` header (and `X-Next-Cursor`), absent on '
+        "the last. For a service API key or an ops lead's session.",
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        tenant = _export_tenant(request, request.query_params.get("tenant"))
+        params = _query(LabelExportQuery, request, tenant=tenant)
+        drafts = labelled_drafts(
+            tenant,
+            queue=params.get("queue"),
+            prompt_version=params.get("prompt_version"),
+            model=params.get("model"),
+            fusion=params.get("fusion"),
+            since=params.get("since"),
+            until=params.get("until"),
+        )
+        after, limit = params.get("cursor"), params["limit"]
+        # The page's bounds are read first, so the next link goes out in the headers before the
+        # rows stream, and a draft labelled meanwhile cannot shift a later page.
+        ids = list(drafts.filter(pk__gt=after or 0).order_by("pk").values_list("pk", flat=True)[: limit + 1])
+        page = drafts.filter(pk__lte=ids[min(limit, len(ids)) - 1]) if ids else drafts.none()
+        fmt = params["format"]
+        response = StreamingHttpResponse(
+            label_lines(label_file_rows(tenant, page, after=after), fmt=fmt),
+            content_type=f"{LABEL_FORMATS[fmt]}; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="labels-{tenant.slug}.{fmt}"'
+        if len(ids) > limit:
+            cursor = encode_label_cursor(ids[limit - 1])
+            next_params = request.query_params.copy()
+            next_params["cursor"] = cursor
+            response["Link"] = (
+                f'<{request.build_absolute_uri(f"{request.path}?{next_params.urlencode()}")}>; rel="next"'
+            )
+            response["X-Next-Cursor"] = cursor
+        return response

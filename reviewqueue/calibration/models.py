@@ -49,3 +49,34 @@ class ClaimLabel(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_index} of draft {self.draft_id}: {self.label}"
+
+
+class FeedbackKind(models.TextChoices):
+    """What a service learnt from its customer after the answer went out. Each says the answer
+    sent was not good enough; a customer's silence is not a label."""
+
+    REOPENED = "reopened", "The customer reopened the conversation"
+    COMPLAINED = "complained", "The customer complained about the answer"
+    CORRECTED = "corrected", "The answer had to be corrected"
+
+
+class DraftFeedback(models.Model):
+    """Outcome feedback from a service (`POST /api/v1/drafts/{id}/feedback`), one row per draft
+    and kind: a repeat of the same kind is the same fact and changes nothing (idempotent)."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="feedback")
+    kind = models.CharField(max_length=16, choices=FeedbackKind.choices)
+    note = models.TextField(blank=True, default="")
+    # What the answer should have said, when the service knows (kind "corrected").
+    corrected_text = models.TextField(blank=True, default="")
+    client = models.ForeignKey("tenancy.ServiceClient", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "kind"], name="feedback_one_per_draft_and_kind"),
+            models.CheckConstraint(condition=Q(kind__in=FeedbackKind.values), name="feedback_valid_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on draft {self.draft_id}"

@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from reviewqueue.audit.events import EventType, event_record
-from reviewqueue.calibration.models import ClaimLabel, ClaimVerdict
-from reviewqueue.errors import InvalidInput
+from reviewqueue.calibration.models import ClaimLabel, ClaimVerdict, DraftFeedback, FeedbackKind
+from reviewqueue.errors import InvalidInput, InvalidState, NotFound
 from reviewqueue.intake.scores import score_claims
+from reviewqueue.review.models import Draft, DraftStatus, Outcome
 from reviewqueue.review.services import leased_item_for_update
+from reviewqueue.tenancy.models import ServiceClient
 
 
 def claim_label_record(
@@ -75,3 +77,59 @@ def claim_label_record(
                 },
             )
     return record
+
+
+def draft_feedback_record(
+    *,
+    client: ServiceClient,
+    draft_id: int,
+    kind: str,
+    now: datetime,
+    note: str = "",
+    corrected_text: str = "",
+) -> tuple[DraftFeedback, bool]:
+    """Record what a service learnt from its customer after a draft was answered: reopened,
+    complained, corrected. Returns the row and whether it is new.
+
+    Idempotent per draft and kind: a repeat (a retried request, a second complaint) returns the
+    stored row and writes nothing, so a label is never counted twice. Only a decided draft (an
+    answer went out) takes feedback; another tenant's draft is a 404, never a hint that it exists.
+    It labels the draft bad when the draft went out as written, auto-sent ones included
+    (reviewqueue/calibration/labels.py); the event says whether it did.
+    """
+    if kind not in FeedbackKind.values:
+        raise InvalidInput(f"kind must be one of {list(FeedbackKind.values)}.", details={"field": "kind"})
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().filter(pk=draft_id, tenant_id=client.tenant_id).first()
+        if draft is None:
+            raise NotFound(f"Draft {draft_id} does not exist.")
+        if draft.status != DraftStatus.DECIDED:
+            raise InvalidState(
+                f"Draft {draft_id} is {draft.status}: no answer has been sent, so there is no outcome to report.",
+                details={"status": draft.status},
+            )
+        existing = DraftFeedback.objects.filter(draft=draft, kind=kind).first()
+        if existing is not None:
+            return existing, False
+        try:
+            # The row lock above serialises duplicates on PostgreSQL; on SQLite the unique
+            # constraint is what refuses the second of two concurrent writes.
+            with transaction.atomic():
+                row = DraftFeedback.objects.create(
+                    draft=draft, kind=kind, note=note, corrected_text=corrected_text, client=client, created_at=now
+                )
+        except IntegrityError:
+            return DraftFeedback.objects.get(draft=draft, kind=kind), False
+        event_record(
+            draft=draft,
+            type=EventType.DRAFT_FEEDBACK,
+            now=now,
+            client=client,
+            data={
+                "feedback_id": row.pk,
+                "kind": kind,
+                "note": note,
+                "labels_draft": draft.outcome == Outcome.SENT_DRAFT,
+            },
+        )
+    return row, True

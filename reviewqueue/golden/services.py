@@ -34,7 +34,7 @@ from reviewqueue.golden.models import (
     GoldenTrigger,
 )
 from reviewqueue.golden.records import GoldenFileError, GoldenLine, parse_jsonl
-from reviewqueue.intake.worker import get_scorer
+from reviewqueue.intake.scorer import get_scorer
 from reviewqueue.policy.models import CalibratorVersion, RoutingPolicyVersion
 from reviewqueue.policy.selectors import active_calibrator, active_policy
 from reviewqueue.review.models import Draft, ItemState, ReviewItem

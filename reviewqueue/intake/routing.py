@@ -20,6 +20,7 @@ from reviewqueue.intake.scores import stored_score
 from reviewqueue.llm import hooks as llm_hooks
 from reviewqueue.policy.selectors import active_policy
 from reviewqueue.review.models import Decision, Draft, DraftStatus, Outcome, Queue
+from reviewqueue.review.selectors import routing_queue
 from reviewqueue.review.services import draft_decide, review_item_open
 from scoring.inputs import DraftInput
 from scoring.policy import RoutingPolicy
@@ -27,9 +28,7 @@ from scoring.results import ScoreResult
 
 
 def target_queue(draft: Draft) -> Queue | None:
-    if draft.requested_queue_id is not None:
-        return draft.requested_queue
-    return Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
+    return routing_queue(draft)
 
 
 def priority_for(*, risk: float, confidence: float | None, business_value: float) -> float:

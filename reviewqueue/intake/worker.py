@@ -15,35 +15,22 @@ from typing import Any
 from celery import Task, shared_task
 from celery.signals import worker_process_init
 from celery.utils.time import get_exponential_backoff_interval
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from reviewqueue.intake import routing
 from reviewqueue.intake.drafts import draft_input
 from reviewqueue.intake.expiry import draft_dispatch_taken
+from reviewqueue.intake.scorer import get_scorer
 from reviewqueue.llm import hooks as llm_hooks
 from reviewqueue.policy import shadow
 from reviewqueue.policy.selectors import active_calibrator
 from reviewqueue.review.models import Draft, DraftStatus, Queue
-from scoring import engine
-from scoring.engine import Scorer, ScorerConfig
 from scoring.guardrails import GuardrailRules
 from scoring.inputs import DraftInput
 from scoring.results import ScoreResult
 
 logger = logging.getLogger(__name__)
-
-
-def get_scorer() -> Scorer:
-    """The process's scorer (the library's singleton), configured from Django settings on first use."""
-    overrides: dict[str, Any] = {
-        "time_budget_ms": float(settings.REVIEWQUEUE_SCORING_TIME_BUDGET_MS),
-        "int8": settings.REVIEWQUEUE_SCORING_INT8,
-    }
-    if settings.REVIEWQUEUE_SCORING_MODEL:
-        overrides["model_path"] = settings.REVIEWQUEUE_SCORING_MODEL
-    return engine.get_scorer(ScorerConfig.of(**overrides))
 
 
 def _score(draft: Draft, queue: Queue | None) -> tuple[ScoreResult, DraftInput] | None:

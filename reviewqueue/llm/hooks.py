@@ -38,6 +38,7 @@ from reviewqueue.llm.models import JudgeRun, JudgeRunStatus
 from reviewqueue.llm.tasks import judge_draft
 from reviewqueue.policy.selectors import active_policy
 from reviewqueue.review.models import Decision, Draft, Queue
+from reviewqueue.review.selectors import routing_queue
 from scoring.calibration import Calibrator
 from scoring.engine import Scorer
 from scoring.fusion import judge_features
@@ -70,9 +71,7 @@ def queue_switch(queue: Queue | None, name: str) -> bool:
 
 
 def _queue(draft: Draft) -> Queue | None:
-    if draft.requested_queue_id is not None:
-        return draft.requested_queue
-    return Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
+    return routing_queue(draft)
 
 
 def is_high_risk(draft: Draft, policy: RoutingPolicy | None = None) -> bool:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewqueue.llm.models import JudgeRun, JudgeRunStatus, JudgeVerdict, JudgeVerdictKind
-from reviewqueue.policy.services import BAD, GOOD
-from reviewqueue.review.models import Draft, ItemState, ReviewItem
+from reviewqueue.review.models import BAD_DISPOSITIONS, GOOD_DISPOSITIONS, Draft, ItemState, ReviewItem
 
 AGREEMENT_WINDOW = 2000  # the newest resolved items compared per call: bounded work per page view
 
@@ -48,7 +47,7 @@ def judge_agreement(*, tenant_id: int, queue_ids: list[int] | None = None) -> li
     items = ReviewItem.objects.filter(
         queue__tenant_id=tenant_id,
         state=ItemState.RESOLVED,
-        disposition__in=[*GOOD, *BAD],
+        disposition__in=[*GOOD_DISPOSITIONS, *BAD_DISPOSITIONS],
         draft__judge_run__status=JudgeRunStatus.DONE,
     )
     if queue_ids is not None:
@@ -66,7 +65,7 @@ def judge_agreement(*, tenant_id: int, queue_ids: list[int] | None = None) -> li
             continue
         counts = tally[(row["queue_id"], row["queue__name"])]
         counts[0] += 1
-        counts[1] += int(judged == (row["disposition"] in GOOD))
+        counts[1] += int(judged == (row["disposition"] in GOOD_DISPOSITIONS))
     return [JudgeAgreement(q, name, n, a) for (q, name), (n, a) in sorted(tally.items())]
 
 

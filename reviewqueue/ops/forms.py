@@ -36,6 +36,17 @@ class QueueSettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     business_value = forms.FloatField(min_value=0, max_value=1000, label="Business value (priority weight)")
+    audit_share = forms.FloatField(
+        min_value=0,
+        max_value=1,
+        required=False,
+        label="Audit share",
+        help_text="Share (0–1) of drafts sent as written without a full review (auto-sent, or drafted and "
+        "approved) copied into a blind audit review. It measures the escape rate; 0 turns auditing off.",
+    )
+    audit_queue = forms.ModelChoiceField(
+        queryset=Queue.objects.none(), required=False, label="Audit queue", help_text="Empty: this queue."
+    )
 
     def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,6 +61,7 @@ class QueueSettingsForm(forms.Form):
             .order_by("name")
         )
         self.fields["escalation_queue"].queryset = tenant_queues.exclude(pk=queue.pk).order_by("name")  # type: ignore[attr-defined]
+        self.fields["audit_queue"].queryset = tenant_queues.order_by("name")  # type: ignore[attr-defined]
 
     @classmethod
     def initial_for(cls, queue: Queue) -> dict[str, Any]:
@@ -63,7 +75,13 @@ class QueueSettingsForm(forms.Form):
             "escalation_queue": queue.escalation_queue_id,
             "reject_reasons": "\n".join(queue.reject_reasons),
             "business_value": queue.business_value,
+            "audit_share": queue.audit_share,
+            "audit_queue": queue.audit_queue_id,
         }
+
+    def clean_audit_share(self) -> float:
+        value = self.cleaned_data["audit_share"]
+        return 0.0 if value is None else float(value)
 
     def clean_reject_reasons(self) -> list[str]:
         codes = [line.strip() for line in self.cleaned_data["reject_reasons"].splitlines() if line.strip()]

@@ -43,10 +43,16 @@ QUEUE_SETTINGS = (
     "escalation_queue",
     "reject_reasons",
     "business_value",
+    "audit_share",
+    "audit_queue",
 )
 
 
-_ATTNAME = {"reviewer_group": "reviewer_group_id", "escalation_queue": "escalation_queue_id"}
+_ATTNAME = {
+    "reviewer_group": "reviewer_group_id",
+    "escalation_queue": "escalation_queue_id",
+    "audit_queue": "audit_queue_id",
+}
 
 
 def _settings_of(queue: Queue) -> dict[str, Any]:

@@ -130,13 +130,18 @@ def _guard(candidate: ShadowCandidate, to_status: str) -> None:
 
 
 def candidate_promote(*, acting_user: User, candidate_id: int, now: datetime) -> ShadowCandidate:
-    """shadow → promoted: the candidate's version routes live from the next draft on."""
+    """shadow → promoted: the candidate's version routes live from the next draft on, once it
+    has passed the golden-set gate (checked first, outside the transaction: it may score)."""
+    with transaction.atomic():
+        _guard(_locked(acting_user, candidate_id), CandidateStatus.PROMOTED)
+    checked = ShadowCandidate.objects.select_related("tenant", "calibrator", "policy").get(pk=candidate_id)
+    verdict = promotion_gate(checked, actor=acting_user, now=now)
+    if not verdict.allowed:
+        raise InvalidState(f"Promotion refused: {verdict.reason}", details={"gate": verdict.reason})
     with transaction.atomic():
         candidate = _locked(acting_user, candidate_id)
+        # Checked again under the lock: another lead may have promoted or withdrawn it meanwhile.
         _guard(candidate, CandidateStatus.PROMOTED)
-        verdict = promotion_gate(candidate)
-        if not verdict.allowed:
-            raise InvalidState(f"Promotion refused: {verdict.reason}", details={"gate": verdict.reason})
         if candidate.calibrator is not None:
             row = candidate.calibrator
             # The live calibrator of the same scope: the queue's own, or the tenant-wide one.

@@ -28,7 +28,7 @@ class QueueAdmin(admin.ModelAdmin):
     list_display = ("name", "tenant", "sla_minutes", "lease_seconds", "fallback_action", "is_default")
     list_filter = ("tenant", "fallback_action")
     search_fields = ("name", "title")
-    raw_id_fields = ("escalation_queue",)
+    raw_id_fields = ("escalation_queue", "audit_queue")
 
 
 @admin.register(Draft)

@@ -39,6 +39,21 @@ class Queue(models.Model):
     is_default = models.BooleanField(default=False)
     # Per-queue scoring configuration: guardrail regexes/allow-lists, policy overrides.
     scoring_rules = models.JSONField(default=dict, blank=True)
+    # Audit sampling (reviewqueue/review/audit_sampling.py): this share of the drafts routed here
+    # that were sent as written without a full review (auto-sent, or drafted for a human who
+    # approved it) is copied into a blind audit item, in `audit_queue` or, if empty, this queue.
+    # 0 turns it off. The labels it yields are what the honest escape rate is estimated from.
+    audit_share = models.FloatField(
+        default=0.0, help_text="Share (0–1) of sent drafts routed here copied into a blind audit review."
+    )
+    audit_queue = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where audit items go; empty: this queue.",
+    )
 
     class Meta:
         constraints = [
@@ -49,6 +64,9 @@ class Queue(models.Model):
             models.CheckConstraint(condition=Q(fallback_action__in=FallbackAction.values), name="queue_valid_fallback"),
             models.CheckConstraint(
                 condition=Q(sla_minutes__gte=1) & Q(lease_seconds__gte=5), name="queue_positive_timers"
+            ),
+            models.CheckConstraint(
+                condition=Q(audit_share__gte=0) & Q(audit_share__lte=1), name="queue_audit_share_is_a_share"
             ),
         ]
 
@@ -63,6 +81,16 @@ class Queue(models.Model):
             raise ValidationError({"escalation_queue": "Escalate to another queue of the same tenant."})
         if self.fallback_action == FallbackAction.ESCALATE and target is None:
             raise ValidationError({"escalation_queue": "The escalate fallback needs an escalation queue."})
+        audit = self.audit_queue
+        if audit is not None and audit.tenant_id != self.tenant_id:
+            raise ValidationError({"audit_queue": "Audit into a queue of the same tenant."})
+
+    def audit_target(self) -> Queue:
+        """The queue this queue's audit items go to: its audit queue if usable, else itself."""
+        target = self.audit_queue
+        if target is None or target.tenant_id != self.tenant_id:
+            return self
+        return target
 
     def escalation_target(self) -> Queue | None:
         """The escalation queue if it is usable: same tenant and not this queue."""
@@ -207,6 +235,13 @@ class Disposition(models.TextChoices):
     ESCALATED = "escalated"
 
 
+# Dispositions as labels of "the draft was good enough to send as written": the one mapping the
+# labels (calibration), the agreement figures and the judge-vs-reviewer figures all read.
+# An escalation is no label: the item it was escalated to gives the outcome.
+GOOD_DISPOSITIONS = frozenset({Disposition.APPROVED})
+BAD_DISPOSITIONS = frozenset({Disposition.EDITED, Disposition.REJECTED})
+
+
 class ReviewItem(models.Model):
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="review_items")
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="items")
@@ -231,6 +266,11 @@ class ReviewItem(models.Model):
     escalated_from = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="escalated_to"
     )
+    # Set on a blind audit item only (reviewqueue/review/audit_sampling.py): the probability with
+    # which its draft was drawn into the audit sample, so an estimate can weigh its label by
+    # 1 / probability. NULL: an ordinary review of a held draft. An escalated audit item's
+    # successor keeps it.
+    audit_probability = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -246,6 +286,10 @@ class ReviewItem(models.Model):
                 name="item_resolved_iff_disposition",
             ),
             models.CheckConstraint(condition=Q(due_at__gte=F("created_at")), name="item_due_after_created"),
+            models.CheckConstraint(
+                condition=Q(audit_probability__isnull=True) | Q(audit_probability__gt=0, audit_probability__lte=1),
+                name="item_audit_probability_is_a_probability",
+            ),
             models.UniqueConstraint(
                 fields=["draft"], condition=Q(state__in=["pending", "claimed"]), name="item_one_open_per_draft"
             ),
@@ -274,6 +318,11 @@ class ReviewItem(models.Model):
         return f"item {self.pk} ({self.state})"
 
     # Pure predicates: derived state is computed from columns, never stored twice.
+    @property
+    def is_audit(self) -> bool:
+        """A blind audit of a draft already sent: its outcome labels the draft, it decides nothing."""
+        return self.audit_probability is not None
+
     def lease_is_live(self, now: datetime) -> bool:
         return self.state == ItemState.CLAIMED and self.lease_expires_at is not None and self.lease_expires_at > now
 

@@ -30,6 +30,14 @@ def queues_for_user(user: AnyUser) -> QuerySet[Queue]:
     )
 
 
+def routing_queue(draft: Draft) -> Queue | None:
+    """The queue routing sends the draft to: the one the service named, else the tenant's default.
+    Its settings (SLA, audit share) apply to the draft even when it is auto-sent and no item opens."""
+    if draft.requested_queue_id is not None:
+        return draft.requested_queue
+    return Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
+
+
 def _same_tenant(user: AnyUser, tenant_id: int) -> bool:
     return Membership.objects.filter(user=user, tenant_id=tenant_id).exists() if user.is_authenticated else False
 
@@ -135,7 +143,11 @@ def drafts_for_client(
 
 
 def latest_item(draft: Draft) -> ReviewItem | None:
-    items = sorted(draft.review_items.all(), key=lambda i: (i.created_at, i.pk))
+    """The draft's current review, as its service sees it: the last item of its review chain. A
+    blind audit item is internal quality control of an answer already sent, not the draft's review."""
+    items = sorted(
+        (i for i in draft.review_items.all() if i.audit_probability is None), key=lambda i: (i.created_at, i.pk)
+    )
     return items[-1] if items else None
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from reviewqueue.agreement.services import second_review_open
 from reviewqueue.audit.events import EventType, event_new, event_record
 from reviewqueue.errors import Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
-from reviewqueue.review import queries
+from reviewqueue.review import audit_sampling, queries
 from reviewqueue.review.models import (
     OPEN_STATES,
     TRANSITIONS,
@@ -33,7 +33,7 @@ from reviewqueue.review.models import (
     ReviewEvent,
     ReviewItem,
 )
-from reviewqueue.review.selectors import item_for_user, queues_for_user
+from reviewqueue.review.selectors import item_for_user, queues_for_user, routing_queue
 from reviewqueue.tenancy.selectors import is_lead
 
 # The event each reviewer disposition writes.
@@ -56,7 +56,8 @@ def _guard_transition(item: ReviewItem, to_state: str) -> None:
 
 def draft_decide(*, draft: Draft, outcome: str, final_text: str, now: datetime, item: ReviewItem | None = None) -> None:
     """Any state → decided: the final answer is fixed. Called inside the caller's transaction
-    (routing's auto-send or block, a reviewer's submit, an SLA breach)."""
+    (routing's auto-send or block, a reviewer's submit, an SLA breach). A draft sent as written
+    without a full review may then be drawn into the blind audit sample (review_item_open_audit)."""
     from_status = draft.status
     draft.status = DraftStatus.DECIDED
     draft.outcome = outcome
@@ -72,6 +73,33 @@ def draft_decide(*, draft: Draft, outcome: str, final_text: str, now: datetime, 
         to_state=DraftStatus.DECIDED,
         data={"outcome": outcome},
     )
+    review_item_open_audit(draft=draft, now=now)
+
+
+def review_item_open_audit(*, draft: Draft, now: datetime) -> ReviewItem | None:
+    """A just-sent draft → a pending blind audit item, if the audit sample draws it
+    (audit_sampling.audit_probability); None if not. Inside draft_decide's transaction, so a
+    draft is sent and sampled together or not at all, and only once (a draft is decided once).
+
+    The item goes to the routing queue's audit target with priority 0: a customer waiting on a
+    held draft comes first. It records the probability; `draft.audit_sampled` names the item, for
+    whatever else reviews the sample (the LLM judge)."""
+    if not audit_sampling.audit_eligible(draft):
+        return None  # no queue read for the drafts that cannot be audited (blocked, held, edited)
+    queue = routing_queue(draft)
+    probability = audit_sampling.audit_probability(draft=draft, queue=queue)
+    if queue is None or probability is None:
+        return None
+    target = queue.audit_target()
+    item = review_item_open(draft=draft, queue=target, priority=0.0, now=now, audit_probability=probability)
+    event_record(
+        draft=draft,
+        type=EventType.DRAFT_AUDIT_SAMPLED,
+        now=now,
+        item=item,
+        data={"probability": probability, "queue": queue.name, "audit_queue": target.name},
+    )
+    return item
 
 
 # --- review items ---------------------------------------------------------------------------
@@ -85,12 +113,14 @@ def review_item_open(
     now: datetime,
     actor: User | None = None,
     escalated_from: ReviewItem | None = None,
+    audit_probability: float | None = None,
 ) -> ReviewItem:
     """A new pending item in `queue`, due after the queue's SLA, with its `review.created` event.
 
-    The one way an item comes to be: routing, a reviewer's escalation and an SLA breach that
-    escalates all call this inside their own transaction. An event that names the new item
-    (`draft.routed`, `review.escalated`) is written after it; an SLA breach writes its own first.
+    The one way an item comes to be: routing, a reviewer's escalation, an SLA breach that
+    escalates and the audit sample all call this inside their own transaction. An event that
+    names the new item (`draft.routed`, `review.escalated`, `draft.audit_sampled`) is written
+    after it; an SLA breach writes its own first.
     """
     item = ReviewItem.objects.create(
         draft=draft,
@@ -100,10 +130,13 @@ def review_item_open(
         created_at=now,
         due_at=now + queue.sla,
         escalated_from=escalated_from,
+        audit_probability=audit_probability,
     )
     data: dict[str, Any] = {"queue": queue.name, "due_at": item.due_at.isoformat()}
     if escalated_from is not None:
         data["escalated_from"] = escalated_from.pk
+    if audit_probability is not None:
+        data["audit_probability"] = audit_probability
     event_record(
         draft=draft,
         type=EventType.REVIEW_CREATED,
@@ -289,7 +322,10 @@ def review_item_submit(
     reason_code: str = "",
     note: str = "",
 ) -> ReviewItem:
-    """claimed → resolved with approve / edit (& send) / reject; the draft is decided."""
+    """claimed → resolved with approve / edit (& send) / reject; the draft is decided.
+
+    On a blind audit item the draft went out long ago: the disposition is its label and
+    nothing is sent (an edit is kept as the correction the draft needed)."""
     if disposition not in (Disposition.APPROVED, Disposition.EDITED, Disposition.REJECTED):
         raise InvalidInput("disposition must be one of approved, edited, rejected.", details={"field": "disposition"})
     with transaction.atomic():
@@ -309,6 +345,8 @@ def review_item_submit(
             outcome, sent = Outcome.SENT_FALLBACK, item.queue.fallback_text
         else:
             outcome, sent = Outcome.SENT_DRAFT, draft.text
+        if item.is_audit:
+            sent = final_text if disposition == Disposition.EDITED else ""
         item.state = ItemState.RESOLVED
         item.disposition, item.reason_code, item.note = disposition, reason_code, note
         item.final_text, item.reviewer, item.resolved_at = sent, user, now
@@ -334,6 +372,8 @@ def review_item_submit(
         }
         if disposition == Disposition.EDITED:
             data["diff"] = text_diff(draft.text, final_text)
+        if item.is_audit:
+            data["audit"] = True
         event_record(
             draft=draft,
             type=_SUBMITTED[disposition],
@@ -344,7 +384,8 @@ def review_item_submit(
             to_state=ItemState.RESOLVED,
             data=data,
         )
-        draft_decide(draft=draft, outcome=outcome, final_text=sent, now=now, item=item)
+        if not item.is_audit:
+            draft_decide(draft=draft, outcome=outcome, final_text=sent, now=now, item=item)
         # In the same transaction: a sampled item always has its second review, never half.
         second_review_open(item=item, now=now)
     return item
@@ -374,7 +415,13 @@ def review_item_escalate(
             update_fields=["state", "disposition", "note", "reviewer", "resolved_at", "lease_owner", "lease_expires_at"]
         )
         successor = review_item_open(
-            draft=item.draft, queue=target, priority=item.priority, now=now, actor=user, escalated_from=item
+            draft=item.draft,
+            queue=target,
+            priority=item.priority,
+            now=now,
+            actor=user,
+            escalated_from=item,
+            audit_probability=item.audit_probability,
         )
         event_record(
             draft=item.draft,
@@ -439,7 +486,8 @@ def review_item_warn(*, item_id: int, now: datetime, warning_fraction: float) ->
 
 
 def review_item_expire(*, item_id: int, now: datetime) -> bool:
-    """pending/claimed past due → expired, and the queue's fallback action is applied."""
+    """pending/claimed past due → expired, and the queue's fallback action is applied. An audit
+    item's draft was sent long ago: it just expires, unlabelled."""
     with transaction.atomic():
         item = (
             ReviewItem.objects.select_related("draft", "queue", "queue__escalation_queue")
@@ -458,6 +506,17 @@ def review_item_expire(*, item_id: int, now: datetime) -> bool:
         action, target = queue.fallback_action, queue.escalation_target()
         if action == FallbackAction.ESCALATE and target is None:
             action = FallbackAction.BLOCK  # misconfigured escalation must still answer the user
+        if item.is_audit:
+            event_record(
+                draft=draft,
+                type=EventType.REVIEW_SLA_BREACHED,
+                now=now,
+                item=item,
+                from_state=from_state,
+                to_state=ItemState.EXPIRED,
+                data={"fallback_action": None, "queue": queue.name, "audit": True},
+            )
+            return True
         event_record(
             draft=draft,
             type=EventType.REVIEW_SLA_BREACHED,

@@ -27,6 +27,8 @@ OPERATIONS = {
     ("/api/v1/items/{item_id}/release", "post"),
     ("/api/v1/items/{item_id}/submit", "post"),
     ("/api/v1/items/{item_id}/escalate", "post"),
+    ("/api/v1/drafts/{draft_id}/feedback", "post"),
+    ("/api/v1/labels", "get"),
 }
 
 
@@ -130,6 +132,9 @@ def test_each_operation_names_the_one_authentication_it_accepts(db):
         if not path.startswith("/api/v1/") or path == "/api/v1/schema":
             continue
         for method, operation in item.items():
+            if path == "/api/v1/labels":  # a service, or an ops lead signed in
+                assert operation["security"] == [{"ApiKey": []}, {"cookieAuth": []}], (path, method)
+                continue
             expected = "ApiKey" if path.startswith(("/api/v1/drafts", "/api/v1/assist")) else "cookieAuth"
             assert operation["security"] == [{expected: []}], (path, method)
 
@@ -186,3 +191,17 @@ def test_error_responses_match_the_error_schema(world, clock, as_service, status
     if status == 404:
         path = "/api/v1/drafts/{draft_id}"
     assert_matches(response, path, method)
+
+
+def test_the_label_export_is_typed_per_format(db):
+    operation = _schema()["paths"]["/api/v1/labels"]["get"]
+    content = operation["responses"]["200"]["content"]
+    assert content["text/csv"]["schema"] == {"type": "string"}
+    row = _schema()["components"]["schemas"][content["application/x-ndjson"]["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert {"label", "weight", "features", "raw_score", "reviewer", "labelled_at"} <= set(row["properties"])
+    (label_ref,) = row["properties"]["label"]["allOf"]
+    label_enum = _schema()["components"]["schemas"][label_ref["$ref"].rsplit("/", 1)[1]]
+    assert (label_enum["type"], label_enum["enum"]) == ("integer", [0, 1])
+    params = {p["name"] for p in operation["parameters"]}
+    assert params >= {"format", "queue", "prompt_version", "model", "fusion", "since", "until", "cursor", "limit"}
+    assert {"400", "401", "403", "404"} <= set(operation["responses"])

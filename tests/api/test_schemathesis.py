@@ -30,7 +30,7 @@ from tests.api.conftest import CSRF_TOKEN
 from tests.factories import World, make_pending_item
 
 EXAMPLES_PER_OPERATION = 25
-OPERATIONS = 11
+OPERATIONS = 13
 ASSIST = "/api/v1/assist"
 # A body assist accepts, given to half its cases (as real ids are to the item and draft paths):
 # else nearly every generated object is a 400 and the path past validation is never reached.
@@ -133,7 +133,8 @@ def test_api_answers_generated_requests_without_server_errors(api_schema, auth) 
     calls: dict[str, Counter[int]] = {}
     for result in api_schema.get_all_operations():
         operation = result.ok()
-        service = operation.path.startswith("/api/v1/drafts") or operation.path == ASSIST
+        # The label export takes a lead's session too; a service key reaches its filters.
+        service = operation.path.startswith("/api/v1/drafts") or operation.path in (ASSIST, "/api/v1/labels")
         caller = "service" if service else "reviewer"
         calls[f"{operation.method.upper()} {operation.path}"] = _fuzz(operation, *auth[caller], ids=auth["ids"])
     total = sum((c for c in calls.values()), Counter())
@@ -141,6 +142,7 @@ def test_api_answers_generated_requests_without_server_errors(api_schema, auth) 
     assert len(calls) == OPERATIONS, calls
     # Authenticated for real: the callers' reads succeed, not only 401s.
     assert calls["GET /api/v1/queues"][200] > 0 and calls["GET /api/v1/drafts/{draft_id}"][200] > 0, calls
+    assert calls["GET /api/v1/labels"][200] > 0 and calls["GET /api/v1/labels"][400] > 0, calls
     # Assist was reached past validation (its LLM is unconfigured here: 503 llm_not_configured),
     # and refused hostile bodies with a 4xx.
     assist = calls[f"POST {ASSIST}"]

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from reviewqueue.agreement.services import second_review_claim_next, second_review_submit
 from reviewqueue.golden import services as golden_services
 from reviewqueue.golden.models import GoldenTrigger
-from reviewqueue.intake.worker import get_scorer
+from reviewqueue.intake.scorer import get_scorer
 from reviewqueue.policy.models import CalibratorVersion
 from reviewqueue.policy.services import policy_publish
 from scoring.calibration import Calibrator

@@ -23,6 +23,6 @@ def client_for():
 @pytest.fixture(scope="session")
 def real_scorer():
     """The worker's scorer (the shipped NLI model): loaded once per test session."""
-    from reviewqueue.intake.worker import get_scorer
+    from reviewqueue.intake.scorer import get_scorer
 
     return get_scorer()

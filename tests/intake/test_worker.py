@@ -194,3 +194,36 @@ def test_worker_killed_mid_task_scores_exactly_once(world, api_client, start_wor
     assert types.count("draft.routed") == 1, types
     assert draft.review_items.count() <= 1
     assert any("WorkerLostError" in line or "SIGKILL" in line for line in worker.lines), "".join(worker.lines[-30:])
+
+
+def test_worker_auto_sends_and_samples_the_draft_for_a_blind_audit(world, api_client, start_worker) -> None:  # type: ignore[no-untyped-def]
+    """The whole path in a real worker: scored, auto-sent (a policy that sends everything it may),
+    then drawn into the audit sample (share 1) with its probability stored and the event the
+    LLM judge can follow."""
+    from django.utils import timezone
+
+    from reviewqueue.policy.services import policy_publish
+    from reviewqueue.review.models import Queue, ReviewItem
+    from tests.factories import draft_body
+
+    Queue.objects.filter(pk=world.queue.pk).update(audit_share=1.0)
+    policy_publish(
+        tenant=world.tenant,
+        config={
+            "version": "send-everything",
+            "thresholds": {"auto_send": 0.0, "auto_draft_human_send": 0.0, "queue_for_review": 0.0},
+            "unverifiable_action": "auto_send",
+        },
+        now=timezone.now(),
+    )
+    start_worker()
+    # A pleasantry: nothing to check, so no refuted claim can hold it back.
+    body = draft_body(draft="Thanks for reaching out, and have a lovely day!")
+    draft_id = _enqueue(api_client, world, body, "worker-audit")
+    draft = _wait_routed(draft_id, timeout=90)
+    assert (draft.decision, draft.outcome) == ("auto_send", "sent_draft"), draft.decision_reasons
+    (item,) = ReviewItem.objects.filter(draft_id=draft_id)
+    assert (item.audit_probability, item.state, item.queue_id) == (1.0, "pending", world.queue.pk)
+    types = _event_types(draft_id)
+    assert types[-2:] == ["review.created", "draft.audit_sampled"], types
+    assert types.count("draft.audit_sampled") == 1

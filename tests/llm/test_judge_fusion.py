@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviewqueue.intake import worker
+from reviewqueue.intake.scorer import get_scorer
 from reviewqueue.llm import hooks
 from reviewqueue.llm.models import JudgeRun, JudgeVerdict
 from reviewqueue.policy.services import policy_publish
@@ -28,7 +29,7 @@ REFUND = {"intent": "refund", "prompt_version": "faq-v3"}  # a high-risk intent 
 
 
 def baseline(draft: Draft):  # type: ignore[no-untyped-def]
-    return worker.get_scorer().score(worker.draft_input(draft), rules=GuardrailRules.from_dict({}))
+    return get_scorer().score(worker.draft_input(draft), rules=GuardrailRules.from_dict({}))
 
 
 def logit(p: float) -> float:
@@ -162,9 +163,9 @@ def test_a_redelivered_scoring_task_reuses_the_stored_verdicts(world, tiny_score
     fake_llm.judge = fake.judge_says("contradicted")
     draft = make_draft(world, metadata=REFUND)
     result = baseline(draft)
-    first = hooks.enrich_score(draft, result, scorer=worker.get_scorer(), calibrator=None)
+    first = hooks.enrich_score(draft, result, scorer=get_scorer(), calibrator=None)
     assert len(fake_llm.requests) == 2
-    again = hooks.enrich_score(draft, result, scorer=worker.get_scorer(), calibrator=None)
+    again = hooks.enrich_score(draft, result, scorer=get_scorer(), calibrator=None)
     assert len(fake_llm.requests) == 2
     assert again.features["judge_contradicted"] == first.features["judge_contradicted"] == 1.0
     assert again.raw_score == pytest.approx(first.raw_score)

@@ -16,7 +16,16 @@ from tests.factories import make_pending_item, make_queue
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["ops:floor", "ops:floor_live", "ops:sla", "ops:reviewers", "ops:routing", "ops:drift", "ops:policies"]
+PAGES = [
+    "ops:floor",
+    "ops:floor_live",
+    "ops:sla",
+    "ops:reviewers",
+    "ops:routing",
+    "ops:drift",
+    "ops:escape",
+    "ops:policies",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)

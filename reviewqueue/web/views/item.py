@@ -67,11 +67,14 @@ def review_context(
 ) -> dict[str, Any]:
     user = signed_in_user(request)
     draft = item.draft
-    view = score_view(text=draft.text, passages=draft.passages, score=draft.score)
+    # A blind audit shows the answer and the evidence only: what routing thought of the draft
+    # (score, verdicts, confidence, reasons, its history) would anchor the auditor.
+    blind = item.is_audit
+    view = score_view(text=draft.text, passages=draft.passages, score=None if blind else draft.score)
     labels = {lab.claim_index: lab.label for lab in ClaimLabel.objects.filter(item=item, reviewer=user)}
     for claim in view.claims:
         claim.my_label = labels.get(claim.index, "")
-    events = list(selectors.item_events(item))
+    events = [e for e in selectors.item_events(item) if not blind or e.item_id == item.pk]
     # The note the previous reviewer left when escalating to this item, read from the history
     # already loaded (no extra query).
     escalation = next(
@@ -81,8 +84,11 @@ def review_context(
     context = lease_context(item, user, now)
     context.update(
         draft=draft,
+        blind=blind,
         score=view,
-        held_reasons=held_summary(
+        held_reasons=[]
+        if blind
+        else held_summary(
             reasons=draft.decision_reasons, score=view, intent=draft.intent, customer_tier=draft.customer_tier
         ),
         verdicts=VERDICT_LABELS,

@@ -4,14 +4,12 @@ training pairs for the verifier (`python -m scoring.train --extra-jsonl labels.j
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from reviewqueue.calibration.export import claim_label_records
+from reviewqueue.calibration.management.output import parse_when, write_lines
 from reviewqueue.tenancy.models import Tenant
 
 
@@ -27,32 +25,8 @@ class Command(BaseCommand):
         row = Tenant.objects.filter(slug=tenant).first()
         if row is None:
             raise CommandError(f"No tenant {tenant!r}.")
-        after = _parse_since(since) if since else None
+        after = parse_when(since, flag="--since") if since else None
         records = claim_label_records(tenant=row, since=after)
-        if out == "-":
-            n = _write(records, self.stdout)
-        else:
-            target = Path(out)
-            if not target.parent.is_dir():
-                raise CommandError(f"No directory {str(target.parent)!r} to write {out!r} in.")
-            tmp = target.with_name(target.name + ".partial")
-            with tmp.open("w", encoding="utf-8") as fh:
-                n = _write(records, fh)
-            tmp.replace(target)  # a reader never sees half a file
+        lines = (json.dumps(rec, ensure_ascii=False) + "\n" for rec in records)
+        n = write_lines(lines, out=out, stdout=self.stdout)
         self.stderr.write(f"Exported {n} labelled claims of tenant {tenant!r}.")
-
-
-def _parse_since(value: str) -> datetime:
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--since {value!r} is not an ISO date or date-time.") from None
-    return when if timezone.is_aware(when) else timezone.make_aware(when, timezone.get_current_timezone())
-
-
-def _write(records: Any, fh: Any) -> int:
-    n = 0
-    for rec in records:
-        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        n += 1
-    return n
