@@ -29,7 +29,6 @@ class LlmSettings:
     assist_wait_seconds: float = 5.0
     breaker_failures: int = 5
     breaker_reset_seconds: int = 30
-    judge_sample_rate: float = 0.05  # share of auto-sent drafts the judge audits
     judge_high_risk: bool = True
     judge_max_claims: int = 8
     consistency_samples: int = 3  # 0 turns self-consistency off
@@ -71,7 +70,6 @@ def llm_settings_from_env() -> LlmSettings:
         assist_wait_seconds=env_float("REVIEWQUEUE_LLM_ASSIST_WAIT_SECONDS", 5.0, low=0.0, high=60.0),
         breaker_failures=env_int("REVIEWQUEUE_LLM_BREAKER_FAILURES", 5, minimum=1),
         breaker_reset_seconds=env_int("REVIEWQUEUE_LLM_BREAKER_RESET_SECONDS", 30, minimum=1),
-        judge_sample_rate=env_float("REVIEWQUEUE_LLM_JUDGE_SAMPLE_RATE", 0.05, low=0.0, high=1.0),
         judge_high_risk=env_bool("REVIEWQUEUE_LLM_JUDGE_HIGH_RISK", default=True),
         judge_max_claims=env_int("REVIEWQUEUE_LLM_JUDGE_MAX_CLAIMS", 8, minimum=1),
         consistency_samples=env_int("REVIEWQUEUE_LLM_CONSISTENCY_SAMPLES", 3, minimum=0),

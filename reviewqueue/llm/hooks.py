@@ -11,8 +11,9 @@ each a no-op when no endpoint is configured:
   intent fails closed (at least the policy's `unverifiable_high_risk_action`), exactly as an
   unverifiable high-risk draft does in `scoring/policy.py`.
 - `after_route`: schedules the judge as its own task, routing never waiting for it: on a
-  high-risk draft whose judge missed routing (for the reviewer), and on today's stand-in for the
-  audit sample (`audit_sample_fallback`). `judge_audit_sampled` is the audit's trigger.
+  high-risk draft whose judge missed routing (for the reviewer).
+- `judge_audit_sampled`: the audit's trigger, called for each sent draft drawn into the blind
+  audit sample (`review.signals.draft_audit_sampled`, connected in `receivers.py`).
 
 Per-queue switches live in the queue's `scoring_rules` (admin): `{"llm": {"judge": false,
 "self_consistency": false}}` turns either off for that queue; both default to on.
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import random
 import time
 from collections.abc import Callable
 
@@ -37,7 +37,7 @@ from reviewqueue.llm.errors import LlmError, LlmJudgeNoVerdict
 from reviewqueue.llm.models import JudgeRun, JudgeRunStatus
 from reviewqueue.llm.tasks import judge_draft
 from reviewqueue.policy.selectors import active_policy
-from reviewqueue.review.models import Decision, Draft, Queue
+from reviewqueue.review.models import Draft, Queue
 from reviewqueue.review.selectors import routing_queue
 from scoring.calibration import Calibrator
 from scoring.engine import Scorer
@@ -189,16 +189,7 @@ def judge_reason(draft: Draft, action: str) -> str | None:
     if cfg.judge_high_risk and is_high_risk(draft):
         # Judged before routing already, or tried and recorded: nothing left to do.
         return None if JudgeRun.objects.filter(draft_id=draft.pk).exists() else HIGH_RISK_INTENT
-    if audit_sample_fallback(action):
-        return AUDIT_SAMPLE
     return None
-
-
-def audit_sample_fallback(action: str) -> bool:
-    """Today's stand-in for the audit sample: REVIEWQUEUE_LLM_JUDGE_SAMPLE_RATE of auto-sent
-    drafts. Once audit sampling (the loop) calls `judge_audit_sampled` for each sampled draft,
-    this goes, with the setting."""
-    return action == Decision.AUTO_SEND and random.random() < _cfg().judge_sample_rate
 
 
 def judge_audit_sampled(*, draft_id: int) -> bool:

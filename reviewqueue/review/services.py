@@ -34,6 +34,7 @@ from reviewqueue.review.models import (
     ReviewItem,
 )
 from reviewqueue.review.selectors import item_for_user, queues_for_user, routing_queue
+from reviewqueue.review.signals import draft_audit_sampled
 from reviewqueue.tenancy.selectors import is_lead
 
 # The event each reviewer disposition writes.
@@ -98,6 +99,9 @@ def review_item_open_audit(*, draft: Draft, now: datetime) -> ReviewItem | None:
         now=now,
         item=item,
         data={"probability": probability, "queue": queue.name, "audit_queue": target.name},
+    )
+    transaction.on_commit(
+        lambda: draft_audit_sampled.send(sender=ReviewItem, draft_id=draft.pk, item_id=item.pk), robust=True
     )
     return item
 

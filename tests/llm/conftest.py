@@ -34,7 +34,6 @@ def llm_on(settings, fake_llm: FakeLLM) -> Callable[..., LlmSettings]:  # type: 
             "assist_wait_seconds": 0.0,
             "breaker_failures": 3,
             "breaker_reset_seconds": 30,
-            "judge_sample_rate": 0.0,
             "consistency_samples": 3,
         }
         values.update(overrides)

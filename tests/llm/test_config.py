@@ -29,7 +29,6 @@ def test_reads_every_setting(monkeypatch: pytest.MonkeyPatch) -> None:
         "MAX_RETRIES": "4",
         "DAILY_TOKEN_BUDGET": "5000",
         "ASSIST_WAIT_SECONDS": "2",
-        "JUDGE_SAMPLE_RATE": "0.25",
         "CONSISTENCY_SAMPLES": "5",
         "BREAKER_FAILURES": "2",
     }.items():
@@ -38,7 +37,7 @@ def test_reads_every_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cfg.enabled and cfg.base_url == "http://127.0.0.1:8001/v1"
     assert cfg.judge_model == "qwen2.5-7b-instruct"  # defaults to the generation model
     assert (cfg.timeout_seconds, cfg.max_retries, cfg.daily_token_budget) == (7.5, 4, 5000)
-    assert (cfg.assist_wait_seconds, cfg.judge_sample_rate, cfg.consistency_samples) == (2.0, 0.25, 5)
+    assert (cfg.assist_wait_seconds, cfg.consistency_samples) == (2.0, 5)
     assert cfg.breaker_failures == 2 and cfg.api_key == ""
 
 
@@ -48,7 +47,6 @@ def test_reads_every_setting(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"BASE_URL": "127.0.0.1:8001", "MODEL": "m"}, "REVIEWQUEUE_LLM_BASE_URL"),
         ({"BASE_URL": "http://127.0.0.1:8001/v1"}, "REVIEWQUEUE_LLM_MODEL"),
         ({"BASE_URL": "http://h/v1", "MODEL": "m", "TIMEOUT_SECONDS": "soon"}, "REVIEWQUEUE_LLM_TIMEOUT_SECONDS"),
-        ({"BASE_URL": "http://h/v1", "MODEL": "m", "JUDGE_SAMPLE_RATE": "2"}, "REVIEWQUEUE_LLM_JUDGE_SAMPLE_RATE"),
         ({"BASE_URL": "http://h/v1", "MODEL": "m", "DAILY_TOKEN_BUDGET": "0"}, "REVIEWQUEUE_LLM_DAILY_TOKEN_BUDGET"),
         ({"BASE_URL": "http://h/v1", "MODEL": "m", "JUDGE_HIGH_RISK": "maybe"}, "REVIEWQUEUE_LLM_JUDGE_HIGH_RISK"),
     ],

@@ -17,9 +17,10 @@ from reviewqueue.llm import hooks
 from reviewqueue.llm.models import JudgeRun, JudgeVerdict
 from reviewqueue.policy.services import policy_publish
 from reviewqueue.review import services
-from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Decision, Draft, Queue, ReviewEvent, ReviewItem
 from scoring.fusion import EXTERNAL_WEIGHTS, judge_features
 from scoring.guardrails import GuardrailRules
+from tests.calibration.helpers import routed
 from tests.factories import make_draft, make_queue
 from tests.llm import fake_llm as fake
 
@@ -211,16 +212,21 @@ def test_judge_audit_sampled_respects_the_queue_switch_and_no_endpoint(world, se
     assert fake_llm.requests == [] and not JudgeRun.objects.exists()
 
 
-def test_the_fallback_sample_goes_through_the_audit_trigger(world, llm_on, monkeypatch) -> None:
+def test_a_draft_drawn_into_the_audit_sample_is_judged(
+    world, llm_on, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """The audit sample (the queue's audit share) is the judge's audit trigger, after the commit
+    that drew it; a draft the sample did not draw is not judged."""
     sampled: list[int] = []
     monkeypatch.setattr(hooks, "judge_audit_sampled", lambda *, draft_id: sampled.append(draft_id) or True)
-    draft = make_draft(world)
-    llm_on(judge_sample_rate=1.0)
-    hooks.after_route(draft_id=draft.pk, action="auto_send")
-    hooks.after_route(draft_id=draft.pk, action="queue_for_review")
-    llm_on(judge_sample_rate=0.0)
-    hooks.after_route(draft_id=draft.pk, action="auto_send")
-    assert sampled == [draft.pk]
+    llm_on()
+    Queue.objects.filter(pk=world.queue.pk).update(audit_share=1.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        drawn = routed(world, Decision.AUTO_SEND)
+    Queue.objects.filter(pk=world.queue.pk).update(audit_share=0.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        routed(world, Decision.AUTO_SEND)
+    assert sampled == [drawn.pk]
 
 
 # --- JSON mode --------------------------------------------------------------------------------
