@@ -14,6 +14,7 @@ PUBLISHED = {
     "reviewqueue.review.tasks.outbox_sweep",
     "reviewqueue.review.tasks.retention_sweep",
     "reviewqueue.policy.tasks.recalibrate",
+    "reviewqueue.alerts.tasks.alert_evaluate",
 }
 
 
@@ -37,5 +38,6 @@ def test_every_timer_points_at_a_registered_task() -> None:
         "webhook outbox",
         "retention sweep",
         "recalibrate",
+        "alert rules",
     }
     assert set(schedule.values()) <= registered

@@ -39,6 +39,18 @@ class EventType(models.TextChoices):
     REVIEW_SLA_WARNING = "review.sla.warning", "The item passed the warning fraction of its SLA"
     REVIEW_SLA_BREACHED = "review.sla.breached", "The item passed its SLA; the fallback action applied"
     CALIBRATION_CLAIM_LABELLED = "calibration.claim.labelled", "A reviewer labelled one claim of the draft"
+    # Alert events have no draft: they are rows of `alerts.AlertEvent`, the alerts' own outbox.
+    ALERT_RULE_CREATED = "alert.rule.created", "An ops lead created an alert rule"
+    ALERT_RULE_UPDATED = "alert.rule.updated", "An ops lead changed an alert rule"
+    ALERT_FIRED = "alert.fired", "An alert rule's figure reached its threshold: an episode began"
+    ALERT_CLEARED = "alert.cleared", "An alert rule's figure went back under its threshold: the episode ended"
+
+
+def event_type_check(type: str) -> str:
+    """The type, if registered; a ValueError otherwise (for every table that records events)."""
+    if type not in EventType.values:
+        raise ValueError(f"{type!r} is not a registered event type (EventType)")
+    return str(type)
 
 
 def event_data(draft: Draft, data: dict[str, Any] | None) -> dict[str, Any]:
@@ -65,14 +77,12 @@ class EventFields(TypedDict, total=False):
 
 def event_new(*, draft: Draft, type: EventType, now: datetime, **fields: Unpack[EventFields]) -> ReviewEvent:
     """The event row, unsaved (for a caller that saves it along with a new draft)."""
-    if type not in EventType.values:
-        raise ValueError(f"{type!r} is not a registered event type (EventType)")
     return ReviewEvent(
         draft=draft,
         item=fields.get("item"),
         actor=fields.get("actor"),
         client=fields.get("client"),
-        type=str(type),
+        type=event_type_check(type),
         from_state=fields.get("from_state", ""),
         to_state=fields.get("to_state", ""),
         created_at=now,

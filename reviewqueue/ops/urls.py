@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reviewqueue.alerts import views as alerts
 from reviewqueue.ops.views import drift, floor, item, policies, queues, reviewers, routing, sla
 
 app_name = "ops"
@@ -16,4 +17,8 @@ urlpatterns = [
     path("queues/<int:queue_id>/settings/", queues.ops_queue_settings, name="queue_settings"),
     path("policies/", policies.ops_policies, name="policies"),
     path("policies/publish/", policies.ops_policy_publish, name="policy_publish"),
+    path("alerts/", alerts.alert_rules, name="alert_rules"),
+    path("alerts/new/", alerts.alert_rule_new, name="alert_rule_new"),
+    path("alerts/history/", alerts.alert_history, name="alert_history"),
+    path("alerts/<int:rule_id>/", alerts.alert_rule_edit, name="alert_rule"),
 ]
