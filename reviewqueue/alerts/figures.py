@@ -125,7 +125,7 @@ def _name(queue: Queue) -> str:
 
 
 def _minutes(n: int) -> str:
-    if n % 1440 == 0:
+    if n % 1440 == 0 and n > 1440:
         return f"{n // 1440} d"
     if n % 60 == 0:
         return f"{n // 60} h"

@@ -60,6 +60,7 @@ class AlertRuleForm(forms.Form):
     enabled = forms.BooleanField(required=False, initial=True)
     webhook_url = forms.URLField(
         required=False,
+        assume_scheme="https",
         max_length=200,
         label="Webhook URL",
         help_text="Signed like service webhooks (X-Reviewqueue-Signature); public addresses only.",

@@ -172,7 +172,8 @@ def test_a_cleared_never_overtakes_its_fired(world, receiver, clock) -> None:  #
     assert len(receiver.requests) == 1  # the fired one failed; the cleared one waited
     receiver.status = 200
     assert outbox.alert_outbox_sweep(now=T0 + 2 * MIN).moved == 2
-    assert [json.loads(body)["type"] for _, body in receiver.requests] == ["alert.fired", "alert.fired", "alert.cleared"]
+    types = [json.loads(body)["type"] for _, body in receiver.requests]
+    assert types == ["alert.fired", "alert.fired", "alert.cleared"]
     assert rule.pk
 
 
