@@ -1,8 +1,10 @@
-"""Server-rendered SVG charts: geometry computed here, drawn by `ops/_bar_chart.html`, each with
+"""Server-rendered SVG charts: geometry computed here, drawn by `ops/_bar_chart.html`,
+`ops/_stacked_chart.html` and `ops/_line_chart.html`, each with
 a title, axis labels and the same figures as a table for screen readers. No JavaScript."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 WIDTH, LABEL_W, BAR_H, GAP, TOP, BOTTOM = 640, 180, 22, 10, 10, 44
@@ -122,4 +124,113 @@ def stacked_columns(
     axis_y = plot_y + plot_h
     return StackedChart(
         id, title, x_label, y_label, series, out, ticks, WIDTH, axis_y + 46, plot_x, plot_y, plot_w, plot_h, axis_y
+    )
+
+
+@dataclass(frozen=True)
+class Point:
+    x: int
+    y: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    series: str  # also the CSS class suffix (chart-line-<series>)
+    label: str
+    runs: list[str]  # SVG polyline `points`, one per run of buckets with a value (no line across a gap)
+    points: list[Point]
+
+
+@dataclass(frozen=True)
+class LineChart:
+    id: str
+    title: str
+    x_label: str
+    y_label: str
+    series: list[tuple[str, str]]  # (key, legend text)
+    lines: list[Line]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]  # x is the y position here, as in StackedChart
+    columns: list[str]  # the data table's header after the x label
+    rows: list[tuple[str, list[str]]]  # the data table: x label, then one text per column
+    width: int
+    height: int
+    plot_x: int
+    plot_y: int
+    plot_w: int
+    plot_h: int
+    axis_y: int
+
+
+def time_series(
+    *,
+    id: str,
+    title: str,
+    x_label: str,
+    y_label: str,
+    series: list[tuple[str, str]],
+    labels: list[str],
+    values: dict[str, list[float | None]],
+    text: Callable[[float | None], str],
+    counts: tuple[str, list[int]] | None = None,
+    label_every: int = 1,
+) -> LineChart:
+    """One line per series over evenly spaced buckets, on an axis from 0 to the highest value;
+    a bucket without a value breaks the line (drawn as a gap, said as "—" in the table).
+    `counts` adds a column to the table (for example how many items each point is made of)."""
+    plot_x, plot_y, plot_w, plot_h = 64, 16, WIDTH - 64 - 16, 180
+    present = [v for key, _ in series for v in values[key] if v is not None]
+    top = max([*present, 0.0]) or 1.0
+    n = len(labels)
+    step = plot_w / max(n - 1, 1)
+
+    def x_of(i: int) -> int:
+        return plot_x + round(i * step) if n > 1 else plot_x + plot_w // 2
+
+    def y_of(v: float) -> int:
+        return plot_y + plot_h - round(plot_h * v / top)
+
+    lines = []
+    for key, legend in series:
+        runs: list[str] = []
+        run: list[str] = []
+        points = []
+        for i, v in enumerate(values[key]):
+            if v is None:
+                if run:
+                    runs.append(" ".join(run))
+                run = []
+                continue
+            run.append(f"{x_of(i)},{y_of(v)}")
+            points.append(Point(x_of(i), y_of(v), text(v)))
+        if run:
+            runs.append(" ".join(run))
+        lines.append(Line(key, legend, runs, points))
+    x_ticks = [Tick(x_of(i), label) for i, label in enumerate(labels) if i % label_every == 0]
+    y_ticks = [Tick(y_of(top * f), text(top * f)) for f in (0, 0.5, 1)]
+    columns = [legend for _, legend in series] + ([counts[0]] if counts else [])
+    rows = [
+        (label, [text(values[key][i]) for key, _ in series] + ([str(counts[1][i])] if counts else []))
+        for i, label in enumerate(labels)
+    ]
+    axis_y = plot_y + plot_h
+    return LineChart(
+        id,
+        title,
+        x_label,
+        y_label,
+        series,
+        lines,
+        x_ticks,
+        y_ticks,
+        columns,
+        rows,
+        WIDTH,
+        axis_y + 46,
+        plot_x,
+        plot_y,
+        plot_w,
+        plot_h,
+        axis_y,
     )
