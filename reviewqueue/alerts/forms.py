@@ -77,8 +77,14 @@ class AlertRuleForm(forms.Form):
     def __init__(self, *args: Any, tenant_ids: Sequence[int], rule: AlertRule | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tenant"].queryset = Tenant.objects.filter(pk__in=tenant_ids).order_by("name")  # type: ignore[attr-defined]
-        self.fields["queue"].queryset = (  # type: ignore[attr-defined]
+        queue_field = self.fields["queue"]
+        assert isinstance(queue_field, forms.ModelChoiceField)
+        queue_field.queryset = (
             Queue.objects.filter(tenant_id__in=tenant_ids).select_related("tenant").order_by("tenant__slug", "name")
+        )
+        many = len(tenant_ids) > 1
+        queue_field.label_from_instance = lambda q: (  # type: ignore[method-assign,assignment]
+            f"{q.tenant.name} · {q.title or q.name}" if many else (q.title or q.name)
         )
         if rule is not None:
             # A rule stays in its tenant.

@@ -138,7 +138,7 @@ class Point:
 class Line:
     series: str  # also the CSS class suffix (chart-line-<series>)
     label: str
-    runs: list[str]  # SVG polyline `points`, one per run of buckets with a value (no line across a gap)
+    runs: list[str]  # SVG polyline `points`, one per run of two or more buckets with a value (none across a gap)
     points: list[Point]
 
 
@@ -150,6 +150,7 @@ class LineChart:
     y_label: str
     series: list[tuple[str, str]]  # (key, legend text)
     lines: list[Line]
+    empty: bool  # no value in any bucket
     x_ticks: list[Tick]
     y_ticks: list[Tick]  # x is the y position here, as in StackedChart
     columns: list[str]  # the data table's header after the x label
@@ -196,19 +197,21 @@ def time_series(
         runs: list[str] = []
         run: list[str] = []
         points = []
+        # A lone point has no line (its dot shows it).
         for i, v in enumerate(values[key]):
             if v is None:
-                if run:
+                if len(run) > 1:
                     runs.append(" ".join(run))
                 run = []
                 continue
             run.append(f"{x_of(i)},{y_of(v)}")
             points.append(Point(x_of(i), y_of(v), text(v)))
-        if run:
+        if len(run) > 1:
             runs.append(" ".join(run))
         lines.append(Line(key, legend, runs, points))
     x_ticks = [Tick(x_of(i), label) for i, label in enumerate(labels) if i % label_every == 0]
-    y_ticks = [Tick(y_of(top * f), text(top * f)) for f in (0, 0.5, 1)]
+    # No value at all: only the zero line (the table and the empty plot say there is no data).
+    y_ticks = [Tick(y_of(top * f), text(top * f)) for f in ((0, 0.5, 1) if present else (0,))]
     columns = [legend for _, legend in series] + ([counts[0]] if counts else [])
     rows = [
         (label, [text(values[key][i]) for key, _ in series] + ([str(counts[1][i])] if counts else []))
@@ -222,6 +225,7 @@ def time_series(
         y_label,
         series,
         lines,
+        not present,
         x_ticks,
         y_ticks,
         columns,

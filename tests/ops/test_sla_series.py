@@ -68,7 +68,7 @@ def test_line_geometry_breaks_at_gaps() -> None:
         counts=("n", [1, 0, 2, 1]),
     )
     (line,) = chart.lines
-    assert len(line.runs) == 2 and line.runs[0].count(",") == 1  # a alone, then c–d
+    assert len(line.runs) == 1 and line.runs[0].count(",") == 2  # c–d; a alone is only a dot
     top, bottom = chart.plot_y, chart.axis_y
     assert [p.y for p in line.points] == [bottom - 90, top, bottom - 45]  # 20 is the top of the axis
     assert chart.rows[1] == ("b", ["—", "0"]) and chart.columns == ["p50", "n"]
@@ -81,7 +81,7 @@ def test_sla_page_draws_the_series(world, client_for, clock) -> None:  # type: i
     assert section.count('<svg class="chart-svg"') == 2 * 2  # two queues × two measures
     assert f'id="latency-first-claim-{world.queue.pk}-title"' in section
     assert "Enqueue → first claim, billing, per hour (last 24h)" in section
-    assert re.search(r'<polyline class="chart-line chart-line-p95" points="[\d, ]+"', section)
+    assert re.search(r'<circle class="chart-dot chart-dot-p95" cx="\d+" cy="\d+"', section)
     # The screen-reader table has the hand figures: 07:00 handling p50 10 min, n 1.
     handling = section.split(f'id="latency-handling-{world.queue.pk}-title"', 1)[1]
     assert '<tr><th scope="row">07:00</th><td>10 min</td><td>10 min</td><td>10 min</td><td>1</td></tr>' in handling
