@@ -234,3 +234,21 @@ def test_rule_page_query_count(world, client_for, django_assert_num_queries) -> 
     # Session, user, lead check, the rule, the queue choices, the rule's events: count and rows.
     with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
+
+
+def test_a_lead_of_two_tenants_picks_the_tenant_and_its_queue(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    lead_grant(user=world.lead, tenant=world.other_tenant)
+    other_queue = Queue.objects.get(tenant=world.other_tenant)
+    client = client_for(world.lead)
+    page = client.get(reverse("ops:alert_rule_new")).content.decode()
+    assert '<select name="tenant"' in page and "Globex · support" in page
+    # Tenant A with tenant B's queue: refused on the queue field by the model's check.
+    response = client.post(reverse("ops:alert_rule_new"), _form(world, queue=str(other_queue.pk)))
+    assert response.status_code == 400
+    block = response.content.decode().split('data-field="queue"', 1)[1].split('<div class="field', 1)[0]
+    assert "Choose a queue of the rule" in block and not AlertRule.objects.exists()
+    response = client.post(
+        reverse("ops:alert_rule_new"), _form(world, tenant=str(world.other_tenant.pk), queue=str(other_queue.pk))
+    )
+    assert response.status_code == 302
+    assert AlertRule.objects.get().tenant_id == world.other_tenant.pk
