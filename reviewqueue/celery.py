@@ -29,6 +29,7 @@ def _schedule_timers(sender: Celery, **_: object) -> None:
         ("sla sweep", seconds["sla_sweep"], "reviewqueue.review.tasks.sla_sweep"),
         ("re-dispatch sweep", seconds["redispatch_sweep"], "reviewqueue.review.tasks.redispatch_sweep"),
         ("webhook outbox", seconds["outbox_sweep"], "reviewqueue.review.tasks.outbox_sweep"),
+        ("alert rules", seconds["alert_evaluate"], "reviewqueue.alerts.tasks.alert_evaluate"),
         ("retention sweep", seconds["retention_sweep"], "reviewqueue.review.tasks.retention_sweep"),
         ("recalibrate", 24 * 3600, "reviewqueue.policy.tasks.recalibrate"),
         ("golden check", seconds["golden_check"], "reviewqueue.golden.tasks.golden_check"),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reviewqueue.api",
     "reviewqueue.web",
     "reviewqueue.ops",
+    "reviewqueue.alerts",
     "reviewqueue.llm",
     "reviewqueue.agreement",
     "reviewqueue.golden",
@@ -305,6 +306,7 @@ CELERY_TIMER_SECONDS = {
     # Notices a new model or fusion version on the workers (policy and calibrator changes
     # queue the check themselves).
     "golden_check": env_int("REVIEWQUEUE_GOLDEN_CHECK_SECONDS", 3600, minimum=1),
+    "alert_evaluate": env_int("REVIEWQUEUE_ALERT_EVALUATE_SECONDS", 60, minimum=1),
 }
 
 # --- Scoring --------------------------------------------------------------------------------
@@ -390,6 +392,27 @@ REVIEWQUEUE_LOGIN_LOCKOUT_SECONDS = env_int("REVIEWQUEUE_LOGIN_LOCKOUT_SECONDS",
 # and link-local ones (a receiver on the same network, tests).
 REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = env_bool("REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE", default=False)
 REVIEWQUEUE_WEBHOOK_MAX_RESPONSE_BYTES = env_int("REVIEWQUEUE_WEBHOOK_MAX_RESPONSE_BYTES", 65_536, minimum=0)
+
+# --- E-mail (alert rules' e-mail channel, through Django's mail backend) ---------------------
+# With no EMAIL_HOST the embedded default writes mails to the worker's log (console backend)
+# rather than failing against a mail server that is not there.
+EMAIL_HOST = env_str("EMAIL_HOST", "") or ""
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive; set one.")
+# A mail server that does not answer must not hold the outbox sweep.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Where people reach this install (https://review.example.com): alert messages link to the alert
+# history there. Empty: messages carry no link.
+REVIEWQUEUE_PUBLIC_URL = (env_str("REVIEWQUEUE_PUBLIC_URL", "") or "").rstrip("/")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "reviewqueue@localhost") or "reviewqueue@localhost"
 
 # The counters above live in the cache, which must be shared by every web process: Redis
 # (REVIEWQUEUE_CACHE_URL, else the broker's Redis); without Redis, files under var/cache, shared

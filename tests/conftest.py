@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 
 from scoring import engine
 from tests.factories import World, make_world
+from tests.receiver import Receiver
 
 # A fixed instant for deadline tests; `clock` freezes time here (tick=False) and tests move it.
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -79,3 +80,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def receiver(settings) -> Iterator[Receiver]:  # type: ignore[no-untyped-def]
+    """A webhook receiver on 127.0.0.1 (allowed here by REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE)."""
+    settings.REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = True
+    r = Receiver()
+    yield r
+    r.close()

@@ -16,6 +16,7 @@ PUBLISHED = {
     "reviewqueue.policy.tasks.recalibrate",
     "reviewqueue.golden.tasks.golden_check",
     "reviewqueue.golden.tasks.golden_eval",
+    "reviewqueue.alerts.tasks.alert_evaluate",
 }
 
 
@@ -40,5 +41,6 @@ def test_every_timer_points_at_a_registered_task() -> None:
         "retention sweep",
         "recalibrate",
         "golden check",
+        "alert rules",
     }
     assert set(schedule.values()) <= registered

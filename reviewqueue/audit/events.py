@@ -58,11 +58,18 @@ class EventType(models.TextChoices):
     CANDIDATE_PROMOTED = "policy.candidate.promoted", "A lead promoted the shadow candidate: it routes live"
     CANDIDATE_ROLLED_BACK = "policy.candidate.rolled_back", "A lead rolled a candidate back (withdrawn or unpromoted)"
 
+    # Alert events have no draft: they are rows of `alerts.AlertEvent`, the alerts' own outbox.
+    ALERT_RULE_CREATED = "alert.rule.created", "An ops lead created an alert rule"
+    ALERT_RULE_UPDATED = "alert.rule.updated", "An ops lead changed an alert rule"
+    ALERT_FIRED = "alert.fired", "An alert rule's figure reached its threshold: an episode began"
+    ALERT_CLEARED = "alert.cleared", "An alert rule's figure went back under its threshold: the episode ended"
 
-def check_registered(type: str) -> None:
-    """Raise at once for a type the registry does not name (a typo must not reach the history)."""
+
+def event_type_check(type: str) -> str:
+    """The type, if registered; a ValueError otherwise (for every table that records events)."""
     if type not in EventType.values:
         raise ValueError(f"{type!r} is not a registered event type (EventType)")
+    return str(type)
 
 
 def event_data(draft: Draft, data: dict[str, Any] | None) -> dict[str, Any]:
@@ -89,13 +96,13 @@ class EventFields(TypedDict, total=False):
 
 def event_new(*, draft: Draft, type: EventType, now: datetime, **fields: Unpack[EventFields]) -> ReviewEvent:
     """The event row, unsaved (for a caller that saves it along with a new draft)."""
-    check_registered(type)
+    event_type_check(type)
     return ReviewEvent(
         draft=draft,
         item=fields.get("item"),
         actor=fields.get("actor"),
         client=fields.get("client"),
-        type=str(type),
+        type=event_type_check(type),
         from_state=fields.get("from_state", ""),
         to_state=fields.get("to_state", ""),
         created_at=now,

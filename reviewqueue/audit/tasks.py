@@ -1,4 +1,4 @@
-"""Celery task of the webhook outbox. It only calls the sweep; the schedule is in `reviewqueue.celery`."""
+"""Celery task of the webhook and alert outbox. It only calls the sweep; the schedule is in `reviewqueue.celery`."""
 
 from __future__ import annotations
 
@@ -10,4 +10,5 @@ from reviewqueue.audit import outbox
 
 @shared_task(name="reviewqueue.review.tasks.outbox_sweep")
 def outbox_sweep() -> str:
-    return str(outbox.outbox_sweep(now=timezone.now()))
+    now = timezone.now()
+    return f"webhooks: {outbox.outbox_sweep(now=now)}; alerts: {outbox.alert_outbox_sweep(now=now)}"

@@ -75,7 +75,7 @@ class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _GuardedHTTPHandler, _GuardedHTTPSHandler)
 
 
-def deliver(url: str, secret: str, *, event_id: int, payload: dict[str, Any]) -> bool:
+def deliver(url: str, secret: str, *, event_id: int | str, payload: dict[str, Any]) -> bool:
     """POST the signed payload; True on a 2xx answer. Never raises for a network failure."""
     if not url.startswith(("http://", "https://")) or not secret:
         return False  # never unsigned (the outbox says why, per client)

@@ -1,8 +1,10 @@
-"""Server-rendered SVG charts: geometry computed here, drawn by `ops/_bar_chart.html`, each with
+"""Server-rendered SVG charts: geometry computed here, drawn by `ops/_bar_chart.html`,
+`ops/_stacked_chart.html` and `ops/_line_chart.html`, each with
 a title, axis labels and the same figures as a table for screen readers. No JavaScript."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 WIDTH, LABEL_W, BAR_H, GAP, TOP, BOTTOM = 640, 180, 22, 10, 10, 44
@@ -175,13 +177,11 @@ def line_chart(
     y_max: float = 1.0,
     diagonal: bool = False,
     percent: bool = False,
-    x_labels: list[str] | None = None,
-    label_every: int = 1,
 ) -> LineChart:
-    """Lines through (x, y) points on axes from 0 to x_max / y_max (values beyond are clipped
-    to the edge). `series`: (key, legend text, points); `diagonal` draws y = x. With `x_labels`
-    the x axis is categorical (runs, days): point n sits at x = n and is labelled `x_labels[n]`
-    (every `label_every`-th one, so long histories stay legible)."""
+    """Lines through (x, y) points on numeric axes from 0 to x_max / y_max (values beyond are
+    clipped to the edge): curves such as a reliability diagram or a trade-off. `series`: (key,
+    legend text, points); `diagonal` draws y = x. Values over time buckets or runs are a
+    `time_series` instead."""
     plot_x, plot_y, plot_w, plot_h = 56, 16, WIDTH - 56 - 36, 240  # room for the last x tick
     x_max, y_max = x_max if x_max > 0 else 1.0, y_max if y_max > 0 else 1.0
 
@@ -194,17 +194,11 @@ def line_chart(
     def sy(value: float) -> int:
         return plot_y + plot_h - round(plot_h * min(max(value, 0.0), y_max) / y_max)
 
-    def x_text(x: float) -> str:
-        return x_labels[int(x)] if x_labels is not None else fmt(x)
-
     out = [
-        Series(key, name, [Point(sx(x), sy(y), f"{x_text(x)} → {fmt(y)}", x, y) for x, y in points])
+        Series(key, name, [Point(sx(x), sy(y), f"{fmt(x)} → {fmt(y)}", x, y) for x, y in points])
         for key, name, points in series
     ]
-    if x_labels is not None:
-        x_ticks = [Tick(sx(n), text) for n, text in enumerate(x_labels) if n % max(label_every, 1) == 0]
-    else:
-        x_ticks = [Tick(sx(x_max * f), fmt(x_max * f)) for f in (0, 0.25, 0.5, 0.75, 1)]
+    x_ticks = [Tick(sx(x_max * f), fmt(x_max * f)) for f in (0, 0.25, 0.5, 0.75, 1)]
     y_ticks = [Tick(sy(y_max * f), fmt(y_max * f)) for f in (0, 0.5, 1)]
     top = min(x_max, y_max)
     line = (sx(0), sy(0), sx(top), sy(top)) if diagonal else None
@@ -218,6 +212,119 @@ def line_chart(
         x_ticks,
         y_ticks,
         line,
+        WIDTH,
+        axis_y + 46,
+        plot_x,
+        plot_y,
+        plot_w,
+        plot_h,
+        axis_y,
+    )
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    x: int
+    y: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SeriesLine:
+    series: str  # also the CSS class suffix (chart-line-<series>)
+    label: str
+    runs: list[str]  # SVG polyline `points`, one per run of two or more buckets with a value (none across a gap)
+    points: list[SeriesPoint]
+
+
+@dataclass(frozen=True)
+class SeriesChart:
+    id: str
+    title: str
+    x_label: str
+    y_label: str
+    series: list[tuple[str, str]]  # (key, legend text)
+    lines: list[SeriesLine]
+    empty: bool  # no value in any bucket
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]  # x is the y position here, as in StackedChart
+    columns: list[str]  # the data table's header after the x label
+    rows: list[tuple[str, list[str]]]  # the data table: x label, then one text per column
+    width: int
+    height: int
+    plot_x: int
+    plot_y: int
+    plot_w: int
+    plot_h: int
+    axis_y: int
+
+
+def time_series(
+    *,
+    id: str,
+    title: str,
+    x_label: str,
+    y_label: str,
+    series: list[tuple[str, str]],
+    labels: list[str],
+    values: dict[str, list[float | None]],
+    text: Callable[[float | None], str],
+    counts: tuple[str, list[int]] | None = None,
+    label_every: int = 1,
+) -> SeriesChart:
+    """One line per series over evenly spaced buckets, on an axis from 0 to the highest value;
+    a bucket without a value breaks the line (drawn as a gap, said as "—" in the table).
+    `counts` adds a column to the table (for example how many items each point is made of)."""
+    plot_x, plot_y, plot_w, plot_h = 64, 16, WIDTH - 64 - 16, 180
+    present = [v for key, _ in series for v in values[key] if v is not None]
+    top = max([*present, 0.0]) or 1.0
+    n = len(labels)
+    step = plot_w / max(n - 1, 1)
+
+    def x_of(i: int) -> int:
+        return plot_x + round(i * step) if n > 1 else plot_x + plot_w // 2
+
+    def y_of(v: float) -> int:
+        return plot_y + plot_h - round(plot_h * v / top)
+
+    lines = []
+    for key, legend in series:
+        runs: list[str] = []
+        run: list[str] = []
+        points = []
+        # A lone point has no line (its dot shows it).
+        for i, v in enumerate(values[key]):
+            if v is None:
+                if len(run) > 1:
+                    runs.append(" ".join(run))
+                run = []
+                continue
+            run.append(f"{x_of(i)},{y_of(v)}")
+            points.append(SeriesPoint(x_of(i), y_of(v), text(v)))
+        if len(run) > 1:
+            runs.append(" ".join(run))
+        lines.append(SeriesLine(key, legend, runs, points))
+    x_ticks = [Tick(x_of(i), label) for i, label in enumerate(labels) if i % label_every == 0]
+    # No value at all: only the zero line (the table and the empty plot say there is no data).
+    y_ticks = [Tick(y_of(top * f), text(top * f)) for f in ((0, 0.5, 1) if present else (0,))]
+    columns = [legend for _, legend in series] + ([counts[0]] if counts else [])
+    rows = [
+        (label, [text(values[key][i]) for key, _ in series] + ([str(counts[1][i])] if counts else []))
+        for i, label in enumerate(labels)
+    ]
+    axis_y = plot_y + plot_h
+    return SeriesChart(
+        id,
+        title,
+        x_label,
+        y_label,
+        series,
+        lines,
+        not present,
+        x_ticks,
+        y_ticks,
+        columns,
+        rows,
         WIDTH,
         axis_y + 46,
         plot_x,

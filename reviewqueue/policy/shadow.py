@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from reviewqueue.audit.events import EventType, check_registered
+from reviewqueue.audit.events import EventType, event_type_check
 from reviewqueue.errors import InvalidInput, InvalidState, NotFound
 from reviewqueue.policy.gates import promotion_gate
 from reviewqueue.policy.models import (
@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 def _event(
     candidate: ShadowCandidate, *, type: EventType, actor: User, now: datetime, from_status: str, data: dict[str, Any]
 ) -> None:
-    check_registered(type)
+    event_type_check(type)
     CandidateEvent(
         candidate=candidate,
         actor=actor,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from reviewqueue.tenancy.webhook_targets import WebhookTargetRefused, check_webhook_host
+from reviewqueue.tenancy.webhook_targets import webhook_url_problem
 
 
 class Tenant(models.Model):
@@ -93,10 +91,6 @@ class ServiceClient(models.Model):
         # since what a name resolves to can change after it was saved.
         if not self.webhook_url:
             return
-        parts = urlsplit(self.webhook_url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise ValidationError({"webhook_url": "Use an http:// or https:// URL with a host."})
-        try:
-            check_webhook_host(parts.hostname, parts.port)
-        except (WebhookTargetRefused, ValueError) as exc:
-            raise ValidationError({"webhook_url": str(exc)}) from None
+        problem = webhook_url_problem(self.webhook_url)
+        if problem:
+            raise ValidationError({"webhook_url": problem})

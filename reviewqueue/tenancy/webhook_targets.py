@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -46,3 +47,17 @@ def check_webhook_host(host: str, port: int | None) -> list[tuple[Any, ...]]:
                 "(REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE allows it)"
             )
     return infos
+
+
+def webhook_url_problem(url: str) -> str | None:
+    """Why `url` may not be a webhook target (for a form or a model's clean), or None if it may:
+    http(s) with a host that resolves to allowed addresses only. Delivery checks again on every
+    connect, since what a name resolves to can change after it was saved."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return "Use an http:// or https:// URL with a host."
+    try:
+        check_webhook_host(parts.hostname, parts.port)
+    except (WebhookTargetRefused, ValueError) as exc:
+        return str(exc)
+    return None

@@ -21,7 +21,7 @@ from reviewqueue.tenancy.services import (
     service_client_rotate_webhook_secret,
     service_client_set_webhook,
 )
-from tests.audit.test_outbox import _decide, receiver  # noqa: F401  (the fixture)
+from tests.audit.test_outbox import _decide
 
 HOOK = "https://hooks.example.com/rq"
 SECRET = re.compile(r"[0-9a-f]{64}")
@@ -131,7 +131,7 @@ def test_the_admin_rotate_action(world):
     assert rotated != first and rotated in _messages(response)
 
 
-def test_nothing_is_delivered_with_an_empty_secret(world, receiver):  # noqa: F811
+def test_nothing_is_delivered_with_an_empty_secret(world, receiver):
     ServiceClient.objects.filter(pk=world.client.pk).update(webhook_url=receiver.url, webhook_secret="")
     _decide(world)
     result = outbox.outbox_sweep(now=timezone.now())

@@ -81,7 +81,7 @@ def test_sla_page_with_chart(new_page) -> None:
     # (see tests/ops/test_sla.py::test_window_edge_one_microsecond_later): c, d met, e missed.
     attainment = page.locator('#attainment-table tr[data-queue="billing"] td[data-label="Attainment"]')
     expect(attainment).to_have_text("66.7 %")
-    expect(page.locator("svg.chart-svg")).to_be_visible()
+    expect(page.locator("svg.chart-svg").first).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("SLA attainment per queue"))).to_be_visible()
     shot(page, "ops-03-sla-24h")
     page.get_by_role("link", name="7d").click()

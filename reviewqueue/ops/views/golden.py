@@ -25,21 +25,19 @@ from reviewqueue.web.views.access import error_page, signed_in_user
 def _page(request: HttpRequest, tenant: Tenant, *, errors: list[str] | None = None, status: int = 200) -> HttpResponse:
     runs = golden_selectors.golden_runs(tenant=tenant)
     live = [r for r in reversed(runs) if r.live]  # oldest first, for the chart
-    chart = charts.line_chart(
+    chart = charts.time_series(
         id="golden-chart",
         title="Golden set per run of the live versions (oldest left)",
         x_label="Run (number; versions in the table)",
         y_label="Share / AUROC",
-        series=[
-            (key, legend, [(n, value) for n, r in enumerate(live) if (value := getattr(r, field)) is not None])
-            for key, legend, field in (
-                ("auroc", "AUROC", "auroc"),
-                ("escape", "Escape rate (bad among auto-sent)", "escape_rate"),
-                ("auto_send", "Auto-send share", "auto_send_share"),
-            )
-        ],
-        x_max=max(len(live) - 1, 1),
-        x_labels=[f"#{r.pk}" for r in live],
+        series=[("auroc", "AUROC"), ("escape", "Escape rate (bad among auto-sent)"), ("auto_send", "Auto-send share")],
+        labels=[f"#{r.pk}" for r in live],
+        values={
+            "auroc": [r.auroc for r in live],
+            "escape": [r.escape_rate for r in live],
+            "auto_send": [r.auto_send_share for r in live],
+        },
+        text=lambda v: "—" if v is None else f"{v:.3f}",
         label_every=max(1, len(live) // 10),
     )
     latest = golden_selectors.latest_live_run(tenant=tenant)

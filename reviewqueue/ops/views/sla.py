@@ -1,7 +1,11 @@
-"""/ops/sla/ — SLA attainment, breach history and claim latencies per queue, over a window
-named in the URL (`?range=24h|7d|30d`) so a view can be shared."""
+"""/ops/sla/ — SLA attainment, breach history and claim latencies per queue (a table over the
+window, and time series per hour or day), over a window named in the URL (`?range=24h|7d|30d`)
+so a view can be shared."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +14,54 @@ from django.views.decorators.http import require_GET
 
 from reviewqueue.ops import charts, selectors
 from reviewqueue.ops.access import lead_required, lead_tenants
+from reviewqueue.ops.selectors import Latency
+from reviewqueue.ops.sla_series import LatencyBucket, bucket_step, sla_latencies_over_time
+from reviewqueue.ops.templatetags.ops_tags import seconds_short
+from reviewqueue.review.models import Queue
+
+PERCENTILE_SERIES = [(f"p{p}", f"p{p}") for p in selectors.PERCENTILES]
+
+
+def _first_claim(latency: Latency) -> tuple[dict[int, float | None], int]:
+    return latency.to_first_claim, latency.first_claim_n
+
+
+def _handling(latency: Latency) -> tuple[dict[int, float | None], int]:
+    return latency.handling, latency.handling_n
+
+
+MEASURES: dict[str, tuple[str, str, Callable[[Latency], tuple[dict[int, float | None], int]]]] = {
+    "first-claim": ("Enqueue → first claim", "items first claimed", _first_claim),
+    "handling": ("Claim → resolution", "items resolved", _handling),
+}
+
+
+def _latency_charts(
+    queue: Queue, index: int, buckets: list[LatencyBucket], range_name: str
+) -> list[charts.SeriesChart]:
+    hourly = bucket_step(selectors.RANGES[range_name]) < timedelta(days=1)
+    labels = [b.label_at.strftime("%H:%M" if hourly else "%m-%d") for b in buckets]
+    out = []
+    for slug, (measure, counted, pick) in MEASURES.items():
+        picked: list[tuple[dict[int, float | None], int]] = [pick(b.latencies[index]) for b in buckets]
+        out.append(
+            charts.time_series(
+                id=f"latency-{slug}-{queue.pk}",
+                title=f"{measure}, {queue.title or queue.name}, per {'hour' if hourly else 'day'} (last {range_name})",
+                x_label=f"{'Hour' if hourly else 'Day'} (UTC)",
+                y_label="Time",
+                series=PERCENTILE_SERIES,
+                labels=labels,
+                values={
+                    key: [values[p] for values, _ in picked]
+                    for (key, _), p in zip(PERCENTILE_SERIES, selectors.PERCENTILES, strict=True)
+                },
+                text=seconds_short,
+                counts=(f"n ({counted})", [n for _, n in picked]),
+                label_every=max(1, len(labels) // 8),
+            )
+        )
+    return out
 
 
 @lead_required
@@ -24,6 +76,8 @@ def ops_sla(request: HttpRequest) -> HttpResponse:
     attainment = selectors.sla_attainment(queues=queues, now=now, span=span)
     breaches, breach_total = selectors.breach_history(queues=queues, now=now, span=span)
     latencies = selectors.sla_latencies(queues=queues, now=now, span=span)
+    buckets = sla_latencies_over_time(queues=queues, now=now, span=span)
+    latency_charts = [(q, _latency_charts(q, i, buckets, range_name)) for i, q in enumerate(queues)]
     chart = charts.horizontal_bars(
         id="attainment-chart",
         title=f"SLA attainment per queue, last {range_name}",
@@ -51,6 +105,7 @@ def ops_sla(request: HttpRequest) -> HttpResponse:
             "breaches": breaches,
             "breach_total": breach_total,
             "latencies": latencies,
+            "latency_charts": latency_charts,
             "percentiles": selectors.PERCENTILES,
         },
     )

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo` — a tenant, queues, a reviewer and a lead, an API key, example drafts.
+"""`manage.py seed_demo` — a tenant, queues, a reviewer and a lead (with two alert rules), an API key, example drafts.
 
 Idempotent: running it again leaves existing data alone and prints what already exists.
 """
@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from reviewqueue.alerts.services import alert_rule_create
 from reviewqueue.intake import services
 from reviewqueue.intake.drafts import fingerprint, parse_enqueue
 from reviewqueue.ops.services import lead_grant
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                 reject_reasons=REJECT_REASONS,
                 business_value=2.0,
             )
-            Queue.objects.create(
+            billing = Queue.objects.create(
                 tenant=tenant,
                 name="billing",
                 title="Billing",
@@ -77,6 +78,12 @@ class Command(BaseCommand):
             membership_grant(user=reviewer, tenant=tenant, role=Role.REVIEWER, groups=[group])
             membership_grant(user=lead, tenant=tenant, groups=[group, l2_group])
             lead_grant(user=lead, tenant=tenant)  # the ops lead role: /ops/ for every acme queue
+            # Two alert rules with no channel yet (history only): the lead adds a webhook or e-mail.
+            for values in (
+                {"name": "Billing backlog", "kind": "backlog_depth", "queue": billing, "threshold": 10.0},
+                {"name": "Any SLA breach", "kind": "sla_breaches", "threshold": 1.0, "window_minutes": 60},
+            ):
+                alert_rule_create(acting_user=lead, tenant_id=tenant.pk, values=values, now=timezone.now())
             client, key = service_client_create(tenant=tenant, name="support-assistant")
         drafts = json.loads(DRAFTS.read_text())
         for n, body in enumerate(drafts, start=1):
