@@ -29,6 +29,16 @@ def queues_for_user(user: AnyUser) -> QuerySet[Queue]:
     )
 
 
+def queues_for_claim(user: User) -> QuerySet[Queue]:
+    """The user's queues as claim-next reads them: unordered, without the tenant the listing
+    pages join, each with `others_can_claim`: whether another active reviewer of the queue (in
+    its group, with a membership in its tenant) could take an item from it."""
+    others = User.objects.filter(
+        is_active=True, groups=OuterRef("reviewer_group"), memberships__tenant=OuterRef("tenant")
+    ).exclude(pk=user.pk)
+    return queues_for_user(user).select_related(None).order_by().annotate(others_can_claim=Exists(others))
+
+
 def _same_tenant(user: AnyUser, tenant_id: int) -> bool:
     return Membership.objects.filter(user=user, tenant_id=tenant_id).exists() if user.is_authenticated else False
 

@@ -32,7 +32,7 @@ from reviewqueue.review.models import (
     ReviewEvent,
     ReviewItem,
 )
-from reviewqueue.review.selectors import item_for_user, queues_for_user
+from reviewqueue.review.selectors import item_for_user, queues_for_claim
 from reviewqueue.tenancy.selectors import is_lead
 
 # The event each reviewer disposition writes.
@@ -130,8 +130,7 @@ def review_item_claim_next(
     # The queues are read first and their ids passed as constants, not as a subquery of the
     # claim: PostgreSQL planned the 7-table subquery in each candidate read (~5 ms of a claim,
     # measured with bench/bench_intake.py), against ~0.3 ms for `queue_id IN (…)`.
-    # Unordered and without the tenant the listing pages join: the claim needs neither.
-    queues = {q.pk: q for q in queues_for_user(user).select_related(None).order_by()}
+    queues = {q.pk: q for q in queues_for_claim(user)}
     if queue_ids is not None and not set(queue_ids) <= queues.keys():
         raise Forbidden("You are not a reviewer in every queue you asked for.")
     allowed = queues.keys() if queue_ids is None else set(queue_ids)
@@ -139,7 +138,14 @@ def review_item_claim_next(
         return None
     # An item is at risk within the last (1 − warning fraction) of its queue's SLA.
     at_risk = 1 - settings.REVIEWQUEUE_SLA_WARNING_FRACTION
-    timers = {pk: queries.QueueTimers(lease=queues[pk].lease, risk_window=queues[pk].sla * at_risk) for pk in allowed}
+    timers = {
+        pk: queries.QueueTimers(
+            lease=queues[pk].lease,
+            risk_window=queues[pk].sla * at_risk,
+            sole_reviewer=not queues[pk].others_can_claim,  # type: ignore[attr-defined]
+        )
+        for pk in allowed
+    }
     with transaction.atomic():
         item = queries.claim_next(user_id=user.pk, now=now, queues=timers)
         if item is None:
