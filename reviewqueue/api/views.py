@@ -95,7 +95,6 @@ class DraftCreateView(APIView):
         draft, created = draft_enqueue(
             client=client,
             idempotency_key=key,
-            fingerprint=drafts.fingerprint(request.data),
             fields=body.validated_data,
             now=timezone.now(),
         )

@@ -50,11 +50,11 @@ def draft_enqueue(
     *,
     client: ServiceClient,
     idempotency_key: str,
-    fingerprint: str,
     fields: dict[str, Any],
     now: datetime,
 ) -> tuple[Draft, bool]:
-    """Create the draft once per (client, key). Returns (draft, created).
+    """Create the draft once per (client, key) from `fields` (`drafts.parse_enqueue`; its
+    `fingerprint` names the request a replay of the key must repeat). Returns (draft, created).
 
     Concurrent duplicates race on the unique constraint, not on a prior SELECT: the loser's
     INSERT waits for the winner's commit, inserts nothing, and reads the winner's row.
@@ -63,7 +63,6 @@ def draft_enqueue(
         tenant_id=client.tenant_id,
         client=client,
         idempotency_key=idempotency_key,
-        fingerprint=fingerprint,
         created_at=now,
         # Written with the row, as if the publish after commit will succeed (it nearly always
         # does): no second write on the hot path; draft_dispatch clears it when the publish fails.
@@ -93,7 +92,7 @@ def draft_enqueue(
         if needs_default and not _has_default_queue(draft.tenant_id):
             raise _no_default_queue()
         raise IntegrityError("The draft could not be stored.")  # not the key's constraint: let it surface
-    if existing.fingerprint != fingerprint:
+    if existing.fingerprint != draft.fingerprint:
         raise IdempotencyConflict(
             "This Idempotency-Key was already used with a different request body.",
             details={"draft_id": existing.pk},
