@@ -1,13 +1,11 @@
 from django.urls import path
 
 from reviewqueue.api import docs, views
-from reviewqueue.llm.views import AssistView
 
 app_name = "api"
 
 urlpatterns = [
     path("drafts", views.DraftCreateView.as_view(), name="draft-create"),
-    path("assist", AssistView.as_view(), name="assist"),
     path("drafts/<int:draft_id>", views.DraftDetailView.as_view(), name="draft-detail"),
     path("queues", views.QueueListView.as_view(), name="queue-list"),
     path("items/claim-next", views.ClaimNextView.as_view(), name="item-claim-next"),

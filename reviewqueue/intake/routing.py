@@ -14,9 +14,9 @@ from django.db import transaction
 
 from reviewqueue.audit.events import EventType, event_record
 from reviewqueue.errors import InvalidInput
+from reviewqueue.intake import hooks
 from reviewqueue.intake.drafts import draft_input
 from reviewqueue.intake.scores import stored_score
-from reviewqueue.llm import hooks as llm_hooks
 from reviewqueue.policy.selectors import active_policy
 from reviewqueue.review.models import Decision, Draft, DraftStatus, Outcome, Queue
 from reviewqueue.review.services import draft_decide, review_item_open
@@ -59,7 +59,7 @@ def route_decision(
         )
     policy = active_policy(tenant_id=draft.tenant_id)
     decision = policy.decide(result, inputs, queue=queue.name if queue else None)
-    action, reasons = llm_hooks.adjust_decision(draft, result, policy, decision.action, list(decision.reason_codes))
+    action, reasons = hooks.adjust_decision(draft, result, policy, decision.action, list(decision.reason_codes))
     priority = priority_for(risk=max(result.risk, 0.05), confidence=result.confidence, business_value=business_value)
     return action, reasons, priority, dict(decision.versions)
 

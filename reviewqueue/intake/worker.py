@@ -19,10 +19,9 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from reviewqueue.intake import routing
+from reviewqueue.intake import hooks, routing
 from reviewqueue.intake.drafts import draft_input
 from reviewqueue.intake.expiry import draft_dispatch_taken
-from reviewqueue.llm import hooks as llm_hooks
 from reviewqueue.policy.selectors import active_calibrator
 from reviewqueue.review.models import Draft, DraftStatus, Queue
 from scoring import engine
@@ -55,7 +54,7 @@ def _score(draft: Draft, queue: Queue | None) -> tuple[ScoreResult, DraftInput] 
         rules = GuardrailRules.from_dict((queue.scoring_rules if queue else {}).get("guardrails", {}))
         inputs = draft_input(draft)
         result = get_scorer().score(inputs, rules=rules, calibrator=calibrator)
-        result = llm_hooks.enrich_score(draft, result, scorer=get_scorer(), calibrator=calibrator)
+        result = hooks.enrich_score(draft, result, scorer=get_scorer(), calibrator=calibrator)
     except DatabaseError:
         raise
     except Exception as exc:  # a bug on one odd draft must not lose it or wedge the queue
@@ -107,7 +106,7 @@ def score_and_route(draft_id: int) -> str:
         versions=versions,
     )
     if routed:
-        llm_hooks.after_route(draft_id=draft.pk, action=action)
+        hooks.after_route(draft_id=draft.pk, action=action)
     return action if routed else "already_routed"
 
 

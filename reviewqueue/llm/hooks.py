@@ -1,5 +1,5 @@
-"""The three places the scoring task calls into this app (`review/routing.py`), each a no-op
-when no endpoint is configured:
+"""The three places the scoring task calls into this app (registered with `intake.hooks` from
+`LlmConfig.ready` as `SCORING_HOOKS`), each a no-op when no endpoint is configured:
 
 - `enrich_score`: after the scorer, before the score is stored. For a high-risk intent (the
   active policy's `high_risk_intents`) with self-consistency on for its queue, the resamples'
@@ -151,3 +151,14 @@ def after_route(*, draft_id: int, action: str) -> None:
         logger.warning(
             "judge not scheduled", extra={"action": "llm.judge.not_scheduled", "draft_id": draft_id}, exc_info=True
         )
+
+
+class _LlmScoringHooks:
+    """This module's three functions as the `intake.hooks.ScoringHooks` the app registers."""
+
+    enrich_score = staticmethod(enrich_score)
+    adjust_decision = staticmethod(adjust_decision)
+    after_route = staticmethod(after_route)
+
+
+SCORING_HOOKS = _LlmScoringHooks()

@@ -1,0 +1,17 @@
+"""This app's answers to other packages' signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from reviewqueue.llm.models import JudgeVerdict
+from reviewqueue.review.retention import draft_content_purged
+
+
+@receiver(draft_content_purged)
+def purge_verdict_quotes(*, draft_id: int, **kwargs: Any) -> None:
+    """The judge's verdicts quote the draft (claim, evidence, explanation): purged with it; the
+    verdicts themselves stay."""
+    JudgeVerdict.objects.filter(draft_id=draft_id).update(claim_text="", quote="", explanation="")
