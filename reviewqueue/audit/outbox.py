@@ -16,8 +16,8 @@ from typing import Any
 from django.conf import settings
 
 from reviewqueue.audit.events import EventType
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.audit.webhooks import deliver
-from reviewqueue.review.models import ReviewEvent
 from reviewqueue.sweeping import SweepResult
 
 logger = logging.getLogger(__name__)

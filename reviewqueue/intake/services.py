@@ -13,10 +13,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from reviewqueue.audit.events import EventType, event_new, event_record
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import IdempotencyConflict, InvalidInput
 from reviewqueue.intake.dispatch import draft_dispatch
 from reviewqueue.intake.expiry import dispatch_expiry, no_message_pending
-from reviewqueue.review.models import UNROUTED, Draft, DraftStatus, Queue, ReviewEvent
+from reviewqueue.review.models import UNROUTED, Draft, DraftStatus, Queue
 from reviewqueue.tenancy.models import ServiceClient
 
 

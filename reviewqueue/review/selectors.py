@@ -9,8 +9,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from reviewqueue.audit.events import EventType
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import Forbidden, NotFound
-from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewEvent, ReviewItem
+from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewItem
 from reviewqueue.tenancy.models import Membership, ServiceClient
 
 AnyUser = User | AnonymousUser

@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from reviewqueue.audit.events import EventType, event_new, event_record
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review import queries
 from reviewqueue.review.models import (
@@ -29,7 +30,6 @@ from reviewqueue.review.models import (
     ItemState,
     Outcome,
     Queue,
-    ReviewEvent,
     ReviewItem,
 )
 from reviewqueue.review.selectors import item_for_user, queues_for_claim
