@@ -46,7 +46,8 @@ def main() -> None:
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from reviewqueue.review.models import ReviewEvent, ReviewItem
+    from reviewqueue.audit.models import ReviewEvent
+    from reviewqueue.review.models import ReviewItem
 
     client = Client(HTTP_AUTHORIZATION="Bearer bench-metrics-token")
     client.force_login(User.objects.get(username="lead"))

@@ -68,8 +68,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from reviewqueue.audit.models import ReviewEvent
     from reviewqueue.ops.services import lead_grant
-    from reviewqueue.review.models import Draft, Queue, ReviewEvent, ReviewItem
+    from reviewqueue.review.models import Draft, Queue, ReviewItem
     from reviewqueue.tenancy.models import Role
     from reviewqueue.tenancy.services import membership_grant, service_client_create, tenant_create
 

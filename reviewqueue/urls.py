@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from reviewqueue.api.errors import error_json
 from reviewqueue.health import healthz
+from reviewqueue.llm.views import AssistView
 from reviewqueue.ops.views.metrics import ops_metrics
 
 
@@ -14,6 +15,9 @@ def api_not_found(request: HttpRequest, exception: Exception | None = None) -> J
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The LLM add-on's endpoint sits beside the core API rather than in it: the API does not
+    # depend on the add-on (the add-on builds on the API's permissions and serializers).
+    path("api/v1/assist", AssistView.as_view(), name="api-assist"),
     path("api/v1/", include("reviewqueue.api.urls")),
     path("ops/", include("reviewqueue.ops.urls")),
     path("metrics", ops_metrics, name="metrics"),

@@ -48,10 +48,9 @@ class ClaimResult:
         return cls(**kw)
 
 
-def claim_passage(passages: Any, claim: dict[str, Any]) -> tuple[str, str] | None:
-    """(id, text) of the passage a claim's dict form names as its best evidence, from the
+def claim_passage(passages: Any, wanted: str | None) -> tuple[str, str] | None:
+    """(id, text) of the passage a claim names as its best evidence (`best_passage_id`), from the
     passages' dict form; None when it names none or that passage is not among `passages`."""
-    wanted = claim.get("best_passage_id")
     if wanted is None or not isinstance(passages, list):
         return None
     for passage in passages:

@@ -104,7 +104,7 @@ def draft_body(**overrides: Any) -> dict[str, Any]:
 def make_draft(
     world: World, *, key: str | None = None, now: datetime | None = None, queue: Queue | None = None, **overrides: Any
 ) -> Draft:
-    from reviewqueue.intake.drafts import fingerprint, parse_enqueue
+    from reviewqueue.intake.drafts import parse_enqueue
 
     body = draft_body(**overrides)
     if queue is not None:
@@ -113,7 +113,6 @@ def make_draft(
     draft, _ = intake_services.draft_enqueue(
         client=world.client,
         idempotency_key=key or f"k-{next(_seq)}",
-        fingerprint=fingerprint(body),
         fields=fields,
         now=now or timezone.now(),
     )

@@ -105,8 +105,8 @@ def review_item_data(item: ReviewItem, *, for_service: Tenant | None = None) -> 
     }
 
 
-def draft_data(draft: Draft) -> dict[str, Any]:
-    item = latest_item(draft)
+def draft_data(draft: Draft, *, item: ReviewItem | None) -> dict[str, Any]:
+    """The draft as a service sees it, with `item`, its latest review item (`latest_item`), if any."""
     return {
         "id": draft.pk,
         "status": draft.status,

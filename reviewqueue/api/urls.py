@@ -1,13 +1,11 @@
 from django.urls import path
 
 from reviewqueue.api import docs, views
-from reviewqueue.llm.views import AssistView
 
 app_name = "api"
 
 urlpatterns = [
     path("drafts", views.DraftCreateView.as_view(), name="draft-create"),
-    path("assist", AssistView.as_view(), name="assist"),
     path("drafts/<int:draft_id>", views.DraftDetailView.as_view(), name="draft-detail"),
     path("drafts/<int:draft_id>/feedback", views.DraftFeedbackView.as_view(), name="draft-feedback"),
     path("labels", views.LabelExportView.as_view(), name="labels"),

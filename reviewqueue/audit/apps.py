@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class AuditConfig(AppConfig):
-    # No models of its own: the event rows are `review.ReviewEvent` (table and migrations stay
-    # with the review app). Installed so Celery finds its tasks.
+    # The event log (`ReviewEvent`, still in its table `review_reviewevent`), its type registry,
+    # the outbox and the webhooks.
     name = "reviewqueue.audit"
     label = "audit"

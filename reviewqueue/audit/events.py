@@ -8,13 +8,16 @@ history an auditor reads or the webhooks a service receives.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.db import models
 
-from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.tenancy.models import ServiceClient
+
+if TYPE_CHECKING:  # annotations only: the event's foreign keys name these models by string
+    from reviewqueue.review.models import Draft, ReviewItem
 
 
 class EventType(models.TextChoices):

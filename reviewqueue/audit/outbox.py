@@ -22,8 +22,8 @@ from django.core.mail import send_mail
 from reviewqueue.alerts import messages
 from reviewqueue.alerts.models import AlertEvent
 from reviewqueue.audit.events import EventType
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.audit.webhooks import deliver
-from reviewqueue.review.models import ReviewEvent
 from reviewqueue.sweeping import SweepResult
 
 logger = logging.getLogger(__name__)

@@ -41,20 +41,22 @@ from typing import Any
 
 from reviewqueue.calibration.labels import DraftLabel, draft_labels
 from reviewqueue.calibration.models import ClaimLabel
-from reviewqueue.intake.scores import score_claims, score_versions
+from reviewqueue.intake.scores import stored_score
 from reviewqueue.review.models import Draft, Queue
 from reviewqueue.tenancy.models import Tenant
 from reviewqueue.tenancy.selectors import reviewer_ref
-from scoring.results import claim_passage
+from scoring.results import ClaimResult, claim_passage
 from scoring.text import split_sentences
 
 EVIDENCE_CHARS = 600  # about 128 model tokens, the verifier's training length
 
 
-def _evidence(passages: Any, claim: dict[str, Any]) -> str:
+def _evidence(passages: Any, claim: ClaimResult | None) -> str:
     """The claim's best sentence with its neighbours, or "" when the score names no evidence."""
-    found = claim_passage(passages, claim)
-    start, end = claim.get("best_sentence_start"), claim.get("best_sentence_end")
+    if claim is None:
+        return ""
+    found = claim_passage(passages, claim.best_passage_id)
+    start, end = claim.best_sentence_start, claim.best_sentence_end
     if found is None or not isinstance(start, int) or not isinstance(end, int):
         return ""
     text = found[1]
@@ -102,9 +104,9 @@ def claim_label_records(*, tenant: Tenant, since: datetime | None = None) -> Ite
         if rest and rest[0][1] == top:
             continue  # reviewers split evenly
         lab = first[key]
-        score = lab.draft.score
-        claims = score_claims(score)
-        premise = _evidence(lab.draft.passages, claims[lab.claim_index] if lab.claim_index < len(claims) else {})
+        score = stored_score(lab.draft.score)
+        claims = score.claims if score is not None else ()
+        premise = _evidence(lab.draft.passages, claims[lab.claim_index] if lab.claim_index < len(claims) else None)
         if not premise or not lab.claim_text.strip():
             continue  # nothing to pair the claim with
         yield {
@@ -116,7 +118,7 @@ def claim_label_records(*, tenant: Tenant, since: datetime | None = None) -> Ite
             "claim_index": lab.claim_index,
             "reviewers": sum(counter.values()),
             "model_verdict": lab.model_verdict,
-            "model": score_versions(score).get("model", ""),
+            "model": score.versions.get("model", "") if score is not None else "",
         }
 
 
@@ -168,8 +170,8 @@ def _ts(value: datetime | None) -> str | None:
 
 def label_row(draft: Draft, label: DraftLabel, *, tenant: Tenant, queue: str) -> dict[str, Any]:
     """The one export row of a labelled draft (module docstring), keys in LABEL_FIELDS order."""
-    score = draft.score if isinstance(draft.score, dict) else {}
-    versions = score_versions(score) or dict(draft.versions or {})
+    score = stored_score(draft.score)
+    versions = dict(score.versions) if score is not None and score.versions else dict(draft.versions or {})
     return {
         "id": f"reviewqueue:{tenant.slug}:{draft.pk}",
         "dataset": f"reviewqueue:{tenant.slug}",
@@ -182,8 +184,8 @@ def label_row(draft: Draft, label: DraftLabel, *, tenant: Tenant, queue: str) ->
         "decision": draft.decision or None,
         "reason_codes": list(draft.decision_reasons or []),
         "confidence": draft.confidence,
-        "raw_score": score.get("raw_score"),
-        "features": score.get("features") or {},
+        "raw_score": score.raw_score if score is not None else None,
+        "features": dict(score.features) if score is not None else {},
         "versions": dict(draft.versions or {}),
         "model": versions.get("model"),
         "fusion": versions.get("fusion"),

@@ -44,14 +44,13 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from reviewqueue.agreement.selectors import AdjudicatedLabel, adjudicated_labels
 from reviewqueue.calibration.models import DraftFeedback
-from reviewqueue.intake.scores import score_versions
+from reviewqueue.intake.scores import stored_score
 from reviewqueue.review.models import (
     BAD_DISPOSITIONS,
     GOOD_DISPOSITIONS,
@@ -64,6 +63,7 @@ from reviewqueue.review.models import (
 )
 from reviewqueue.tenancy.models import Tenant
 from scoring.calibration import FITTED_FOR
+from scoring.results import ScoreResult
 
 GOOD, BAD = GOOD_DISPOSITIONS, BAD_DISPOSITIONS
 LABELLING = (*GOOD, *BAD)
@@ -244,9 +244,9 @@ class WeightedLabels:
         return len(self.labels)
 
 
-def scorer_versions(score: Any) -> dict[str, str]:
-    """The versions a raw score depends on (the calibrator's FITTED_FOR keys) from a stored score."""
-    return {k: v for k, v in score_versions(score).items() if k in FITTED_FOR}
+def scorer_versions(score: ScoreResult) -> dict[str, str]:
+    """The versions a raw score depends on (the calibrator's FITTED_FOR keys)."""
+    return {k: v for k, v in score.versions.items() if k in FITTED_FOR}
 
 
 def weighted_labels(
@@ -270,10 +270,10 @@ def weighted_labels(
     drafts = labelled_drafts(tenant, queue=queue, prompt_version=prompt_version, since=since, until=until)
     rows: list[tuple[datetime | None, int, float, dict[str, str], DraftLabel, float | None]] = []
     for draft, label in draft_labels(drafts):
-        raw = draft.score.get("raw_score") if isinstance(draft.score, dict) else None
-        if not isinstance(raw, int | float) or isinstance(raw, bool):
+        score = stored_score(draft.score)
+        if score is None:
             continue  # scoring failed: no score to calibrate
-        rows.append((draft.scored_at, draft.pk, float(raw), scorer_versions(draft.score), label, draft.confidence))
+        rows.append((draft.scored_at, draft.pk, score.raw_score, scorer_versions(score), label, draft.confidence))
     # Newest scored first (unscored last): the scorer of the first row is the one kept.
     rows.sort(key=lambda r: (r[0] is not None, r[0] or datetime.min.replace(tzinfo=UTC), r[1]), reverse=True)
     scored_by = rows[0][3] if rows else {}

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from reviewqueue.audit.events import EventType, event_record
 from reviewqueue.calibration.models import ClaimLabel, ClaimVerdict, DraftFeedback, FeedbackKind
 from reviewqueue.errors import InvalidInput, InvalidState, NotFound
-from reviewqueue.intake.scores import score_claims
+from reviewqueue.intake.scores import stored_score
 from reviewqueue.review.models import Draft, DraftStatus, Outcome
 from reviewqueue.review.services import leased_item_for_update
 from reviewqueue.tenancy.models import ServiceClient
@@ -35,11 +35,12 @@ def claim_label_record(
         raise InvalidInput(f"label must be one of {list(ClaimVerdict.values)}.", details={"field": "label"})
     with transaction.atomic():
         item = leased_item_for_update(user=user, item_id=item_id, now=now)
-        claims = score_claims(item.draft.score)
+        score = stored_score(item.draft.score)
+        claims = score.claims if score is not None else ()
         if not 0 <= claim_index < len(claims):
             raise InvalidInput(f"This draft has no claim {claim_index}.", details={"field": "claim_index"})
         claim = claims[claim_index]
-        start, end = int(claim.get("start") or 0), int(claim.get("end") or 0)
+        start, end = int(claim.start or 0), int(claim.end or 0)
         existing = ClaimLabel.objects.filter(item=item, claim_index=claim_index, reviewer=user).first()
         previous = existing.label if existing else ""
         if existing is None:
@@ -47,10 +48,10 @@ def claim_label_record(
                 item=item,
                 draft=item.draft,
                 claim_index=claim_index,
-                claim_text=str(claim.get("text", "")),
+                claim_text=str(claim.text),
                 start=max(start, 0),
                 end=max(end, start, 0),
-                model_verdict=str(claim.get("verdict") or ""),
+                model_verdict=str(claim.verdict or ""),
                 label=label,
                 reviewer=user,
                 created_at=now,

@@ -1,11 +1,12 @@
 """One shape for a draft: the request body → `DraftInput` + the `Draft` columns, and back.
 
 The body is parsed once, by the scoring library's own parser (`DraftInput.from_request`), and
-the intake limits below are checked on what it parsed (only the storage check, NUL and lone
-surrogates, walks the raw body again: the parser does not look at characters). The API's
-`EnqueueInput` serializer runs exactly this and shows the same limits in the OpenAPI schema. The worker
-turns the stored row back into a `DraftInput` with `draft_input`, without a second parse of a
-rebuilt body, so it never meets a draft it cannot read.
+the intake limits below are checked on what it parsed. The parser does not look at characters:
+the one further walk over the raw body computes its idempotency fingerprint and, on the way,
+refuses what cannot be stored (NUL, lone surrogates). The API's `EnqueueInput` serializer runs
+exactly this and shows the same limits in the OpenAPI schema. The worker turns the stored row back
+into a `DraftInput` with `draft_input`, without a second parse of a rebuilt body, so it never
+meets a draft it cannot read.
 """
 
 from __future__ import annotations
@@ -43,27 +44,44 @@ _INPUT_META = ("intent", "prompt_version", "customer_tier", "amount")
 BODY_FIELDS = frozenset({"question", "draft", "passages", "logprobs", "metadata", "queue"})
 
 
-def _canonical(value: Any) -> Any:
+# NUL cannot be stored in PostgreSQL text or jsonb, and a lone surrogate (valid in JSON as
+# "\ud800") cannot be encoded as UTF-8 at all: either would surface as a 500 at write time.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _nfc(text: str, path: str, what: str) -> str:
+    if _UNSTORABLE.search(text):
+        raise _invalid(path or "body", f"contains {what} NUL or unpaired surrogate character")
+    return unicodedata.normalize("NFC", text)
+
+
+def _canonical(value: Any, path: str = "") -> Any:
     """The body as the same request whoever serialised it: strings (keys too) in Unicode NFC, so
     "é" typed as one code point or as e + combining accent is one value; a number that is whole
     as an int (`0`, `0.0`, `-0.0` and `0e0` are one value; JSON has one number type); and the
-    object key order left to `sort_keys`."""
+    object key order left to `sort_keys`. The same walk refuses what cannot be stored (NUL, a
+    lone surrogate), naming the field: one pass over the body for both."""
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return _nfc(value, path, "a")
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
     if isinstance(value, dict):
-        return {unicodedata.normalize("NFC", str(k)): _canonical(v) for k, v in value.items()}
+        out = {}
+        for key, item in value.items():
+            name = str(key)
+            out[_nfc(name, path, "a key with a")] = _canonical(item, f"{path}.{name}" if path else name)
+        return out
     if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
+        return [_canonical(item, f"{path}[{i}]") for i, item in enumerate(value)]
     return value
 
 
 def fingerprint(body: Any) -> str:
     """The same request, written differently, has one fingerprint: key order, whitespace, `0` vs
-    `0.0` and Unicode normalisation (NFC) do not change it; any other value does."""
+    `0.0` and Unicode normalisation (NFC) do not change it; any other value does. Raises
+    InvalidInput naming the field where the body holds a character that cannot be stored."""
     canonical = json.dumps(_canonical(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -81,26 +99,6 @@ def check_idempotency_key(key: str | None) -> str:
             details={"field": "Idempotency-Key"},
         )
     return key.strip()
-
-
-# NUL cannot be stored in PostgreSQL text or jsonb, and a lone surrogate (valid in JSON as
-# "\ud800") cannot be encoded as UTF-8 at all: either would surface as a 500 at write time.
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
-
-
-def _check_storable(value: Any, path: str) -> None:
-    if isinstance(value, str):
-        if _UNSTORABLE.search(value):
-            raise _invalid(path or "body", "contains a NUL or unpaired surrogate character")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            if _UNSTORABLE.search(str(key)):
-                raise _invalid(path or "body", "contains a key with a NUL or unpaired surrogate character")
-            _check_storable(item, where)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_storable(item, f"{path}[{i}]")
 
 
 def _amount_bound() -> tuple[Decimal, Decimal]:
@@ -125,13 +123,14 @@ def _amount(value: float) -> Decimal:
 
 
 def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
-    """Returns the Draft fields to store; raises InvalidInput/NotFound with the field named."""
+    """Returns the Draft fields to store, the body's `fingerprint` among them; raises
+    InvalidInput/NotFound with the field named."""
     try:
         parsed = DraftInput.from_request(body)
     except ScoringInvalidInput as exc:
         raise _invalid(exc.field or "body", exc.message) from None
     assert isinstance(body, dict)
-    _check_storable(body, "")
+    body_fingerprint = fingerprint(body)  # refuses NUL and lone surrogates first
     unknown = set(body) - BODY_FIELDS
     if unknown:
         raise _invalid(sorted(unknown)[0], "is not a known field")
@@ -162,6 +161,7 @@ def parse_enqueue(body: Any, *, client: ServiceClient) -> dict[str, Any]:
             raise NotFound(f"Queue {queue_name!r} does not exist.", details={"field": "queue"})
     # Without a queue the tenant's default must exist: services.draft_enqueue checks that as it writes.
     return {
+        "fingerprint": body_fingerprint,
         "question": parsed.question,
         "text": parsed.draft,
         "passages": [p.to_dict() for p in parsed.passages],

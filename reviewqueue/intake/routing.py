@@ -15,9 +15,9 @@ from django.db import transaction
 
 from reviewqueue.audit.events import EventType, event_record
 from reviewqueue.errors import InvalidInput
+from reviewqueue.intake import hooks
 from reviewqueue.intake.drafts import draft_input
 from reviewqueue.intake.scores import stored_score
-from reviewqueue.llm import hooks as llm_hooks
 from reviewqueue.policy.selectors import active_policy
 from reviewqueue.review.models import Decision, Draft, DraftStatus, Outcome, Queue
 from reviewqueue.review.selectors import routing_queue
@@ -64,10 +64,8 @@ def signals_record(result: ScoreResult | None) -> dict[str, Any]:
         used.append("logprobs")
     else:
         missing.append({"signal": "logprobs", "reason": "not_sent"})
-    used += llm_hooks.signals_used(result)
-    for code in llm_hooks.missing_signals(result):
-        signal, _, reason = code.removeprefix(llm_hooks.MISSING_PREFIX).partition(":")
-        missing.append({"signal": signal, "reason": reason})
+    used += hooks.signals_used(result)
+    missing += [{"signal": signal, "reason": reason} for signal, reason in hooks.signals_missing(result)]
     return {"used": used, "missing": missing}
 
 
@@ -102,7 +100,7 @@ def route_decision(
         )
     policy = policy or active_policy(tenant_id=draft.tenant_id)
     decision = policy.decide(result, inputs, queue=queue.name if queue else None)
-    action, reasons = llm_hooks.adjust_decision(draft, result, policy, decision.action, list(decision.reason_codes))
+    action, reasons = hooks.adjust_decision(draft, result, policy, decision.action, list(decision.reason_codes))
     priority = priority_for(risk=max(result.risk, 0.05), confidence=result.confidence, business_value=business_value)
     return Routing(action, reasons, priority, dict(decision.versions), signals_record(result))
 

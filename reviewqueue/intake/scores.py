@@ -21,18 +21,3 @@ def stored_score(value: Any) -> ScoreResult | None:
         return ScoreResult.from_dict(value)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-
-
-def score_claims(score: Any) -> list[dict[str, Any]]:
-    """The claims of a stored score, as the review page numbers them (`claim_index`): every
-    claim that is an object, in order; anything else is skipped."""
-    if not isinstance(score, dict):
-        return []
-    claims = score.get("claims")
-    return [c for c in claims if isinstance(c, dict)] if isinstance(claims, list) else []
-
-
-def score_versions(score: Any) -> dict[str, str]:
-    """The versions (model, calibrator, fusion, …) a stored score names, as text; {} if none."""
-    versions = score.get("versions") if isinstance(score, dict) else None
-    return {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict) else {}

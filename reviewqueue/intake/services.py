@@ -13,10 +13,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from reviewqueue.audit.events import EventType, event_new, event_record
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import IdempotencyConflict, InvalidInput
 from reviewqueue.intake.dispatch import draft_dispatch
 from reviewqueue.intake.expiry import dispatch_expiry, no_message_pending
-from reviewqueue.review.models import UNROUTED, Draft, DraftStatus, Queue, ReviewEvent
+from reviewqueue.review.models import UNROUTED, Draft, DraftStatus, Queue
 from reviewqueue.tenancy.models import ServiceClient
 
 
@@ -50,11 +51,11 @@ def draft_enqueue(
     *,
     client: ServiceClient,
     idempotency_key: str,
-    fingerprint: str,
     fields: dict[str, Any],
     now: datetime,
 ) -> tuple[Draft, bool]:
-    """Create the draft once per (client, key). Returns (draft, created).
+    """Create the draft once per (client, key) from `fields` (`drafts.parse_enqueue`; its
+    `fingerprint` names the request a replay of the key must repeat). Returns (draft, created).
 
     Concurrent duplicates race on the unique constraint, not on a prior SELECT: the loser's
     INSERT waits for the winner's commit, inserts nothing, and reads the winner's row.
@@ -63,7 +64,6 @@ def draft_enqueue(
         tenant_id=client.tenant_id,
         client=client,
         idempotency_key=idempotency_key,
-        fingerprint=fingerprint,
         created_at=now,
         # Written with the row, as if the publish after commit will succeed (it nearly always
         # does): no second write on the hot path; draft_dispatch clears it when the publish fails.
@@ -93,7 +93,7 @@ def draft_enqueue(
         if needs_default and not _has_default_queue(draft.tenant_id):
             raise _no_default_queue()
         raise IntegrityError("The draft could not be stored.")  # not the key's constraint: let it surface
-    if existing.fingerprint != fingerprint:
+    if existing.fingerprint != draft.fingerprint:
         raise IdempotencyConflict(
             "This Idempotency-Key was already used with a different request body.",
             details={"draft_id": existing.pk},

@@ -18,11 +18,10 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from reviewqueue.intake import routing
+from reviewqueue.intake import hooks, routing
 from reviewqueue.intake.drafts import draft_input
 from reviewqueue.intake.expiry import draft_dispatch_taken
 from reviewqueue.intake.scorer import get_scorer
-from reviewqueue.llm import hooks as llm_hooks
 from reviewqueue.policy import shadow
 from reviewqueue.policy.selectors import active_calibrator
 from reviewqueue.review.models import Draft, DraftStatus, Queue
@@ -43,9 +42,9 @@ def _score(draft: Draft, queue: Queue | None) -> tuple[ScoreResult, DraftInput] 
         rules = GuardrailRules.from_dict((queue.scoring_rules if queue else {}).get("guardrails", {}))
         inputs = draft_input(draft)
         result = get_scorer().score(inputs, rules=rules, calibrator=calibrator)
-        # The LLM signals (self-consistency, the judge) of a high-risk intent join the fusion
-        # here, before routing, within their own time budget; without an endpoint, a no-op.
-        result = llm_hooks.enrich_score(draft, result, scorer=get_scorer(), calibrator=calibrator)
+        # The add-ons' signals (the LLM app: self-consistency, the judge, for a high-risk intent)
+        # join the fusion here, before routing, within their own time budget; none: a no-op.
+        result = hooks.enrich_score(draft, result, scorer=get_scorer(), calibrator=calibrator)
     except DatabaseError:
         raise
     except Exception as exc:  # a bug on one odd draft must not lose it or wedge the queue
@@ -98,7 +97,7 @@ def score_and_route(draft_id: int) -> str:
         signals=decided.signals,
     )
     if routed:
-        llm_hooks.after_route(draft_id=draft.pk, action=decided.action)
+        hooks.after_route(draft_id=draft.pk, action=decided.action)
         if scored is not None:
             _record_shadow(routed, queue, scored, decided.action)
     return decided.action if routed else "already_routed"

@@ -7,7 +7,10 @@ class LlmConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from reviewqueue.llm.receivers import judge_the_audit_sample
-        from reviewqueue.review.signals import draft_audit_sampled
+        # Django's place for wiring an app into others once every model is loaded: the signal
+        # receivers connect on import, and intake's scoring task learns of this app's hooks.
+        from reviewqueue.intake import hooks as intake_hooks
+        from reviewqueue.llm import receivers  # noqa: F401
+        from reviewqueue.llm.hooks import SCORING_HOOKS
 
-        draft_audit_sampled.connect(judge_the_audit_sample, dispatch_uid="llm.judge_the_audit_sample")
+        intake_hooks.register(SCORING_HOOKS)

@@ -119,7 +119,9 @@ def assist_draft(*, client_: ServiceClient, idempotency_key: str, body: Any) -> 
         if logprobs is not None:
             enqueue["logprobs"] = logprobs
         try:
-            fields = intake.parse_enqueue(enqueue, client=client_)
+            # The assist request's fingerprint, not the generated draft's: a replay of the key is
+            # compared with what the client sent.
+            fields = {**intake.parse_enqueue(enqueue, client=client_), "fingerprint": fingerprint}
         except InvalidInput as exc:  # the answer, not the request, is at fault: say so
             raise LlmUnavailable(
                 "The LLM endpoint's answer could not be stored as a draft.", details=exc.details
@@ -128,7 +130,6 @@ def assist_draft(*, client_: ServiceClient, idempotency_key: str, body: Any) -> 
             draft, _ = intake_services.draft_enqueue(
                 client=client_,
                 idempotency_key=draft_key(idempotency_key),
-                fingerprint=fingerprint,
                 fields=fields,
                 now=timezone.now(),
             )

@@ -1,5 +1,5 @@
-"""The places the scoring task calls into this app (`intake/worker.py`, `intake/routing.py`),
-each a no-op when no endpoint is configured:
+"""The three places the scoring task calls into this app (registered with `intake.hooks` from
+`LlmConfig.ready` as `SCORING_HOOKS`), each a no-op when no endpoint is configured:
 
 - `enrich_score`: after the scorer, before the score is stored. For a high-risk intent (the
   active policy's `high_risk_intents`), within one time budget per draft
@@ -165,6 +165,12 @@ def signals_used(result: ScoreResult) -> list[str]:
     return [name for name, keys in SIGNAL_FEATURES.items() if any(k in result.features for k in keys)]
 
 
+def signals_missing(result: ScoreResult) -> list[tuple[str, str]]:
+    """(signal, why) from the missing-signal codes ("llm_signal_missing:judge:timeout")."""
+    pairs = (code.removeprefix(MISSING_PREFIX).partition(":") for code in missing_signals(result))
+    return [(signal, reason) for signal, _, reason in pairs]
+
+
 def adjust_decision(
     draft: Draft, result: ScoreResult, policy: RoutingPolicy, action: str, reasons: list[str]
 ) -> tuple[str, list[str]]:
@@ -237,3 +243,16 @@ def after_route(*, draft_id: int, action: str) -> None:
         judge_audit_sampled(draft_id=draft_id)
     elif reason is not None:
         _schedule(draft_id, reason)
+
+
+class _LlmScoringHooks:
+    """This module's three functions as the `intake.hooks.ScoringHooks` the app registers."""
+
+    enrich_score = staticmethod(enrich_score)
+    adjust_decision = staticmethod(adjust_decision)
+    after_route = staticmethod(after_route)
+    signals_used = staticmethod(signals_used)
+    signals_missing = staticmethod(signals_missing)
+
+
+SCORING_HOOKS = _LlmScoringHooks()

@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 
-from reviewqueue.intake.scores import score_claims
+from reviewqueue.intake.scores import stored_score
 from reviewqueue.llm import calls, client
 from reviewqueue.llm.client import ChatRequest, Completion
 from reviewqueue.llm.errors import LlmError
@@ -90,7 +90,7 @@ def claims_to_judge(passages: Any, claims: Sequence[dict[str, Any]], *, limit: i
     for i, claim in enumerate(claims):
         if not claim.get("checkable"):
             continue
-        best = claim_passage(passages, claim)
+        best = claim_passage(passages, claim.get("best_passage_id"))
         evidence = best[1] if best is not None else everything
         out.append(ClaimToJudge(index=i, text=str(claim.get("text", "")), evidence=evidence[:MAX_EVIDENCE_CHARS]))
         if len(out) >= limit:
@@ -142,4 +142,5 @@ def judge_claims(
 
 def judge_draft(draft: Draft) -> list[dict[str, Any]]:
     """The judge on a scored draft's stored claims (after routing: the audit, the reviewer)."""
-    return judge_claims(draft, score_claims(draft.score))
+    score = stored_score(draft.score)
+    return judge_claims(draft, [c.to_dict() for c in score.claims] if score is not None else [])

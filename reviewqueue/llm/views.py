@@ -47,5 +47,6 @@ class AssistView(APIView):
                 {"id": draft.pk, "status": draft.status, "created_at": draft.created_at.isoformat()},
                 status=status.HTTP_202_ACCEPTED,
             )
-        body = draft_data(selectors.draft_for_client(client=client_, draft_id=draft.pk))
+        stored = selectors.draft_for_client(client=client_, draft_id=draft.pk)
+        body = draft_data(stored, item=selectors.latest_item(stored))
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -19,7 +19,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from reviewqueue.audit.events import EventType
-from reviewqueue.review.models import Draft, ItemState, Queue, ReviewEvent, ReviewItem
+from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.review.models import Draft, ItemState, Queue, ReviewItem
 from reviewqueue.review.selectors import queue_stats
 
 # Bucket upper bounds (seconds). Scoring runs in about a second, or waits for a worker;

@@ -20,8 +20,9 @@ from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDay, TruncHour
 
 from reviewqueue.audit.events import EventType
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.policy.models import RoutingPolicyVersion
-from reviewqueue.review.models import Draft, ItemState, Queue, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Draft, ItemState, Queue, ReviewItem
 from reviewqueue.review.selectors import QueueStats, queue_stats
 from reviewqueue.tenancy.models import Membership, Role
 

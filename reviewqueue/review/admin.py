@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from reviewqueue.review.models import Draft, Queue, ReviewEvent, ReviewItem
+from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.review.models import Draft, Queue, ReviewItem
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -337,37 +337,3 @@ class ReviewItem(models.Model):
 
     def warning_at(self, fraction: float) -> datetime:
         return self.created_at + (self.due_at - self.created_at) * fraction
-
-
-class ReviewEvent(models.Model):
-    """Append-only history of every transition; also the outbox for webhooks (`notified_at`)."""
-
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="events")
-    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    client = models.ForeignKey(ServiceClient, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    type = models.CharField(max_length=64)
-    from_state = models.CharField(max_length=16, blank=True, default="")
-    to_state = models.CharField(max_length=16, blank=True, default="")
-    created_at = models.DateTimeField()
-    data = models.JSONField(default=dict, blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [
-            models.Index(fields=["draft", "created_at"], name="event_draft_time"),
-            # Used by the outbox sweep: events not yet delivered.
-            models.Index(fields=["created_at"], condition=Q(notified_at__isnull=True), name="event_undelivered"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.type} @ {self.created_at:%Y-%m-%d %H:%M:%S}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # Events are never edited: history an auditor reads must be exactly what happened.
-        if self.pk is not None:
-            raise ValueError("ReviewEvent rows are append-only")
-        super().save(*args, **kwargs)

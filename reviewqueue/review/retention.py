@@ -7,6 +7,10 @@ guardrail matches) and the text the LLM judge's verdicts quote (claim, evidence 
 explanation; the verdicts themselves stay). Kept: the request fingerprint and prompt hash, scores, confidence, decision,
 outcome, metadata, labels and the events, so every decision can still be explained. Each purge
 writes a `draft.content.purged` event in the same transaction.
+
+Packages that keep their own copies of a draft's text (the LLM judge's verdicts) purge them on
+`draft_content_purged`, sent inside the purge's transaction: the purge must not know every
+package that quotes a draft, and `review` is below them.
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 
 from reviewqueue.audit.events import EventType, event_record
-from reviewqueue.llm.models import JudgeVerdict
 from reviewqueue.review.models import Draft, DraftStatus, ReviewItem
 from reviewqueue.sweeping import SweepResult, log_sweep, move_each
 from reviewqueue.tenancy.models import Tenant
+
+# Sent with `draft_id`, in the purge's transaction: a receiver that raises undoes the purge.
+draft_content_purged = Signal()
 
 PURGED_FIELDS = (
     "question",
@@ -68,7 +75,7 @@ def draft_purge_content(*, draft_id: int, now: datetime, retention_days: int) ->
             update_fields=["question", "text", "passages", "logprobs", "final_text", "score", "content_purged_at"]
         )
         ReviewItem.objects.filter(draft_id=draft_id).exclude(final_text="").update(final_text="")
-        JudgeVerdict.objects.filter(draft_id=draft_id).update(claim_text="", quote="", explanation="")
+        draft_content_purged.send(sender=Draft, draft_id=draft_id)
         event_record(
             draft=draft,
             type=EventType.DRAFT_CONTENT_PURGED,

@@ -10,8 +10,9 @@ from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from reviewqueue.agreement.models import SecondReview, SecondReviewState
 from reviewqueue.audit.events import EventType
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import Forbidden, NotFound
-from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewEvent, ReviewItem
+from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewItem
 from reviewqueue.tenancy.models import Membership, ServiceClient
 
 AnyUser = User | AnonymousUser
@@ -36,6 +37,16 @@ def routing_queue(draft: Draft) -> Queue | None:
     if draft.requested_queue_id is not None:
         return draft.requested_queue
     return Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
+
+
+def queues_for_claim(user: User) -> QuerySet[Queue]:
+    """The user's queues as claim-next reads them: unordered, without the tenant the listing
+    pages join, each with `others_can_claim`: whether another active reviewer of the queue (in
+    its group, with a membership in its tenant) could take an item from it."""
+    others = User.objects.filter(
+        is_active=True, groups=OuterRef("reviewer_group"), memberships__tenant=OuterRef("tenant")
+    ).exclude(pk=user.pk)
+    return queues_for_user(user).select_related(None).order_by().annotate(others_can_claim=Exists(others))
 
 
 def _same_tenant(user: AnyUser, tenant_id: int) -> bool:

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from reviewqueue.agreement.services import second_review_open
 from reviewqueue.audit.events import EventType, event_new, event_record
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review import audit_sampling, queries
 from reviewqueue.review.models import (
@@ -30,10 +31,9 @@ from reviewqueue.review.models import (
     ItemState,
     Outcome,
     Queue,
-    ReviewEvent,
     ReviewItem,
 )
-from reviewqueue.review.selectors import item_for_user, queues_for_user, routing_queue
+from reviewqueue.review.selectors import item_for_user, queues_for_claim, routing_queue
 from reviewqueue.review.signals import draft_audit_sampled
 from reviewqueue.tenancy.selectors import is_lead
 
@@ -168,8 +168,7 @@ def review_item_claim_next(
     # The queues are read first and their ids passed as constants, not as a subquery of the
     # claim: PostgreSQL planned the 7-table subquery in each candidate read (~5 ms of a claim,
     # measured with bench/bench_intake.py), against ~0.3 ms for `queue_id IN (…)`.
-    # Unordered and without the tenant the listing pages join: the claim needs neither.
-    queues = {q.pk: q for q in queues_for_user(user).select_related(None).order_by()}
+    queues = {q.pk: q for q in queues_for_claim(user)}
     if queue_ids is not None and not set(queue_ids) <= queues.keys():
         raise Forbidden("You are not a reviewer in every queue you asked for.")
     allowed = queues.keys() if queue_ids is None else set(queue_ids)
@@ -177,7 +176,14 @@ def review_item_claim_next(
         return None
     # An item is at risk within the last (1 − warning fraction) of its queue's SLA.
     at_risk = 1 - settings.REVIEWQUEUE_SLA_WARNING_FRACTION
-    timers = {pk: queries.QueueTimers(lease=queues[pk].lease, risk_window=queues[pk].sla * at_risk) for pk in allowed}
+    timers = {
+        pk: queries.QueueTimers(
+            lease=queues[pk].lease,
+            risk_window=queues[pk].sla * at_risk,
+            sole_reviewer=not queues[pk].others_can_claim,  # type: ignore[attr-defined]
+        )
+        for pk in allowed
+    }
     with transaction.atomic():
         item = queries.claim_next(user_id=user.pk, now=now, queues=timers)
         if item is None:

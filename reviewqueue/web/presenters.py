@@ -1,8 +1,10 @@
-"""Turn a draft's stored score (`ScoreResult.to_dict()`, or None) into what the review page shows.
+"""Turn a draft's stored score into what the review page shows.
 
-Pure functions over plain data: no queries, no markup. Everything here is untrusted text and is
-returned as plain strings; the templates escape it. Scores come from another process and may be
-older or newer than this code, so every key is read defensively and bad offsets are clamped.
+Pure functions: no queries, no markup. The score is read with the one lenient loader
+(`intake.scores.stored_score`, as the router and the label exports read it), so the page, the
+routing and the exports see the same claims, numbered the same way. Everything here is untrusted
+text and is returned as plain strings; the templates escape it. Offsets come from another
+process, possibly older or newer code: bad ones are clamped.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewqueue.intake.scores import score_claims, score_versions
+from reviewqueue.intake.scores import stored_score
 from scoring.calibration import PRIOR_PREFIX, UNCALIBRATED
-from scoring.results import claim_passage
+from scoring.guardrails import GuardrailHit
+from scoring.logprobs import LogprobSignals
+from scoring.results import ClaimResult, claim_passage
 
 VERDICT_LABELS = {
     "supported": "Supported",
@@ -59,7 +63,7 @@ class ClaimView:
     p_contradict: float | None
     reason: str
     passage: PassageView | None
-    guardrail_hits: list[dict[str, Any]] = field(default_factory=list)
+    guardrail_hits: list[GuardrailHit] = field(default_factory=list)
     lexical_support: float | None = None
     my_label: str = ""
 
@@ -69,9 +73,9 @@ class ScoreView:
     scored: bool
     segments: list[Segment]
     claims: list[ClaimView]
-    guardrail_hits: list[dict[str, Any]]
+    guardrail_hits: list[GuardrailHit]
     low_confidence_count: int
-    logprob: dict[str, Any] | None
+    logprob: LogprobSignals | None
     raw_score: float | None
     risk: float | None
     verification_status: str
@@ -98,10 +102,6 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def _span(start: Any, end: Any, length: int) -> tuple[int, int] | None:
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
         return None
@@ -109,12 +109,12 @@ def _span(start: Any, end: Any, length: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-def _passage_view(passages: list[Any], claim: dict[str, Any]) -> PassageView | None:
-    found = claim_passage(passages, claim)
+def _passage_view(passages: Any, claim: ClaimResult) -> PassageView | None:
+    found = claim_passage(passages, claim.best_passage_id)
     if found is None:
         return None
     pid, text = found
-    span = _span(claim.get("best_sentence_start"), claim.get("best_sentence_end"), len(text))
+    span = _span(claim.best_sentence_start, claim.best_sentence_end, len(text))
     if span is None:
         return PassageView(pid, text, "", "")
     a, b = span
@@ -154,64 +154,43 @@ def _segments(text: str, claims: list[ClaimView], low: list[tuple[int, int]]) ->
 
 
 def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
-    passages = passages if isinstance(passages, list) else []
-    if not isinstance(score, dict):
-        return ScoreView(
-            False,
-            [Segment(None, "", (Piece(text, False),))] if text else [],
-            [],
-            [],
-            0,
-            None,
-            None,
-            None,
-            "",
-            {},
-            [],
-        )
+    """The page model of `score`, the stored `Draft.score`; a score that does not load (none, or
+    not one the scorer wrote) shows as unscored, as the router treats it."""
+    result = stored_score(score)
+    if result is None:
+        segments = [Segment(None, "", (Piece(text, False),))] if text else []
+        return ScoreView(False, segments, [], [], 0, None, None, None, "", {}, [])
     length = len(text)
-    hits = [h for h in _list(score.get("guardrail_hits")) if isinstance(h, dict)]
+    hits = list(result.guardrail_hits)
     claims: list[ClaimView] = []
-    for raw in score_claims(score):
-        index = len(claims)
-        span = _span(raw.get("start"), raw.get("end"), length) or (0, 0)
-        verdict = str(raw.get("verdict") or "not_checkable")
-        claim_hits = [
-            h
-            for h in hits
-            if isinstance(h.get("start"), int)
-            and isinstance(h.get("end"), int)
-            and h["start"] < span[1]
-            and h["end"] > span[0]
-        ]
+    for index, claim in enumerate(result.claims):
+        span = _span(claim.start, claim.end, length) or (0, 0)
+        verdict = str(claim.verdict or "not_checkable")
         claims.append(
             ClaimView(
                 index=index,
-                text=str(raw.get("text", text[span[0] : span[1]])),
+                text=str(claim.text),
                 start=span[0],
                 end=span[1],
-                checkable=bool(raw.get("checkable", verdict != "not_checkable")),
+                checkable=bool(claim.checkable),
                 verdict=verdict,
                 verdict_label=VERDICT_LABELS.get(verdict, verdict.replace("_", " ").capitalize()),
-                p_entail=_num(raw.get("p_entail")),
-                p_neutral=_num(raw.get("p_neutral")),
-                p_contradict=_num(raw.get("p_contradict")),
-                reason=str(raw.get("reason") or ""),
-                passage=_passage_view(passages, raw),
-                lexical_support=_num(raw.get("lexical_support")),
-                guardrail_hits=claim_hits,
+                p_entail=_num(claim.p_entail),
+                p_neutral=_num(claim.p_neutral),
+                p_contradict=_num(claim.p_contradict),
+                reason=str(claim.reason or ""),
+                passage=_passage_view(passages, claim),
+                lexical_support=_num(claim.lexical_support),
+                guardrail_hits=[h for h in hits if _overlaps(h, span)],
             )
         )
-    logprob = score.get("logprob_signals") if isinstance(score.get("logprob_signals"), dict) else None
+    logprob = result.logprob_signals
     low: list[tuple[int, int]] = []
-    if logprob:
-        for pair in _list(logprob.get("low_confidence_spans")):
-            if isinstance(pair, list | tuple) and len(pair) == 2:
-                low_span = _span(pair[0], pair[1], length)
-                if low_span:
-                    low.append(low_span)
-    raw_errors = score.get("errors")
-    errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else []
+    if logprob is not None:
+        for a, b in logprob.low_confidence_spans:
+            low_span = _span(a, b, length)
+            if low_span:
+                low.append(low_span)
     return ScoreView(
         scored=True,
         segments=_segments(text, [c for c in claims if c.end > c.start], low),
@@ -219,12 +198,16 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
         guardrail_hits=hits,
         low_confidence_count=len(low),
         logprob=logprob,
-        raw_score=_num(score.get("raw_score")),
-        risk=_num(score.get("risk")),
-        verification_status=str(score.get("verification_status") or ""),
-        versions=score_versions(score),
-        errors=errors,
+        raw_score=_num(result.raw_score),
+        risk=_num(result.risk),
+        verification_status=str(result.verification_status or ""),
+        versions=result.versions,
+        errors=list(result.errors),
     )
+
+
+def _overlaps(hit: GuardrailHit, span: tuple[int, int]) -> bool:
+    return isinstance(hit.start, int) and isinstance(hit.end, int) and hit.start < span[1] and hit.end > span[0]
 
 
 # --- why it was held: the routing reason codes in plain language ------------------------------

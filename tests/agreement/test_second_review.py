@@ -19,9 +19,9 @@ from reviewqueue.agreement.services import (
     second_review_release,
     second_review_submit,
 )
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound
 from reviewqueue.review import services
-from reviewqueue.review.models import ReviewEvent
 from tests.agreement.helpers import resolve, sample_everything, second_for
 from tests.conftest import T0
 from tests.factories import make_pending_item

@@ -9,9 +9,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.intake import sweeps as intake_sweeps
 from reviewqueue.intake.worker import score_draft
-from reviewqueue.review.models import DraftStatus, ItemState, ReviewEvent, ReviewItem
+from reviewqueue.review.models import DraftStatus, ItemState, ReviewItem
 from tests.api.broker import broker, scoring_messages
 from tests.api.conftest import service_client
 from tests.factories import draft_body, make_world

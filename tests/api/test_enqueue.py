@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from reviewqueue.review.models import Draft, DraftStatus, ReviewEvent
+from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.review.models import Draft, DraftStatus
 from tests.api.broker import purge_scoring_messages
 from tests.api.conftest import assert_error, service_client
 from tests.factories import draft_body, make_world

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.calibration.models import DraftFeedback
-from reviewqueue.review.models import Decision, ReviewEvent
+from reviewqueue.review.models import Decision
 from tests.api.conftest import assert_error, service_client, session_client
 from tests.api.test_schema import assert_matches
 from tests.calibration.helpers import held, resolve, routed

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.intake import routing
 from reviewqueue.review import services
-from reviewqueue.review.models import DraftStatus, ItemState, ReviewEvent, ReviewItem
+from reviewqueue.review.models import DraftStatus, ItemState, ReviewItem
 from tests.api.conftest import service_client, session_client
 from tests.conftest import T0
 from tests.factories import make_pending_item, make_queue

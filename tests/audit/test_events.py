@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from reviewqueue.audit.events import EventType, event_new
-from reviewqueue.review.models import ReviewEvent
+from reviewqueue.audit.models import ReviewEvent
 from tests.factories import World, make_draft
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 
 from reviewqueue.audit import outbox
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.review import services
-from reviewqueue.review.models import ReviewEvent
 from reviewqueue.tenancy import webhook_targets as webhooks
 from tests.factories import make_pending_item
 

@@ -11,8 +11,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.review import services
-from reviewqueue.review.models import ItemState, ReviewEvent, ReviewItem
+from reviewqueue.review.models import ItemState, ReviewItem
 from tests.browser.conftest import shot, sign_in
 from tests.factories import make_pending_item, make_world
 from tests.ops.data import build_day

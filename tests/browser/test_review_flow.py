@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.calibration.models import ClaimLabel
-from reviewqueue.review.models import ReviewEvent, ReviewItem
+from reviewqueue.review.models import ReviewItem
 from tests.browser.conftest import shot, sign_in
 from tests.factories import make_world
 from tests.web.factories import make_scored_item

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviewqueue.audit.events import EventType
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import InvalidInput
 from reviewqueue.intake import routing
 from reviewqueue.ops.services import queue_settings_update
 from reviewqueue.review import services
-from reviewqueue.review.models import Decision, Draft, Queue, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Decision, Draft, Queue, ReviewItem
 from tests.api.conftest import service_client, session_client
 from tests.calibration.helpers import held, lease, open_item, resolve, routed
 from tests.factories import World, make_queue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.utils import timezone
 from reviewqueue.calibration.export import EVIDENCE_CHARS, _evidence, claim_label_records
 from reviewqueue.calibration.services import claim_label_record
 from reviewqueue.review.models import ItemState, ReviewItem
+from scoring.results import ClaimResult
 from scoring.train.data import jsonl_pairs
 from tests.factories import World
 from tests.web.factories import PASSAGE, make_scored_item
@@ -91,11 +93,20 @@ def test_evidence_widens_to_neighbouring_sentences_within_the_budget() -> None:
     sentences = [f"Sentence number {i} says something." for i in range(60)]
     text = " ".join(sentences)
     start = text.index("Sentence number 30")
-    claim = {"best_passage_id": "p", "best_sentence_start": start, "best_sentence_end": start + len(sentences[30])}
+    claim = ClaimResult(
+        text="",
+        start=0,
+        end=0,
+        checkable=True,
+        verdict="supported",
+        best_passage_id="p",
+        best_sentence_start=start,
+        best_sentence_end=start + len(sentences[30]),
+    )
     got = _evidence([{"id": "p", "text": text}], claim)
     assert sentences[30] in got and sentences[29] in got and sentences[31] in got
     assert len(got) <= EVIDENCE_CHARS and text.startswith(got) is False
     # No evidence named, an unknown passage, or offsets outside the text: nothing to pair with.
-    assert _evidence([{"id": "p", "text": text}], {"best_passage_id": None}) == ""
+    assert _evidence([{"id": "p", "text": text}], replace(claim, best_passage_id=None)) == ""
     assert _evidence([{"id": "q", "text": text}], claim) == ""
     assert _evidence([{"id": "p", "text": "short"}], claim) == ""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.intake import worker
 from reviewqueue.policy import services as policy_services
 from reviewqueue.policy.models import CalibratorVersion
 from reviewqueue.review import services
-from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Draft, ReviewItem
 from tests.factories import make_draft, make_pending_item
 
 

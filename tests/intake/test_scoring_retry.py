@@ -16,8 +16,9 @@ import psycopg
 import pytest
 from django.db import OperationalError, connection
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.intake import worker
-from reviewqueue.review.models import Draft, ReviewEvent
+from reviewqueue.review.models import Draft
 from scoring import engine
 from tests.factories import make_draft
 

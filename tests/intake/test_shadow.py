@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.intake import worker
 from reviewqueue.policy import shadow
 from reviewqueue.policy.models import CalibratorVersion, ShadowDecision
-from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Draft, ReviewItem
 from tests.factories import make_draft
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from reviewqueue.review.models import Draft, ReviewEvent
+from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.review.models import Draft
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]

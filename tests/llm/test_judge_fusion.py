@@ -11,13 +11,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.intake import worker
 from reviewqueue.intake.scorer import get_scorer
 from reviewqueue.llm import hooks
 from reviewqueue.llm.models import JudgeRun, JudgeVerdict
 from reviewqueue.policy.services import policy_publish
 from reviewqueue.review import services
-from reviewqueue.review.models import Decision, Draft, Queue, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Decision, Draft, Queue, ReviewItem
 from scoring.fusion import EXTERNAL_WEIGHTS, judge_features
 from scoring.guardrails import GuardrailRules
 from tests.calibration.helpers import routed

@@ -112,7 +112,7 @@ def test_seed_demo_makes_the_lead_user_a_lead(db) -> None:
 
 def test_reviewers_and_routing_show_nothing_of_another_tenant(world, client_for) -> None:
     from reviewqueue.intake import routing
-    from reviewqueue.intake.drafts import fingerprint, parse_enqueue
+    from reviewqueue.intake.drafts import parse_enqueue
     from reviewqueue.intake.services import draft_enqueue
     from reviewqueue.review.models import ReviewItem
     from tests.factories import draft_body
@@ -124,7 +124,6 @@ def test_reviewers_and_routing_show_nothing_of_another_tenant(world, client_for)
     draft, _ = draft_enqueue(
         client=world.other_client,
         idempotency_key="globex-1",
-        fingerprint=fingerprint(body),
         fields=parse_enqueue(body, client=world.other_client),
         now=timezone.now(),
     )

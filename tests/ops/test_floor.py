@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import InvalidState, LeaseLost, NotFound
 from reviewqueue.ops import selectors
 from reviewqueue.review import services
-from reviewqueue.review.models import ItemState, ReviewEvent
+from reviewqueue.review.models import ItemState
 from tests.conftest import T0
 from tests.factories import make_pending_item, make_queue
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
+from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.review.models import Draft, ReviewItem
 
 
 def event_types(item: ReviewItem) -> list[str]:

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import Forbidden
 from reviewqueue.review import services
-from reviewqueue.review.models import ItemState, ReviewEvent
+from reviewqueue.review.models import ItemState
 from tests.conftest import T0
 from tests.factories import make_pending_item, make_queue
 from tests.review.helpers import event_types, last_event

@@ -19,6 +19,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import InvalidState, LeaseLost
 from reviewqueue.review import services
 from reviewqueue.review.models import (
@@ -27,7 +28,6 @@ from reviewqueue.review.models import (
     Draft,
     DraftStatus,
     ItemState,
-    ReviewEvent,
     ReviewItem,
 )
 from tests.factories import make_queue, make_user, make_world

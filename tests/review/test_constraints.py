@@ -8,8 +8,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.review import services
-from reviewqueue.review.models import Draft, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Draft, ReviewItem
 from tests.factories import make_draft, make_pending_item
 
 

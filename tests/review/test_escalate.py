@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import InvalidInput, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review import services
-from reviewqueue.review.models import DraftStatus, ItemState, Queue, ReviewEvent, ReviewItem
+from reviewqueue.review.models import DraftStatus, ItemState, Queue, ReviewItem
 from tests.conftest import T0
 from tests.factories import make_pending_item
 from tests.review.helpers import row_counts

@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.intake import expiry, routing
 from reviewqueue.intake import sweeps as intake_sweeps
 from reviewqueue.review import services, sweeps
-from reviewqueue.review.models import Draft, FallbackAction, Queue, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Draft, FallbackAction, Queue, ReviewItem
 from tests.factories import make_draft, make_pending_item, make_queue
 
 

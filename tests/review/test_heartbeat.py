@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import Forbidden, InvalidState, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review import services
-from reviewqueue.review.models import ReviewEvent, ReviewItem
+from reviewqueue.review.models import ReviewItem
 from tests.conftest import T0
 from tests.factories import make_pending_item
 

@@ -11,10 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.intake import routing
 from reviewqueue.llm.models import JudgeVerdict, JudgeVerdictKind
 from reviewqueue.review import retention, services
-from reviewqueue.review.models import Decision, Draft, DraftStatus, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Decision, Draft, DraftStatus, ReviewItem
 from tests.conftest import T0
 from tests.factories import World, make_draft, make_pending_item
 from tests.web.factories import score_for

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.intake import sweeps as intake_sweeps
 from reviewqueue.review import services, sweeps
 from reviewqueue.review.models import (
@@ -17,7 +18,6 @@ from reviewqueue.review.models import (
     FallbackAction,
     ItemState,
     Outcome,
-    ReviewEvent,
     ReviewItem,
 )
 from tests.conftest import T0

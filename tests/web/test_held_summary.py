@@ -8,13 +8,11 @@ from django.urls import reverse
 from reviewqueue.review.models import Draft, ReviewItem
 from reviewqueue.web.presenters import held_summary, score_view
 from tests.factories import World
+from tests.web.helpers import stored_score
 
 
 def summary(reasons, *, claims=(), intent="refund", tier="gold"):  # type: ignore[no-untyped-def]
-    score = {
-        "claims": [{"text": "x", "start": 0, "end": 1, "checkable": True, "verdict": v} for v in claims],
-        "guardrail_hits": [],
-    }
+    score = stored_score(claims=[{"text": "x", "start": 0, "end": 1, "checkable": True, "verdict": v} for v in claims])
     view = score_view(text="x" * 10, passages=[], score=score)
     return held_summary(reasons=reasons, score=view, intent=intent, customer_tier=tier)
 

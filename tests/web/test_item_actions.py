@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.review import services
-from reviewqueue.review.models import ReviewEvent, ReviewItem
+from reviewqueue.review.models import ReviewItem
 from tests.factories import World
 from tests.web.factories import DRAFT, make_scored_item
 from tests.web.helpers import body

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewqueue.web.presenters import score_view
+from tests.web.helpers import stored_score
 
 TEXT = "Alpha is one. Beta is two. Gamma."
 
@@ -24,10 +25,7 @@ def test_segments_cover_the_text_in_order() -> None:
     view = score_view(
         text=TEXT,
         passages=[],
-        score={
-            "claims": [_claim(0, 13), _claim(14, 26, "refuted")],
-            "logprob_signals": {"low_confidence_spans": [[6, 20]]},
-        },
+        score=stored_score(claims=[_claim(0, 13), _claim(14, 26, "refuted")], low_confidence_spans=[[6, 20]]),
     )
     joined = "".join(p.text for seg in view.segments for p in seg.pieces)
     assert joined == TEXT
@@ -45,7 +43,7 @@ def test_passage_highlight_and_missing_passage() -> None:
     passages = [{"id": "p1", "text": "One. Two is here. Three."}]
     claim = dict(_claim(0, 13), best_passage_id="p1", best_sentence_start=5, best_sentence_end=17)
     missing = dict(_claim(14, 26), best_passage_id="nope")
-    view = score_view(text=TEXT, passages=passages, score={"claims": [claim, missing]})
+    view = score_view(text=TEXT, passages=passages, score=stored_score(claims=[claim, missing]))
     p = view.claims[0].passage
     assert p is not None and (p.before, p.highlight, p.after) == (
         "One. ",
@@ -68,17 +66,17 @@ def test_any_offsets_still_cover_the_text(claims: list[tuple[int, int]], low: li
     view = score_view(
         text=TEXT,
         passages=[],
-        score={
-            "claims": [{"start": a, "end": b, "verdict": "insufficient"} for a, b in claims],
-            "logprob_signals": {"low_confidence_spans": [list(x) for x in low]},
-        },
+        score=stored_score(
+            claims=[{"start": a, "end": b, "verdict": "insufficient"} for a, b in claims],
+            low_confidence_spans=[list(x) for x in low],
+        ),
     )
     assert "".join(p.text for seg in view.segments for p in seg.pieces) == TEXT
 
 
 def test_the_confidence_is_named_for_what_calibrated_it() -> None:
     def label(calibrator: str) -> str:
-        score = {"claims": [], "guardrail_hits": [], "versions": {"calibrator": calibrator}}
+        score = stored_score(versions={"calibrator": calibrator})
         return score_view(text="x", passages=[], score=score).confidence_label[0]
 
     assert label("uncalibrated") == "Uncalibrated score"

@@ -1,4 +1,8 @@
-"""`manage.py sweep lease|sla|redispatch|outbox|retention` — the Celery beat timers, for cron."""
+"""`manage.py sweep lease|sla|redispatch|outbox|retention` — the Celery beat timers, for cron.
+
+Here, not in `review/`, because it runs every package's timers and `intake` is the one package
+above the others it calls (`review`, `audit`); from `review` it made review → intake → review.
+"""
 
 from __future__ import annotations
 

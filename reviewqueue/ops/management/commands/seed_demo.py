@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from reviewqueue.alerts.services import alert_rule_create
 from reviewqueue.intake import services
-from reviewqueue.intake.drafts import fingerprint, parse_enqueue
+from reviewqueue.intake.drafts import parse_enqueue
 from reviewqueue.ops.services import lead_grant
 from reviewqueue.review.models import FallbackAction, Queue
 from reviewqueue.tenancy.models import Role, Tenant
@@ -91,7 +91,6 @@ class Command(BaseCommand):
             services.draft_enqueue(
                 client=client,
                 idempotency_key=f"demo-{n}",
-                fingerprint=fingerprint(body),
                 fields=fields,
                 now=timezone.now(),
             )
