@@ -26,6 +26,7 @@ class EventType(models.TextChoices):
     DRAFT_SCORING_FAILED = "draft.scoring_failed", "The scorer failed on the draft; it goes to review"
     DRAFT_ROUTED = "draft.routed", "The routing policy decided where the draft goes"
     DRAFT_DECIDED = "draft.decided", "The final answer is fixed"
+    DRAFT_FOLLOW_UP_SENT = "draft.follow_up.sent", "A reviewer sent the follow-up a blocked draft's fallback promised"
     DRAFT_CONTENT_PURGED = "draft.content.purged", "The retention sweep purged the decided draft's content"
     REVIEW_CREATED = "review.created", "A review item was opened in a queue"
     REVIEW_CLAIMED = "review.claimed", "A reviewer leased the item"

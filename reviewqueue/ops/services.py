@@ -40,9 +40,11 @@ QUEUE_SETTINGS = (
     "reviewer_group",
     "fallback_action",
     "fallback_text",
+    "follow_up_on_block",
     "escalation_queue",
     "reject_reasons",
     "business_value",
+    "guidelines",
 )
 
 
