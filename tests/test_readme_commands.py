@@ -154,10 +154,9 @@ def test_readme_command_runs_from_a_fresh_clone(command: str, clone: Path, env: 
     if mode == "slice" and "--limit" not in argv:
         argv += ["--limit", "3"]
     if mode == "help":
-        cut = 3 if argv[1] == "manage.py" else (4 if argv[1] == "-m" and argv[2] == "scoring" else 2)
+        # The program and its subcommand, if it has one: `manage.py sweep`, `-m scoring pairs`.
+        cut = {"manage.py": 3, "-m": 4 if argv[2] == "scoring" else 3}.get(argv[1], 2)
         argv = [*argv[:cut], "--help"]
-        if argv[1] == "-m" and argv[2] == "scoring.train":
-            argv = ["python", "-m", "scoring.train", "--help"]
     done = subprocess.run(argv, cwd=clone, env=env, capture_output=True, text=True, timeout=600)
     output = f"{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     assert done.returncode == 0, f"{' '.join(argv)} exited {done.returncode}:\n{output}"
