@@ -27,6 +27,12 @@ GUIDELINES = (
 )
 
 
+def _htmx_idle(page) -> None:
+    """No htmx request in flight and no swap still settling (a key pressed mid-swap would act on
+    the fragment being replaced)."""
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+
+
 def _wait_focus_back(page, dialog_id: str) -> None:
     page.wait_for_function("id => !document.getElementById(id).contains(document.activeElement)", arg=dialog_id)
 
@@ -70,9 +76,11 @@ def test_every_review_page_shortcut(new_page) -> None:
     page.keyboard.press("s")
     expect(page.locator("#claim-label-1").get_by_text("Saved as supported")).to_be_visible()
     expect(page.locator("#claim-label-1 button[value=supported]")).to_have_attribute("aria-pressed", "true")
+    _htmx_idle(page)
     page.keyboard.press("k")
     page.keyboard.press("d")
     expect(page.locator("#claim-label-0").get_by_text("Saved as unsupported")).to_be_visible()
+    _htmx_idle(page)
     labels = dict(ClaimLabel.objects.filter(item=item).values_list("claim_index", "label"))
     assert labels == {1: "supported", 0: "unsupported"}
     page.keyboard.press("s")  # changing one's mind is a key away
