@@ -155,7 +155,12 @@ def test_readme_command_runs_from_a_fresh_clone(command: str, clone: Path, env: 
         argv += ["--limit", "3"]
     if mode == "help":
         # The program and its subcommand, if it has one: `manage.py sweep`, `-m scoring pairs`.
-        cut = {"manage.py": 3, "-m": 4 if argv[2] == "scoring" else 3}.get(argv[1], 2)
+        if argv[1] == "manage.py":
+            cut = 3
+        elif argv[1] == "-m":
+            cut = 4 if argv[2] == "scoring" else 3
+        else:
+            cut = 2
         argv = [*argv[:cut], "--help"]
     done = subprocess.run(argv, cwd=clone, env=env, capture_output=True, text=True, timeout=600)
     output = f"{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
