@@ -27,6 +27,11 @@ GUIDELINES = (
 )
 
 
+# A label is one POST; on the shared 2-core machine a busy moment has taken longer than the
+# default 8 s (seen once in a full browser run), so the saves get more time.
+SAVE_TIMEOUT = 20_000
+
+
 def _htmx_idle(page) -> None:
     """No htmx request in flight and no swap still settling (a key pressed mid-swap would act on
     the fragment being replaced)."""
@@ -74,17 +79,17 @@ def test_every_review_page_shortcut(new_page) -> None:
     selected = page.locator(".claim-select[aria-expanded=true]")
     assert selected.get_attribute("data-claim") == "1"
     page.keyboard.press("s")
-    expect(page.locator("#claim-label-1").get_by_text("Saved as supported")).to_be_visible()
+    expect(page.locator("#claim-label-1").get_by_text("Saved as supported")).to_be_visible(timeout=SAVE_TIMEOUT)
     expect(page.locator("#claim-label-1 button[value=supported]")).to_have_attribute("aria-pressed", "true")
     _htmx_idle(page)
     page.keyboard.press("k")
     page.keyboard.press("d")
-    expect(page.locator("#claim-label-0").get_by_text("Saved as unsupported")).to_be_visible()
+    expect(page.locator("#claim-label-0").get_by_text("Saved as unsupported")).to_be_visible(timeout=SAVE_TIMEOUT)
     _htmx_idle(page)
     labels = dict(ClaimLabel.objects.filter(item=item).values_list("claim_index", "label"))
     assert labels == {1: "supported", 0: "unsupported"}
     page.keyboard.press("s")  # changing one's mind is a key away
-    expect(page.locator("#claim-label-0").get_by_text("Saved as supported")).to_be_visible()
+    expect(page.locator("#claim-label-0").get_by_text("Saved as supported")).to_be_visible(timeout=SAVE_TIMEOUT)
     assert ClaimLabel.objects.get(item=item, claim_index=0).label == "supported"
 
     # `o` opens the selected claim's evidence passage in the list of all passages.
