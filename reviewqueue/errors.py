@@ -41,6 +41,13 @@ class InvalidState(DomainError):
     status = 409
 
 
+class AlreadyClaimed(DomainError):
+    """Someone else holds a live lease on the item the reviewer asked for by id."""
+
+    code = "already_claimed"
+    status = 409
+
+
 class SlaExpired(DomainError):
     code = "sla_expired"
     status = 409

@@ -14,7 +14,7 @@ from reviewqueue.calibration.export import LABEL_FORMATS
 from reviewqueue.calibration.models import DraftFeedback, FeedbackKind
 from reviewqueue.intake import drafts
 from reviewqueue.review.models import Decision, Disposition, Draft, DraftStatus, ItemState, Outcome, Queue, ReviewItem
-from reviewqueue.review.selectors import QueueStats, latest_item
+from reviewqueue.review.selectors import FollowUp, QueueStats, follow_up_status, latest_item
 from reviewqueue.tenancy.models import Tenant
 from reviewqueue.tenancy.selectors import reviewer_ref
 
@@ -102,6 +102,7 @@ def review_item_data(item: ReviewItem, *, for_service: Tenant | None = None) -> 
         "final_text": item.final_text or None,
         "reviewer": reviewer,
         "resolved_at": _ts(item.resolved_at),
+        "follow_up": item.follow_up,
     }
 
 
@@ -118,6 +119,7 @@ def draft_data(draft: Draft, *, item: ReviewItem | None) -> dict[str, Any]:
             "confidence": draft.confidence,
             "versions": draft.versions,
             "routed_at": _ts(draft.routed_at),
+            "follow_up": follow_up_status(draft),
         },
         "score": draft.score,
         "review": review_item_data(item, for_service=draft.tenant) if item is not None else None,
@@ -161,6 +163,7 @@ def draft_summary_data(draft: Draft, *, tenant: Tenant) -> dict[str, Any]:
         "decision": draft.decision or None,
         "reason_codes": draft.decision_reasons,
         "confidence": draft.confidence,
+        "follow_up": follow_up_status(draft),
         "review": review_item_data(item, for_service=tenant) if item is not None else None,
         "outcome": draft.outcome or None,
         "decided_at": _ts(draft.decided_at),
@@ -237,6 +240,16 @@ class ReviewOutput(serializers.Serializer[Any]):
         "the username only if the tenant turned reviewer names on.",
     )
     resolved_at = serializers.DateTimeField(allow_null=True)
+    follow_up = serializers.BooleanField(
+        help_text="A follow-up: the draft was blocked and its fallback promised the customer more; "
+        "`final_text` is then the follow-up message, sent after the fallback."
+    )
+
+
+_FOLLOW_UP_HELP = (
+    "Blocked drafts only (null otherwise): `none` when the block is the whole answer (the queue's "
+    "fallback promises no follow-up), else the follow-up review item's fate: `pending`, `sent` or `missed`."
+)
 
 
 class RoutingOutput(serializers.Serializer[Any]):
@@ -245,6 +258,7 @@ class RoutingOutput(serializers.Serializer[Any]):
     confidence = serializers.FloatField(allow_null=True, help_text="Calibrated probability that the draft is good.")
     versions = serializers.DictField(child=serializers.CharField(), help_text="Scorer, model and policy versions.")
     routed_at = serializers.DateTimeField(allow_null=True)
+    follow_up = serializers.ChoiceField(choices=FollowUp.choices, allow_null=True, help_text=_FOLLOW_UP_HELP)
 
 
 class OutcomeOutput(serializers.Serializer[Any]):
@@ -272,6 +286,7 @@ class DraftSummaryOutput(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(choices=Decision.choices, allow_null=True)
     reason_codes = serializers.ListField(child=serializers.CharField())
     confidence = serializers.FloatField(allow_null=True)
+    follow_up = serializers.ChoiceField(choices=FollowUp.choices, allow_null=True, help_text=_FOLLOW_UP_HELP)
     review = ReviewOutput(allow_null=True)
     outcome = serializers.ChoiceField(choices=Outcome.choices, allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("queues", views.QueueListView.as_view(), name="queue-list"),
     path("items/claim-next", views.ClaimNextView.as_view(), name="item-claim-next"),
     path("items/<int:item_id>", views.ItemDetailView.as_view(), name="item-detail"),
+    path("items/<int:item_id>/claim", views.ClaimView.as_view(), name="item-claim"),
     path("items/<int:item_id>/heartbeat", views.HeartbeatView.as_view(), name="item-heartbeat"),
     path("items/<int:item_id>/release", views.ReleaseView.as_view(), name="item-release"),
     path("items/<int:item_id>/submit", views.SubmitView.as_view(), name="item-submit"),

@@ -218,6 +218,18 @@ class ItemDetailView(APIView):
         return Response(claimed_item_data(item))
 
 
+class ClaimView(APIView):
+    """Lease this item (one a reviewer picked from a queue's list, or a linked item); 409
+    `already_claimed` when another reviewer holds it."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(operation_id="items_claim", request=None, responses={200: ClaimedItemOutput, **ERRORS})
+    def post(self, request: Request, item_id: int) -> Response:
+        item = services.review_item_claim(user=cast(User, request.user), item_id=item_id, now=timezone.now())
+        return Response(claimed_item_data(item))
+
+
 class HeartbeatView(APIView):
     permission_classes = [IsReviewer]
 

@@ -31,6 +31,7 @@ class EventType(models.TextChoices):
     DRAFT_DECIDED = "draft.decided", "The final answer is fixed"
     DRAFT_AUDIT_SAMPLED = "draft.audit_sampled", "The sent draft was drawn into the blind audit sample"
     DRAFT_FEEDBACK = "draft.feedback", "A service reported the customer's outcome (reopened, complained, corrected)"
+    DRAFT_FOLLOW_UP_SENT = "draft.follow_up.sent", "A reviewer sent the follow-up a blocked draft's fallback promised"
     DRAFT_CONTENT_PURGED = "draft.content.purged", "The retention sweep purged the decided draft's content"
     REVIEW_CREATED = "review.created", "A review item was opened in a queue"
     REVIEW_CLAIMED = "review.claimed", "A reviewer leased the item"

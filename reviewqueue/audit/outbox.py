@@ -29,12 +29,12 @@ from reviewqueue.sweeping import SweepResult
 logger = logging.getLogger(__name__)
 
 # What a service is told about; everything else in the history is internal.
-NOTIFY_TYPES = (EventType.DRAFT_ROUTED, EventType.DRAFT_DECIDED)
+NOTIFY_TYPES = (EventType.DRAFT_ROUTED, EventType.DRAFT_DECIDED, EventType.DRAFT_FOLLOW_UP_SENT)
 
 
 def webhook_payload(event: ReviewEvent) -> dict[str, Any]:
     draft = event.draft
-    return {
+    payload: dict[str, Any] = {
         "event_id": event.pk,
         "type": event.type,
         "created_at": event.created_at.isoformat(),
@@ -49,6 +49,12 @@ def webhook_payload(event: ReviewEvent) -> dict[str, Any]:
             "final_text": draft.final_text or None,
         },
     }
+    if event.type == EventType.DRAFT_FOLLOW_UP_SENT and event.item is not None:
+        # The second message of a blocked draft: what the reviewer sent after the fallback.
+        payload["follow_up"] = {"item_id": event.item.pk, "final_text": event.item.final_text or None}
+    elif event.type == EventType.DRAFT_ROUTED and "follow_up" in event.data:
+        payload["follow_up"] = {"scheduled": bool(event.data["follow_up"])}
+    return payload
 
 
 def outbox_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:

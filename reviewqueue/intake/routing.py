@@ -197,19 +197,28 @@ def draft_route(
             )
         else:
             outcome = Outcome.SENT_DRAFT if decision == Decision.AUTO_SEND else Outcome.SENT_FALLBACK
-            fallback = queue.fallback_text if queue is not None else _tenant_fallback_text(draft)
+            # The queue whose fallback answers a block: the draft's, else the tenant's default.
+            fallback_queue = queue if queue is not None else routing_queue(draft)
+            fallback = (
+                fallback_queue.fallback_text
+                if fallback_queue is not None
+                else Queue._meta.get_field("fallback_text").get_default()
+            )
+            # A fallback that promises a follow-up gets one: a review item for the blocked draft.
+            follow_up = decision == Decision.BLOCK and fallback_queue is not None and fallback_queue.follow_up_on_block
             draft.save(update_fields=changed)
+            data: dict[str, Any] = {"decision": decision, "reasons": list(reasons)}
+            if signals is not None:
+                data["signals"] = signals
+            if decision == Decision.BLOCK:
+                data["follow_up"] = follow_up
             event_record(
                 draft=draft,
                 type=EventType.DRAFT_ROUTED,
                 now=now,
                 from_state=from_status,
                 to_state=DraftStatus.DECIDED,
-                data={
-                    "decision": decision,
-                    "reasons": list(reasons),
-                    **({"signals": signals} if signals is not None else {}),
-                },
+                data=data,
             )
             draft_decide(
                 draft=draft,
@@ -217,9 +226,7 @@ def draft_route(
                 final_text=draft.text if outcome == Outcome.SENT_DRAFT else fallback,
                 now=now,
             )
+            if follow_up:
+                assert fallback_queue is not None
+                review_item_open(draft=draft, queue=fallback_queue, priority=priority, now=now, follow_up=True)
     return draft
-
-
-def _tenant_fallback_text(draft: Draft) -> str:
-    default = Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
-    return default.fallback_text if default else Queue._meta.get_field("fallback_text").get_default()

@@ -27,6 +27,12 @@ class QueueSettingsForm(forms.Form):
     reviewer_group = forms.ModelChoiceField(queryset=Group.objects.none(), label="Reviewer group")
     fallback_action = forms.ChoiceField(choices=FallbackAction.choices, label="When the SLA passes")
     fallback_text = forms.CharField(max_length=5_000, widget=forms.Textarea(attrs={"rows": 3}), label="Fallback answer")
+    follow_up_on_block = forms.BooleanField(
+        required=False,
+        label="The fallback answer promises a follow-up",
+        help_text="When on, a blocked draft (its customer got the fallback) opens a follow-up review item in this "
+        "queue, so someone answers properly; when off, the block is the whole answer and the service is told so.",
+    )
     escalation_queue = forms.ModelChoiceField(queryset=Queue.objects.none(), required=False, label="Escalation queue")
     reject_reasons = forms.CharField(
         max_length=2_000,
@@ -46,6 +52,15 @@ class QueueSettingsForm(forms.Form):
     )
     audit_queue = forms.ModelChoiceField(
         queryset=Queue.objects.none(), required=False, label="Audit queue", help_text="Empty: this queue."
+    )
+    guidelines = forms.CharField(
+        max_length=20_000,
+        required=False,
+        strip=False,
+        label="Guidelines for reviewers (Markdown)",
+        help_text="Shown beside the draft on every review page of this queue. Markdown: headings, lists, emphasis, "
+        "code and links; raw HTML and images are not rendered.",
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
 
     def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:
@@ -77,6 +92,8 @@ class QueueSettingsForm(forms.Form):
             "business_value": queue.business_value,
             "audit_share": queue.audit_share,
             "audit_queue": queue.audit_queue_id,
+            "follow_up_on_block": queue.follow_up_on_block,
+            "guidelines": queue.guidelines,
         }
 
     def clean_audit_share(self) -> float:

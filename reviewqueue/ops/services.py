@@ -40,11 +40,13 @@ QUEUE_SETTINGS = (
     "reviewer_group",
     "fallback_action",
     "fallback_text",
+    "follow_up_on_block",
     "escalation_queue",
     "reject_reasons",
     "business_value",
     "audit_share",
     "audit_queue",
+    "guidelines",
 )
 
 

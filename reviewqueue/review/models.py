@@ -36,6 +36,12 @@ class Queue(models.Model):
     escalation_queue = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reject_reasons = models.JSONField(default=list, blank=True)
     business_value = models.FloatField(default=1.0)
+    # The fallback answer promises the customer a follow-up ("a member of our team will follow up"):
+    # a block then opens a follow-up review item, so the promise is kept by someone. An explicit
+    # setting rather than reading the promise out of the text, which any rewording would break.
+    follow_up_on_block = models.BooleanField(default=False)
+    # What reviewers of this queue should know, in Markdown; rendered sanitised beside the draft.
+    guidelines = models.TextField(blank=True, default="")
     is_default = models.BooleanField(default=False)
     # Per-queue scoring configuration: guardrail regexes/allow-lists, policy overrides.
     scoring_rules = models.JSONField(default=dict, blank=True)
@@ -271,6 +277,9 @@ class ReviewItem(models.Model):
     # 1 / probability. NULL: an ordinary review of a held draft. An escalated audit item's
     # successor keeps it.
     audit_probability = models.FloatField(null=True, blank=True)
+    # A follow-up: the draft was blocked and its fallback promised the customer a follow-up. The
+    # draft is already decided (the fallback went out); resolving the item sends the follow-up.
+    follow_up = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

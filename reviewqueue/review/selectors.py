@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from reviewqueue.agreement.models import SecondReview, SecondReviewState
 from reviewqueue.audit.events import EventType
 from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import Forbidden, NotFound
-from reviewqueue.review.models import OPEN_STATES, Draft, ItemState, Queue, ReviewItem
+from reviewqueue.review.models import OPEN_STATES, Decision, Draft, ItemState, Queue, ReviewItem
 from reviewqueue.tenancy.models import Membership, ServiceClient
 
 AnyUser = User | AnonymousUser
@@ -162,6 +163,36 @@ def latest_item(draft: Draft) -> ReviewItem | None:
     return items[-1] if items else None
 
 
+class FollowUp(models.TextChoices):
+    """What became of the follow-up a blocked draft's fallback may promise (queue setting
+    `follow_up_on_block`). Not stored: read from the draft's items (the latest follow-up one)."""
+
+    NONE = "none", "Blocked without a follow-up: the fallback is the whole answer"
+    PENDING = "pending", "A follow-up review item is open"
+    SENT = "sent", "A reviewer sent the follow-up"
+    MISSED = "missed", "The follow-up item passed its SLA unanswered"
+
+
+def follow_up_status(draft: Draft) -> str | None:
+    """The follow-up of a blocked draft, or None for a draft that was not blocked. Uses the
+    prefetched `review_items` when there are (draft_for_client, drafts_for_client)."""
+    if draft.decision != Decision.BLOCK:
+        return None
+    item = latest_item_where(draft, follow_up=True)
+    if item is None:
+        return FollowUp.NONE
+    if item.state in OPEN_STATES:
+        return FollowUp.PENDING
+    return FollowUp.SENT if item.state == ItemState.RESOLVED else FollowUp.MISSED
+
+
+def latest_item_where(draft: Draft, *, follow_up: bool) -> ReviewItem | None:
+    items = sorted(
+        (i for i in draft.review_items.all() if i.follow_up == follow_up), key=lambda i: (i.created_at, i.pk)
+    )
+    return items[-1] if items else None
+
+
 @dataclass(frozen=True)
 class QueueStats:
     queue: Queue
@@ -204,3 +235,89 @@ def queue_stats(*, queues: QuerySet[Queue], now: datetime, warning_fraction: flo
 
 def item_events(item: ReviewItem) -> QuerySet[ReviewEvent]:
     return ReviewEvent.objects.filter(draft_id=item.draft_id).select_related("actor").order_by("created_at", "id")
+
+
+def queue_for_user(*, user: AnyUser, queue_id: int) -> Queue:
+    """A queue the user reviews: 404 across tenants (no existence leak), 403 within."""
+    queue = queues_for_user(user).filter(pk=queue_id).first()
+    if queue is not None:
+        return queue
+    tenant_id = Queue.objects.filter(pk=queue_id).values_list("tenant_id", flat=True).first()
+    if tenant_id is None or not _same_tenant(user, tenant_id):
+        raise NotFound(f"Queue {queue_id} does not exist.")
+    raise Forbidden("You are not a reviewer in this queue.")
+
+
+# The queue view's filters (web/forms.QueueItemsFilter): item states and SLA risk.
+STATE_FILTERS: dict[str, tuple[str, ...]] = {
+    "open": tuple(OPEN_STATES),
+    "pending": (ItemState.PENDING,),
+    "claimed": (ItemState.CLAIMED,),
+    "resolved": (ItemState.RESOLVED,),
+    "expired": (ItemState.EXPIRED,),
+}
+QUEUE_ITEMS_LIMIT = 100
+
+
+def queue_items(
+    *,
+    queue: Queue,
+    now: datetime,
+    warning_fraction: float,
+    state: str = "open",
+    risk: str = "",
+    intent: str = "",
+    older_than: timedelta | None = None,
+    limit: int = QUEUE_ITEMS_LIMIT,
+) -> list[ReviewItem]:
+    """A page of one queue's items for the queue view, filtered; open items most urgent first
+    (earliest due), closed ones newest first. `risk` is the SLA state of open items: `ok`,
+    `warning` (past the warning fraction: the floor's "near breach") or `breached` (past due).
+    One query, with the draft and the lease owner."""
+    qs = ReviewItem.objects.filter(queue=queue, state__in=STATE_FILTERS[state])
+    at_risk_from = now + queue.sla * (1 - warning_fraction)
+    if risk == "ok":
+        qs = qs.filter(state__in=OPEN_STATES, due_at__gt=at_risk_from)
+    elif risk == "warning":
+        qs = qs.filter(state__in=OPEN_STATES, due_at__gt=now, due_at__lte=at_risk_from)
+    elif risk == "breached":
+        qs = qs.filter(state__in=OPEN_STATES, due_at__lte=now)
+    if intent:
+        qs = qs.filter(draft__intent=intent)
+    if older_than is not None:
+        qs = qs.filter(created_at__lte=now - older_than)
+    order = ("due_at", "id") if set(STATE_FILTERS[state]) <= set(OPEN_STATES) else ("-created_at", "-id")
+    return list(qs.select_related("draft", "lease_owner").order_by(*order)[:limit])
+
+
+def queue_intents(queue: Queue) -> list[str]:
+    """The intents of the queue's open items, for the intent filter's suggestions.
+    Index: item_pending_queue_order / item_open_due narrow to open items."""
+    rows = (
+        ReviewItem.objects.filter(queue=queue, state__in=OPEN_STATES)
+        .exclude(draft__intent="")
+        .values_list("draft__intent", flat=True)
+        .distinct()
+    )
+    return sorted(rows)
+
+
+def linked_items(item: ReviewItem) -> list[ReviewItem]:
+    """The draft's other review items (where it was escalated from or to, a follow-up), oldest
+    first, with their queues."""
+    return list(
+        ReviewItem.objects.filter(draft_id=item.draft_id)
+        .exclude(pk=item.pk)
+        .select_related("queue", "lease_owner")
+        .order_by("created_at", "id")
+    )
+
+
+def claimable(item: ReviewItem, *, queue_ids: set[int], now: datetime) -> bool:
+    """Whether `review_item_claim` would lease the item now to a reviewer of `queue_ids` who does
+    not hold it (pages offer the button only then; the service decides again under its lock)."""
+    if item.queue_id not in queue_ids or now >= item.due_at:
+        return False
+    if item.state == ItemState.PENDING:
+        return True
+    return item.state == ItemState.CLAIMED and not item.lease_is_live(now)

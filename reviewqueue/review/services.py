@@ -19,7 +19,7 @@ from django.db import transaction
 from reviewqueue.agreement.services import second_review_open
 from reviewqueue.audit.events import EventType, event_new, event_record
 from reviewqueue.audit.models import ReviewEvent
-from reviewqueue.errors import Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
+from reviewqueue.errors import AlreadyClaimed, Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
 from reviewqueue.review import audit_sampling, queries
 from reviewqueue.review.models import (
     OPEN_STATES,
@@ -36,6 +36,9 @@ from reviewqueue.review.models import (
 from reviewqueue.review.selectors import item_for_user, queues_for_claim, routing_queue
 from reviewqueue.review.signals import draft_audit_sampled
 from reviewqueue.tenancy.selectors import is_lead
+
+# The SLA breach of a follow-up with nowhere to escalate: recorded as its fallback action.
+FOLLOW_UP_MISSED = "follow_up_missed"
 
 # The event each reviewer disposition writes.
 _SUBMITTED: dict[str, EventType] = {
@@ -118,13 +121,15 @@ def review_item_open(
     actor: User | None = None,
     escalated_from: ReviewItem | None = None,
     audit_probability: float | None = None,
+    follow_up: bool = False,
 ) -> ReviewItem:
     """A new pending item in `queue`, due after the queue's SLA, with its `review.created` event.
 
-    The one way an item comes to be: routing, a reviewer's escalation, an SLA breach that
-    escalates and the audit sample all call this inside their own transaction. An event that
-    names the new item (`draft.routed`, `review.escalated`, `draft.audit_sampled`) is written
-    after it; an SLA breach writes its own first.
+    The one way an item comes to be: routing (a held draft, or the follow-up a blocked draft's
+    fallback promised), a reviewer's escalation, an SLA breach that escalates and the audit
+    sample all call this inside their own transaction. An event that names the new item
+    (`draft.routed`, `review.escalated`, `draft.audit_sampled`) is written after it; an SLA
+    breach writes its own first.
     """
     item = ReviewItem.objects.create(
         draft=draft,
@@ -135,12 +140,15 @@ def review_item_open(
         due_at=now + queue.sla,
         escalated_from=escalated_from,
         audit_probability=audit_probability,
+        follow_up=follow_up,
     )
     data: dict[str, Any] = {"queue": queue.name, "due_at": item.due_at.isoformat()}
     if escalated_from is not None:
         data["escalated_from"] = escalated_from.pk
     if audit_probability is not None:
         data["audit_probability"] = audit_probability
+    if follow_up:
+        data["follow_up"] = True
     event_record(
         draft=draft,
         type=EventType.REVIEW_CREATED,
@@ -217,6 +225,61 @@ def review_item_claim_next(
         )
         # In order: a takeover's `review.lease.expired` comes before its `review.claimed`.
         ReviewEvent.objects.bulk_create(events)
+    return item
+
+
+def review_item_claim(*, user: User, item_id: int, now: datetime) -> ReviewItem:
+    """Lease one item by id (picked from the queue view, or an item the review page links to):
+    pending → claimed, or a lapsed lease taken over, under the same rules as claim-next (the
+    reviewer's queue, before the due time, the queue's lease length). Claiming an item one already
+    holds changes nothing.
+
+    Race-safe on both databases: the write is a compare-and-swap on the state and lease the guard
+    read, so of two reviewers who click the same item one wins and the other gets AlreadyClaimed
+    (on PostgreSQL the row lock makes the second wait for the first to commit, then see it)."""
+    with transaction.atomic():
+        item = item_for_user(user=user, item_id=item_id, for_update=True)
+        if item.state in (ItemState.RESOLVED, ItemState.EXPIRED):
+            raise InvalidState(f"Review item {item.pk} is already {item.state}.", details={"state": item.state})
+        if now >= item.due_at:
+            raise SlaExpired("This item's SLA has passed; its fallback action applies.", details={"item_id": item.pk})
+        if item.lease_is_live(now):
+            if item.lease_owner_id == user.pk:
+                return item
+            raise AlreadyClaimed(
+                f"Another reviewer claimed item #{item.pk} first; pick another one.", details={"item_id": item.pk}
+            )
+        _guard_transition(item, ItemState.CLAIMED)
+        previous_state, previous_owner_id = item.state, item.lease_owner_id
+        expires = now + item.queue.lease
+        moved = ReviewItem.objects.filter(
+            pk=item.pk, state=previous_state, lease_owner_id=previous_owner_id, lease_expires_at=item.lease_expires_at
+        ).update(state=ItemState.CLAIMED, lease_owner=user, lease_expires_at=expires, claimed_at=now)
+        if not moved:  # another claimer (or the lease sweep) wrote between our read and our write
+            raise AlreadyClaimed(
+                f"Another reviewer claimed item #{item.pk} first; pick another one.", details={"item_id": item.pk}
+            )
+        item.state, item.lease_owner, item.lease_expires_at, item.claimed_at = ItemState.CLAIMED, user, expires, now
+        if previous_state == ItemState.CLAIMED:
+            event_record(
+                draft=item.draft,
+                type=EventType.REVIEW_LEASE_EXPIRED,
+                now=now,
+                item=item,
+                from_state=ItemState.CLAIMED,
+                to_state=ItemState.PENDING,
+                data={"owner_id": previous_owner_id, "detected_by": "claim"},
+            )
+        event_record(
+            draft=item.draft,
+            type=EventType.REVIEW_CLAIMED,
+            now=now,
+            item=item,
+            actor=user,
+            from_state=ItemState.PENDING,
+            to_state=ItemState.CLAIMED,
+            data={"lease_expires_at": expires.isoformat(), "picked": True},
+        )
     return item
 
 
@@ -342,6 +405,13 @@ def review_item_submit(
         item = leased_item_for_update(user=user, item_id=item_id, now=now)
         _guard_transition(item, ItemState.RESOLVED)
         draft = item.draft
+        if item.follow_up and disposition == Disposition.REJECTED:
+            # The customer already has the fallback, which promised them more: a follow-up that
+            # sends nothing would break the promise. Edit the answer, or escalate it.
+            raise InvalidInput(
+                "A follow-up cannot be rejected: the customer was promised one. Edit the answer, or escalate.",
+                details={"field": "disposition"},
+            )
         if disposition == Disposition.EDITED:
             if not final_text.strip():
                 raise InvalidInput("An edit needs the edited text.", details={"field": "final_text"})
@@ -394,7 +464,18 @@ def review_item_submit(
             to_state=ItemState.RESOLVED,
             data=data,
         )
-        if not item.is_audit:
+        if item.follow_up:
+            # The draft was decided when it was blocked (the fallback went out); the follow-up is
+            # a second message, told to the service by its own event, the draft left as decided.
+            event_record(
+                draft=draft,
+                type=EventType.DRAFT_FOLLOW_UP_SENT,
+                now=now,
+                item=item,
+                actor=user,
+                data={"item_id": item.pk, "disposition": disposition},
+            )
+        elif not item.is_audit:
             draft_decide(draft=draft, outcome=outcome, final_text=sent, now=now, item=item)
         # In the same transaction: a sampled item always has its second review, never half.
         second_review_open(item=item, now=now)
@@ -432,6 +513,7 @@ def review_item_escalate(
             actor=user,
             escalated_from=item,
             audit_probability=item.audit_probability,
+            follow_up=item.follow_up,
         )
         event_record(
             draft=item.draft,
@@ -527,6 +609,11 @@ def review_item_expire(*, item_id: int, now: datetime) -> bool:
                 data={"fallback_action": None, "queue": queue.name, "audit": True},
             )
             return True
+        if item.follow_up and action != FallbackAction.ESCALATE:
+            # A follow-up's draft is decided already (it was blocked, the fallback went out):
+            # neither sending the blocked draft nor a second fallback is an answer. It expires,
+            # missed, for the SLA page to show; with an escalation queue it goes there instead.
+            action = FOLLOW_UP_MISSED
         event_record(
             draft=draft,
             type=EventType.REVIEW_SLA_BREACHED,
@@ -537,7 +624,16 @@ def review_item_expire(*, item_id: int, now: datetime) -> bool:
             data={"fallback_action": action, "queue": queue.name},
         )
         if action == FallbackAction.ESCALATE and target is not None:
-            review_item_open(draft=draft, queue=target, priority=item.priority, now=now, escalated_from=item)
+            review_item_open(
+                draft=draft,
+                queue=target,
+                priority=item.priority,
+                now=now,
+                escalated_from=item,
+                follow_up=item.follow_up,
+            )
+        elif action == FOLLOW_UP_MISSED:
+            pass
         elif action == FallbackAction.SEND_DRAFT:
             draft_decide(draft=draft, outcome=Outcome.SENT_DRAFT, final_text=draft.text, now=now, item=item)
         else:

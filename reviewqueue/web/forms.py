@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -20,6 +21,51 @@ logger = logging.getLogger(__name__)
 
 class ClaimNextForm(forms.Form):
     queue = forms.IntegerField(required=False, min_value=1)
+
+
+class QueueItemsFilter(forms.Form):
+    """The queue view's filters, all in the URL (a filtered list can be bookmarked and shared)."""
+
+    AGES = {"15m": timedelta(minutes=15), "1h": timedelta(hours=1), "4h": timedelta(hours=4), "1d": timedelta(days=1)}
+
+    state = forms.ChoiceField(
+        choices=[
+            ("open", "Open"),
+            ("pending", "Waiting"),
+            ("claimed", "In review"),
+            ("resolved", "Resolved"),
+            ("expired", "Expired"),
+        ],
+        required=False,
+    )
+    risk = forms.ChoiceField(
+        choices=[("", "Any"), ("ok", "Within SLA"), ("warning", "Near breach"), ("breached", "Breached")],
+        required=False,
+        label="SLA risk",
+    )
+    intent = forms.CharField(max_length=100, required=False)
+    age = forms.ChoiceField(
+        choices=[
+            ("", "Any age"),
+            ("15m", "Older than 15 min"),
+            ("1h", "Older than 1 h"),
+            ("4h", "Older than 4 h"),
+            ("1d", "Older than 1 day"),
+        ],
+        required=False,
+    )
+    preview = forms.IntegerField(min_value=1, required=False)
+
+    def clean_state(self) -> str:
+        return str(self.cleaned_data.get("state") or "open")
+
+    def older_than(self) -> timedelta | None:
+        return self.AGES.get(self.cleaned_data.get("age") or "")
+
+
+class ClaimForm(forms.Form):
+    # Where to go back to when the claim is refused (the queue view the reviewer clicked in).
+    next = forms.CharField(max_length=2_000, required=False)
 
 
 class EditForm(forms.Form):

@@ -287,3 +287,15 @@ def held_summary(*, reasons: Any, score: ScoreView, intent: str, customer_tier: 
         if phrase not in phrases:
             phrases.append(phrase)
     return phrases
+
+
+def versions_once(routing: Any, scored: dict[str, str]) -> list[tuple[str, str]]:
+    """Each version once, by name: the ones routing recorded (what made the decision), then the
+    ones only the score names. Routing copies the score's versions and adds the policy's, so
+    listing both dicts showed the model and calibrator twice."""
+    merged: dict[str, str] = {}
+    if isinstance(routing, dict):
+        merged.update({str(k): str(v) for k, v in routing.items()})
+    for name, value in scored.items():
+        merged.setdefault(name, value)
+    return list(merged.items())

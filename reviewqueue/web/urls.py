@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from reviewqueue.web.forms import ThrottledAuthenticationForm
-from reviewqueue.web.views import actions, home, item, recent, second_review
+from reviewqueue.web.views import actions, home, item, queue, recent, second_review
 
 app_name = "web"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("queues/stats/", home.home_stats, name="home_stats"),
     path("claim-next/", home.claim_next, name="claim_next"),
     path("me/recent/", recent.recent_work, name="recent"),
+    path("queues/<int:queue_id>/", queue.queue_detail, name="queue"),
+    path("items/<int:item_id>/claim/", queue.item_claim, name="item_claim"),
     path("items/<int:item_id>/", item.item_detail, name="item"),
     path("items/<int:item_id>/heartbeat/", item.item_heartbeat, name="item_heartbeat"),
     path("items/<int:item_id>/claims/<int:claim_index>/label/", item.claim_label, name="claim_label"),

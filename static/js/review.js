@@ -1,4 +1,5 @@
-/* Review page: lease countdown, claim selection (j/k), tabs, the editor and action keys.
+/* Review page: lease countdown, claim selection (j/k) and verdicts (s/d), the evidence (o), tabs
+   (1/2/3, t), the guidelines (g), the editor and action keys; `?` lists them (item_detail.html).
    The server is the authority on the lease: when the countdown reaches zero we ask it (a
    heartbeat) instead of deciding here; its answer swaps #lease and, if lost, the banner. */
 (function () {
@@ -244,8 +245,68 @@
   rq.keys.a = needsLease(function () { rq.openDialog("approve-dialog"); });
   rq.keys.e = needsLease(openEditor);
   rq.keys.x = needsLease(function () { rq.openDialog("escalate-dialog"); });
-  rq.keys.r = needsLease(function () { rq.openDialog("reject-dialog"); });
   rq.keys.u = needsLease(function () { document.getElementById("release-form").requestSubmit(); });
+  rq.keys.r = needsLease(function () {
+    if (!document.querySelector("[data-open-dialog=reject-dialog]")) {
+      rq.toast("A follow-up cannot be rejected: edit the answer, or escalate it.");
+      return;
+    }
+    rq.openDialog("reject-dialog");
+  });
+
+  // The reviewer's verdict on the selected claim: the same button a click would press (htmx posts
+  // the form with the button's value and swaps the answer in).
+  function labelSelected(value) {
+    return needsLease(function () {
+      if (selected < 0) { rq.toast("This draft has no claims to mark."); return; }
+      var button = cards[selected].querySelector("button[name=label][value=" + value + "]");
+      if (button && !button.disabled) button.click();
+    });
+  }
+  rq.keys.s = labelSelected("supported");
+  rq.keys.d = labelSelected("unsupported");
+
+  // The selected claim's best passage, opened in the list of all passages and focused.
+  rq.keys.o = function () {
+    if (selected < 0) { rq.toast("This draft has no claims."); return; }
+    var best = cards[selected].querySelector("[data-best-passage]");
+    var details = best && Array.prototype.find.call(
+      document.querySelectorAll("details[data-passage-id]"),
+      function (el) { return el.dataset.passageId === best.dataset.bestPassage; }
+    );
+    if (!details) { rq.toast("No evidence passage for this claim."); return; }
+    showTab("tab-claims");
+    details.open = true;
+    var summary = details.querySelector("summary");
+    summary.focus({ preventScroll: true });
+    details.scrollIntoView({ block: "nearest" });
+  };
+
+  tabs.forEach(function (tab, i) {
+    rq.keys[String(i + 1)] = function () { showTab(tab.id); tab.focus({ preventScroll: true }); };
+  });
+  rq.keys.t = function () {
+    var current = tabs.findIndex(function (tab) { return tab.getAttribute("aria-selected") === "true"; });
+    var next = tabs[(current + 1) % tabs.length];
+    showTab(next.id);
+    next.focus({ preventScroll: true });
+  };
+
+  rq.keys.g = function () {
+    var guidelines = document.getElementById("guidelines");
+    if (!guidelines) { rq.toast("This queue has no guidelines."); return; }
+    guidelines.open = !guidelines.open;
+    if (guidelines.open) guidelines.scrollIntoView({ block: "nearest" });
+  };
+
+  rq.keys.c = function () {
+    var form = document.getElementById("claim-this-form");
+    if (!form) {
+      rq.toast(leaseLive() ? "You hold this item already." : "This item cannot be claimed now.");
+      return;
+    }
+    form.requestSubmit();
+  };
   rq.keys.n = function () {
     if (leaseLive()) { rq.toast("Finish or release this item first (u)."); return; }
     document.getElementById("claim-next-form").requestSubmit();

@@ -48,10 +48,12 @@ def test_lists_the_tenants_drafts_newest_first(world, clock, as_service):
         "decision",
         "reason_codes",
         "confidence",
+        "follow_up",
         "review",
         "outcome",
         "decided_at",
     }
+    assert first["follow_up"] is None  # not blocked
 
 
 def test_cursor_pages_cover_every_draft_once_in_order(world, clock, as_service):

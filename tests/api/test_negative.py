@@ -23,6 +23,7 @@ REVIEWER = [
     ("get", "/api/v1/queues"),
     ("post", "/api/v1/items/claim-next"),
     ("get", "/api/v1/items/{item}"),
+    ("post", "/api/v1/items/{item}/claim"),
     ("post", "/api/v1/items/{item}/heartbeat"),
     ("post", "/api/v1/items/{item}/release"),
     ("post", "/api/v1/items/{item}/submit"),

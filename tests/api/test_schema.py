@@ -23,6 +23,7 @@ OPERATIONS = {
     ("/api/v1/queues", "get"),
     ("/api/v1/items/claim-next", "post"),
     ("/api/v1/items/{item_id}", "get"),
+    ("/api/v1/items/{item_id}/claim", "post"),
     ("/api/v1/items/{item_id}/heartbeat", "post"),
     ("/api/v1/items/{item_id}/release", "post"),
     ("/api/v1/items/{item_id}/submit", "post"),

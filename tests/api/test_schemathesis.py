@@ -30,7 +30,7 @@ from tests.api.conftest import CSRF_TOKEN
 from tests.factories import World, make_pending_item
 
 EXAMPLES_PER_OPERATION = 25
-OPERATIONS = 13
+OPERATIONS = 14
 ASSIST = "/api/v1/assist"
 # A body assist accepts, given to half its cases (as real ids are to the item and draft paths):
 # else nearly every generated object is a 400 and the path past validation is never reached.

@@ -136,13 +136,13 @@ def test_outsider_gets_403_and_stranger_404(world: World, client_for, claimed_it
 
 def test_review_page_queries_do_not_grow(world: World, client_for, django_assert_num_queries) -> None:
     """session, user, item+queue+draft, tenant membership, group membership, claim labels,
-    events (+actors), escalation targets."""
+    events (+actors), escalation targets, the reviewer's queue ids, linked items (+queues)."""
     client = client_for(world.reviewer)
     make_scored_item(world)
     small = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
     assert small is not None
     page(client, small)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         page(client, small)
 
     sentences = [f"Claim number {i} is here." for i in range(30)]
@@ -164,6 +164,6 @@ def test_review_page_queries_do_not_grow(world: World, client_for, django_assert
             label="unsupported",
             now=timezone.now(),
         )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = page(client, big)
     assert body(response).count('class="claim-card"') == 30

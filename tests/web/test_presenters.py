@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewqueue.web.presenters import score_view
+from reviewqueue.web.presenters import score_view, versions_once
 from tests.web.helpers import stored_score
 
 TEXT = "Alpha is one. Beta is two. Gamma."
@@ -83,3 +86,24 @@ def test_the_confidence_is_named_for_what_calibrated_it() -> None:
     assert label("prior-isotonic-0123456789") == "Confidence (prior)"
     assert label("isotonic-0123456789") == "Calibrated confidence"
     assert score_view(text="x", passages=[], score=None).confidence_label[0] == "Uncalibrated score"
+
+
+def test_versions_are_listed_once_routing_first() -> None:
+    routing = {"model": "nli-v3", "calibrator": "prior-3", "policy": "default-3"}
+    scored = {"model": "nli-v3", "calibrator": "prior-3", "fusion": "f-2"}
+    assert versions_once(routing, scored) == [
+        ("model", "nli-v3"),
+        ("calibrator", "prior-3"),
+        ("policy", "default-3"),
+        ("fusion", "f-2"),
+    ]
+    assert versions_once(None, scored) == list(scored.items())
+    # Where the two disagree (a re-route under a newer policy), what made the decision is shown.
+    assert versions_once({"model": "nli-v4"}, {"model": "nli-v3"}) == [("model", "nli-v4")]
+
+
+def test_the_review_page_lists_each_version_once(world, client_for, claimed_item) -> None:
+    html = client_for(world.reviewer).get(reverse("web:item", args=[claimed_item.pk])).content.decode()
+    names = re.findall(r'data-version="([^"]+)"', html)
+    assert names and len(names) == len(set(names)), names
+    assert "Scorer: " not in html  # the second, overlapping list is gone

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from reviewqueue.errors import InvalidInput
+from reviewqueue.markdown import render_markdown
 from reviewqueue.ops.access import lead_required, lead_tenants
 from reviewqueue.ops.forms import QueueSettingsForm
 from reviewqueue.ops.models import QueueSettingsChange
@@ -44,4 +45,11 @@ def ops_queue_settings(request: HttpRequest, queue_id: int) -> HttpResponse:
     else:
         form = QueueSettingsForm(initial=QueueSettingsForm.initial_for(queue), queue=queue)
     changes = QueueSettingsChange.objects.filter(queue=queue).select_related("actor").order_by("-created_at")[:20]
-    return render(request, "ops/queue_settings.html", {"queue": queue, "form": form, "changes": changes}, status=status)
+    context = {
+        "queue": queue,
+        "form": form,
+        "changes": changes,
+        # The saved guidelines as reviewers see them beside the draft.
+        "guidelines_html": render_markdown(queue.guidelines) if queue.guidelines.strip() else "",
+    }
+    return render(request, "ops/queue_settings.html", context, status=status)

@@ -17,10 +17,11 @@ from reviewqueue.audit.events import EventType
 from reviewqueue.calibration.models import ClaimLabel
 from reviewqueue.calibration.services import claim_label_record
 from reviewqueue.errors import DomainError, Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
+from reviewqueue.markdown import render_markdown
 from reviewqueue.review import selectors, services
 from reviewqueue.review.models import ItemState, Queue, ReviewItem
 from reviewqueue.web import forms
-from reviewqueue.web.presenters import VERDICT_LABELS, held_summary, score_view
+from reviewqueue.web.presenters import VERDICT_LABELS, held_summary, score_view, versions_once
 from reviewqueue.web.views.access import epoch_ms, error_page, load_item, reviewer_required, signed_in_user
 
 
@@ -82,6 +83,11 @@ def review_context(
     )
     targets = list(Queue.objects.filter(tenant_id=item.queue.tenant_id).exclude(pk=item.queue_id).order_by("name"))
     context = lease_context(item, user, now)
+    my_queue_ids = set(selectors.queues_for_user(user).values_list("pk", flat=True))
+    linked = [
+        {"item": other, "claimable": selectors.claimable(other, queue_ids=my_queue_ids, now=now)}
+        for other in selectors.linked_items(item)
+    ]
     context.update(
         draft=draft,
         blind=blind,
@@ -92,6 +98,12 @@ def review_context(
             reasons=draft.decision_reasons, score=view, intent=draft.intent, customer_tier=draft.customer_tier
         ),
         verdicts=VERDICT_LABELS,
+        # One list of the versions that shaped the decision: the routing's, then any the score
+        # names that the routing does not (the two overlap: model, calibrator, scorer).
+        versions=versions_once(draft.versions, view.versions),
+        guidelines_html=render_markdown(item.queue.guidelines) if item.queue.guidelines.strip() else "",
+        linked=linked,
+        can_claim=not context["lease_live"] and selectors.claimable(item, queue_ids=my_queue_ids, now=now),
         events=events,
         escalation=escalation,
         escalation_targets=targets,

@@ -26,6 +26,15 @@ DRAFTS = Path(__file__).resolve().parents[3] / "demo" / "drafts.json"
 REJECT_REASONS = ["factually_wrong", "not_grounded", "off_policy", "unsafe", "tone"]
 
 
+DEMO_BILLING_GUIDELINES = """\
+## Billing
+
+* Refunds: quote the **refund window** from the evidence, never a date we have not promised.
+* Amounts over 500 go to *Billing — L2* (`x`).
+* Reject with `off_policy` anything that promises a credit.
+"""
+
+
 class Command(BaseCommand):
     help = "Load demo data: tenant 'acme', queues, users reviewer/lead, an API key and example drafts."
 
@@ -62,6 +71,9 @@ class Command(BaseCommand):
                 business_value=1.5,
                 fallback_action=FallbackAction.ESCALATE,
                 escalation_queue=l2,
+                # The default fallback says "a member of our team will follow up": keep it.
+                follow_up_on_block=True,
+                guidelines=DEMO_BILLING_GUIDELINES,
             )
             Queue.objects.create(
                 tenant=tenant,
@@ -72,6 +84,7 @@ class Command(BaseCommand):
                 reviewer_group=group,
                 reject_reasons=REJECT_REASONS,
                 is_default=True,
+                follow_up_on_block=True,
             )
             reviewer = User.objects.create_user("reviewer", password=reviewer_password, first_name="Rae")
             lead = User.objects.create_user("lead", password=lead_password, first_name="Lee", is_staff=True)
