@@ -21,10 +21,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
 
 from reviewqueue.audit.events import EventType, event_record
-from reviewqueue.review.models import Draft, DraftStatus, ReviewItem
+from reviewqueue.review.models import OPEN_STATES, Draft, DraftStatus, ReviewItem
 from reviewqueue.sweeping import SweepResult, log_sweep, move_each
 from reviewqueue.tenancy.models import Tenant
 
@@ -52,14 +53,22 @@ def scrub_quoted_text(value: Any) -> Any:
     return value
 
 
+def _under_review() -> Exists:
+    """A decided draft can still have an open item: the follow-up its block promised, or its
+    blind audit. Its content waits until that item is resolved or expires."""
+    return Exists(ReviewItem.objects.filter(draft=OuterRef("pk"), state__in=OPEN_STATES))
+
+
 def draft_purge_content(*, draft_id: int, now: datetime, retention_days: int) -> bool:
     """Purge one decided draft's content if it was decided at least `retention_days` ago.
-    False if it is not (any more) due: not decided, already purged, or decided too recently."""
+    False if it is not (any more) due: not decided, already purged, decided too recently, or
+    still being reviewed (a follow-up or an audit item is open: the reviewer needs the text)."""
     cutoff = now - timedelta(days=retention_days)
     with transaction.atomic():
         draft = (
             Draft.objects.select_for_update()
             .filter(pk=draft_id, status=DraftStatus.DECIDED, content_purged_at__isnull=True, decided_at__lte=cutoff)
+            .exclude(_under_review())
             .first()
         )
         if draft is None:
@@ -109,6 +118,7 @@ def retention_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
                 content_purged_at__isnull=True,
                 decided_at__lte=now - timedelta(days=days),
             )
+            .exclude(_under_review())
             .order_by("decided_at")
             .values_list("pk", flat=True)[: limit - examined]
         )

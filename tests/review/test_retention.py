@@ -186,3 +186,27 @@ def test_beat_schedules_the_retention_sweep():
 
     _schedule_timers(Sender())
     assert ("retention sweep", 3600, "reviewqueue.review.tasks.retention_sweep") in scheduled
+
+
+def test_a_draft_with_an_open_follow_up_keeps_its_content_until_the_follow_up_is_resolved(tenant_keeps_30_days, clock):
+    """A blocked draft whose fallback promised a follow-up is decided at once, but the follow-up
+    reviewer still needs its question and evidence: the purge waits for the item."""
+    world = tenant_keeps_30_days
+    world.queue.follow_up_on_block = True
+    world.queue.sla_minutes = 60 * 24 * 60  # the follow-up stays open past the retention period
+    world.queue.save(update_fields=["follow_up_on_block", "sla_minutes"])
+    draft = make_draft(world, queue=world.queue, now=T0)
+    routing.draft_record_score(draft_id=draft.pk, score=None, confidence=0.05, versions={}, now=T0)
+    routing.draft_route(
+        draft_id=draft.pk, decision=Decision.BLOCK, reasons=["test"], queue=world.queue, priority=0, now=T0
+    )
+    follow_up = ReviewItem.objects.get(draft=draft, follow_up=True)
+    clock.move_to(T0 + timedelta(days=DAYS + 1))
+    assert retention.retention_sweep(now=timezone.now()).moved == 0
+    assert Draft.objects.get(pk=draft.pk).text == draft.text
+    services.review_item_claim(user=world.reviewer, item_id=follow_up.pk, now=timezone.now())
+    services.review_item_submit(
+        user=world.reviewer, item_id=follow_up.pk, disposition="approved", final_text="", now=timezone.now()
+    )
+    assert retention.retention_sweep(now=timezone.now()).moved == 1
+    assert Draft.objects.get(pk=draft.pk).text == ""
