@@ -77,7 +77,7 @@ def test_calibrator_shadow_promote_and_roll_back(world, client_for) -> None:  # 
     assert _types(candidate) == ["policy.candidate.staged", "policy.candidate.promoted", "policy.candidate.rolled_back"]
     promoted = CandidateEvent.objects.get(candidate=candidate, type="policy.candidate.promoted")
     assert promoted.actor == world.lead and promoted.data["replaced"] == "cal-old"
-    assert promoted.data["gate"] == "no golden-set check is configured"
+    assert promoted.data["gate"] == "No golden set: nothing to check the candidate against."
     rolled = CandidateEvent.objects.get(candidate=candidate, type="policy.candidate.rolled_back")
     assert (rolled.from_status, rolled.to_status, rolled.data["restored"]) == ("promoted", "rolled_back", "cal-old")
     again = client.post(reverse("ops:candidate_rollback", args=[candidate.pk]), {"tenant": world.tenant.slug}, **JSON)
