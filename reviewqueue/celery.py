@@ -31,6 +31,7 @@ def _schedule_timers(sender: Celery, **_: object) -> None:
         ("webhook outbox", seconds["outbox_sweep"], "reviewqueue.review.tasks.outbox_sweep"),
         ("retention sweep", seconds["retention_sweep"], "reviewqueue.review.tasks.retention_sweep"),
         ("recalibrate", 24 * 3600, "reviewqueue.policy.tasks.recalibrate"),
+        ("ops rollup", seconds["ops_rollup"], "reviewqueue.ops.tasks.ops_rollup"),
     ]
     for name, every, task in schedule:
         sender.add_periodic_task(every, sender.signature(task), name=name)

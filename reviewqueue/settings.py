@@ -286,6 +286,9 @@ CELERY_TIMER_SECONDS = {
     "redispatch_sweep": env_int("REVIEWQUEUE_REDISPATCH_SWEEP_SECONDS", 60, minimum=1),
     "outbox_sweep": env_int("REVIEWQUEUE_OUTBOX_SWEEP_SECONDS", 10, minimum=1),
     "retention_sweep": env_int("REVIEWQUEUE_RETENTION_SWEEP_SECONDS", 3600, minimum=1),
+    # The ops pages' hourly tallies (reviewqueue.ops.rollups); a page is exact whatever this is,
+    # it only decides how many hours a page computes directly instead of reading stored tallies.
+    "ops_rollup": env_int("REVIEWQUEUE_OPS_ROLLUP_SECONDS", 300, minimum=1),
 }
 
 # --- Scoring --------------------------------------------------------------------------------

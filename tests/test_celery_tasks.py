@@ -37,5 +37,6 @@ def test_every_timer_points_at_a_registered_task() -> None:
         "webhook outbox",
         "retention sweep",
         "recalibrate",
+        "ops rollup",
     }
     assert set(schedule.values()) <= registered

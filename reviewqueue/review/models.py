@@ -176,6 +176,10 @@ class Draft(models.Model):
                 condition=Q(status="decided", content_purged_at__isnull=True),
                 name="draft_decided_unpurged",
             ),
+            # Used by the ops figures (`ops.tallies`): drafts routed or scored in an hour, read when
+            # an hour is rolled up and for the hours of a window not rolled yet.
+            models.Index(fields=["routed_at"], condition=Q(routed_at__isnull=False), name="draft_routed_at"),
+            models.Index(fields=["scored_at"], condition=Q(scored_at__isnull=False), name="draft_scored_at"),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +272,10 @@ class ReviewItem(models.Model):
             models.Index(
                 fields=["reviewer", "-resolved_at"], condition=Q(state="resolved"), name="item_reviewer_recent"
             ),
+            # Used by the ops figures (`ops.tallies`): items enqueued, due or resolved in an hour.
+            models.Index(fields=["created_at"], name="item_created_at"),
+            models.Index(fields=["due_at"], name="item_due_at"),
+            models.Index(fields=["resolved_at"], condition=Q(state="resolved"), name="item_resolved_at"),
         ]
 
     def __str__(self) -> str:
@@ -312,6 +320,12 @@ class ReviewEvent(models.Model):
             models.Index(fields=["draft", "created_at"], name="event_draft_time"),
             # Used by the outbox sweep: events not yet delivered.
             models.Index(fields=["created_at"], condition=Q(notified_at__isnull=True), name="event_undelivered"),
+            # Used by the ops figures: events of one type in an hour (breaches, lapses, releases,
+            # scoring failures) and the breach history, newest first.
+            models.Index(fields=["type", "created_at"], name="event_type_time"),
+            # Used by the rollup beat task: the events since its last run, whose items and drafts
+            # may change an hour already rolled up.
+            models.Index(fields=["created_at"], name="event_time"),
         ]
 
     def __str__(self) -> str:
