@@ -1,5 +1,6 @@
-"""Writes the hourly tallies (`ops.tallies`): the beat task rolls each hour once it has closed and
-rolls again the hours that later events change; `rebuild_ops_rollups` rolls everything again.
+"""Writes the tallies (`ops.tallies`): the beat task rolls each hour once it has closed (and each
+UTC day once its 24 hours are rolled) and rolls again the hours that later events change;
+`rebuild_ops_rollups` rolls everything again.
 
 Rolling an hour replaces its rows with what `tallies.computed_hours` computes for it now, so it
 is idempotent and overlapping runs are harmless (the state row is locked for the run).
@@ -22,16 +23,17 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min, Sum
 
 from reviewqueue.ops import tallies
-from reviewqueue.ops.models import HourlyTally, RollupState
+from reviewqueue.ops.models import RollupState, Tally
 from reviewqueue.review.models import Draft, ReviewEvent
 from reviewqueue.sweeping import SweepResult
 
 logger = logging.getLogger(__name__)
 
 HOUR = tallies.HOUR
+DAY = 24 * HOUR
 LAG = timedelta(minutes=10)
 MAX_HOURS_PER_RUN = 48  # a first run on a large database rolls 2 days a run; the command does it all
 CHUNK_HOURS = 24  # hours computed per statement
@@ -52,19 +54,51 @@ def _runs(hours: Iterable[datetime]) -> list[tuple[datetime, datetime]]:
     return out
 
 
-def roll_hours(hours: Iterable[datetime]) -> int:
-    """Replace the tallies of these hours (every tenant) with what they compute to now; the
-    caller holds the transaction. Returns the rows written."""
+def roll_hours(hours: Iterable[datetime], *, rolled_until: datetime) -> int:
+    """Replace the tallies of these hours (every tenant) with what they compute to now, and the
+    day rows of their UTC days that end by `rolled_until`; the caller holds the transaction.
+    Returns the rows written."""
+    hours = set(hours)
     written = 0
     for start, end in _runs(hours):
-        HourlyTally.objects.filter(hour__gte=start, hour__lt=end).delete()
+        Tally.objects.filter(hours=1, start__gte=start, start__lt=end).delete()
         rows = [
-            HourlyTally(hour=hour, tenant_id=tenant, figure=figure, key=key, bucket=bucket, n=n, lo=lo, hi=hi)
+            Tally(start=hour, hours=1, tenant_id=tenant, figure=figure, key=key, bucket=bucket, n=n, lo=lo, hi=hi)
             for figure, _tag, tenant, hour, key, bucket, n, lo, hi in tallies.computed_hours(start=start, end=end)
         ]
-        HourlyTally.objects.bulk_create(rows, batch_size=2000)
+        Tally.objects.bulk_create(rows, batch_size=2000)
         written += len(rows)
+    days = {hour.replace(hour=0) for hour in hours}
+    for day in sorted(d for d in days if d + DAY <= rolled_until):
+        written += _roll_day(day)
     return written
+
+
+def _roll_day(day: datetime) -> int:
+    """A day's rows: the sums of its 24 hour rows."""
+    Tally.objects.filter(hours=24, start=day).delete()
+    sums = (
+        Tally.objects.filter(hours=1, start__gte=day, start__lt=day + DAY)
+        .order_by()
+        .values("tenant_id", "figure", "key", "bucket")
+        .annotate(total=Sum("n"), low=Min("lo"), high=Max("hi"))
+    )
+    rows = [
+        Tally(
+            start=day,
+            hours=24,
+            tenant_id=row["tenant_id"],
+            figure=row["figure"],
+            key=row["key"],
+            bucket=row["bucket"],
+            n=row["total"],
+            lo=row["low"],
+            hi=row["high"],
+        )
+        for row in sums
+    ]
+    Tally.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _touched_hours(*, since: datetime, before: datetime) -> set[datetime]:
@@ -97,7 +131,7 @@ def rollup_sweep(*, now: datetime) -> SweepResult:
         RollupState.objects.get_or_create(pk=1)
         state = RollupState.objects.select_for_update().get(pk=1)
         rolled = state.rolled_until or _first_hour() or closed
-        new_hours = []
+        new_hours: list[datetime] = []
         at = rolled
         while at < closed and len(new_hours) < MAX_HOURS_PER_RUN:
             new_hours.append(at)
@@ -106,8 +140,9 @@ def rollup_sweep(*, now: datetime) -> SweepResult:
         if state.rolled_until is not None and state.events_seen_until is not None:
             late = _touched_hours(since=state.events_seen_until - LAG, before=state.rolled_until)
         hours = set(new_hours) | late
-        written = roll_hours(hours)
-        state.rolled_until = max(rolled, at)
+        rolled_until = max(rolled, at)
+        written = roll_hours(hours, rolled_until=rolled_until)
+        state.rolled_until = rolled_until
         state.events_seen_until = now
         state.save(update_fields=["rolled_until", "events_seen_until"])
     if hours:
@@ -128,14 +163,14 @@ def rollup_rebuild(*, now: datetime, progress: logging.Logger | None = None) -> 
     closed = _floor_hour(now - LAG)
     with transaction.atomic():
         RollupState.objects.update_or_create(pk=1, defaults={"rolled_until": None, "events_seen_until": None})
-        HourlyTally.objects.all().delete()
+        Tally.objects.all().delete()
     first = _first_hour()
     written = 0
-    at = first or closed
+    at = first.replace(hour=0) if first else closed  # a day per chunk, so day rows follow it
     while at < closed:
         end = min(closed, at + CHUNK_HOURS * HOUR)
         with transaction.atomic():
-            written += roll_hours(_hours(at, end))
+            written += roll_hours(_hours(at, end), rolled_until=closed)
         if progress:
             progress.info("rolled %s … %s", at.isoformat(), end.isoformat())
         at = end

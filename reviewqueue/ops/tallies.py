@@ -2,12 +2,13 @@
 tables grouped by the hour its rows fall in, and read through `read`:
 
 - the whole hours of a window that are rolled up (before `RollupState.rolled_until`) come from
-  `HourlyTally`, which `ops.rollups` fills by running these same queries one hour at a time;
+  `Tally`, which `ops.rollups` fills by running these same queries for each hour (and sums per
+  UTC day, so that a long window reads a row per day and key rather than per hour);
 - the rest of the window (its partial first hour, and the hours not rolled yet up to now) runs
   the query directly, bounded by the indexed timestamp the figure is counted by.
 
 Both parts are one SQL statement (UNION ALL), so a figure costs one query whatever the window,
-and a page reads O(hours × keys) stored rows instead of every item and event of the window.
+and a page reads O((days + 48 hours) × keys) stored rows, not every item and event of the window.
 
 Windows are (start, end], as everywhere on the ops pages; an hour's tally covers
 [hour, hour + 1 h), so an hour is whole inside a window when start < hour and hour + 1 h ≤ end.
@@ -49,10 +50,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, Concat, Floor, Greatest, Least, Ln, TruncHour
+from django.db.models.functions import Cast, Coalesce, Concat, Floor, Greatest, Least, Ln, TruncDay, TruncHour
 
 from reviewqueue.audit.events import EventType
-from reviewqueue.ops.models import HourlyTally, RollupState
+from reviewqueue.ops.models import RollupState, Tally
 from reviewqueue.review.models import Draft, ItemState, ReviewEvent, ReviewItem
 
 HOUR = timedelta(hours=1)
@@ -304,12 +305,14 @@ def direct(figure: Figure, *, where: Q, tenant_ids: Sequence[int] | None, tag: s
         f_key=_text(figure.key),
         f_bucket=_hist_bucket(figure.seconds) if figure.seconds else figure.bucket,
     )
+    measures: dict[str, Any]
     if figure.seconds:
         measures = {"f_n": Count("pk"), "f_lo": Min(figure.seconds), "f_hi": Max(figure.seconds)}
     else:
         nothing = Cast(Value(None), FloatField())
         measures = {"f_n": Count("pk", distinct=True), "f_lo": nothing, "f_hi": nothing}
-    return rows.order_by().values(*COLUMNS[:6]).annotate(**measures).values_list(*COLUMNS)
+    grouped: QuerySet[Any] = rows.order_by().values(*COLUMNS[:6]).annotate(**measures).values_list(*COLUMNS)
+    return grouped
 
 
 def _watermark() -> Subquery:
@@ -329,25 +332,16 @@ class Window:
     end: datetime
 
 
-def _parts(
-    figure: Figure, window: Window, tenant_ids: Sequence[int], keys: Sequence[str] | None, by_hour: bool
-) -> list[QuerySet[Any]]:
-    first = _floor_hour(window.start) + HOUR  # the first hour that starts after `start`
-    last = _floor_hour(window.end)  # hours before it end at or before `end`
-    rolled = Coalesce(_watermark(), Value(first))
-    at = figure.at
-    stored = HourlyTally.objects.filter(
-        tenant_id__in=list(tenant_ids), figure=figure.name, hour__gte=first, hour__lt=last
-    ).filter(hour__lt=rolled)
+def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, by_hour: bool) -> QuerySet[Any]:
     if keys is not None:
-        stored = stored.filter(key__in=list(keys))
-    stored_rows = (
-        stored.order_by()
+        rows = rows.filter(key__in=list(keys))
+    grouped: QuerySet[Any] = (
+        rows.order_by()
         .annotate(
             f_figure=F("figure"),
-            f_tag=Value(window.tag, output_field=CharField()),
+            f_tag=Value(tag, output_field=CharField()),
             f_tenant=F("tenant_id"),
-            f_hour=F("hour") if by_hour else Cast(Value(None), DateTimeField()),
+            f_hour=F("start") if by_hour else Cast(Value(None), DateTimeField()),
             f_key=F("key"),
             f_bucket=F("bucket"),
         )
@@ -355,12 +349,37 @@ def _parts(
         .annotate(f_n=Sum("n"), f_lo=Min("lo"), f_hi=Max("hi"))
         .values_list(*COLUMNS)
     )
+    return grouped
+
+
+def _parts(
+    figure: Figure, window: Window, tenant_ids: Sequence[int], keys: Sequence[str] | None, by_hour: bool
+) -> list[QuerySet[Any]]:
+    """The stored days and hours of the window, and the rest computed directly. `by_hour`
+    reads hours only (the caller wants each hour); otherwise whole UTC days come from day rows."""
+    first = _floor_hour(window.start) + HOUR  # the first hour that starts after `start`
+    last = _floor_hour(window.end)  # hours before it end at or before `end`
+    rolled = Coalesce(_watermark(), Value(first))
+    # Stored hours are those in [first, min(last, rolled)); of them, the whole days from the
+    # first day boundary at or after `first` to the last one at or before that end.
+    day_from = first if first == first.replace(hour=0) else first.replace(hour=0) + 24 * HOUR
+    day_to = TruncDay(Least(Value(last), rolled), tzinfo=UTC)
+    tally = Tally.objects.filter(tenant_id__in=list(tenant_ids), figure=figure.name)
+    hours = tally.filter(hours=1, start__gte=first, start__lt=last).filter(start__lt=rolled)
+    parts = []
+    if by_hour:
+        parts.append(_stored(hours, window.tag, keys, by_hour))
+    else:
+        parts.append(_stored(hours.filter(Q(start__lt=day_from) | Q(start__gte=day_to)), window.tag, keys, by_hour))
+        days = tally.filter(hours=24, start__gte=day_from).filter(start__lt=day_to)
+        parts.append(_stored(days, window.tag, keys, by_hour))
+    at = figure.at
     # The rest: the partial first hour, and from the first hour not rolled (or `last`) to `end`.
     rest = Q(**{f"{at}__gt": window.start, f"{at}__lt": first, f"{at}__lte": window.end}) | (
         Q(**{f"{at}__gte": first, f"{at}__lte": window.end}) & (Q(**{f"{at}__gte": last}) | Q(**{f"{at}__gte": rolled}))
     )
-    computed = direct(figure, where=rest, tenant_ids=tenant_ids, tag=window.tag, by_hour=by_hour)
-    return [stored_rows, computed]
+    parts.append(direct(figure, where=rest, tenant_ids=tenant_ids, tag=window.tag, by_hour=by_hour))
+    return parts
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from reviewqueue.ops import rollups, selectors, tallies
-from reviewqueue.ops.models import HourlyTally, RollupState
+from reviewqueue.ops.models import RollupState, Tally
 from reviewqueue.ops.tasks import ops_rollup
 from reviewqueue.review import services
 from tests.conftest import T0
@@ -53,24 +53,24 @@ def everything(world: World) -> dict[tuple[datetime, timedelta], tuple[Any, ...]
 
 def unrolled() -> None:
     RollupState.objects.all().delete()
-    HourlyTally.objects.all().delete()
+    Tally.objects.all().delete()
 
 
 @pytest.mark.parametrize("builder", list(BUILDERS))
 def test_rolled_hours_give_the_direct_figures(world, clock, builder) -> None:
     BUILDERS[builder](world)
     direct = everything(world)
-    assert not HourlyTally.objects.exists()
+    assert not Tally.objects.exists()
     # The beat task 30 min after T0: every hour before T0 is rolled (it ended ≥ 10 min ago).
     result = rollups.rollup_sweep(now=T0 + 30 * MIN)
-    assert result.moved == HourlyTally.objects.count() > 0
+    assert result.moved == Tally.objects.count() > 0
     assert RollupState.objects.get().rolled_until == T0
     assert everything(world) == direct
     # The rebuild writes the same rows.
-    stored = set(HourlyTally.objects.values_list("hour", "tenant", "figure", "key", "bucket", "n", "lo", "hi"))
+    stored = set(Tally.objects.values_list("start", "hours", "tenant", "figure", "key", "bucket", "n", "lo", "hi"))
     clock.shift(30 * MIN)
     call_command("rebuild_ops_rollups", verbosity=0)
-    assert set(HourlyTally.objects.values_list("hour", "tenant", "figure", "key", "bucket", "n", "lo", "hi")) == (
+    assert set(Tally.objects.values_list("start", "hours", "tenant", "figure", "key", "bucket", "n", "lo", "hi")) == (
         stored
     )
 
@@ -85,11 +85,28 @@ def test_the_pages_read_the_stored_hours(world, client_for, clock) -> None:
     assert (billing.due, billing.met) == (4, 2)  # as hand-computed in tests/ops/data.py
     # Due in the rolled hour [T0 − 1 h, T0): c (at T0 − 60 min exactly) and d (T0 − 30 min);
     # e is due at T0, in the next hour.
-    cell = HourlyTally.objects.get(figure="sla.due", hour=T0 - HOUR, key=str(world.queue.pk))
+    cell = Tally.objects.get(figure="sla.due", hours=1, start=T0 - HOUR, key=str(world.queue.pk))
     assert cell.n == 2
-    HourlyTally.objects.filter(pk=cell.pk).update(n=cell.n + 10)
+    Tally.objects.filter(pk=cell.pk).update(n=cell.n + 10)
     [billing] = [a for a in selectors.sla_attainment(queues=queues, now=T0, span=DAY) if a.queue.name == "billing"]
     assert billing.due == 14
+
+
+def test_day_rows_are_the_sums_of_their_hours(world, clock) -> None:
+    build_shift(world)
+    build_day(world)
+    rollups.rollup_sweep(now=T0 + 30 * MIN)
+    # Rolled until T0 (09:00 on 2 March): 1 March is a whole day, 2 March is not.
+    days = Tally.objects.filter(hours=24)
+    assert set(days.values_list("start", flat=True)) == {T0.replace(hour=0) - DAY}
+    day = T0.replace(hour=0) - DAY
+    hours = Tally.objects.filter(hours=1, start__gte=day, start__lt=day + DAY)
+    for cell in days:
+        same = hours.filter(figure=cell.figure, key=cell.key, bucket=cell.bucket, tenant=cell.tenant)
+        assert cell.n == sum(same.values_list("n", flat=True))
+        if cell.lo is not None:
+            assert cell.lo == min(same.values_list("lo", flat=True))
+            assert cell.hi == max(same.values_list("hi", flat=True))
 
 
 def test_a_claim_changes_the_rolled_hour_of_its_enqueue(world, clock) -> None:
@@ -149,7 +166,7 @@ def test_an_hour_is_rolled_only_once_its_writes_have_committed(world, clock) -> 
     _submit_late(world, item_id)  # commits at T0 + 9 min
     rollups.rollup_sweep(now=T0 + 10 * MIN)
     assert RollupState.objects.get().rolled_until == T0
-    handling = HourlyTally.objects.get(figure="sla.handling", hour=T0 - HOUR)
+    handling = Tally.objects.get(figure="sla.handling", hours=1, start=T0 - HOUR)
     assert (handling.n, handling.lo, handling.hi) == (1, pytest.approx(1199.9), pytest.approx(1199.9))
     team = _team(world)
     assert team.resolved == 1 and team.handling_p50 == pytest.approx(1199.9)
@@ -203,7 +220,7 @@ def test_window_edges_on_rolled_hours(world, clock) -> None:
 def test_tenants_do_not_mix(world, clock) -> None:
     build_day(world)
     rollups.rollup_sweep(now=T0 + HOUR)
-    assert HourlyTally.objects.filter(tenant=world.other_tenant).count() == 0
+    assert Tally.objects.filter(tenant=world.other_tenant).count() == 0
     other = list(selectors.queues_for_tenants([world.other_tenant.pk]))
     assert all(a.due == 0 for a in selectors.sla_attainment(queues=other, now=T0, span=DAY))
     assert selectors.routing_mix(tenant_ids=[world.other_tenant.pk], now=T0, span=DAY, dimension="queue") == []
@@ -278,7 +295,7 @@ def test_histogram_buckets_in_sql_match_the_definition(world, clock) -> None:
     """The bucket the database assigns (PostgreSQL or SQLite) is the one the formula gives."""
     build_shift(world)
     rollups.rollup_sweep(now=T0 + HOUR)
-    cells = HourlyTally.objects.filter(figure="reviewer.handling")
+    cells = Tally.objects.filter(figure="reviewer.handling", hours=1)
     assert cells.exists()
     for cell in cells:
         assert cell.lo is not None and cell.hi is not None
