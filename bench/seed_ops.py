@@ -111,20 +111,24 @@ def seed_events(cur: Any, *, tenant_id: int, per_item: int) -> int:
             [tenant_id],
         )
         total += cur.rowcount
+    return total + seed_padding(cur, tenant_id=tenant_id, per_item=per_item)
+
+
+def seed_padding(cur: Any, *, tenant_id: int, per_item: int) -> int:
+    cols = "draft_id, item_id, actor_id, client_id, type, from_state, to_state, created_at, data, notified_at"
     # Padding: per_item − (the path's length for the item) − 2, alternately a lapse and a warning
     # 30 s apart after the enqueue.
     cur.execute(
         f"INSERT INTO review_reviewevent ({cols}) SELECT d.id, i.id, NULL, NULL,"
-        " CASE WHEN k % 2 = 1 THEN 'review.sla.warning' ELSE 'review.lease.expired' END,"
-        " CASE WHEN k % 2 = 0 THEN 'claimed' ELSE '' END, CASE WHEN k % 2 = 0 THEN 'pending' ELSE '' END,"
+        " CASE WHEN mod(k, 2) = 1 THEN 'review.sla.warning' ELSE 'review.lease.expired' END,"
+        " CASE WHEN mod(k, 2) = 0 THEN 'claimed' ELSE '' END, CASE WHEN mod(k, 2) = 0 THEN 'pending' ELSE '' END,"
         " i.created_at + (k + 1) * interval '30 seconds', '{}'::jsonb, i.created_at + (k + 1) * interval '30 seconds'"
         " FROM review_reviewitem i JOIN review_draft d ON d.id = i.draft_id"
         " CROSS JOIN LATERAL generate_series(0, %s - 2 - CASE WHEN i.claimed_at IS NULL THEN 4 ELSE 5 END - 1) AS k"
         " WHERE d.tenant_id = %s",
         [per_item, tenant_id],
     )
-    total += cur.rowcount
-    return total
+    return int(cur.rowcount)
 
 
 def events_only(per_item: int) -> None:

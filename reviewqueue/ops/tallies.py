@@ -375,8 +375,12 @@ def _parts(
         parts.append(_stored(days, window.tag, keys, by_hour))
     at = figure.at
     # The rest: the partial first hour, and from the first hour not rolled (or `last`) to `end`.
-    rest = Q(**{f"{at}__gt": window.start, f"{at}__lt": first, f"{at}__lte": window.end}) | (
-        Q(**{f"{at}__gte": first, f"{at}__lte": window.end}) & (Q(**{f"{at}__gte": last}) | Q(**{f"{at}__gte": rolled}))
+    # Both are plain ranges of the figure's indexed timestamp (the second one's lower bound,
+    # max(first, min(last, rolled)), is computed once by the database), so each is an index
+    # range scan over at most a few hours, never the window.
+    unrolled_from = Greatest(Value(first), Least(Value(last), rolled))
+    rest = Q(**{f"{at}__gt": window.start, f"{at}__lt": first, f"{at}__lte": window.end}) | Q(
+        **{f"{at}__gte": unrolled_from, f"{at}__lte": window.end}
     )
     parts.append(direct(figure, where=rest, tenant_ids=tenant_ids, tag=window.tag, by_hour=by_hour))
     return parts
