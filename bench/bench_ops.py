@@ -36,6 +36,7 @@ PAGES = [
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--pages", nargs="*", help="only the pages starting with these paths (/healthz always)")
     args = parser.parse_args()
     import os
 
@@ -54,7 +55,8 @@ def main() -> None:
     print(f"{ReviewItem.objects.count()} review items, {ReviewEvent.objects.count()} events")
     baseline = None
     print(f"{'page':40} {'p50 ms':>9} {'p95 ms':>9} {'p50 / healthz':>14}")
-    for page in PAGES:
+    pages = [p for p in PAGES if not args.pages or p == "/healthz" or p.startswith(tuple(args.pages))]
+    for page in pages:
         response = client.get(page)  # warm: connection, templates, plans
         assert response.status_code == 200, (page, response.status_code)
         times = []

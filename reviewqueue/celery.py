@@ -33,6 +33,7 @@ def _schedule_timers(sender: Celery, **_: object) -> None:
         ("retention sweep", seconds["retention_sweep"], "reviewqueue.review.tasks.retention_sweep"),
         ("recalibrate", 24 * 3600, "reviewqueue.policy.tasks.recalibrate"),
         ("golden check", seconds["golden_check"], "reviewqueue.golden.tasks.golden_check"),
+        ("ops rollup", seconds["ops_rollup"], "reviewqueue.ops.tasks.ops_rollup"),
     ]
     for name, every, task in schedule:
         sender.add_periodic_task(every, sender.signature(task), name=name)

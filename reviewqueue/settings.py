@@ -307,6 +307,9 @@ CELERY_TIMER_SECONDS = {
     # queue the check themselves).
     "golden_check": env_int("REVIEWQUEUE_GOLDEN_CHECK_SECONDS", 3600, minimum=1),
     "alert_evaluate": env_int("REVIEWQUEUE_ALERT_EVALUATE_SECONDS", 60, minimum=1),
+    # The ops pages' hourly tallies (reviewqueue.ops.rollups); a page is exact whatever this is,
+    # it only decides how many hours a page computes directly instead of reading stored tallies.
+    "ops_rollup": env_int("REVIEWQUEUE_OPS_ROLLUP_SECONDS", 300, minimum=1),
 }
 
 # --- Scoring --------------------------------------------------------------------------------

@@ -42,5 +42,6 @@ def test_every_timer_points_at_a_registered_task() -> None:
         "recalibrate",
         "golden check",
         "alert rules",
+        "ops rollup",
     }
     assert set(schedule.values()) <= registered

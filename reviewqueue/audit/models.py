@@ -40,6 +40,12 @@ class ReviewEvent(models.Model):
             models.Index(fields=["draft", "created_at"], name="event_draft_time"),
             # Used by the outbox sweep: events not yet delivered.
             models.Index(fields=["created_at"], condition=Q(notified_at__isnull=True), name="event_undelivered"),
+            # Used by the ops figures: events of one type in an hour (breaches, lapses, releases,
+            # scoring failures) and the breach history, newest first.
+            models.Index(fields=["type", "created_at"], name="event_type_time"),
+            # Used by the rollup beat task: the events since its last run, whose items and drafts
+            # may change an hour already rolled up.
+            models.Index(fields=["created_at"], name="event_time"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,9 @@
 """Reads for the ops pages and /metrics. Nothing here writes.
 
-Every figure is computed from the review tables at request time (no cache, no in-process
-counter), so every web process answers the same.
+Every figure is read from the database at request time (no cache, no in-process counter), so
+every web process answers the same: the floor and the breach rows from the review tables, the
+windowed figures through `ops.tallies` (stored hourly tallies for the whole hours already rolled
+up, the same queries run directly for the rest of the window).
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDay, TruncHour
+from django.db.models import QuerySet
 
 from reviewqueue.audit.events import EventType
 from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.ops import tallies
 from reviewqueue.policy.models import RoutingPolicyVersion
-from reviewqueue.review.models import Draft, ItemState, Queue, ReviewItem
+from reviewqueue.review.models import ItemState, Queue, ReviewItem
 from reviewqueue.review.selectors import QueueStats, queue_stats
 from reviewqueue.tenancy.models import Membership, Role
 
@@ -103,25 +105,23 @@ class Attainment:
         return self.met / self.due if self.due else None
 
 
+def _tenants_and_keys(queues: Sequence[Queue]) -> tuple[list[int], list[str]]:
+    return sorted({q.tenant_id for q in queues}), [str(q.pk) for q in queues]
+
+
+def _window(now: datetime, span: timedelta) -> list[tallies.Window]:
+    return [tallies.Window("", now - span, now)]
+
+
 def sla_attainment(*, queues: Iterable[Queue], now: datetime, span: timedelta) -> list[Attainment]:
     """Share resolved within SLA, per queue, over the items whose deadline fell in (now − span,
     now]. Counting by deadline counts every item once, whether a reviewer resolved it, the
     sweep expired it or it is still open past due (a breach the sweep has not yet reached)."""
     queue_list = list(queues)
-    rows = {
-        row["queue_id"]: row
-        for row in ReviewItem.objects.filter(
-            queue__in=[q.pk for q in queue_list], due_at__gt=now - span, due_at__lte=now
-        )
-        .values("queue_id")
-        .annotate(
-            due=Count("id"),
-            met=Count("id", filter=Q(state=ItemState.RESOLVED, resolved_at__lt=F("due_at"))),
-        )
-    }
-    return [
-        Attainment(q, rows[q.pk]["due"], rows[q.pk]["met"]) if q.pk in rows else Attainment(q, 0, 0) for q in queue_list
-    ]
+    tenant_ids, keys = _tenants_and_keys(queue_list)
+    read = tallies.read(figures=["sla.due", "sla.met"], windows=_window(now, span), tenant_ids=tenant_ids, keys=keys)
+    due, met = tallies.counts(read[("", "sla.due")]), tallies.counts(read[("", "sla.met")])
+    return [Attainment(q, due.get(str(q.pk), 0), met.get(str(q.pk), 0)) for q in queue_list]
 
 
 @dataclass(frozen=True)
@@ -139,14 +139,19 @@ def breach_history(
 ) -> tuple[list[Breach], int]:
     """The `review.sla.breached` events of the window, newest first (at most `limit`), and how
     many there were. Events are never deleted, so a breach stays visible after the sweep."""
-    names = {q.pk: q.title or q.name for q in queues}
+    queue_list = list(queues)
+    names = {q.pk: q.title or q.name for q in queue_list}
+    # The rows are read newest first through the (type, created_at) index, stopping at `limit`;
+    # the count comes from the tallies.
     events = ReviewEvent.objects.filter(
         type=EventType.REVIEW_SLA_BREACHED,
         item__queue__in=list(names),
         created_at__gt=now - span,
         created_at__lte=now,
     )
-    total = events.count()
+    tenant_ids, keys = _tenants_and_keys(queue_list)
+    read = tallies.read(figures=["sla.breaches"], windows=_window(now, span), tenant_ids=tenant_ids, keys=keys)
+    total = sum(tallies.counts(read[("", "sla.breaches")]).values())
     rows = events.order_by("-created_at", "-id").values_list(
         "created_at", "item_id", "draft_id", "item__queue_id", "data", "from_state"
     )[:limit]
@@ -166,45 +171,31 @@ class Latency:
     handling_n: int
 
 
-def _percentiles(values: Sequence[float]) -> dict[int, float | None]:
-    return {p: percentile(values, p) for p in PERCENTILES}
+def _percentiles(histogram: tallies.Histogram | None) -> dict[int, float | None]:
+    return {p: histogram.percentile(p) if histogram else None for p in PERCENTILES}
 
 
 def sla_latencies(*, queues: Iterable[Queue], now: datetime, span: timedelta) -> list[Latency]:
-    """Per queue, p50/p90/p95 of
+    """Per queue, p50/p90/p95 (from the hourly histograms, see `ops.tallies`) of
     - enqueue → first claim, over the items that entered the queue in the window and have been
       claimed (the first `review.claimed` event: a later re-claim after a lapse does not count);
     - claim → resolution, over the items resolved in the window (the claim that resolved it)."""
     queue_list = list(queues)
-    ids = [q.pk for q in queue_list]
-    first: dict[int, list[float]] = defaultdict(list)
-    for queue_id, created, first_claim in (
-        ReviewItem.objects.filter(queue__in=ids, created_at__gt=now - span, created_at__lte=now)
-        .annotate(first_claim=Min("events__created_at", filter=Q(events__type=EventType.REVIEW_CLAIMED)))
-        .filter(first_claim__isnull=False)
-        .values_list("queue_id", "created_at", "first_claim")
-    ):
-        first[queue_id].append((first_claim - created).total_seconds())
-    handling: dict[int, list[float]] = defaultdict(list)
-    for queue_id, claimed, resolved in ReviewItem.objects.filter(
-        queue__in=ids,
-        state=ItemState.RESOLVED,
-        resolved_at__gt=now - span,
-        resolved_at__lte=now,
-        claimed_at__isnull=False,
-    ).values_list("queue_id", "claimed_at", "resolved_at"):
-        if claimed is not None and resolved is not None:  # both, by the filter and the constraint
-            handling[queue_id].append((resolved - claimed).total_seconds())
-    return [
-        Latency(
-            q,
-            _percentiles(first[q.pk]),
-            len(first[q.pk]),
-            _percentiles(handling[q.pk]),
-            len(handling[q.pk]),
-        )
-        for q in queue_list
-    ]
+    tenant_ids, keys = _tenants_and_keys(queue_list)
+    window = _window(now, span)
+    first = tallies.histograms(
+        tallies.read(figures=["sla.first_claim"], windows=window, tenant_ids=tenant_ids, keys=keys)[
+            ("", "sla.first_claim")
+        ]
+    )
+    handling = tallies.histograms(
+        tallies.read(figures=["sla.handling"], windows=window, tenant_ids=tenant_ids, keys=keys)[("", "sla.handling")]
+    )
+    out = []
+    for q in queue_list:
+        f, h = first.get(str(q.pk)), handling.get(str(q.pk))
+        out.append(Latency(q, _percentiles(f), f.n if f else 0, _percentiles(h), h.n if h else 0))
+    return out
 
 
 def window_range(value: str | None) -> tuple[str, timedelta]:
@@ -215,7 +206,7 @@ def window_range(value: str | None) -> tuple[str, timedelta]:
 
 # --- reviewers --------------------------------------------------------------------------------
 
-DISPOSITIONS = ("approved", "edited", "rejected", "escalated")
+DISPOSITIONS = tallies.DISPOSITIONS
 
 
 @dataclass(frozen=True)
@@ -249,62 +240,59 @@ def reviewer_load(*, queues: Iterable[Queue], now: datetime, span: timedelta) ->
     handling time (claim → resolution, nearest-rank), leases that lapsed on them, items they gave
     back and items a lead took back. Listed by name, not ranked: what matters is how far each is
     from the team (seed 004: variance across reviewers is the signal)."""
-    ids = [q.pk for q in queues]
-    start = now - span
-    resolved: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DISPOSITIONS, 0))
-    handling: dict[str, list[float]] = defaultdict(list)
-    for username, disposition, claimed, done in ReviewItem.objects.filter(
-        queue__in=ids, state=ItemState.RESOLVED, resolved_at__gt=start, resolved_at__lte=now
-    ).values_list("reviewer__username", "disposition", "claimed_at", "resolved_at"):
-        resolved[username][disposition] += 1
-        if claimed is not None and done is not None:
-            handling[username].append((done - claimed).total_seconds())
-    # Lapses and lead take-backs name the owner in the event's data; releases are the actor's.
-    lapses: dict[int, int] = defaultdict(int)
-    forced: dict[int, int] = defaultdict(int)
-    releases: dict[int, int] = defaultdict(int)
-    for type_, actor_id, data in ReviewEvent.objects.filter(
-        type__in=[EventType.REVIEW_LEASE_EXPIRED, EventType.REVIEW_RELEASED, EventType.REVIEW_FORCE_RELEASED],
-        item__queue__in=ids,
-        created_at__gt=start,
-        created_at__lte=now,
-    ).values_list("type", "actor_id", "data"):
-        owner = (data or {}).get("owner_id")
-        if type_ == EventType.REVIEW_RELEASED and actor_id is not None:
-            releases[actor_id] += 1
-        elif type_ == EventType.REVIEW_LEASE_EXPIRED and owner is not None:
-            lapses[int(owner)] += 1
-        elif type_ == EventType.REVIEW_FORCE_RELEASED and owner is not None:
-            forced[int(owner)] += 1
-    user_ids = set(lapses) | set(forced) | set(releases)
+    queue_list = list(queues)
+    tenant_ids = sorted({q.tenant_id for q in queue_list})
+    window = _window(now, span)
+    # Tallies are per tenant: a lead sees every queue of their tenants, so the figures of the
+    # lead's tenants are the figures of these queues.
+    items = tallies.read(figures=["reviewer.resolved", "reviewer.handling"], windows=window, tenant_ids=tenant_ids)
+    events = tallies.read(
+        figures=["reviewer.lapses", "reviewer.releases", "reviewer.force_released"],
+        windows=window,
+        tenant_ids=tenant_ids,
+    )
+    by_id = tallies.categories(items[("", "reviewer.resolved")], DISPOSITIONS)
+    handling_by_id = tallies.histograms(items[("", "reviewer.handling")])
+    lapses = tallies.counts(events[("", "reviewer.lapses")])
+    releases = tallies.counts(events[("", "reviewer.releases")])
+    forced = tallies.counts(events[("", "reviewer.force_released")])
+    user_ids = {int(k) for k in (*by_id, *lapses, *releases, *forced) if k}
     names = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username")) if user_ids else {}
+    resolved = {names[int(k)]: v for k, v in by_id.items() if k and int(k) in names}
+    handling = {names[int(k)]: v for k, v in handling_by_id.items() if k and int(k) in names}
     by_name: dict[str, tuple[int, int, int]] = {}
     for pk, name in names.items():
-        by_name[name] = (lapses.get(pk, 0), releases.get(pk, 0), forced.get(pk, 0))
+        key = str(pk)
+        if key in lapses or key in releases or key in forced:
+            by_name[name] = (lapses.get(key, 0), releases.get(key, 0), forced.get(key, 0))
     everyone = sorted(set(resolved) | set(by_name))
     rows = []
     for name in everyone:
         counts = resolved[name] if name in resolved else dict.fromkeys(DISPOSITIONS, 0)
         lapsed, released, force = by_name.get(name, (0, 0, 0))
+        own = handling.get(name)
         rows.append(
             ReviewerLoad(
                 name,
                 sum(counts.values()),
                 counts,
-                percentile(handling[name], 50),
-                percentile(handling[name], 90),
+                own.percentile(50) if own else None,
+                own.percentile(90) if own else None,
                 lapsed,
                 released,
                 force,
             )
         )
-    all_handling = [v for values in handling.values() for v in values]
+    team_handling = tallies.Histogram()
+    for histogram in handling.values():
+        for bucket, cell in histogram.buckets.items():
+            team_handling.buckets[bucket].add(cell.n, cell.lo, cell.hi)
     team = ReviewerLoad(
         "team",
         sum(r.resolved for r in rows),
         {d: sum(r.dispositions[d] for r in rows) for d in DISPOSITIONS},
-        percentile(all_handling, 50),
-        percentile(all_handling, 90),
+        team_handling.percentile(50),
+        team_handling.percentile(90),
         sum(r.lease_lapses for r in rows),
         sum(r.releases for r in rows),
         sum(r.force_released for r in rows),
@@ -322,7 +310,7 @@ DIMENSIONS: dict[str, str] = {
     "generator_model": "Generator model",
 }
 DEFAULT_DIMENSION = "queue"
-DECISIONS = ("auto_send", "auto_draft_human_send", "queue_for_review", "block")
+DECISIONS = tallies.DECISIONS
 NOT_SET = "(none)"
 
 
@@ -362,79 +350,35 @@ class RoutingRow:
         return self.review_share("escalated")
 
 
-def _draft_key(dimension: str) -> str:
-    # Drafts are cut by the queue their first review item was opened in (what routing chose);
-    # a draft routed to no queue (auto-sent, blocked) has none.
-    return "routed_queue" if dimension == "queue" else dimension
-
-
-def _routed_queue() -> Subquery:
-    return Subquery(
-        ReviewItem.objects.filter(draft=OuterRef("pk"), escalated_from__isnull=True)
-        .order_by("id")
-        .values("queue__name")[:1]
-    )
-
-
 def routing_mix(*, tenant_ids: Sequence[int], now: datetime, span: timedelta, dimension: str) -> list[RoutingRow]:
     """Per value of `dimension` over the window: the routing mix (drafts routed in it), how
     reviewers resolved the held ones (items resolved in it: override and escalation rates),
-    scoring latency (enqueue → scored, nearest-rank p50/p95, drafts scored in it) and scoring
-    failures (`draft.scoring_failed` events in it)."""
-    start = now - span
-    drafts = Draft.objects.filter(tenant_id__in=tenant_ids)
-    if dimension == "queue":
-        drafts = drafts.annotate(routed_queue=_routed_queue())
-    key = _draft_key(dimension)
-    mix: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DECISIONS, 0))
-    for value, decision, n in (
-        drafts.filter(routed_at__gt=start, routed_at__lte=now)
-        .exclude(decision="")
-        .values(key, "decision")
-        .annotate(n=Count("id"))
-        .values_list(key, "decision", "n")
-    ):
-        mix[value or NOT_SET][decision] += n
-    item_key = "queue__name" if dimension == "queue" else f"draft__{dimension}"
-    reviewed: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DISPOSITIONS, 0))
-    for value, disposition, n in (
-        ReviewItem.objects.filter(
-            queue__tenant_id__in=tenant_ids, state=ItemState.RESOLVED, resolved_at__gt=start, resolved_at__lte=now
-        )
-        .values(item_key, "disposition")
-        .annotate(n=Count("id"))
-        .values_list(item_key, "disposition", "n")
-    ):
-        reviewed[value or NOT_SET][disposition] += n
-    latency: dict[str, list[float]] = defaultdict(list)
-    for value, created, scored in drafts.filter(scored_at__gt=start, scored_at__lte=now).values_list(
-        key, "created_at", "scored_at"
-    ):
-        if scored is not None:
-            latency[value or NOT_SET].append((scored - created).total_seconds())
-    failures: dict[str, int] = defaultdict(int)
-    event_key = "draft__" + ("review_items__queue__name" if dimension == "queue" else dimension)
-    for value, n in (
-        ReviewEvent.objects.filter(
-            type=EventType.DRAFT_SCORING_FAILED,
-            draft__tenant_id__in=tenant_ids,
-            created_at__gt=start,
-            created_at__lte=now,
-        )
-        .values(event_key)
-        .annotate(n=Count("id", distinct=True))
-        .values_list(event_key, "n")
-    ):
-        failures[value or NOT_SET] += n
+    scoring latency (enqueue → scored, p50/p95 from the hourly histograms, drafts scored in it)
+    and scoring failures (`draft.scoring_failed` events in it). Drafts are cut by queue by the
+    queue their first review item was opened in (what routing chose)."""
+    window = _window(now, span)
+
+    def one(figure: str) -> dict[tuple[str, int, datetime | None], tallies.Cell]:
+        name = f"routing.{figure}.{dimension}"
+        return tallies.read(figures=[name], windows=window, tenant_ids=tenant_ids)[("", name)]
+
+    def named(values: dict[str, Any]) -> dict[str, Any]:
+        # A value the rows do not have (NULL or "") is stored as "" and shown as NOT_SET.
+        return {key or NOT_SET: value for key, value in values.items()}
+
+    mix = named(tallies.categories(one("mix"), DECISIONS))
+    reviewed = named(tallies.categories(one("reviewed"), DISPOSITIONS))
+    latency = named(tallies.histograms(one("scoring")))
+    failures = named(tallies.counts(one("failures")))
     keys = sorted(set(mix) | set(reviewed) | set(latency) | set(failures))
     return [
         RoutingRow(
             k,
             mix[k] if k in mix else dict.fromkeys(DECISIONS, 0),
             reviewed[k] if k in reviewed else dict.fromkeys(DISPOSITIONS, 0),
-            percentile(latency.get(k, []), 50),
-            percentile(latency.get(k, []), 95),
-            len(latency.get(k, [])),
+            latency[k].percentile(50) if k in latency else None,
+            latency[k].percentile(95) if k in latency else None,
+            latency[k].n if k in latency else 0,
             failures.get(k, 0),
         )
         for k in keys
@@ -452,17 +396,16 @@ def routing_mix_over_time(*, tenant_ids: Sequence[int], now: datetime, span: tim
     included so the time axis is even."""
     hourly = span <= timedelta(hours=24)
     step = timedelta(hours=1) if hourly else timedelta(days=1)
-    trunc = TruncHour("routed_at", tzinfo=UTC) if hourly else TruncDay("routed_at", tzinfo=UTC)
+    figure = f"routing.mix.{DEFAULT_DIMENSION}"  # any cut of the mix: the hour is what counts here
+    cells = tallies.read(figures=[figure], windows=_window(now, span), tenant_ids=tenant_ids, by_hour=True)[
+        ("", figure)
+    ]
     counts: dict[datetime, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DECISIONS, 0))
-    for bucket, decision, n in (
-        Draft.objects.filter(tenant_id__in=tenant_ids, routed_at__gt=now - span, routed_at__lte=now)
-        .exclude(decision="")
-        .annotate(bucket=trunc)
-        .values("bucket", "decision")
-        .annotate(n=Count("id"))
-        .values_list("bucket", "decision", "n")
-    ):
-        counts[bucket][decision] += n
+    for (_key, bucket, hour), cell in cells.items():
+        assert hour is not None  # read by hour
+        at = hour if hourly else hour.replace(hour=0)
+        if 0 <= bucket < len(DECISIONS):
+            counts[at][DECISIONS[bucket]] += cell.n
     first = (now - span).astimezone(UTC)
     first = (
         first.replace(minute=0, second=0, microsecond=0)
@@ -491,7 +434,7 @@ def item_for_lead(*, tenant_ids: Sequence[int], item_id: int) -> ReviewItem | No
 # Population stability index of the confidence distribution, current window against the window
 # before it, in ten equal bins on [0, 1]. The usual reading: < 0.1 stable, 0.1–0.2 moderate,
 # ≥ 0.2 a shift worth acting on (recalibrate, look at the prompt or model change).
-PSI_BINS = 10
+PSI_BINS = tallies.PSI_BINS
 PSI_MODERATE = 0.1
 PSI_SHIFT = 0.2
 PSI_EMPTY = 1e-4  # the share used for a bin empty on one side only (ln 0 is undefined)
@@ -544,17 +487,18 @@ class Drift:
 def confidence_drift(*, tenant_ids: Sequence[int], now: datetime, span: timedelta) -> list[Drift]:
     """Per prompt version and generator model: the confidence of drafts scored in (now − span,
     now] against those scored in the span before it."""
-    start, ref_start = now - span, now - 2 * span
-    windows: dict[tuple[str, str], tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    for prompt, model, confidence, scored in Draft.objects.filter(
-        tenant_id__in=tenant_ids, scored_at__gt=ref_start, scored_at__lte=now, confidence__isnull=False
-    ).values_list("prompt_version", "generator_model", "confidence", "scored_at"):
-        if confidence is None or scored is None:
-            continue
-        windows[(prompt or NOT_SET, model or NOT_SET)][0 if scored <= start else 1].append(confidence)
+    read = tallies.read(
+        figures=["drift.confidence"],
+        windows=[tallies.Window("reference", now - 2 * span, now - span), tallies.Window("current", now - span, now)],
+        tenant_ids=tenant_ids,
+    )
+    windows: dict[tuple[str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([0] * PSI_BINS, [0] * PSI_BINS))
+    for side, tag in ((0, "reference"), (1, "current")):
+        for (key, bucket, _hour), cell in read[(tag, "drift.confidence")].items():
+            prompt, _, model = key.partition(tallies.KEY_SEPARATOR)
+            windows[(prompt or NOT_SET, model or NOT_SET)][side][bucket] += cell.n
     out = []
-    for (prompt, model), (ref, cur) in sorted(windows.items()):
-        rb, cb = confidence_bins(ref), confidence_bins(cur)
+    for (prompt, model), (rb, cb) in sorted(windows.items()):
         out.append(Drift(prompt, model, rb, cb, psi(rb, cb)))
     return out
 

@@ -210,6 +210,10 @@ class Draft(models.Model):
                 condition=Q(status="decided", content_purged_at__isnull=True),
                 name="draft_decided_unpurged",
             ),
+            # Used by the ops figures (`ops.tallies`): drafts routed or scored in an hour, read when
+            # an hour is rolled up and for the hours of a window not rolled yet.
+            models.Index(fields=["routed_at"], condition=Q(routed_at__isnull=False), name="draft_routed_at"),
+            models.Index(fields=["scored_at"], condition=Q(scored_at__isnull=False), name="draft_scored_at"),
         ]
 
     def __str__(self) -> str:
@@ -321,6 +325,10 @@ class ReviewItem(models.Model):
             models.Index(
                 fields=["reviewer", "-resolved_at"], condition=Q(state="resolved"), name="item_reviewer_recent"
             ),
+            # Used by the ops figures (`ops.tallies`): items enqueued, due or resolved in an hour.
+            models.Index(fields=["created_at"], name="item_created_at"),
+            models.Index(fields=["due_at"], name="item_due_at"),
+            models.Index(fields=["resolved_at"], condition=Q(state="resolved"), name="item_resolved_at"),
         ]
 
     def __str__(self) -> str:

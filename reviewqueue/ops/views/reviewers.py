@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from reviewqueue.ops import charts, selectors
+from reviewqueue.ops import charts, selectors, tallies
 from reviewqueue.ops.access import lead_required, lead_tenants
 
 
@@ -44,6 +44,7 @@ def ops_reviewers(request: HttpRequest) -> HttpResponse:
         {
             "range_name": range_name,
             "ranges": list(selectors.RANGES),
+            "percent_error": tallies.PERCENT_ERROR,
             "load": load,
             "chart": chart,
             "dispositions": selectors.DISPOSITIONS,

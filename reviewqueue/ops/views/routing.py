@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from reviewqueue.ops import charts, selectors
+from reviewqueue.ops import charts, selectors, tallies
 from reviewqueue.ops.access import lead_required, lead_tenants
 
 SERIES = [
@@ -46,6 +46,7 @@ def ops_routing(request: HttpRequest) -> HttpResponse:
         {
             "range_name": range_name,
             "ranges": list(selectors.RANGES),
+            "percent_error": tallies.PERCENT_ERROR,
             "by": by,
             "dimensions": selectors.DIMENSIONS,
             "rows": rows,

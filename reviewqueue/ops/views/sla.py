@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from reviewqueue.ops import charts, selectors
+from reviewqueue.ops import charts, selectors, tallies
 from reviewqueue.ops.access import lead_required, lead_tenants
 from reviewqueue.ops.selectors import Latency
 from reviewqueue.ops.sla_series import LatencyBucket, bucket_step, sla_latencies_over_time
@@ -100,6 +100,7 @@ def ops_sla(request: HttpRequest) -> HttpResponse:
             "now": now,
             "range_name": range_name,
             "ranges": list(selectors.RANGES),
+            "percent_error": tallies.PERCENT_ERROR,
             "attainment": attainment,
             "chart": chart,
             "breaches": breaches,

@@ -1,4 +1,4 @@
-"""`manage.py sweep lease|sla|redispatch|outbox|retention` — the Celery beat timers, for cron.
+"""`manage.py sweep lease|sla|redispatch|outbox|retention|ops-rollup` — the Celery beat timers, for cron.
 
 Here, not in `review/`, because it runs every package's timers and `intake` is the one package
 above the others it calls (`review`, `audit`); from `review` it made review → intake → review.
@@ -13,14 +13,18 @@ from django.utils import timezone
 
 from reviewqueue.audit import outbox
 from reviewqueue.intake import sweeps as intake_sweeps
+from reviewqueue.ops import rollups
 from reviewqueue.review import retention, sweeps
 
 
 class Command(BaseCommand):
-    help = "Run one timer sweep once: lease, sla, redispatch, outbox (webhooks) or retention (purge content)."
+    help = (
+        "Run one timer sweep once: lease, sla, redispatch, outbox (webhooks), retention (purge content)"
+        " or ops-rollup (the ops pages' hourly tallies)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("timer", choices=["lease", "sla", "redispatch", "outbox", "retention"])
+        parser.add_argument("timer", choices=["lease", "sla", "redispatch", "outbox", "retention", "ops-rollup"])
         parser.add_argument("--batch", type=int, default=None, help="At most this many rows per run.")
 
     def handle(self, *args: Any, timer: str, batch: int | None, **options: Any) -> None:
@@ -32,6 +36,8 @@ class Command(BaseCommand):
             self.stdout.write(f"sla sweep: breaches {breached}; warnings {warned}")
         elif timer == "retention":
             self.stdout.write(f"retention sweep: {retention.retention_sweep(now=now, batch=batch)}")
+        elif timer == "ops-rollup":
+            self.stdout.write(f"ops rollup: {rollups.rollup_sweep(now=now)}")
         elif timer == "outbox":
             self.stdout.write(f"webhook outbox: {outbox.outbox_sweep(now=now, batch=batch)}")
         else:
