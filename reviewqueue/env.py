@@ -145,6 +145,11 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             raise ImproperlyConfigured(
                 f"DATABASE_URL={url!r}: prepare_threshold={raw_threshold!r} is not a number or off."
             )
+        # PostgreSQL's JIT compiles a plan when its estimated cost is high, which the ops pages'
+        # windowed UNION queries always are: at 1M items it spent about 1 s compiling each one
+        # against 0.3-0.7 s running it (bench/bench_ops.py). Off for this app's sessions; a
+        # `?options=` in the URL replaces it (libpq's run-time options, e.g. "-c jit=on").
+        pg_options = options.pop("options", "-c jit=off")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.strip("/")),
@@ -156,6 +161,7 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             "CONN_HEALTH_CHECKS": health_checks,
             "OPTIONS": {
                 **options,
+                "options": pg_options,
                 "server_side_binding": server_binding,
                 "prepare_threshold": threshold if server_binding else None,
             },

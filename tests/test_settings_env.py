@@ -105,7 +105,12 @@ def test_database_url_postgres():
         "6543",
     )
     assert db["CONN_MAX_AGE"] == 0
-    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
+    assert db["OPTIONS"] == {
+        "sslmode": "require",
+        "options": "-c jit=off",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
     assert db["CONN_HEALTH_CHECKS"] is True  # a dropped connection must not fail a request
 
 
@@ -120,7 +125,7 @@ def test_database_url_postgres():
 )
 def test_database_url_binding_and_prepared_statements(query, binding, threshold):
     db = database_from_url(f"postgres://u@h/db{query}", base_dir=BASE)
-    assert db["OPTIONS"] == {"server_side_binding": binding, "prepare_threshold": threshold}
+    assert db["OPTIONS"] == {"options": "-c jit=off", "server_side_binding": binding, "prepare_threshold": threshold}
 
 
 @pytest.mark.parametrize(("value", "expected"), [("true", True), ("1", True), ("FALSE", False), ("0", False)])
