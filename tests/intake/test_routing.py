@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.calibration import fitting
 from reviewqueue.intake import worker
 from reviewqueue.policy import services as policy_services
 from reviewqueue.policy.models import CalibratorVersion
@@ -90,7 +91,7 @@ def test_invalid_policy_is_refused(world) -> None:  # type: ignore[no-untyped-de
 
 def test_calibrator_fitted_from_reviewer_labels(world) -> None:  # type: ignore[no-untyped-def]
     now = timezone.now()
-    assert policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10) is None  # no labels yet
+    assert fitting.calibrator_fit(tenant=world.tenant, now=now, min_labels=10) is None  # no labels yet
     for n in range(24):
         item = make_pending_item(world, now=now)
         good = n % 2 == 0
@@ -102,7 +103,7 @@ def test_calibrator_fitted_from_reviewer_labels(world) -> None:  # type: ignore[
             services.review_item_submit(
                 user=world.reviewer, item_id=item.pk, disposition="rejected", reason_code="factually_wrong", now=now
             )
-    version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
+    version = fitting.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
     assert version is not None and version.labels_used == 24 and version.is_active
     from reviewqueue.policy.selectors import active_calibrator
 
@@ -135,7 +136,7 @@ def test_calibrator_fits_only_labels_scored_by_the_newest_model_and_fusion(world
             now=now,
             **({"disposition": "approved"} if good else {"disposition": "rejected", "reason_code": "factually_wrong"}),
         )
-    version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=5)
+    version = fitting.calibrator_fit(tenant=world.tenant, now=now, min_labels=5)
     assert version is not None and version.labels_used == 12
     assert version.metrics["scored_by"] == {"model": "m@1", "fusion": "fit-new"}
     calibrator = active_calibrator(tenant_id=world.tenant.pk)
