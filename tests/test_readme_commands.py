@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewqueue.policy.services import MIN_LABELS
+from reviewqueue.calibration.fitting import MIN_LABELS_PER_CLASS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -97,7 +97,8 @@ def test_the_readme_has_commands_and_each_is_covered() -> None:
 def test_the_setup_the_issue_asked_for_is_documented() -> None:
     config = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     assert "| `REVIEWQUEUE_VAR_DIR` |" in config
-    assert f"at least {MIN_LABELS} labelled drafts" in README and "--min-labels" in README
+    minimum = f"at least {MIN_LABELS_PER_CLASS} good and {MIN_LABELS_PER_CLASS} bad labels"
+    assert minimum in README and "--min-labels" in README
     assert "python manage.py create_admin" in README and "python manage.py grant_lead" in README
 
 
