@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.audit.outbox import webhook_payload
 from reviewqueue.errors import InvalidInput
 from reviewqueue.intake import routing
 from reviewqueue.review import services
-from reviewqueue.review.models import Decision, Draft, DraftStatus, ItemState, Outcome, ReviewEvent, ReviewItem
+from reviewqueue.review.models import Decision, Draft, DraftStatus, ItemState, Outcome, ReviewItem
 from tests.api.conftest import service_client
 from tests.factories import make_draft
 

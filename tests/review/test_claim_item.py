@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import AlreadyClaimed, Forbidden, InvalidState, NotFound, SlaExpired
 from reviewqueue.review import services
-from reviewqueue.review.models import ItemState, ReviewEvent, ReviewItem
+from reviewqueue.review.models import ItemState, ReviewItem
 from tests.conftest import T0
 from tests.factories import make_pending_item, make_world
 from tests.review.helpers import event_types, last_event
