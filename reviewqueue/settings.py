@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "reviewqueue.llm",
     "reviewqueue.agreement",
     "reviewqueue.golden",
+    "reviewqueue.demo",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@ urlpatterns = [
     # depend on the add-on (the add-on builds on the API's permissions and serializers).
     path("api/v1/assist", AssistView.as_view(), name="api-assist"),
     path("api/v1/", include("reviewqueue.api.urls")),
+    # The alert pages build on the ops workspace, so they are mounted here, not by ops.
+    path("ops/alerts/", include("reviewqueue.alerts.urls")),
     path("ops/", include("reviewqueue.ops.urls")),
     path("metrics", ops_metrics, name="metrics"),
     path("", include("reviewqueue.web.urls")),

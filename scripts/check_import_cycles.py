@@ -1,3 +1,4 @@
+#!/usr/bin/env python
 """Fail when the packages of `reviewqueue` import each other in a cycle.
 
 Each sub-package (`review/`, `intake/`, `audit/`, …) and each module at the project root

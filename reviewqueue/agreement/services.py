@@ -18,7 +18,6 @@ from django.db.models import Q
 
 from reviewqueue.agreement.models import (
     SECOND_TRANSITIONS,
-    DoubleReviewShare,
     Label,
     SecondReview,
     SecondReviewState,
@@ -26,7 +25,6 @@ from reviewqueue.agreement.models import (
 from reviewqueue.agreement.selectors import label_of, queue_share, second_review_for_user
 from reviewqueue.audit.events import EventType, event_record
 from reviewqueue.errors import InvalidInput, InvalidState, LeaseLost, NotFound
-from reviewqueue.ops.models import QueueSettingsChange
 from reviewqueue.review.models import Disposition, ItemState, Queue, ReviewItem
 from reviewqueue.review.selectors import queues_for_user
 from reviewqueue.tenancy.selectors import is_lead
@@ -268,27 +266,3 @@ def second_review_adjudicate(
             data=data,
         )
     return review
-
-
-def double_review_share_set(*, acting_user: User, queue_id: int, share: float, now: datetime) -> DoubleReviewShare:
-    """Set a queue's second-review share (0–1), by a lead of its tenant, with the queue-settings
-    audit row (the share is a queue setting, kept beside the queue in this app)."""
-    if not 0.0 <= share <= 1.0:
-        raise InvalidInput("The share must be between 0 and 1.", details={"field": "share"})
-    with transaction.atomic():
-        queue = Queue.objects.select_for_update().filter(pk=queue_id).first()
-        if queue is None or not is_lead(user=acting_user, tenant_id=queue.tenant_id):
-            raise NotFound(f"Queue {queue_id} does not exist.")
-        before = queue_share(queue=queue)
-        row, _ = DoubleReviewShare.objects.update_or_create(
-            queue=queue, defaults={"share": share, "updated_at": now, "updated_by": acting_user}
-        )
-        if before != share:
-            QueueSettingsChange.objects.create(
-                queue=queue,
-                actor=acting_user,
-                created_at=now,
-                before={"second_review_share": before},
-                after={"second_review_share": share},
-            )
-    return row

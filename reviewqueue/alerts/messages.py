@@ -1,6 +1,6 @@
 """What an alert says: one text for people (Slack, e-mail) and one JSON body for programs.
 
-Knows nothing of delivery; the outbox (`audit.outbox.alert_outbox_sweep`) sends these.
+Knows nothing of delivery; the outbox (`alerts.delivery.alert_outbox_sweep`) sends these.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def _number(value: object) -> str:
 
 def history_url() -> str | None:
     base = settings.REVIEWQUEUE_PUBLIC_URL
-    return f"{base}{reverse('ops:alert_history')}" if base else None
+    return f"{base}{reverse('alerts:alert_history')}" if base else None
 
 
 def subject(event: AlertEvent) -> str:

@@ -166,7 +166,7 @@ class AlertEvent(models.Model):
     """Append-only history of a rule (created, changed, fired, cleared), typed through the event
     registry (`audit.events.EventType`). Fired and cleared events are also the alerts' outbox:
     written in the transaction that flips the rule, delivered after by the outbox sweep
-    (`audit.outbox.alert_outbox_sweep`) one channel at a time: `webhook_done_at` and
+    (`alerts.delivery.alert_outbox_sweep`) one channel at a time: `webhook_done_at` and
     `email_done_at` are set when the channel delivered it (or the rule has no such channel), so
     a crash loses no alert and a failed channel never makes the other send twice."""
 

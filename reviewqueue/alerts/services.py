@@ -2,7 +2,7 @@
 
 Each writes its `AlertEvent` (typed through the registry, `audit.events`) in the same
 transaction. Fired and cleared events are delivered after commit by the outbox sweep
-(`audit.outbox.alert_outbox_sweep`): no network call here.
+(`alerts.delivery.alert_outbox_sweep`): no network call here.
 """
 
 from __future__ import annotations

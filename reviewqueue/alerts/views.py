@@ -54,7 +54,7 @@ def alert_rule_new(request: HttpRequest) -> HttpResponse:
                 _show_errors(form, err)
             else:
                 messages.success(request, f"Created the alert rule “{rule.name}”.")
-                return redirect("ops:alert_rule", rule_id=rule.pk)
+                return redirect("alerts:alert_rule", rule_id=rule.pk)
         status = 400
     else:
         form = AlertRuleForm(tenant_ids=tenants)
@@ -82,7 +82,7 @@ def alert_rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
                 _show_errors(form, err)
             else:
                 messages.success(request, f"Saved the alert rule “{form.cleaned_data['name']}”.")
-                return redirect("ops:alert_rule", rule_id=rule.pk)
+                return redirect("alerts:alert_rule", rule_id=rule.pk)
         status = 400
     else:
         form = AlertRuleForm(initial=AlertRuleForm.initial_for(rule), tenant_ids=[rule.tenant_id], rule=rule)

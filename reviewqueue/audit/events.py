@@ -57,7 +57,7 @@ class EventType(models.TextChoices):
     GOLDEN_REGRESSION = "golden.regression", "A golden-set figure fell beyond the tenant's tolerance"
     GOLDEN_GATE_BLOCKED = "golden.gate.blocked", "The golden gate refused to promote a candidate"
     GOLDEN_TOLERANCE_CHANGED = "golden.tolerance.changed", "A lead changed the golden-set tolerance"
-    # Candidate events (no draft): recorded by `policy.shadow` in `CandidateEvent`, typed here.
+    # Candidate events (no draft): recorded by `calibration.shadow` in `CandidateEvent`, typed here.
     CANDIDATE_STAGED = "policy.candidate.staged", "A lead staged a calibrator or policy as the shadow candidate"
     CANDIDATE_PROMOTED = "policy.candidate.promoted", "A lead promoted the shadow candidate: it routes live"
     CANDIDATE_ROLLED_BACK = "policy.candidate.rolled_back", "A lead rolled a candidate back (withdrawn or unpromoted)"

@@ -11,4 +11,7 @@ from reviewqueue.audit import outbox
 @shared_task(name="reviewqueue.review.tasks.outbox_sweep")
 def outbox_sweep() -> str:
     now = timezone.now()
-    return f"webhooks: {outbox.outbox_sweep(now=now)}; alerts: {outbox.alert_outbox_sweep(now=now)}"
+    # Then the outboxes other apps registered (alerts: "alerts: …"), after the webhooks.
+    reports = [f"webhooks: {outbox.outbox_sweep(now=now)}"]
+    reports += [f"{name}: {sweep(now=now)}" for name, sweep in outbox.other_outboxes()]
+    return "; ".join(reports)

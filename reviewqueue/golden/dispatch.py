@@ -1,5 +1,6 @@
 """Asking for a golden-set check after a version change, by task name: the publishing parts
-(policy publish, calibrator fit) need not import the golden set's services."""
+(the calibrator fit; a policy publish through its `policy_published` signal, `golden.receivers`)
+need not import the golden set's services."""
 
 from __future__ import annotations
 

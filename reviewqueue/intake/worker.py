@@ -22,7 +22,6 @@ from reviewqueue.intake import hooks, routing
 from reviewqueue.intake.drafts import draft_input
 from reviewqueue.intake.expiry import draft_dispatch_taken
 from reviewqueue.intake.scorer import get_scorer
-from reviewqueue.policy import shadow
 from reviewqueue.policy.selectors import active_calibrator
 from reviewqueue.review.models import Draft, DraftStatus, Queue
 from scoring.guardrails import GuardrailRules
@@ -99,21 +98,9 @@ def score_and_route(draft_id: int) -> str:
     if routed:
         hooks.after_route(draft_id=draft.pk, action=decided.action)
         if scored is not None:
-            _record_shadow(routed, queue, scored, decided.action)
+            result, inputs = scored
+            hooks.after_scored_route(draft=routed, queue=queue, result=result, inputs=inputs, action=decided.action)
     return decided.action if routed else "already_routed"
-
-
-def _record_shadow(draft: Draft, queue: Queue | None, scored: tuple[ScoreResult, DraftInput], action: str) -> None:
-    """The shadow candidate's decision beside the live one, after the live one is committed.
-    Any failure here costs the comparison row, never the draft: it is logged and dropped (not
-    retried: a retry would find the draft routed and record nothing anyway)."""
-    result, inputs = scored
-    try:
-        shadow.shadow_record(
-            draft=draft, queue=queue, result=result, inputs=inputs, live_action=action, now=timezone.now()
-        )
-    except Exception:
-        logger.exception("shadow decision not recorded", extra={"action": "policy.shadow.failed", "draft_id": draft.pk})
 
 
 @worker_process_init.connect

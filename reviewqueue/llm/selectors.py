@@ -41,7 +41,7 @@ def judge_says_good(verdicts: list[str]) -> bool | None:
 
 def judge_agreement(*, tenant_id: int, queue_ids: list[int] | None = None) -> list[JudgeAgreement]:
     """Per queue: of the resolved drafts the judge judged, how often it agreed with the reviewer
-    (approved = good; edited or rejected = bad, the labels calibration reads: policy.services).
+    (approved = good; edited or rejected = bad, the labels calibration reads: calibration.labels).
     An escalation is no label (the draft's next item, in the other queue, carries it). Two
     queries."""
     items = ReviewItem.objects.filter(

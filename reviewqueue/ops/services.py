@@ -11,6 +11,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from reviewqueue.agreement.models import DoubleReviewShare
+from reviewqueue.agreement.selectors import queue_share
 from reviewqueue.errors import InvalidInput, NotFound
 from reviewqueue.ops.models import QueueSettingsChange
 from reviewqueue.review.models import Queue
@@ -97,3 +99,27 @@ def queue_settings_update(*, acting_user: User, queue_id: int, changes: dict[str
         extra={"action": "ops.queue.settings", "queue_id": queue.pk, "fields": changed, "actor": acting_user.pk},
     )
     return queue
+
+
+def double_review_share_set(*, acting_user: User, queue_id: int, share: float, now: datetime) -> DoubleReviewShare:
+    """Set a queue's second-review share (0–1), by a lead of its tenant, with the queue-settings
+    audit row (the share is a queue setting, kept beside the queue in the agreement app)."""
+    if not 0.0 <= share <= 1.0:
+        raise InvalidInput("The share must be between 0 and 1.", details={"field": "share"})
+    with transaction.atomic():
+        queue = Queue.objects.select_for_update().filter(pk=queue_id).first()
+        if queue is None or not is_lead(user=acting_user, tenant_id=queue.tenant_id):
+            raise NotFound(f"Queue {queue_id} does not exist.")
+        before = queue_share(queue=queue)
+        row, _ = DoubleReviewShare.objects.update_or_create(
+            queue=queue, defaults={"share": share, "updated_at": now, "updated_by": acting_user}
+        )
+        if before != share:
+            QueueSettingsChange.objects.create(
+                queue=queue,
+                actor=acting_user,
+                created_at=now,
+                before={"second_review_share": before},
+                after={"second_review_share": share},
+            )
+    return row

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from reviewqueue.alerts import views as alerts
 from reviewqueue.ops.views import (
     agreement,
     calibration,
@@ -60,8 +59,4 @@ urlpatterns = [
         calibration.ops_candidate_rollback,
         name="candidate_rollback",
     ),
-    path("alerts/", alerts.alert_rules, name="alert_rules"),
-    path("alerts/new/", alerts.alert_rule_new, name="alert_rule_new"),
-    path("alerts/history/", alerts.alert_history, name="alert_history"),
-    path("alerts/<int:rule_id>/", alerts.alert_rule_edit, name="alert_rule"),
 ]

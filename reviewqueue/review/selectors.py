@@ -9,11 +9,11 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
-from reviewqueue.agreement.models import SecondReview, SecondReviewState
 from reviewqueue.audit.events import EventType
 from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import Forbidden, NotFound
 from reviewqueue.review.models import OPEN_STATES, Decision, Draft, ItemState, Queue, ReviewItem
+from reviewqueue.review.visibility import item_visible_check
 from reviewqueue.tenancy.models import Membership, ServiceClient
 
 AnyUser = User | AnonymousUser
@@ -64,15 +64,8 @@ def item_for_user(*, user: AnyUser, item_id: int, for_update: bool = False) -> R
         raise NotFound(f"Review item {item_id} does not exist.")
     if not user.groups.filter(pk=item.queue.reviewer_group_id).exists():
         raise Forbidden("You are not a reviewer in this item's queue.")
-    # A resolved item sampled for a blind second review shows its disposition to nobody in the
-    # queue but its own reviewer until the second review is in: any of them may be the second.
-    # Only resolved items pay this read (claims, heartbeats and submits are on open items).
-    if (
-        item.state == ItemState.RESOLVED
-        and item.reviewer_id != user.pk
-        and SecondReview.objects.filter(first_item=item).exclude(state=SecondReviewState.RESOLVED).exists()
-    ):
-        raise Forbidden("This item waits for a blind second review; its first review stays hidden until then.")
+    # The packages built on review may hide an item further (double review's blind second look).
+    item_visible_check(item=item, user=user)
     return item
 
 

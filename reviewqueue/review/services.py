@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from reviewqueue.agreement.services import second_review_open
 from reviewqueue.audit.events import EventType, event_new, event_record
 from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import AlreadyClaimed, Forbidden, InvalidInput, InvalidState, LeaseLost, NotFound, SlaExpired
@@ -34,7 +33,7 @@ from reviewqueue.review.models import (
     ReviewItem,
 )
 from reviewqueue.review.selectors import item_for_user, queues_for_claim, routing_queue
-from reviewqueue.review.signals import draft_audit_sampled
+from reviewqueue.review.signals import draft_audit_sampled, review_item_submitted
 from reviewqueue.tenancy.selectors import is_lead
 
 # The SLA breach of a follow-up with nowhere to escalate: recorded as its fallback action.
@@ -477,8 +476,9 @@ def review_item_submit(
             )
         elif not item.is_audit:
             draft_decide(draft=draft, outcome=outcome, final_text=sent, now=now, item=item)
-        # In the same transaction: a sampled item always has its second review, never half.
-        second_review_open(item=item, now=now)
+        # In the same transaction (receivers run synchronously): a sampled item always has its
+        # second review, never half (double review opens it: `agreement.receivers`).
+        review_item_submitted.send(sender=ReviewItem, item=item, now=now)
     return item
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 
 from reviewqueue.agreement.models import SecondReview
-from reviewqueue.agreement.services import double_review_share_set
+from reviewqueue.ops.services import double_review_share_set
 from reviewqueue.review import services
 from reviewqueue.review.models import ReviewItem
 from tests.factories import World, make_pending_item

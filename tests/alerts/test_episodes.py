@@ -13,10 +13,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from reviewqueue.alerts import delivery
 from reviewqueue.alerts.figures import Reading
 from reviewqueue.alerts.models import AlertEvent, AlertRule
 from reviewqueue.alerts.services import alert_fire, alert_rule_create, alert_rule_update, alert_rules_evaluate
-from reviewqueue.audit import outbox
 from reviewqueue.review import services
 from tests.conftest import T0
 from tests.factories import make_pending_item
@@ -69,7 +69,7 @@ def test_fires_once_per_episode_and_says_when_it_clears(world, receiver, clock) 
     assert alert_rules_evaluate(now=T0 + 2 * MIN).moved == 0
     assert _types(rule) == ["alert.rule.created", "alert.fired"]
 
-    assert outbox.alert_outbox_sweep(now=T0 + 2 * MIN).moved == 1
+    assert delivery.alert_outbox_sweep(now=T0 + 2 * MIN).moved == 1
     assert len(receiver.requests) == 1 and len(mail.outbox) == 1
     fired = _signed(rule, *receiver.requests[0])
     assert fired["type"] == "alert.fired" and fired["value"] == 2 and fired["rule"]["threshold"] == 2
@@ -77,7 +77,7 @@ def test_fires_once_per_episode_and_says_when_it_clears(world, receiver, clock) 
     assert fired["fired_at"] == T0.isoformat()
     assert mail.outbox[0].to == ["lead@example.com"] and "FIRING" in mail.outbox[0].subject
     assert "is 2, at or above the threshold 2" in mail.outbox[0].body
-    assert outbox.alert_outbox_sweep(now=T0 + 3 * MIN).examined == 0  # nothing left to deliver
+    assert delivery.alert_outbox_sweep(now=T0 + 3 * MIN).examined == 0  # nothing left to deliver
 
     # Two of three resolved: depth 1, under the threshold: the episode ends.
     for _ in range(2):
@@ -86,7 +86,7 @@ def test_fires_once_per_episode_and_says_when_it_clears(world, receiver, clock) 
         services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved", now=T0 + 5 * MIN)
     assert alert_rules_evaluate(now=T0 + 40 * MIN).moved == 1
     assert alert_rules_evaluate(now=T0 + 41 * MIN).moved == 0  # cleared once
-    assert outbox.alert_outbox_sweep(now=T0 + 41 * MIN).moved == 1
+    assert delivery.alert_outbox_sweep(now=T0 + 41 * MIN).moved == 1
     cleared = _signed(rule, *receiver.requests[1])
     assert cleared["type"] == "alert.cleared" and cleared["value"] == 1
     assert cleared["fired_at"] == T0.isoformat() and cleared["cleared_at"] == (T0 + 40 * MIN).isoformat()
@@ -139,7 +139,7 @@ def test_slack_payload_is_signed_text(world, receiver, clock) -> None:  # type: 
     rule = _rule(world, receiver, webhook_format="slack", email_to=[], threshold=1.0)
     make_pending_item(world, now=T0 - 61 * MIN)
     alert_rules_evaluate(now=T0)
-    outbox.alert_outbox_sweep(now=T0)
+    delivery.alert_outbox_sweep(now=T0)
     payload = _signed(rule, *receiver.requests[0])
     assert set(payload) == {"text"}
     assert payload["text"].startswith(f"[reviewqueue FIRING] Billing backlog ({world.tenant.slug})")
@@ -151,10 +151,10 @@ def test_a_failed_channel_is_retried_without_repeating_the_other(world, receiver
     make_pending_item(world, now=T0)
     alert_rules_evaluate(now=T0)
     receiver.status = 503
-    assert outbox.alert_outbox_sweep(now=T0).moved == 0
+    assert delivery.alert_outbox_sweep(now=T0).moved == 0
     assert len(receiver.requests) == 1 and len(mail.outbox) == 1  # the mail went; the webhook did not
     receiver.status = 200
-    assert outbox.alert_outbox_sweep(now=T0 + MIN).moved == 1
+    assert delivery.alert_outbox_sweep(now=T0 + MIN).moved == 1
     assert len(receiver.requests) == 2 and len(mail.outbox) == 1  # no second mail
     event = AlertEvent.objects.get(rule=rule, type="alert.fired")
     assert event.email_done_at == T0 and event.webhook_done_at == T0 + MIN and event.notified_at == T0 + MIN
@@ -168,10 +168,10 @@ def test_a_cleared_never_overtakes_its_fired(world, receiver, clock) -> None:  #
     services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved", now=T0)
     alert_rules_evaluate(now=T0 + MIN)
     receiver.status = 500
-    outbox.alert_outbox_sweep(now=T0 + MIN)
+    delivery.alert_outbox_sweep(now=T0 + MIN)
     assert len(receiver.requests) == 1  # the fired one failed; the cleared one waited
     receiver.status = 200
-    assert outbox.alert_outbox_sweep(now=T0 + 2 * MIN).moved == 2
+    assert delivery.alert_outbox_sweep(now=T0 + 2 * MIN).moved == 2
     types = [json.loads(body)["type"] for _, body in receiver.requests]
     assert types == ["alert.fired", "alert.fired", "alert.cleared"]
     assert rule.pk
@@ -182,7 +182,7 @@ def test_a_private_receiver_is_refused_at_delivery(world, receiver, clock, setti
     settings.REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = False  # the SSRF guard, on every connect
     make_pending_item(world, now=T0)
     alert_rules_evaluate(now=T0)
-    assert outbox.alert_outbox_sweep(now=T0).moved == 0
+    assert delivery.alert_outbox_sweep(now=T0).moved == 0
     assert receiver.requests == []
     assert AlertEvent.objects.filter(rule=rule, notified_at__isnull=True).count() == 1  # kept, not lost
 
@@ -201,7 +201,7 @@ def test_disabling_a_firing_rule_clears_it(world, clock) -> None:  # type: ignor
 def test_rule_edits_are_history_not_alerts(world, receiver, clock) -> None:  # type: ignore[no-untyped-def]
     rule = _rule(world, receiver)
     alert_rule_update(acting_user=world.lead, rule_id=rule.pk, changes={"threshold": 5.0}, now=T0)
-    assert outbox.alert_outbox_sweep(now=T0).examined == 0
+    assert delivery.alert_outbox_sweep(now=T0).examined == 0
     assert receiver.requests == [] and mail.outbox == []
     assert AlertEvent.objects.filter(rule=rule, notified_at__isnull=True).count() == 0
 

@@ -44,12 +44,12 @@ def _rule(world, **values) -> AlertRule:  # type: ignore[no-untyped-def]
 
 def test_create_and_edit_a_rule_with_its_events(world, client_for, settings) -> None:  # type: ignore[no-untyped-def]
     client = client_for(world.lead)
-    page = client.get(reverse("ops:alert_rule_new")).content.decode()
+    page = client.get(reverse("alerts:alert_rule_new")).content.decode()
     assert 'name="threshold"' in page and 'type="hidden" name="tenant"' in page and "style=" not in page
-    response = client.post(reverse("ops:alert_rule_new"), _form(world))
+    response = client.post(reverse("alerts:alert_rule_new"), _form(world))
     assert response.status_code == 302
     rule = AlertRule.objects.get()
-    assert response["Location"] == reverse("ops:alert_rule", args=[rule.pk])
+    assert response["Location"] == reverse("alerts:alert_rule", args=[rule.pk])
     assert (rule.tenant_id, rule.kind, rule.queue_id, rule.threshold) == (
         world.tenant.pk,
         "backlog_depth",
@@ -63,7 +63,7 @@ def test_create_and_edit_a_rule_with_its_events(world, client_for, settings) -> 
 
     # A webhook URL gets a secret, shown to the lead on the rule's page.
     settings.REVIEWQUEUE_WEBHOOK_ALLOW_PRIVATE = True
-    url = reverse("ops:alert_rule", args=[rule.pk])
+    url = reverse("alerts:alert_rule", args=[rule.pk])
     assert client.post(url, _form(world, webhook_url="http://127.0.0.1:9/hook", threshold="30")).status_code == 302
     rule.refresh_from_db()
     assert rule.threshold == 30 and len(rule.webhook_secret) == 64
@@ -108,7 +108,7 @@ def test_create_and_edit_a_rule_with_its_events(world, client_for, settings) -> 
     ],
 )
 def test_errors_are_shown_per_field(world, client_for, overrides, field, message) -> None:  # type: ignore[no-untyped-def]
-    response = client_for(world.lead).post(reverse("ops:alert_rule_new"), _form(world, **overrides))
+    response = client_for(world.lead).post(reverse("alerts:alert_rule_new"), _form(world, **overrides))
     assert response.status_code == 400
     html = response.content.decode()
     block = html.split(f'data-field="{field}"', 1)[1].split('<div class="field', 1)[0]
@@ -118,7 +118,7 @@ def test_errors_are_shown_per_field(world, client_for, overrides, field, message
 
 def test_edit_errors_leave_the_rule_unchanged(world, client_for) -> None:  # type: ignore[no-untyped-def]
     rule = _rule(world)
-    url = reverse("ops:alert_rule", args=[rule.pk])
+    url = reverse("alerts:alert_rule", args=[rule.pk])
     response = client_for(world.lead).post(url, _form(world, threshold="Infinity"))
     assert response.status_code == 400
     rule.refresh_from_db()
@@ -128,14 +128,14 @@ def test_edit_errors_leave_the_rule_unchanged(world, client_for) -> None:  # typ
 def test_another_tenants_queue_and_tenant_are_refused(world, client_for) -> None:  # type: ignore[no-untyped-def]
     other_queue = Queue.objects.get(tenant=world.other_tenant)
     client = client_for(world.lead)
-    response = client.post(reverse("ops:alert_rule_new"), _form(world, queue=str(other_queue.pk)))
+    response = client.post(reverse("alerts:alert_rule_new"), _form(world, queue=str(other_queue.pk)))
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
-    response = client.post(reverse("ops:alert_rule_new"), _form(world, tenant=str(world.other_tenant.pk)))
+    response = client.post(reverse("alerts:alert_rule_new"), _form(world, tenant=str(world.other_tenant.pk)))
     assert response.status_code == 400
     assert not AlertRule.objects.exists()
 
 
-PAGES = ["ops:alert_rules", "ops:alert_rule_new", "ops:alert_history"]
+PAGES = ["alerts:alert_rules", "alerts:alert_rule_new", "alerts:alert_history"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -154,9 +154,9 @@ def test_non_leads_get_403(world, client_for, page, persona) -> None:  # type: i
 def test_non_leads_cannot_create_or_edit(world, client_for, persona) -> None:  # type: ignore[no-untyped-def]
     rule = _rule(world)
     client = client_for(getattr(world, persona))
-    assert client.post(reverse("ops:alert_rule_new"), _form(world)).status_code == 403
-    assert client.post(reverse("ops:alert_rule", args=[rule.pk]), _form(world, threshold="99")).status_code == 403
-    assert Client().post(reverse("ops:alert_rule", args=[rule.pk]), _form(world)).status_code == 302  # sign in
+    assert client.post(reverse("alerts:alert_rule_new"), _form(world)).status_code == 403
+    assert client.post(reverse("alerts:alert_rule", args=[rule.pk]), _form(world, threshold="99")).status_code == 403
+    assert Client().post(reverse("alerts:alert_rule", args=[rule.pk]), _form(world)).status_code == 302  # sign in
     rule.refresh_from_db()
     assert rule.threshold == 1 and AlertRule.objects.count() == 1
 
@@ -168,12 +168,12 @@ def test_another_tenants_lead_sees_nothing(world, client_for) -> None:  # type: 
     other_lead = make_user("globex-lead", world.other_tenant)
     lead_grant(user=other_lead, tenant=world.other_tenant)
     client = client_for(other_lead)
-    url = reverse("ops:alert_rule", args=[rule.pk])
+    url = reverse("alerts:alert_rule", args=[rule.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, _form(world, tenant=str(world.other_tenant.pk), queue="")).status_code == 404
-    assert client.get(reverse("ops:alert_history") + f"?rule={rule.pk}").status_code == 404
-    assert "Depth" not in client.get(reverse("ops:alert_rules")).content.decode()
-    history = client.get(reverse("ops:alert_history")).content.decode()
+    assert client.get(reverse("alerts:alert_history") + f"?rule={rule.pk}").status_code == 404
+    assert "Depth" not in client.get(reverse("alerts:alert_rules")).content.decode()
+    history = client.get(reverse("alerts:alert_history")).content.decode()
     assert "alert.fired" not in history and 'data-type="alert.fired"' not in history
     rule.refresh_from_db()
     assert rule.threshold == 1
@@ -181,11 +181,11 @@ def test_another_tenants_lead_sees_nothing(world, client_for) -> None:  # type: 
 
 @pytest.mark.parametrize("query", ["?rule=abc", "?rule=999999", "?rule=-1"])
 def test_history_bad_rule_filter_is_404(world, client_for, query) -> None:  # type: ignore[no-untyped-def]
-    assert client_for(world.lead).get(reverse("ops:alert_history") + query).status_code == 404
+    assert client_for(world.lead).get(reverse("alerts:alert_history") + query).status_code == 404
 
 
 def test_unknown_rule_is_404(world, client_for) -> None:  # type: ignore[no-untyped-def]
-    assert client_for(world.lead).get(reverse("ops:alert_rule", args=[999999])).status_code == 404
+    assert client_for(world.lead).get(reverse("alerts:alert_rule", args=[999999])).status_code == 404
 
 
 def test_rules_page_shows_state_and_history_shows_episodes(world, client_for, clock) -> None:  # type: ignore[no-untyped-def]
@@ -193,9 +193,9 @@ def test_rules_page_shows_state_and_history_shows_episodes(world, client_for, cl
     make_pending_item(world)
     alert_rules_evaluate(now=timezone.now())
     client = client_for(world.lead)
-    rules = client.get(reverse("ops:alert_rules")).content.decode()
+    rules = client.get(reverse("alerts:alert_rules")).content.decode()
     assert f'data-rule="{rule.pk}" data-state="firing"' in rules and "e-mail (1)" in rules
-    history = client.get(reverse("ops:alert_history")).content.decode()
+    history = client.get(reverse("alerts:alert_history")).content.decode()
     assert 'data-type="alert.fired"' in history and 'data-type="alert.rule.created"' in history
     assert "pending" in history  # not yet delivered
 
@@ -223,13 +223,13 @@ def test_query_count_does_not_grow_with_rules(world, client_for, django_assert_n
 # Session + user (2), the lead check (1), then the page's own: rules with tenant and queue (1);
 # the form's queue choices (1: with one lead tenant, the tenant is a hidden field); the history's
 # count and rows with rule, queue, tenant and actor (2).
-QUERIES = {"ops:alert_rules": 4, "ops:alert_rule_new": 4, "ops:alert_history": 5}
+QUERIES = {"alerts:alert_rules": 4, "alerts:alert_rule_new": 4, "alerts:alert_history": 5}
 
 
 def test_rule_page_query_count(world, client_for, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     rule = _rule(world, queue=world.queue)
     client = client_for(world.lead)
-    url = reverse("ops:alert_rule", args=[rule.pk])
+    url = reverse("alerts:alert_rule", args=[rule.pk])
     client.get(url)
     # Session, user, lead check, the rule, the queue choices, the rule's events: count and rows.
     with django_assert_num_queries(7):
@@ -240,15 +240,15 @@ def test_a_lead_of_two_tenants_picks_the_tenant_and_its_queue(world, client_for)
     lead_grant(user=world.lead, tenant=world.other_tenant)
     other_queue = Queue.objects.get(tenant=world.other_tenant)
     client = client_for(world.lead)
-    page = client.get(reverse("ops:alert_rule_new")).content.decode()
+    page = client.get(reverse("alerts:alert_rule_new")).content.decode()
     assert '<select name="tenant"' in page and "Globex · support" in page
     # Tenant A with tenant B's queue: refused on the queue field by the model's check.
-    response = client.post(reverse("ops:alert_rule_new"), _form(world, queue=str(other_queue.pk)))
+    response = client.post(reverse("alerts:alert_rule_new"), _form(world, queue=str(other_queue.pk)))
     assert response.status_code == 400
     block = response.content.decode().split('data-field="queue"', 1)[1].split('<div class="field', 1)[0]
     assert "Choose a queue of the rule" in block and not AlertRule.objects.exists()
     response = client.post(
-        reverse("ops:alert_rule_new"), _form(world, tenant=str(world.other_tenant.pk), queue=str(other_queue.pk))
+        reverse("alerts:alert_rule_new"), _form(world, tenant=str(world.other_tenant.pk), queue=str(other_queue.pk))
     )
     assert response.status_code == 302
     assert AlertRule.objects.get().tenant_id == world.other_tenant.pk

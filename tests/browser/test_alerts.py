@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from reviewqueue.alerts import delivery
 from reviewqueue.alerts.models import AlertEvent, AlertRule
 from reviewqueue.alerts.services import alert_rules_evaluate
-from reviewqueue.audit import outbox
 from tests.browser.conftest import SCREENSHOTS, shot, sign_in
 from tests.factories import make_pending_item, make_world
 from tests.ops.data import build_day
@@ -63,7 +63,7 @@ def test_alert_rule_form_fire_and_history(new_page, receiver) -> None:  # type: 
     for _ in range(3):
         make_pending_item(world)
     alert_rules_evaluate(now=timezone.now())
-    assert outbox.alert_outbox_sweep(now=timezone.now()).moved == 1
+    assert delivery.alert_outbox_sweep(now=timezone.now()).moved == 1
     assert "[reviewqueue FIRING] Billing backlog" in receiver.requests[0][1].decode()
 
     page.get_by_role("link", name="← Alert rules").click()

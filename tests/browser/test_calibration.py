@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from reviewqueue.policy import fitting
+from reviewqueue.calibration import fitting
+from reviewqueue.calibration.shadow import candidate_stage_policy
 from reviewqueue.policy.models import CalibrationRun, ShadowCandidate, ShadowDecision
-from reviewqueue.policy.shadow import candidate_stage_policy
 from reviewqueue.review.models import Draft
 from tests.browser.conftest import shot, sign_in
 from tests.factories import make_world

@@ -12,6 +12,7 @@ from reviewqueue.intake import routing
 from reviewqueue.review import services
 from reviewqueue.review.models import Decision, Draft, ItemState, Queue, ReviewItem
 from tests.factories import World, make_draft
+from tests.web.helpers import stored_score
 
 
 def scored_draft(
@@ -28,12 +29,9 @@ def scored_draft(
     metadata = {"intent": "warranty", "generator_model": "gpt-4o-mini", "prompt_version": prompt_version}
     draft = make_draft(world, now=now, queue=queue, metadata=metadata)
     versions = {"model": model, "fusion": fusion, "calibrator": "c1"}
-    score = {
-        "raw_score": raw,
-        "confidence": raw,
-        "features": {"nli_support": raw, "guardrail_hits": 0.0},
-        "versions": versions,
-    }
+    score = stored_score(
+        raw_score=raw, confidence=raw, features={"nli_support": raw, "guardrail_hits": 0.0}, versions=versions
+    )
     routing.draft_record_score(draft_id=draft.pk, score=score, confidence=raw, versions=versions, now=now)
     return Draft.objects.get(pk=draft.pk)
 

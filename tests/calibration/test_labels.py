@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reviewqueue.calibration.fitting import calibrator_fit, labelled_scores
 from reviewqueue.calibration.labels import (
     AUDIT,
     FEEDBACK,
@@ -17,7 +18,6 @@ from reviewqueue.calibration.labels import (
     weighted_labels,
 )
 from reviewqueue.calibration.services import draft_feedback_record
-from reviewqueue.policy.services import calibrator_fit, labelled_scores
 from reviewqueue.review import services
 from reviewqueue.review.audit_sampling import audit_draw
 from reviewqueue.review.models import Decision, Draft, Queue, ReviewItem

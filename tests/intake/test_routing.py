@@ -6,12 +6,14 @@ import pytest
 from django.utils import timezone
 
 from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.calibration import fitting
 from reviewqueue.intake import worker
 from reviewqueue.policy import services as policy_services
 from reviewqueue.policy.models import CalibratorVersion
 from reviewqueue.review import services
 from reviewqueue.review.models import Draft, ReviewItem
 from tests.factories import make_draft, make_pending_item
+from tests.web.helpers import stored_score
 
 
 def _types(draft: Draft) -> list[str]:
@@ -90,11 +92,11 @@ def test_invalid_policy_is_refused(world) -> None:  # type: ignore[no-untyped-de
 
 def test_calibrator_fitted_from_reviewer_labels(world) -> None:  # type: ignore[no-untyped-def]
     now = timezone.now()
-    assert policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10) is None  # no labels yet
+    assert fitting.calibrator_fit(tenant=world.tenant, now=now, min_labels=10) is None  # no labels yet
     for n in range(24):
         item = make_pending_item(world, now=now)
         good = n % 2 == 0
-        Draft.objects.filter(pk=item.draft_id).update(score={"raw_score": 0.8 if good else 0.3})
+        Draft.objects.filter(pk=item.draft_id).update(score=stored_score(raw_score=0.8 if good else 0.3))
         services.review_item_claim_next(user=world.reviewer, now=now)
         if good:
             services.review_item_submit(user=world.reviewer, item_id=item.pk, disposition="approved", now=now)
@@ -102,7 +104,7 @@ def test_calibrator_fitted_from_reviewer_labels(world) -> None:  # type: ignore[
             services.review_item_submit(
                 user=world.reviewer, item_id=item.pk, disposition="rejected", reason_code="factually_wrong", now=now
             )
-    version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
+    version = fitting.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
     assert version is not None and version.labels_used == 24 and version.is_active
     from reviewqueue.policy.selectors import active_calibrator
 
@@ -125,7 +127,7 @@ def test_calibrator_fits_only_labels_scored_by_the_newest_model_and_fusion(world
         raw = (0.6 if good else 0.4) if upgraded else (0.95 if good else 0.8)
         versions = {"model": "m@1", "fusion": "fit-new" if upgraded else "hand-old"}
         Draft.objects.filter(pk=item.draft_id).update(
-            score={"raw_score": raw, "versions": versions},
+            score=stored_score(raw_score=raw, versions=versions),
             scored_at=now + timedelta(seconds=n),
         )
         services.review_item_claim_next(user=world.reviewer, now=now)
@@ -135,7 +137,7 @@ def test_calibrator_fits_only_labels_scored_by_the_newest_model_and_fusion(world
             now=now,
             **({"disposition": "approved"} if good else {"disposition": "rejected", "reason_code": "factually_wrong"}),
         )
-    version = policy_services.calibrator_fit(tenant=world.tenant, now=now, min_labels=5)
+    version = fitting.calibrator_fit(tenant=world.tenant, now=now, min_labels=5)
     assert version is not None and version.labels_used == 12
     assert version.metrics["scored_by"] == {"model": "m@1", "fusion": "fit-new"}
     calibrator = active_calibrator(tenant_id=world.tenant.pk)

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.calibration import shadow
 from reviewqueue.intake import worker
-from reviewqueue.policy import shadow
 from reviewqueue.policy.models import CalibratorVersion, ShadowDecision
 from reviewqueue.review.models import Draft, ReviewItem
 from tests.factories import make_draft

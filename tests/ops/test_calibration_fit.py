@@ -13,11 +13,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from reviewqueue.calibration import fitting
+from reviewqueue.calibration.fitting import MIN_LABELS_PER_CLASS
+from reviewqueue.calibration.label_sets import calibration_labels
 from reviewqueue.celery import app
-from reviewqueue.policy import fitting
-from reviewqueue.policy.labels import calibration_labels
 from reviewqueue.policy.models import CalibrationRun, CalibratorVersion, RunStatus
-from reviewqueue.policy.services import MIN_LABELS_PER_CLASS
 from scoring import reliability
 from scoring.calibration import Calibrator
 from tests.policy.data import label_set

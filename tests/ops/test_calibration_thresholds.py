@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviewqueue.policy.labels import calibration_labels
-from reviewqueue.policy.simulation import policy_simulate
-from reviewqueue.policy.thresholds import Target, threshold_recommend
+from reviewqueue.calibration.label_sets import calibration_labels
+from reviewqueue.ops.simulation import policy_simulate
+from reviewqueue.ops.thresholds import Target, threshold_recommend
 from reviewqueue.review.models import Draft
 from scoring.calibration import Calibrator
 from scoring.policy import RoutingPolicy

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reviewqueue.agreement import selectors as agreement_selectors
 from reviewqueue.agreement.models import DoubleReviewShare
-from reviewqueue.agreement.services import double_review_share_set, second_review_adjudicate
+from reviewqueue.agreement.services import second_review_adjudicate
 from reviewqueue.errors import DomainError, InvalidInput
 from reviewqueue.ops import charts, selectors
 from reviewqueue.ops.access import lead_required, lead_tenants
+from reviewqueue.ops.services import double_review_share_set
 from reviewqueue.web.views.access import error_page, signed_in_user
 
 

@@ -2,7 +2,7 @@
 its reliability before and after, thresholds for a stated target, a policy simulation on recent
 traffic, and the shadow candidate: where it disagrees with live routing, promote, roll back.
 
-Every write goes through a service (`policy.calibration`, `policy.shadow`); every refusal is a
+Every write goes through a service (`calibration.runs`, `calibration.shadow`); every refusal is a
 domain error, answered as the page with the message (or, for a client asking for JSON, the
 API's stable error body) with the error's status: never a 500.
 """
@@ -20,22 +20,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from reviewqueue.api.errors import error_json
-from reviewqueue.errors import DomainError, InvalidInput, NotFound
-from reviewqueue.ops import charts
-from reviewqueue.ops.access import lead_required, lead_tenants
-from reviewqueue.policy import selectors
-from reviewqueue.policy.calibration import METHODS, calibration_run_start
-from reviewqueue.policy.labels import LabelSet, calibration_labels
-from reviewqueue.policy.models import CalibrationRun, CandidateStatus, RunStatus
-from reviewqueue.policy.services import MIN_LABELS_PER_CLASS, policy_from_config
-from reviewqueue.policy.shadow import (
+from reviewqueue.calibration.fitting import MIN_LABELS_PER_CLASS
+from reviewqueue.calibration.label_sets import LabelSet, calibration_labels
+from reviewqueue.calibration.runs import METHODS, calibration_run_start
+from reviewqueue.calibration.shadow import (
     candidate_promote,
     candidate_rollback,
     candidate_stage_calibrator,
     candidate_stage_policy,
+    shadow_summary,
 )
-from reviewqueue.policy.simulation import policy_simulate
-from reviewqueue.policy.thresholds import TARGET_KINDS, parse_days, parse_target, threshold_recommend
+from reviewqueue.errors import DomainError, InvalidInput, NotFound
+from reviewqueue.ops import charts
+from reviewqueue.ops.access import lead_required, lead_tenants
+from reviewqueue.ops.simulation import policy_simulate
+from reviewqueue.ops.thresholds import TARGET_KINDS, parse_days, parse_target, threshold_recommend
+from reviewqueue.policy import selectors
+from reviewqueue.policy.models import CalibrationRun, CandidateStatus, RunStatus
+from reviewqueue.policy.services import policy_from_config
 from reviewqueue.review.models import Draft, Queue
 from reviewqueue.tenancy.models import Tenant
 from reviewqueue.web.views.access import signed_in_user
@@ -149,7 +151,7 @@ def _context(request: HttpRequest, tenant: Tenant, **extra: Any) -> dict[str, An
         "runs": selectors.calibration_runs(tenant_id=tenant.pk),
         "poll_seconds": POLL_SECONDS,
         "candidates": selectors.candidates(tenant_id=tenant.pk),
-        "shadow": selectors.shadow_summary(candidate=candidate, labels=_all_labels(tenant)) if candidate else None,
+        "shadow": shadow_summary(candidate=candidate, labels=_all_labels(tenant)) if candidate else None,
         "target_kinds": TARGET_KINDS,
         "days": DEFAULT_DAYS,
         "policy_draft": "",

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from reviewqueue.policy.services import MIN_LABELS_PER_CLASS, calibrator_fit, label_shortage, labelled_scores
+from reviewqueue.calibration.fitting import MIN_LABELS_PER_CLASS, calibrator_fit, label_shortage, labelled_scores
 from reviewqueue.tenancy.models import Tenant
 
 

@@ -1,7 +1,7 @@
 """`manage.py sweep lease|sla|redispatch|outbox|retention|ops-rollup` — the Celery beat timers, for cron.
 
-Here, not in `review/`, because it runs every package's timers and `intake` is the one package
-above the others it calls (`review`, `audit`); from `review` it made review → intake → review.
+Here, in `ops`, because it runs every package's timers (review's, intake's, audit's and the ops
+rollup) and `ops` sits above all of them; in a lower package it would close an import cycle.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
+"""Celery tasks of the calibrator fit. Their names keep their first module path
+(`reviewqueue.policy.tasks.…`, see `reviewqueue.celery`), so queued messages still find them."""
+
 from __future__ import annotations
 
 from celery import shared_task
 from django.utils import timezone
 
-from reviewqueue.policy import fitting, services
+from reviewqueue.calibration import fitting
 from reviewqueue.tenancy.models import Tenant
 
 
@@ -11,7 +14,7 @@ from reviewqueue.tenancy.models import Tenant
 def recalibrate() -> str:
     """Refit each tenant's calibrator on its reviewers' labels (skipped where labels are too few)."""
     now = timezone.now()
-    fitted = [v.version for t in Tenant.objects.all() if (v := services.calibrator_fit(tenant=t, now=now))]
+    fitted = [v.version for t in Tenant.objects.all() if (v := fitting.calibrator_fit(tenant=t, now=now))]
     return f"fitted {len(fitted)}: {', '.join(fitted)}"
 
 

@@ -16,10 +16,10 @@ from datetime import datetime
 
 import numpy as np
 
+from reviewqueue.calibration.label_sets import LabelSet
 from reviewqueue.errors import InvalidInput
-from reviewqueue.policy.labels import LabelSet
+from reviewqueue.ops.simulation import MAX_DAYS, Simulation, policy_simulate
 from reviewqueue.policy.selectors import active_policy
-from reviewqueue.policy.simulation import MAX_DAYS, Simulation, policy_simulate
 from reviewqueue.review.models import Queue
 from reviewqueue.tenancy.models import Tenant
 from scoring import reliability

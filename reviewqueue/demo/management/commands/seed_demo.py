@@ -22,7 +22,7 @@ from reviewqueue.review.models import FallbackAction, Queue
 from reviewqueue.tenancy.models import Role, Tenant
 from reviewqueue.tenancy.services import membership_grant, service_client_create, tenant_create
 
-DRAFTS = Path(__file__).resolve().parents[3] / "demo" / "drafts.json"
+DRAFTS = Path(__file__).resolve().parents[2] / "drafts.json"
 REJECT_REASONS = ["factually_wrong", "not_grounded", "off_policy", "unsafe", "tone"]
 
 

@@ -6,22 +6,29 @@ the event registry): staged (→ shadow), promoted (shadow → promoted: the can
 activated and the one it replaces remembered), rolled back (shadow → rolled back: withdrawn;
 promoted → rolled back: the replaced version is active again).
 
-`shadow_record` is the worker's part. It runs after the live decision is committed and only
-inserts a `ShadowDecision` row: it never changes what was decided or sent.
+`shadow_record` is the worker's part (through intake's `after_scored_route` hook, registered in
+`CalibrationConfig.ready`). It runs after the live decision is committed and only inserts a
+`ShadowDecision` row: it never changes what was decided or sent. `shadow_summary` is the
+calibration page's read of those rows against the reviewers' labels.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
 
 from reviewqueue.audit.events import EventType, event_type_check
+from reviewqueue.calibration.gates import promotion_gate
+from reviewqueue.calibration.label_sets import LabelSet
+from reviewqueue.calibration.replay import decide_again
 from reviewqueue.errors import InvalidInput, InvalidState, NotFound
-from reviewqueue.policy.gates import promotion_gate
 from reviewqueue.policy.models import (
     CANDIDATE_TRANSITIONS,
     CalibratorVersion,
@@ -32,7 +39,6 @@ from reviewqueue.policy.models import (
     ShadowCandidate,
     ShadowDecision,
 )
-from reviewqueue.policy.replay import decide_again
 from reviewqueue.policy.selectors import active_calibrator_row
 from reviewqueue.policy.services import policy_parse
 from reviewqueue.review.models import Draft, Queue
@@ -275,3 +281,69 @@ def shadow_record(
         },
     )
     return row
+
+
+def shadow_record_routed(
+    *, draft: Draft, queue: Queue | None, result: ScoreResult, inputs: DraftInput, action: str
+) -> None:
+    """The worker's hook (`intake.hooks.after_scored_route`): the shadow candidate's decision
+    beside the live one, after the live one is committed. Any failure here costs the comparison
+    row, never the draft: it is logged and dropped (not retried: a retry would find the draft
+    routed and record nothing anyway)."""
+    try:
+        shadow_record(draft=draft, queue=queue, result=result, inputs=inputs, live_action=action, now=timezone.now())
+    except Exception:
+        logger.exception("shadow decision not recorded", extra={"action": "policy.shadow.failed", "draft_id": draft.pk})
+
+
+# --- the page's read --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShadowSummary:
+    candidate: ShadowCandidate
+    decided: int
+    disagreements: int
+    transitions: list[tuple[str, str, int]]  # (live, shadow, count) where they differ
+    labels: dict[str, float]  # among disagreements: weighted good / bad, and how many unlabelled
+    recent: list[tuple[ShadowDecision, int | None]]  # (row, label) of the latest disagreements
+
+
+SHADOW_SHOWN = 25
+
+
+def shadow_summary(*, candidate: ShadowCandidate, labels: LabelSet) -> ShadowSummary:
+    """Where the shadow and the live decision differ on live traffic, and what the reviewers'
+    labels say about those drafts (weighted)."""
+    rows = ShadowDecision.objects.filter(candidate=candidate)
+    differ = rows.exclude(live_action=F("shadow_action"))
+    transitions = [
+        (live, shadow, n)
+        for live, shadow, n in differ.values("live_action", "shadow_action")
+        .annotate(n=Count("id"))
+        .order_by("-n", "live_action", "shadow_action")
+        .values_list("live_action", "shadow_action", "n")
+    ]
+    by_draft = {r.draft_id: r for r in labels.rows}
+    good = bad = 0.0
+    unlabelled = 0
+    for draft_id in differ.values_list("draft_id", flat=True):
+        label = by_draft.get(draft_id)
+        if label is None:
+            unlabelled += 1
+        elif label.label:
+            good += label.weight
+        else:
+            bad += label.weight
+    recent = [
+        (row, by_draft[row.draft_id].label if row.draft_id in by_draft else None)
+        for row in differ.order_by("-created_at", "-pk")[:SHADOW_SHOWN]
+    ]
+    return ShadowSummary(
+        candidate,
+        rows.count(),
+        sum(n for _, _, n in transitions),
+        transitions,
+        {"good": good, "bad": bad, "unlabelled": unlabelled},
+        recent,
+    )

@@ -1,31 +1,40 @@
-"""Fitting a calibration run (the Celery task's body, `tasks.calibration_fit`): labels →
-out-of-fold figures → the calibrator fitted on every label, stored inactive, with progress
-written to the run row the page polls.
+"""Fitting calibrators from reviewer labels: a calibration run (the Celery task's body,
+`tasks.calibration_fit`): labels → out-of-fold figures → the calibrator fitted on every label,
+stored inactive, with progress written to the run row the page polls; and the periodic refit
+(`calibrator_fit`, the `recalibrate` command and task), published active at once.
 
 The figures a run reports are honest about what they measure: "before" is the confidence the
 live scorer gave each labelled draft; "after" is the new calibrator's, predicted out of fold
 (5-fold cross-fitting), so an isotonic fit is not judged on the labels it memorised. Every
-figure is weighted (`labels.calibration_labels`).
+figure is weighted (`calibration.label_sets.calibration_labels`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from reviewqueue.policy.labels import LabelSet, calibration_labels
+from reviewqueue.calibration.label_sets import LabelSet, calibration_labels
+from reviewqueue.calibration.labels import weighted_labels
+from reviewqueue.errors import TooFewLabels
+from reviewqueue.golden.dispatch import golden_check_soon
 from reviewqueue.policy.models import CalibrationRun, CalibratorVersion, RunStatus
-from reviewqueue.policy.services import label_shortage
+from reviewqueue.tenancy.models import Tenant
 from scoring import reliability
 from scoring.calibration import Calibrator
 from scoring.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
+
+# A fit needs at least this many good and this many bad labels (the page, the fit task and
+# `manage.py recalibrate` all say so when there are fewer).
+MIN_LABELS_PER_CLASS = 15
 
 FOLDS = 5
 CURVE_POINTS = 60  # the trade-off curve is thinned to this many points for the chart
@@ -146,3 +155,55 @@ def calibration_report(
         "histogram": histogram,
         "tradeoff": [t.__dict__ for t in thinned],
     }
+
+
+def labelled_scores(*, tenant: Tenant) -> tuple[list[float], list[int], dict[str, str]]:
+    """(raw score, 1 if the draft was good to send as written) for the tenant's labelled drafts,
+    and the model and fusion versions those raw scores came from: `weighted_labels` without the
+    weights (labels derived once, in reviewqueue/calibration/labels.py)."""
+    labelled = weighted_labels(tenant)
+    return labelled.scores, labelled.labels, labelled.scored_by
+
+
+def label_shortage(labels: list[int], *, min_per_class: int = MIN_LABELS_PER_CLASS) -> TooFewLabels | None:
+    """The error to show when there are too few good or too few bad labels to fit on; None
+    when there are enough. One rule and one message for the page, the task and `recalibrate`."""
+    good = sum(1 for v in labels if v == 1)
+    bad = len(labels) - good
+    if good >= min_per_class and bad >= min_per_class:
+        return None
+    return TooFewLabels(
+        f"Too few labels to fit a calibrator: {good} good and {bad} bad; at least {min_per_class} "
+        f"of each are needed (approved drafts are good; edited or rejected ones are bad).",
+        details={"good": good, "bad": bad, "needed_per_class": min_per_class},
+    )
+
+
+def calibrator_fit(
+    *, tenant: Tenant, now: datetime, method: str = "isotonic", min_labels: int = MIN_LABELS_PER_CLASS
+) -> CalibratorVersion | None:
+    """Fit on the labels, each weighed by its inverse sampling probability (an audited auto-sent
+    draft stands for the unaudited ones), and publish a new active version (the `recalibrate`
+    command and task); None when labels are too few of either kind (`label_shortage` says why)."""
+    labelled = weighted_labels(tenant)
+    raws, labels, scored_by = labelled.scores, labelled.labels, labelled.scored_by
+    if label_shortage(labels, min_per_class=min_labels) is not None:
+        logger.info(
+            "calibration skipped", extra={"action": "calibration.skipped", "tenant": tenant.slug, "labels": len(labels)}
+        )
+        return None
+    calibrator = Calibrator.fit(raws, labels, method=method, meta=scored_by or None, weights=labelled.weights)
+    version = f"{tenant.slug}-{now:%Y%m%d%H%M%S}"
+    with transaction.atomic():
+        CalibratorVersion.objects.filter(tenant=tenant, queue__isnull=True, is_active=True).update(is_active=False)
+        row = CalibratorVersion.objects.create(
+            tenant=tenant,
+            version=version,
+            artefact={**calibrator.to_dict(), "version": version},
+            labels_used=len(labels),
+            metrics={"positives": sum(labels), "method": method, "scored_by": scored_by},
+            is_active=True,
+            created_at=now,
+        )
+        golden_check_soon(tenant_id=tenant.pk)
+        return row

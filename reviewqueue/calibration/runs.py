@@ -12,11 +12,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from reviewqueue.calibration.fitting import label_shortage
+from reviewqueue.calibration.label_sets import calibration_labels
+from reviewqueue.calibration.tasks import calibration_fit
 from reviewqueue.errors import InvalidInput, NotFound
-from reviewqueue.policy.labels import calibration_labels
 from reviewqueue.policy.models import CalibrationRun, RunStatus
-from reviewqueue.policy.services import label_shortage
-from reviewqueue.policy.tasks import calibration_fit
 from reviewqueue.review.models import Queue
 from reviewqueue.tenancy.models import Tenant
 from reviewqueue.tenancy.selectors import is_lead

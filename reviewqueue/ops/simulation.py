@@ -2,7 +2,7 @@
 would change, the predicted escape rate among what would be auto-sent, and the workload per day.
 
 Reads only. Every draft is decided again by the real router (`replay.decide_again`) from the
-score stored with it; labels (weighted, `labels.calibration_labels`) say how the drafts whose
+score stored with it; labels (weighted, `calibration.label_sets.calibration_labels`) say how the drafts whose
 decision would change actually turned out.
 """
 
@@ -13,12 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from reviewqueue.calibration.label_sets import LabelSet
+from reviewqueue.calibration.replay import decide_again
 from reviewqueue.intake.drafts import draft_input
 from reviewqueue.intake.routing import target_queue
 from reviewqueue.intake.scores import stored_score
 from reviewqueue.ops.selectors import reviewer_load
-from reviewqueue.policy.labels import LabelSet
-from reviewqueue.policy.replay import decide_again
 from reviewqueue.review.models import Decision, Draft, DraftStatus, Queue
 from reviewqueue.tenancy.models import Tenant
 from scoring.calibration import Calibrator
