@@ -138,7 +138,7 @@ def draft_insert(draft: Draft) -> bool:
             continue
         value = field.get_db_prep_save(field.pre_save(draft, add=True), connection)
         if value is not None:
-            columns.append(field.column)
+            columns.append(str(field.column))
             values.append(f"%(v_{field.column})s")
             params[f"v_{field.column}"] = value
     sql = DRAFT_INSERT.format(columns=", ".join(columns), values=", ".join(values))
