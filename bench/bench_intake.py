@@ -208,8 +208,8 @@ def seed_items(conn: psycopg.Connection, *, tenant_id: int, client_id: int, queu
             'queue_for_review', '[]', '{}', '', '', now(), 0
           FROM generate_series(1, %(n)s) g RETURNING id)
         INSERT INTO review_reviewitem (draft_id, queue_id, state, priority, created_at, due_at, disposition,
-          reason_code, note, final_text)
-        SELECT id, %(q)s, 'pending', random(), now(), now() + interval '10 hours', '', '', '', '' FROM d
+          reason_code, note, final_text, follow_up)
+        SELECT id, %(q)s, 'pending', random(), now(), now() + interval '10 hours', '', '', '', '', false FROM d
         """,
         {"t": tenant_id, "c": client_id, "q": queue_id, "n": n, "tag": tag},
     )

@@ -13,32 +13,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from reviewqueue.audit.events import EventType, event_new, event_record
-from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import IdempotencyConflict, InvalidInput
 from reviewqueue.intake.dispatch import draft_dispatch
 from reviewqueue.intake.expiry import dispatch_expiry, no_message_pending
+from reviewqueue.review import queries
 from reviewqueue.review.models import UNROUTED, Draft, DraftStatus, Queue
 from reviewqueue.tenancy.models import ServiceClient
 
 
 def _has_default_queue(tenant_id: int) -> bool:
     return Queue.objects.filter(tenant_id=tenant_id, is_default=True).exists()
-
-
-def _insert_draft(draft: Draft, event: ReviewEvent, *, needs_default_queue: bool) -> bool:
-    """Write the draft and its event, unless the tenant has no default queue the draft needs or
-    the client already used the key: False if nothing was written."""
-    if needs_default_queue and not _has_default_queue(draft.tenant_id):
-        return False
-    try:
-        # A savepoint, so a duplicate key undoes only this and the caller's transaction goes on.
-        with transaction.atomic():
-            draft.save(force_insert=True)
-            event.draft = draft
-            event.save(force_insert=True)
-    except IntegrityError:
-        return False
-    return True
 
 
 def _no_default_queue() -> InvalidInput:
@@ -78,10 +62,13 @@ def draft_enqueue(
         to_state=DraftStatus.RECEIVED,
         data={"idempotency_key": idempotency_key},
     )
-    # Without a named queue a held draft goes to the tenant's default: refuse it now if there is
-    # none, not later in the worker.
-    needs_default = draft.requested_queue_id is None
-    created = _insert_draft(draft, event, needs_default_queue=needs_default)
+    # Without a named queue a held draft goes to the tenant's default: the INSERT writes nothing
+    # if there is none, so the draft is refused now, not later in the worker.
+    with transaction.atomic():
+        created = queries.draft_insert(draft)
+        if created:
+            event.draft = draft
+            event.save(force_insert=True)
     if created:
         expires = draft.dispatch_expires_at
         transaction.on_commit(lambda: draft_dispatch(draft_id=draft.pk, expires=expires))
@@ -90,7 +77,7 @@ def draft_enqueue(
     # else no default queue to fall back on (looked up again only on this path).
     existing = Draft.objects.filter(client=client, idempotency_key=idempotency_key).first()
     if existing is None:
-        if needs_default and not _has_default_queue(draft.tenant_id):
+        if draft.requested_queue_id is None and not _has_default_queue(draft.tenant_id):
             raise _no_default_queue()
         raise IntegrityError("The draft could not be stored.")  # not the key's constraint: let it surface
     if existing.fingerprint != draft.fingerprint:

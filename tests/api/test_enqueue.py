@@ -179,3 +179,13 @@ def test_fifty_concurrent_identical_enqueues_make_one_draft():
     )
     assert_error(conflict, 409, "idempotency_conflict")
     assert Draft.objects.filter(client=world.client).count() == 1
+
+
+def test_enqueue_query_count_and_no_queue_read(world, as_service, django_assert_num_queries):
+    """The key's client; then in one transaction (a savepoint pair here) the draft, written by one
+    statement that also asks for the tenant's default queue (queries.DRAFT_INSERT), and its event."""
+    post(as_service, draft_body(), key="warm-up")  # the key's last-used write happens once
+    with django_assert_num_queries(5) as captured:
+        response = post(as_service, draft_body(), key="counted")
+    assert response.status_code == 201, response.content
+    assert not any("FROM review_queue" in q["sql"] and "INSERT" not in q["sql"] for q in captured.captured_queries)
