@@ -34,12 +34,13 @@ SAVE_TIMEOUT = 20_000
 
 def _htmx_idle(page) -> None:
     """No htmx request in flight and no swap still settling (a key pressed mid-swap would act on
-    the fragment being replaced)."""
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+    the fragment being replaced). Locators, not wait_for_function: its polling evaluates a string,
+    which the page's strict CSP (no 'unsafe-eval') refuses."""
+    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)
 
 
 def _wait_focus_back(page, dialog_id: str) -> None:
-    page.wait_for_function("id => !document.getElementById(id).contains(document.activeElement)", arg=dialog_id)
+    expect(page.locator(f"#{dialog_id} :focus")).to_have_count(0)
 
 
 def test_every_review_page_shortcut(new_page) -> None:

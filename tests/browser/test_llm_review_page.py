@@ -10,14 +10,16 @@ from django.utils import timezone
 from reviewqueue.intake import services as intake_services
 from reviewqueue.intake import worker
 from reviewqueue.review import services
-from tests.browser import conftest as browser_conftest
 from tests.browser.conftest import shot, sign_in
 from tests.factories import make_draft
+from tests.llm import conftest as llm_conftest
 from tests.llm import fake_llm as fake
 
-# The browser fixtures live in tests/browser/conftest.py, out of this directory's reach.
-browser = browser_conftest.browser
-new_page = browser_conftest.new_page
+# The LLM fixtures (a local Chat Completions server, its settings) live in tests/llm/conftest.py,
+# out of this directory's reach; the browser is this directory's one session-wide Chromium (a
+# second session fixture elsewhere would start a second Playwright inside the first one's loop).
+fake_llm = llm_conftest.fake_llm
+llm_on = llm_conftest.llm_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
