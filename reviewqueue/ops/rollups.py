@@ -163,7 +163,9 @@ def rollup_rebuild(*, now: datetime, progress: logging.Logger | None = None) -> 
     slowly) until the rebuild sets it again."""
     closed = _floor_hour(now - LAG)
     with transaction.atomic():
-        RollupState.objects.update_or_create(pk=tallies.STATE_PK, defaults={"rolled_until": None, "events_seen_until": None})
+        RollupState.objects.update_or_create(
+            pk=tallies.STATE_PK, defaults={"rolled_until": None, "events_seen_until": None}
+        )
         Tally.objects.all().delete()
     first = _first_hour()
     written = 0

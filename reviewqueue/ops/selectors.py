@@ -246,9 +246,14 @@ def reviewer_load(*, queues: Iterable[Queue], now: datetime, span: timedelta) ->
     window = _window(now, span)
     # Tallies are per tenant: a lead sees every queue of their tenants, so the figures of the
     # lead's tenants are the figures of these queues.
-    items = tallies.read(figures=["reviewer.resolved", "reviewer.handling"], windows=window, tenant_ids=tenant_ids)
-    events = tallies.read(
-        figures=["reviewer.lapses", "reviewer.releases", "reviewer.force_released"],
+    items = events = tallies.read(
+        figures=[
+            "reviewer.resolved",
+            "reviewer.handling",
+            "reviewer.lapses",
+            "reviewer.releases",
+            "reviewer.force_released",
+        ],
         windows=window,
         tenant_ids=tenant_ids,
     )
@@ -357,11 +362,11 @@ def routing_mix(*, tenant_ids: Sequence[int], now: datetime, span: timedelta, di
     scoring latency (enqueue → scored, p50/p95 from the hourly histograms, drafts scored in it)
     and scoring failures (`draft.scoring_failed` events in it). Drafts are cut by queue by the
     queue their first review item was opened in (what routing chose)."""
-    window = _window(now, span)
+    names = {figure: f"routing.{figure}.{dimension}" for figure in ("mix", "reviewed", "scoring", "failures")}
+    read = tallies.read(figures=list(names.values()), windows=_window(now, span), tenant_ids=tenant_ids)
 
-    def one(figure: str) -> dict[tuple[str, int, datetime | None], tallies.Cell]:
-        name = f"routing.{figure}.{dimension}"
-        return tallies.read(figures=[name], windows=window, tenant_ids=tenant_ids)[("", name)]
+    def one(figure: str) -> tallies.Cells:
+        return read[("", names[figure])]
 
     def named(values: dict[str, Any]) -> dict[str, Any]:
         # A value the rows do not have (NULL or "") is stored as "" and shown as NOT_SET.

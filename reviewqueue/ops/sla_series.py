@@ -56,10 +56,15 @@ def bucket_bounds(*, now: datetime, span: timedelta) -> list[tuple[datetime, dat
 
 
 def sla_latencies_over_time(*, queues: Iterable[Queue], now: datetime, span: timedelta) -> list[LatencyBucket]:
+    return sla_latencies_with_series(queues=queues, now=now, span=span)[1]
+
+
+def sla_latencies_with_series(
+    *, queues: Iterable[Queue], now: datetime, span: timedelta
+) -> tuple[list[Latency], list[LatencyBucket]]:
+    """`selectors.sla_latencies` over the window and each of its buckets, from one read."""
     queue_list = list(queues)
     bounds = bucket_bounds(now=now, span=span)
-    if not bounds:
-        return []
     per = "hour" if bucket_step(span) == timedelta(hours=1) else "day"
     read = tallies.read(
         figures=LATENCY_FIGURES,
@@ -68,15 +73,21 @@ def sla_latencies_over_time(*, queues: Iterable[Queue], now: datetime, span: tim
         keys=[str(q.pk) for q in queue_list],
         per=per,
     )
-    last_label = bounds[-1][2]
+    last_label = bounds[-1][2] if bounds else now
+    whole: tuple[tallies.Cells, tallies.Cells] = ({}, {})
     split: dict[datetime, tuple[tallies.Cells, tallies.Cells]] = defaultdict(lambda: ({}, {}))
     for side, figure in enumerate(LATENCY_FIGURES):
         for (key, bucket, at), cell in read[("", figure)].items():
             assert at is not None  # read per hour or day
             # Only an item counted at exactly `now`, on a boundary, is past the last bucket.
-            label = min(at, last_label)
-            split[label][side].setdefault((key, bucket, None), tallies.Cell()).add(cell.n, cell.lo, cell.hi)
-    return [
+            for cells in (split[min(at, last_label)][side], whole[side]):
+                merged = cells.get((key, bucket, None))
+                if merged is None:
+                    cells[(key, bucket, None)] = tallies.Cell(cell.n, cell.lo, cell.hi)
+                else:
+                    merged.add(cell.n, cell.lo, cell.hi)
+    series = [
         LatencyBucket(start, end, label, latencies(queue_list, *split.get(label, ({}, {}))))
         for start, end, label in bounds
     ]
+    return latencies(queue_list, *whole), series

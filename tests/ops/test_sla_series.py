@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from reviewqueue.ops import charts, selectors
-from reviewqueue.ops.sla_series import bucket_bounds, sla_latencies_over_time
+from reviewqueue.ops.sla_series import bucket_bounds, sla_latencies_over_time, sla_latencies_with_series
 from tests.conftest import T0
 from tests.ops.data import build_day
 
@@ -41,10 +41,12 @@ def test_points_by_hand(world, clock) -> None:  # type: ignore[no-untyped-def]
     billing = [q.name for q in queues].index("billing")
     buckets = sla_latencies_over_time(queues=queues, now=T0, span=DAY)
     by_hour = {b.label_at.hour: b.latencies[billing] for b in buckets}
-    # c: enqueued 07:00 (T0 − 120 min, so in the bucket ending 07:00), first claim 5 min later.
-    assert by_hour[6].to_first_claim[50] == 300 and by_hour[6].first_claim_n == 1
-    # d: enqueued 07:30, claimed 07:40 (10 min); c resolved 07:15, 10 min after its claim.
-    assert by_hour[7].to_first_claim == {50: 600, 90: 600, 95: 600}
+    # A bucket holds what is counted in [its hour, the next), as the stored hours are cut:
+    # c, enqueued at 07:00 sharp (T0 − 120 min) and first claimed 5 min later, is in 07:00's.
+    assert by_hour[6].first_claim_n == 0
+    # d: enqueued 07:30, claimed 07:40 (10 min): with c, p50 is c's (nearest rank 1 of 2), p90
+    # and p95 are d's. c resolved 07:15, 10 min after its claim.
+    assert by_hour[7].to_first_claim == {50: 300, 90: 600, 95: 600} and by_hour[7].first_claim_n == 2
     assert by_hour[7].handling == {50: 600, 90: 600, 95: 600} and by_hour[7].handling_n == 1
     # d resolved 08:10, 30 min after its claim.
     assert by_hour[8].handling[95] == 1800 and by_hour[8].first_claim_n == 0  # e, f: never claimed
@@ -53,6 +55,10 @@ def test_points_by_hand(world, clock) -> None:  # type: ignore[no-untyped-def]
     table = selectors.sla_latencies(queues=queues, now=T0, span=DAY)[billing]
     assert sum(b.latencies[billing].first_claim_n for b in buckets) == table.first_claim_n == 2
     assert sum(b.latencies[billing].handling_n for b in buckets) == table.handling_n == 2
+    # The page reads both from one statement: the same table, the same points.
+    both_table, both_buckets = sla_latencies_with_series(queues=queues, now=T0, span=DAY)
+    assert both_table == selectors.sla_latencies(queues=queues, now=T0, span=DAY)
+    assert both_buckets == buckets
 
 
 def test_line_geometry_breaks_at_gaps() -> None:
