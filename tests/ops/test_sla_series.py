@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from reviewqueue.ops import charts, selectors
 from reviewqueue.ops.sla_series import bucket_bounds, sla_latencies_over_time, sla_latencies_with_series
+from reviewqueue.review import services
 from tests.conftest import T0
 from tests.ops.data import build_day
 
@@ -101,3 +102,21 @@ def test_thirty_days_are_daily(world, client_for, clock) -> None:  # type: ignor
     handling = html.split(f'id="latency-handling-{world.queue.pk}-title"', 1)[1].split("</figure>", 1)[0]
     # Both handling times fall on 03-02: p50 10 min, p95 30 min, n 2.
     assert '<tr><th scope="row">03-02</th><td>10 min</td><td>30 min</td><td>30 min</td><td>2</td></tr>' in handling
+
+
+def test_an_item_counted_at_exactly_now_is_in_the_last_bucket(world, clock) -> None:  # type: ignore[no-untyped-def]
+    day = build_day(world)
+    # f (enqueued 08:01, due 09:01) claimed at 08:50 and resolved at 09:00 = T0 exactly: its
+    # handling time is counted at the window's end, which falls on an hour boundary. (e, older,
+    # is claimed first by someone else and stays open.)
+    assert services.review_item_claim_next(user=world.reviewer, now=T0 - 10 * MIN).pk == day.e.pk  # type: ignore[union-attr]
+    claimed = services.review_item_claim_next(user=world.other_reviewer, now=T0 - 10 * MIN)
+    assert claimed is not None and claimed.pk == day.f.pk
+    services.review_item_submit(user=world.other_reviewer, item_id=day.f.pk, disposition="approved", now=T0)
+    queues = list(selectors.queues_for_tenants([world.tenant.pk]))
+    billing = [q.name for q in queues].index("billing")
+    table, buckets = sla_latencies_with_series(queues=queues, now=T0, span=DAY)
+    assert buckets[-1].label_at == T0 - HOUR
+    last = buckets[-1].latencies[billing]
+    assert last.handling_n == 2 and last.handling == {50: 600, 90: 1800, 95: 1800}  # d 08:10, f 09:00
+    assert sum(b.latencies[billing].handling_n for b in buckets) == table[billing].handling_n == 3
