@@ -129,8 +129,8 @@ def rollup_sweep(*, now: datetime) -> SweepResult:
     roll again the rolled hours that events since the last run changed."""
     closed = _floor_hour(now - LAG)  # every hour before this one ended at least LAG ago
     with transaction.atomic():
-        RollupState.objects.get_or_create(pk=1)
-        state = RollupState.objects.select_for_update().get(pk=1)
+        RollupState.objects.get_or_create(pk=tallies.STATE_PK)
+        state = RollupState.objects.select_for_update().get(pk=tallies.STATE_PK)
         rolled = state.rolled_until or _first_hour() or closed
         new_hours: list[datetime] = []
         at = rolled
@@ -163,7 +163,9 @@ def rollup_rebuild(*, now: datetime, progress: logging.Logger | None = None) -> 
     slowly) until the rebuild sets it again."""
     closed = _floor_hour(now - LAG)
     with transaction.atomic():
-        RollupState.objects.update_or_create(pk=1, defaults={"rolled_until": None, "events_seen_until": None})
+        RollupState.objects.update_or_create(
+            pk=tallies.STATE_PK, defaults={"rolled_until": None, "events_seen_until": None}
+        )
         Tally.objects.all().delete()
     first = _first_hour()
     written = 0
@@ -177,7 +179,7 @@ def rollup_rebuild(*, now: datetime, progress: logging.Logger | None = None) -> 
         at = end
     with transaction.atomic():
         # The events of the rebuild's own duration are looked at by the next beat run.
-        RollupState.objects.filter(pk=1).update(rolled_until=closed, events_seen_until=now)
+        RollupState.objects.filter(pk=tallies.STATE_PK).update(rolled_until=closed, events_seen_until=now)
     return written
 
 

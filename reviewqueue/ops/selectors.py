@@ -182,18 +182,19 @@ def sla_latencies(*, queues: Iterable[Queue], now: datetime, span: timedelta) ->
     - claim → resolution, over the items resolved in the window (the claim that resolved it)."""
     queue_list = list(queues)
     tenant_ids, keys = _tenants_and_keys(queue_list)
-    window = _window(now, span)
-    first = tallies.histograms(
-        tallies.read(figures=["sla.first_claim"], windows=window, tenant_ids=tenant_ids, keys=keys)[
-            ("", "sla.first_claim")
-        ]
-    )
-    handling = tallies.histograms(
-        tallies.read(figures=["sla.handling"], windows=window, tenant_ids=tenant_ids, keys=keys)[("", "sla.handling")]
-    )
+    read = tallies.read(figures=LATENCY_FIGURES, windows=_window(now, span), tenant_ids=tenant_ids, keys=keys)
+    return latencies(queue_list, read[("", LATENCY_FIGURES[0])], read[("", LATENCY_FIGURES[1])])
+
+
+LATENCY_FIGURES = ["sla.first_claim", "sla.handling"]
+
+
+def latencies(queues: Sequence[Queue], first_claim: tallies.Cells, handling: tallies.Cells) -> list[Latency]:
+    """`sla_latencies` from the cells of its two figures (the whole window, or a part of it)."""
+    first, resolved = tallies.histograms(first_claim), tallies.histograms(handling)
     out = []
-    for q in queue_list:
-        f, h = first.get(str(q.pk)), handling.get(str(q.pk))
+    for q in queues:
+        f, h = first.get(str(q.pk)), resolved.get(str(q.pk))
         out.append(Latency(q, _percentiles(f), f.n if f else 0, _percentiles(h), h.n if h else 0))
     return out
 
@@ -245,9 +246,14 @@ def reviewer_load(*, queues: Iterable[Queue], now: datetime, span: timedelta) ->
     window = _window(now, span)
     # Tallies are per tenant: a lead sees every queue of their tenants, so the figures of the
     # lead's tenants are the figures of these queues.
-    items = tallies.read(figures=["reviewer.resolved", "reviewer.handling"], windows=window, tenant_ids=tenant_ids)
-    events = tallies.read(
-        figures=["reviewer.lapses", "reviewer.releases", "reviewer.force_released"],
+    items = events = tallies.read(
+        figures=[
+            "reviewer.resolved",
+            "reviewer.handling",
+            "reviewer.lapses",
+            "reviewer.releases",
+            "reviewer.force_released",
+        ],
         windows=window,
         tenant_ids=tenant_ids,
     )
@@ -356,11 +362,11 @@ def routing_mix(*, tenant_ids: Sequence[int], now: datetime, span: timedelta, di
     scoring latency (enqueue → scored, p50/p95 from the hourly histograms, drafts scored in it)
     and scoring failures (`draft.scoring_failed` events in it). Drafts are cut by queue by the
     queue their first review item was opened in (what routing chose)."""
-    window = _window(now, span)
+    names = {figure: f"routing.{figure}.{dimension}" for figure in ("mix", "reviewed", "scoring", "failures")}
+    read = tallies.read(figures=list(names.values()), windows=_window(now, span), tenant_ids=tenant_ids)
 
-    def one(figure: str) -> dict[tuple[str, int, datetime | None], tallies.Cell]:
-        name = f"routing.{figure}.{dimension}"
-        return tallies.read(figures=[name], windows=window, tenant_ids=tenant_ids)[("", name)]
+    def one(figure: str) -> tallies.Cells:
+        return read[("", names[figure])]
 
     def named(values: dict[str, Any]) -> dict[str, Any]:
         # A value the rows do not have (NULL or "") is stored as "" and shown as NOT_SET.
@@ -397,13 +403,12 @@ def routing_mix_over_time(*, tenant_ids: Sequence[int], now: datetime, span: tim
     hourly = span <= timedelta(hours=24)
     step = timedelta(hours=1) if hourly else timedelta(days=1)
     figure = f"routing.mix.{DEFAULT_DIMENSION}"  # any cut of the mix: the hour is what counts here
-    cells = tallies.read(figures=[figure], windows=_window(now, span), tenant_ids=tenant_ids, by_hour=True)[
-        ("", figure)
-    ]
+    per = "hour" if hourly else "day"
+    cells = tallies.read(figures=[figure], windows=_window(now, span), tenant_ids=tenant_ids, per=per)[("", figure)]
     counts: dict[datetime, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DECISIONS, 0))
     for (_key, bucket, hour), cell in cells.items():
-        assert hour is not None  # read by hour
-        at = hour if hourly else hour.replace(hour=0)
+        assert hour is not None  # read per hour or day
+        at = hour
         if 0 <= bucket < len(DECISIONS):
             counts[at][DECISIONS[bucket]] += cell.n
     first = (now - span).astimezone(UTC)

@@ -1,18 +1,24 @@
 """The SLA latencies over time: enqueue → first claim and claim → resolution, p50/p90/p95 per
-queue, per hour (24 h window) or per day (longer).
+queue, per hour (24 h window) or per UTC day (longer).
 
-Each bucket is `selectors.sla_latencies` over that bucket, so a point on the chart is the same
-computation as the page's table over the whole window (one computation per figure), and the
-buckets cut the table's window (now − span, now] exactly: the first and last may be partial.
+The series is one read of the page table's figures (`selectors.sla_latencies`) over the same
+window, grouped by the hour or day each item is counted in, so a point on the chart is the
+table's computation over that bucket (one computation per figure) and the buckets together
+count every item of the table's window (now − span, now] exactly once. A bucket holds the
+items counted in [its hour or day, the next): the stored tallies are cut there. The first and
+last buckets are partial: the first starts after now − span; the last ends at now, and also
+holds an item counted at exactly now when now falls on a boundary.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from reviewqueue.ops.selectors import Latency, sla_latencies
+from reviewqueue.ops import tallies
+from reviewqueue.ops.selectors import LATENCY_FIGURES, Latency, latencies
 from reviewqueue.review.models import Queue
 
 HOURLY_UP_TO = timedelta(hours=24)
@@ -20,9 +26,9 @@ HOURLY_UP_TO = timedelta(hours=24)
 
 @dataclass(frozen=True)
 class LatencyBucket:
-    start: datetime  # exclusive, as in the selectors' windows
-    end: datetime  # inclusive
-    label_at: datetime  # the hour or day the bucket belongs to (its start, rounded down)
+    start: datetime  # the window's start (exclusive) for the first bucket, else the hour or day
+    end: datetime  # the next bucket's start, or now (inclusive) for the last
+    label_at: datetime  # the hour or day the bucket belongs to
     latencies: list[Latency]  # per queue, in the queues' order
 
 
@@ -50,8 +56,38 @@ def bucket_bounds(*, now: datetime, span: timedelta) -> list[tuple[datetime, dat
 
 
 def sla_latencies_over_time(*, queues: Iterable[Queue], now: datetime, span: timedelta) -> list[LatencyBucket]:
+    return sla_latencies_with_series(queues=queues, now=now, span=span)[1]
+
+
+def sla_latencies_with_series(
+    *, queues: Iterable[Queue], now: datetime, span: timedelta
+) -> tuple[list[Latency], list[LatencyBucket]]:
+    """`selectors.sla_latencies` over the window and each of its buckets, from one read."""
     queue_list = list(queues)
-    return [
-        LatencyBucket(start, end, label, sla_latencies(queues=queue_list, now=end, span=end - start))
-        for start, end, label in bucket_bounds(now=now, span=span)
+    bounds = bucket_bounds(now=now, span=span)
+    per = "hour" if bucket_step(span) == timedelta(hours=1) else "day"
+    read = tallies.read(
+        figures=LATENCY_FIGURES,
+        windows=[tallies.Window("", now - span, now)],
+        tenant_ids=sorted({q.tenant_id for q in queue_list}),
+        keys=[str(q.pk) for q in queue_list],
+        per=per,
+    )
+    last_label = bounds[-1][2] if bounds else now
+    whole: tuple[tallies.Cells, tallies.Cells] = ({}, {})
+    split: dict[datetime, tuple[tallies.Cells, tallies.Cells]] = defaultdict(lambda: ({}, {}))
+    for side, figure in enumerate(LATENCY_FIGURES):
+        for (key, bucket, at), cell in read[("", figure)].items():
+            assert at is not None  # read per hour or day
+            # Only an item counted at exactly `now`, on a boundary, is past the last bucket.
+            for cells in (split[min(at, last_label)][side], whole[side]):
+                merged = cells.get((key, bucket, None))
+                if merged is None:
+                    cells[(key, bucket, None)] = tallies.Cell(cell.n, cell.lo, cell.hi)
+                else:
+                    merged.add(cell.n, cell.lo, cell.hi)
+    series = [
+        LatencyBucket(start, end, label, latencies(queue_list, *split.get(label, ({}, {}))))
+        for start, end, label in bounds
     ]
+    return latencies(queue_list, *whole), series

@@ -35,6 +35,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     F,
     FloatField,
     Func,
@@ -121,11 +122,16 @@ class Figure:
     seconds: Any = None
 
 
-def _first_claim() -> Subquery:
-    return Subquery(
-        ReviewEvent.objects.filter(item=OuterRef("pk"), type=EventType.REVIEW_CLAIMED)
-        .order_by("created_at", "id")
-        .values("created_at")[:1]
+def _first_claims() -> QuerySet[ReviewEvent]:
+    # The first `review.claimed` event of each item (by time, then id), read as one row per
+    # item with its item joined, so the claim time is a column, not a subquery per use.
+    earlier = ReviewEvent.objects.filter(item=OuterRef("item"), type=EventType.REVIEW_CLAIMED).filter(
+        Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id"))
+    )
+    return (
+        ReviewEvent.objects.filter(type=EventType.REVIEW_CLAIMED, item__isnull=False)
+        .filter(~Exists(earlier))
+        .annotate(f_seconds=Seconds("created_at", "item__created_at"))
     )
 
 
@@ -194,14 +200,10 @@ _define(
     # `ops.rollups` rolls it again).
     Figure(
         "sla.first_claim",
-        lambda: (
-            ReviewItem.objects.annotate(first_claim=_first_claim())
-            .filter(first_claim__isnull=False)
-            .annotate(f_seconds=Seconds("first_claim", "created_at"))
-        ),
-        "created_at",
-        "queue__tenant_id",
-        F("queue_id"),
+        _first_claims,
+        "item__created_at",
+        "item__queue__tenant_id",
+        F("item__queue_id"),
         seconds="f_seconds",
     ),
     Figure("sla.handling", _resolved, "resolved_at", "queue__tenant_id", F("queue_id"), seconds="f_seconds"),
@@ -292,9 +294,20 @@ for _dim in DIMENSIONS:
 COLUMNS = ("f_figure", "f_tag", "f_tenant", "f_hour", "f_key", "f_bucket", "f_n", "f_lo", "f_hi")
 
 
-def direct(figure: Figure, *, where: Q, tenant_ids: Sequence[int] | None, tag: str, by_hour: bool) -> QuerySet[Any]:
+Per = str | None  # "hour" or "day": the rows of `read` per hour or UTC day of the window; None: one per window
+
+
+def _per(at: str, per: Per) -> Any:
+    if per == "hour":
+        return TruncHour(at, tzinfo=UTC)
+    if per == "day":
+        return TruncDay(at, tzinfo=UTC)
+    return Cast(Value(None), DateTimeField())
+
+
+def direct(figure: Figure, *, where: Q, tenant_ids: Sequence[int] | None, tag: str, per: Per) -> QuerySet[Any]:
     """The figure computed from the review tables over the rows `where` selects (a range of the
-    figure's timestamp), grouped by key and bucket (and hour when `by_hour`)."""
+    figure's timestamp), grouped by key and bucket (and hour or day, `per`)."""
     rows = figure.rows().filter(where)
     if tenant_ids is not None:
         rows = rows.filter(**{f"{figure.tenant}__in": list(tenant_ids)})
@@ -302,7 +315,7 @@ def direct(figure: Figure, *, where: Q, tenant_ids: Sequence[int] | None, tag: s
         f_figure=Value(figure.name, output_field=CharField()),
         f_tag=Value(tag, output_field=CharField()),
         f_tenant=F(figure.tenant),
-        f_hour=TruncHour(figure.at, tzinfo=UTC) if by_hour else Cast(Value(None), DateTimeField()),
+        f_hour=_per(figure.at, per),
         f_key=_text(figure.key),
         f_bucket=_hist_bucket(figure.seconds) if figure.seconds else figure.bucket,
     )
@@ -316,8 +329,12 @@ def direct(figure: Figure, *, where: Q, tenant_ids: Sequence[int] | None, tag: s
     return grouped
 
 
-def _watermark() -> Subquery:
-    return Subquery(RollupState.objects.order_by("pk").values("rolled_until")[:1])
+STATE_PK = 1  # the one row of `RollupState` (`ops.rollups` writes it)
+
+
+def rolled_until() -> datetime | None:
+    """The watermark now: every hour before it is stored."""
+    return RollupState.objects.filter(pk=STATE_PK).values_list("rolled_until", flat=True).first()
 
 
 def _floor_hour(at: datetime) -> datetime:
@@ -333,7 +350,7 @@ class Window:
     end: datetime
 
 
-def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, by_hour: bool) -> QuerySet[Any]:
+def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, hour: Any) -> QuerySet[Any]:
     if keys is not None:
         rows = rows.filter(key__in=list(keys))
     grouped: QuerySet[Any] = (
@@ -342,7 +359,7 @@ def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, by_hour
             f_figure=F("figure"),
             f_tag=Value(tag, output_field=CharField()),
             f_tenant=F("tenant_id"),
-            f_hour=F("start") if by_hour else Cast(Value(None), DateTimeField()),
+            f_hour=hour,
             f_key=F("key"),
             f_bucket=F("bucket"),
         )
@@ -354,37 +371,68 @@ def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, by_hour
 
 
 def _parts(
-    figure: Figure, window: Window, tenant_ids: Sequence[int], keys: Sequence[str] | None, by_hour: bool
+    figure: Figure,
+    window: Window,
+    tenant_ids: Sequence[int],
+    keys: Sequence[str] | None,
+    per: Per,
+    rolled: datetime | None,
 ) -> list[QuerySet[Any]]:
-    """The stored days and hours of the window, and the rest computed directly. `by_hour`
-    reads hours only (the caller wants each hour); otherwise whole UTC days come from day rows."""
+    """The stored days and hours of the window before `rolled` (the watermark), and the rest
+    computed directly. `per="hour"` reads hours only (the caller wants each hour); otherwise
+    whole UTC days come from day rows.
+
+    Every bound is a constant, so PostgreSQL estimates each range from its statistics (an hour
+    of rows, not a default share of the table) and plans the direct parts as the index range
+    scans and nested loops they are; `read` checks that the statement saw the same watermark."""
     first = _floor_hour(window.start) + HOUR  # the first hour that starts after `start`
     last = _floor_hour(window.end)  # hours before it end at or before `end`
-    rolled = Coalesce(_watermark(), Value(first))
-    # Stored hours are those in [first, min(last, rolled)); of them, the whole days from the
-    # first day boundary at or after `first` to the last one at or before that end.
+    seen = first if rolled is None else max(first, min(last, rolled))  # stored hours: [first, seen)
+    # Of the stored hours, the whole days from the first day boundary at or after `first` to the
+    # last one at or before `seen`.
     day_from = first if first == first.replace(hour=0) else first.replace(hour=0) + 24 * HOUR
-    day_to = TruncDay(Least(Value(last), rolled), tzinfo=UTC)
+    day_to = max(day_from, seen.replace(hour=0))
     tally = Tally.objects.filter(tenant_id__in=list(tenant_ids), figure=figure.name)
-    hours = tally.filter(hours=1, start__gte=first, start__lt=last).filter(start__lt=rolled)
     parts = []
-    if by_hour:
-        parts.append(_stored(hours, window.tag, keys, by_hour))
+    if per == "hour":
+        parts.append(_stored(tally.filter(hours=1, start__gte=first, start__lt=seen), window.tag, keys, F("start")))
     else:
-        parts.append(_stored(hours.filter(Q(start__lt=day_from) | Q(start__gte=day_to)), window.tag, keys, by_hour))
-        days = tally.filter(hours=24, start__gte=day_from).filter(start__lt=day_to)
-        parts.append(_stored(days, window.tag, keys, by_hour))
+        # The hours around the days, as two index ranges (before the first day, after the last).
+        around = Q(start__gte=first, start__lt=min(day_from, seen)) | Q(start__gte=day_to, start__lt=seen)
+        hour = TruncDay("start", tzinfo=UTC) if per == "day" else Cast(Value(None), DateTimeField())
+        parts.append(_stored(tally.filter(around, hours=1), window.tag, keys, hour))
+        days = tally.filter(hours=24, start__gte=day_from, start__lt=day_to)
+        parts.append(_stored(days, window.tag, keys, F("start") if per == "day" else hour))
     at = figure.at
-    # The rest: the partial first hour, and from the first hour not rolled (or `last`) to `end`.
-    # Both are plain ranges of the figure's indexed timestamp (the second one's lower bound,
-    # max(first, min(last, rolled)), is computed once by the database), so each is an index
-    # range scan over at most a few hours, never the window.
-    unrolled_from = Greatest(Value(first), Least(Value(last), rolled))
+    # The rest: the partial first hour, and the hours from `seen` to `end` (at most a few).
     rest = Q(**{f"{at}__gt": window.start, f"{at}__lt": first, f"{at}__lte": window.end}) | Q(
-        **{f"{at}__gte": unrolled_from, f"{at}__lte": window.end}
+        **{f"{at}__gte": seen, f"{at}__lte": window.end}
     )
-    parts.append(direct(figure, where=rest, tenant_ids=tenant_ids, tag=window.tag, by_hour=by_hour))
+    parts.append(direct(figure, where=rest, tenant_ids=tenant_ids, tag=window.tag, per=per))
     return parts
+
+
+STATE = "~rollup"  # the figure name of the row that carries the watermark the statement saw
+
+
+def _state_row() -> QuerySet[Any]:
+    nothing = Cast(Value(None), FloatField())
+    row: QuerySet[Any] = (
+        RollupState.objects.filter(pk=STATE_PK)
+        .annotate(
+            f_figure=Value(STATE, output_field=CharField()),
+            f_tag=Value("", output_field=CharField()),
+            f_tenant=Value(0, output_field=IntegerField()),
+            f_hour=F("rolled_until"),
+            f_key=Value("", output_field=CharField()),
+            f_bucket=Value(0, output_field=IntegerField()),
+            f_n=Value(0, output_field=IntegerField()),
+            f_lo=nothing,
+            f_hi=nothing,
+        )
+        .values_list(*COLUMNS)
+    )
+    return row
 
 
 @dataclass
@@ -401,8 +449,10 @@ class Cell:
             self.hi = hi if self.hi is None else max(self.hi, hi)
 
 
-# (tag, figure) → (key, bucket, hour or None) → cell
-Tallies = dict[tuple[str, str], dict[tuple[str, int, datetime | None], Cell]]
+# (key, bucket, hour or day or None) → cell
+Cells = dict[tuple[str, int, datetime | None], Cell]
+# (tag, figure) → cells
+Tallies = dict[tuple[str, str], Cells]
 
 
 def read(
@@ -411,23 +461,56 @@ def read(
     windows: Iterable[Window],
     tenant_ids: Sequence[int],
     keys: Sequence[str] | None = None,
-    by_hour: bool = False,
+    per: Per = None,
 ) -> Tallies:
     """The named figures over each window, for the tenants (and only `keys`, if given), in one
-    query: stored hours and the rest computed directly, merged per key and bucket."""
+    query after reading the watermark: stored hours and days and the rest computed directly,
+    merged per key and bucket (and hour or UTC day, `per`)."""
     out: Tallies = defaultdict(lambda: defaultdict(Cell))
     if not tenant_ids:
         return out
-    parts: list[QuerySet[Any]] = []
-    for window in windows:
-        for name in figures:
-            parts.extend(_parts(FIGURES[name], window, tenant_ids, keys, by_hour))
-    query = parts[0].union(*parts[1:], all=True)
-    for figure, tag, _tenant, hour, key, bucket, n, lo, hi in query:
+    rolled = rolled_until()
+    for _attempt in range(READ_ATTEMPTS):
+        rows, seen = _read_once(figures, windows, tenant_ids, keys, per, rolled)
+        if seen == rolled:
+            break
+        # A roll or rebuild committed between reading the watermark and the statement: read
+        # again with the watermark the statement saw (the last try stores nothing: exact).
+        rolled = seen if _attempt < READ_ATTEMPTS - 2 else None
+    for figure, tag, _tenant, hour, key, bucket, n, lo, hi in rows:
         if hour is not None:
             hour = hour.astimezone(UTC) if hour.tzinfo else hour.replace(tzinfo=UTC)
         out[(tag, figure)][(key, bucket, hour)].add(n, lo, hi)
     return out
+
+
+READ_ATTEMPTS = 3
+
+
+def _read_once(
+    figures: Iterable[str],
+    windows: Iterable[Window],
+    tenant_ids: Sequence[int],
+    keys: Sequence[str] | None,
+    per: Per,
+    rolled: datetime | None,
+) -> tuple[list[tuple[Any, ...]], datetime | None]:
+    """One statement: the parts of every figure and window with the stored hours before
+    `rolled`, and the watermark the statement saw. Every committed watermark W promises that
+    the hours before W are stored, so the rows are exact when the two agree (or `rolled` is
+    None: nothing stored is read)."""
+    parts: list[QuerySet[Any]] = [_state_row()]
+    for window in windows:
+        for name in figures:
+            parts.extend(_parts(FIGURES[name], window, tenant_ids, keys, per, rolled))
+    rows = list(parts[0].union(*parts[1:], all=True))
+    state = [row for row in rows if row[0] == STATE]
+    seen = state[0][3] if state else None
+    if seen is not None and seen.tzinfo is None:
+        seen = seen.replace(tzinfo=UTC)
+    if rolled is None:
+        seen = None  # nothing stored was read: exact whatever the watermark
+    return [row for row in rows if row[0] != STATE], seen
 
 
 def computed_hours(*, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
@@ -435,7 +518,7 @@ def computed_hours(*, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
     `COLUMNS` (what `ops.rollups` stores)."""
     where_for = {name: Q(**{f"{figure.at}__gte": start, f"{figure.at}__lt": end}) for name, figure in FIGURES.items()}
     parts = [
-        direct(figure, where=where_for[name], tenant_ids=None, tag="", by_hour=True) for name, figure in FIGURES.items()
+        direct(figure, where=where_for[name], tenant_ids=None, tag="", per="hour") for name, figure in FIGURES.items()
     ]
     return list(parts[0].union(*parts[1:], all=True))
 

@@ -93,6 +93,6 @@ def test_drift_page(world, client_for, clock, django_assert_num_queries) -> None
     row = re.search(r'<tr data-key="p1\|gen-a">(.*?)</tr>', html, re.S).group(1)
     assert ">0.416<" in row and "shifted" in row
     assert "0.416 (shifted)" in html and "Confidence drift (PSI), last 24h" in html
-    # session, user, lead memberships, the scored drafts
-    with django_assert_num_queries(4):
+    # session, user, lead memberships, the watermark and one statement for the scored drafts
+    with django_assert_num_queries(5):
         client.get(reverse("ops:drift") + "?range=7d")

@@ -301,3 +301,22 @@ def test_histogram_buckets_in_sql_match_the_definition(world, clock) -> None:
         assert cell.lo is not None and cell.hi is not None
         for v in (cell.lo, cell.hi):
             assert math.floor(math.log(v / tallies.HIST_FLOOR) / math.log(1.1)) == cell.bucket
+
+
+@pytest.mark.parametrize("moved", ["rebuild started", "rolled further"])
+def test_a_watermark_that_moves_between_its_read_and_the_statement(world, clock, monkeypatch, moved) -> None:
+    """A page reads the watermark, then runs one statement with constant bounds; the statement
+    reports the watermark it saw and the read runs again if the two differ, so a roll or a
+    rebuild committing in between never shows a half-stored window."""
+    build_day(world)
+    direct = everything(world)
+    rollups.rollup_sweep(now=T0 + 30 * MIN)
+    if moved == "rebuild started":
+        # What the rebuild's first transaction commits: no watermark, no tallies.
+        RollupState.objects.update(rolled_until=None)
+        Tally.objects.all().delete()
+        stale: datetime | None = T0
+    else:
+        stale = T0 - 5 * HOUR
+    monkeypatch.setattr(tallies, "rolled_until", lambda: stale)
+    assert everything(world) == direct

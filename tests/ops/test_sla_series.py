@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 
 from reviewqueue.ops import charts, selectors
-from reviewqueue.ops.sla_series import bucket_bounds, sla_latencies_over_time
+from reviewqueue.ops.sla_series import bucket_bounds, sla_latencies_over_time, sla_latencies_with_series
+from reviewqueue.review import services
 from tests.conftest import T0
 from tests.ops.data import build_day
 
@@ -41,10 +42,12 @@ def test_points_by_hand(world, clock) -> None:  # type: ignore[no-untyped-def]
     billing = [q.name for q in queues].index("billing")
     buckets = sla_latencies_over_time(queues=queues, now=T0, span=DAY)
     by_hour = {b.label_at.hour: b.latencies[billing] for b in buckets}
-    # c: enqueued 07:00 (T0 − 120 min, so in the bucket ending 07:00), first claim 5 min later.
-    assert by_hour[6].to_first_claim[50] == 300 and by_hour[6].first_claim_n == 1
-    # d: enqueued 07:30, claimed 07:40 (10 min); c resolved 07:15, 10 min after its claim.
-    assert by_hour[7].to_first_claim == {50: 600, 90: 600, 95: 600}
+    # A bucket holds what is counted in [its hour, the next), as the stored hours are cut:
+    # c, enqueued at 07:00 sharp (T0 − 120 min) and first claimed 5 min later, is in 07:00's.
+    assert by_hour[6].first_claim_n == 0
+    # d: enqueued 07:30, claimed 07:40 (10 min): with c, p50 is c's (nearest rank 1 of 2), p90
+    # and p95 are d's. c resolved 07:15, 10 min after its claim.
+    assert by_hour[7].to_first_claim == {50: 300, 90: 600, 95: 600} and by_hour[7].first_claim_n == 2
     assert by_hour[7].handling == {50: 600, 90: 600, 95: 600} and by_hour[7].handling_n == 1
     # d resolved 08:10, 30 min after its claim.
     assert by_hour[8].handling[95] == 1800 and by_hour[8].first_claim_n == 0  # e, f: never claimed
@@ -53,6 +56,10 @@ def test_points_by_hand(world, clock) -> None:  # type: ignore[no-untyped-def]
     table = selectors.sla_latencies(queues=queues, now=T0, span=DAY)[billing]
     assert sum(b.latencies[billing].first_claim_n for b in buckets) == table.first_claim_n == 2
     assert sum(b.latencies[billing].handling_n for b in buckets) == table.handling_n == 2
+    # The page reads both from one statement: the same table, the same points.
+    both_table, both_buckets = sla_latencies_with_series(queues=queues, now=T0, span=DAY)
+    assert both_table == selectors.sla_latencies(queues=queues, now=T0, span=DAY)
+    assert both_buckets == buckets
 
 
 def test_line_geometry_breaks_at_gaps() -> None:
@@ -95,3 +102,21 @@ def test_thirty_days_are_daily(world, client_for, clock) -> None:  # type: ignor
     handling = html.split(f'id="latency-handling-{world.queue.pk}-title"', 1)[1].split("</figure>", 1)[0]
     # Both handling times fall on 03-02: p50 10 min, p95 30 min, n 2.
     assert '<tr><th scope="row">03-02</th><td>10 min</td><td>30 min</td><td>30 min</td><td>2</td></tr>' in handling
+
+
+def test_an_item_counted_at_exactly_now_is_in_the_last_bucket(world, clock) -> None:  # type: ignore[no-untyped-def]
+    day = build_day(world)
+    # f (enqueued 08:01, due 09:01) claimed at 08:50 and resolved at 09:00 = T0 exactly: its
+    # handling time is counted at the window's end, which falls on an hour boundary. (e, older,
+    # is claimed first by someone else and stays open.)
+    assert services.review_item_claim_next(user=world.reviewer, now=T0 - 10 * MIN).pk == day.e.pk  # type: ignore[union-attr]
+    claimed = services.review_item_claim_next(user=world.other_reviewer, now=T0 - 10 * MIN)
+    assert claimed is not None and claimed.pk == day.f.pk
+    services.review_item_submit(user=world.other_reviewer, item_id=day.f.pk, disposition="approved", now=T0)
+    queues = list(selectors.queues_for_tenants([world.tenant.pk]))
+    billing = [q.name for q in queues].index("billing")
+    table, buckets = sla_latencies_with_series(queues=queues, now=T0, span=DAY)
+    assert buckets[-1].label_at == T0 - HOUR
+    last = buckets[-1].latencies[billing]
+    assert last.handling_n == 2 and last.handling == {50: 600, 90: 1800, 95: 1800}  # d 08:10, f 09:00
+    assert sum(b.latencies[billing].handling_n for b in buckets) == table[billing].handling_n == 3

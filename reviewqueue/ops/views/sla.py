@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from reviewqueue.ops import charts, selectors, tallies
 from reviewqueue.ops.access import lead_required, lead_tenants
 from reviewqueue.ops.selectors import Latency
-from reviewqueue.ops.sla_series import LatencyBucket, bucket_step, sla_latencies_over_time
+from reviewqueue.ops.sla_series import LatencyBucket, bucket_step, sla_latencies_with_series
 from reviewqueue.ops.templatetags.ops_tags import seconds_short
 from reviewqueue.review.models import Queue
 
@@ -75,8 +75,8 @@ def ops_sla(request: HttpRequest) -> HttpResponse:
     queues = list(selectors.queues_for_tenants(lead_tenants(request)))
     attainment = selectors.sla_attainment(queues=queues, now=now, span=span)
     breaches, breach_total = selectors.breach_history(queues=queues, now=now, span=span)
-    latencies = selectors.sla_latencies(queues=queues, now=now, span=span)
-    buckets = sla_latencies_over_time(queues=queues, now=now, span=span)
+    # The table and the chart's points from one read of the latency figures.
+    latencies, buckets = sla_latencies_with_series(queues=queues, now=now, span=span)
     latency_charts = [(q, _latency_charts(q, i, buckets, range_name)) for i, q in enumerate(queues)]
     chart = charts.horizontal_bars(
         id="attainment-chart",
