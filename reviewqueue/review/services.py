@@ -197,33 +197,9 @@ def review_item_claim_next(
             return None
         draft = Draft.objects.get(pk=item.draft_id)
         item.draft, item.queue, item.lease_owner = draft, queues[item.queue_id], user
-        events = []
-        if item.previous_state == ItemState.CLAIMED:  # type: ignore[attr-defined]
-            events.append(
-                event_new(
-                    draft=draft,
-                    type=EventType.REVIEW_LEASE_EXPIRED,
-                    now=now,
-                    item=item,
-                    from_state=ItemState.CLAIMED,
-                    to_state=ItemState.PENDING,
-                    data={"owner_id": item.previous_owner_id, "detected_by": "claim"},  # type: ignore[attr-defined]
-                )
-            )
-        events.append(
-            event_new(
-                draft=draft,
-                type=EventType.REVIEW_CLAIMED,
-                now=now,
-                item=item,
-                actor=user,
-                from_state=ItemState.PENDING,
-                to_state=ItemState.CLAIMED,
-                data={"lease_expires_at": (now + item.queue.lease).isoformat()},
-            )
-        )
-        # In order: a takeover's `review.lease.expired` comes before its `review.claimed`.
-        ReviewEvent.objects.bulk_create(events)
+        previous = item.previous_state, item.previous_owner_id  # type: ignore[attr-defined]
+        taken_over = previous[1] if previous[0] == ItemState.CLAIMED else None
+        ReviewEvent.objects.bulk_create(_claim_events(draft, item, user=user, now=now, taken_over_from=taken_over))
     return item
 
 
@@ -259,27 +235,48 @@ def review_item_claim(*, user: User, item_id: int, now: datetime) -> ReviewItem:
                 f"Another reviewer claimed item #{item.pk} first; pick another one.", details={"item_id": item.pk}
             )
         item.state, item.lease_owner, item.lease_expires_at, item.claimed_at = ItemState.CLAIMED, user, expires, now
-        if previous_state == ItemState.CLAIMED:
-            event_record(
-                draft=item.draft,
+        taken_over = previous_owner_id if previous_state == ItemState.CLAIMED else None
+        ReviewEvent.objects.bulk_create(
+            _claim_events(item.draft, item, user=user, now=now, taken_over_from=taken_over, picked=True)
+        )
+    return item
+
+
+def _claim_events(
+    draft: Draft, item: ReviewItem, *, user: User, now: datetime, taken_over_from: int | None, picked: bool = False
+) -> list[ReviewEvent]:
+    """The events of a claim, in order: a takeover's `review.lease.expired` (the lapsed lease of
+    `taken_over_from`) before the `review.claimed`. `picked`: claimed by id, not by claim-next."""
+    events = []
+    if taken_over_from is not None:
+        events.append(
+            event_new(
+                draft=draft,
                 type=EventType.REVIEW_LEASE_EXPIRED,
                 now=now,
                 item=item,
                 from_state=ItemState.CLAIMED,
                 to_state=ItemState.PENDING,
-                data={"owner_id": previous_owner_id, "detected_by": "claim"},
+                data={"owner_id": taken_over_from, "detected_by": "claim"},
             )
-        event_record(
-            draft=item.draft,
+        )
+    assert item.lease_expires_at is not None
+    data: dict[str, Any] = {"lease_expires_at": item.lease_expires_at.isoformat()}
+    if picked:
+        data["picked"] = True
+    events.append(
+        event_new(
+            draft=draft,
             type=EventType.REVIEW_CLAIMED,
             now=now,
             item=item,
             actor=user,
             from_state=ItemState.PENDING,
             to_state=ItemState.CLAIMED,
-            data={"lease_expires_at": expires.isoformat(), "picked": True},
+            data=data,
         )
-    return item
+    )
+    return events
 
 
 def review_item_heartbeat(*, user: User, item_id: int, now: datetime) -> ReviewItem:
