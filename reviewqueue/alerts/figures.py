@@ -1,5 +1,7 @@
-"""The figure each alert rule watches, read through the ops selectors: the alert and the page
-show the same number because they are the same computation (`reviewqueue.ops.selectors`).
+"""The figure each alert rule watches, read through the selectors of the page that shows it:
+the alert and the page show the same number because they are the same computation
+(`reviewqueue.ops.selectors`; for the golden-set regression, `reviewqueue.golden.selectors`,
+whose latest live run is the one /ops/golden/ flags).
 
 One evaluation run reads each (tenant, figure, window) once, however many rules watch it.
 """
@@ -14,6 +16,8 @@ from typing import Any
 from django.conf import settings
 
 from reviewqueue.alerts.models import AlertKind, AlertRule
+from reviewqueue.golden import selectors as golden_selectors
+from reviewqueue.golden.models import GoldenRun
 from reviewqueue.ops import selectors
 from reviewqueue.review.models import Queue
 from reviewqueue.review.selectors import QueueStats, queue_stats
@@ -64,6 +68,8 @@ class Figures:
             return self._breaches(rule)
         if kind == AlertKind.DRIFT_PSI:
             return self._drift(rule)
+        if kind == AlertKind.GOLDEN_REGRESSION:
+            return self._golden_regression(rule)
         return self._scoring_failures(rule)
 
     def _floor(self, rule: AlertRule, kind: AlertKind) -> Reading:
@@ -118,6 +124,24 @@ class Figures:
         return Reading(
             100 * failures / scored, f"{failures} of {scored} drafts in the last {_minutes(rule.window_minutes)}"
         )
+
+    def _golden_regression(self, rule: AlertRule) -> Reading:
+        """How many figures of the tenant's latest live golden run fell beyond its tolerance:
+        the episode lasts until a later live run (the version-change job, the command or the
+        page) is back within it. Gate runs of candidates are not live and do not count here:
+        the gate refuses those candidates itself."""
+        run: GoldenRun | None = self._once(
+            ("golden", rule.tenant_id), lambda: golden_selectors.latest_live_run(tenant=rule.tenant)
+        )
+        if run is None:
+            return Reading(None, "no golden-set run yet")
+        if not run.regression:
+            return Reading(0.0, f"run {run.pk} ({run.combination}) within tolerance")
+        worse = "; ".join(
+            f"{r['metric']} {r['baseline']:.3f} → {r['candidate']:.3f} (tolerance {r['tolerance']:.3f})"
+            for r in run.regression
+        )
+        return Reading(float(len(run.regression)), f"run {run.pk} ({run.combination}): {worse}")
 
 
 def _name(queue: Queue) -> str:

@@ -30,6 +30,7 @@ class AlertKind(models.TextChoices):
     OLDEST_AGE = "oldest_age", "Age of the oldest open item (minutes)"
     DRIFT_PSI = "drift_psi", "Confidence drift: highest PSI against the window before"
     SCORING_FAILURE_RATE = "scoring_failure_rate", "Scoring failure rate in the window (%)"
+    GOLDEN_REGRESSION = "golden_regression", "Golden-set figures beyond tolerance in the latest live run"
 
 
 # Kinds read per queue (a rule may name one queue; without one, the tenant's queues together).
@@ -47,6 +48,8 @@ THRESHOLD_RANGE: dict[str, tuple[float, float]] = {
     AlertKind.OLDEST_AGE: (1, 365 * 24 * 60),
     AlertKind.DRIFT_PSI: (0.01, 100),
     AlertKind.SCORING_FAILURE_RATE: (0.01, 100),
+    # How many golden figures (AUROC, escape rate) fell beyond the tenant's tolerance: 1 = any.
+    AlertKind.GOLDEN_REGRESSION: (1, 2),
 }
 WINDOW_MAX_MINUTES = 30 * 24 * 60
 COOLDOWN_MAX_MINUTES = 7 * 24 * 60

@@ -196,7 +196,9 @@ def alert_rules_evaluate(*, now: datetime) -> SweepResult:
     cleared) at `now`: fire on reaching the threshold outside the cool-down, clear on going back
     under it, otherwise only note the value. Safe to overlap: each flip is a compare-and-swap."""
     rules = list(
-        AlertRule.objects.filter(Q(enabled=True) | Q(firing_since__isnull=False)).select_related("queue").order_by("id")
+        AlertRule.objects.filter(Q(enabled=True) | Q(firing_since__isnull=False))
+        .select_related("queue", "tenant")
+        .order_by("id")
     )
     figures = Figures(now=now)
     moved = 0

@@ -1,7 +1,8 @@
 """Fitting calibrators from reviewer labels: a calibration run (the Celery task's body,
 `tasks.calibration_fit`): labels → out-of-fold figures → the calibrator fitted on every label,
-stored inactive, with progress written to the run row the page polls; and the periodic refit
-(`calibrator_fit`, the `recalibrate` command and task), published active at once.
+stored inactive, with progress written to the run row the page polls. The daily refit
+(`calibration.refit`, the `recalibrate` command and task) is such a run too, staged as a shadow:
+nothing here makes a calibrator live (only a lead's promote does, `shadow.candidate_promote`).
 
 The figures a run reports are honest about what they measure: "before" is the confidence the
 live scorer gave each labelled draft; "after" is the new calibrator's, predicted out of fold
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,6 @@ from django.utils import timezone
 from reviewqueue.calibration.label_sets import LabelSet, calibration_labels
 from reviewqueue.calibration.labels import weighted_labels
 from reviewqueue.errors import TooFewLabels
-from reviewqueue.golden.dispatch import golden_check_soon
 from reviewqueue.policy.models import CalibrationRun, CalibratorVersion, RunStatus
 from reviewqueue.tenancy.models import Tenant
 from scoring import reliability
@@ -50,7 +49,12 @@ def _finish(run_id: int, status: str, *, message: str = "", **fields: Any) -> No
     )
 
 
-def calibration_run_execute(run_id: int, *, progress: Callable[[int, int, str], None] = _progress) -> str:
+def calibration_run_execute(
+    run_id: int,
+    *,
+    progress: Callable[[int, int, str], None] = _progress,
+    min_per_class: int = MIN_LABELS_PER_CLASS,
+) -> str:
     """pending → running → done | refused | failed. A second delivery of the task finds the
     run no longer pending and does nothing (compare-and-swap)."""
     if not CalibrationRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(
@@ -60,7 +64,7 @@ def calibration_run_execute(run_id: int, *, progress: Callable[[int, int, str], 
     run = CalibrationRun.objects.select_related("tenant", "queue").get(pk=run_id)
     try:
         labels = calibration_labels(tenant=run.tenant, queue=run.queue, prompt_version=run.prompt_version)
-        shortage = label_shortage(labels.labels)
+        shortage = label_shortage(labels.labels, min_per_class=min_per_class)
         if shortage is not None:  # labels can change between the click and the task
             _finish(run_id, RunStatus.REFUSED, message=shortage.message, report={"counts": shortage.details})
             return "refused"
@@ -82,11 +86,14 @@ def calibration_run_execute(run_id: int, *, progress: Callable[[int, int, str], 
         _finish(run_id, RunStatus.FAILED, message=f"The fit failed: {exc}")
         return "failed"
     scope = run.queue.name if run.queue else "all"
+    # The run's id makes the version unique; the prompt version (the scope's other half) is in
+    # its own column, and would not fit in 64 characters.
     version = f"{run.tenant.slug}-{scope}-{run.created_at:%Y%m%d%H%M%S}-{run.pk}"
     with transaction.atomic():
         row = CalibratorVersion.objects.create(
             tenant=run.tenant,
             queue=run.queue,
+            prompt_version=run.prompt_version,
             version=version[:64],
             artefact={**calibrator.to_dict(), "version": version[:64]},
             labels_used=len(rows),
@@ -177,33 +184,3 @@ def label_shortage(labels: list[int], *, min_per_class: int = MIN_LABELS_PER_CLA
         f"of each are needed (approved drafts are good; edited or rejected ones are bad).",
         details={"good": good, "bad": bad, "needed_per_class": min_per_class},
     )
-
-
-def calibrator_fit(
-    *, tenant: Tenant, now: datetime, method: str = "isotonic", min_labels: int = MIN_LABELS_PER_CLASS
-) -> CalibratorVersion | None:
-    """Fit on the labels, each weighed by its inverse sampling probability (an audited auto-sent
-    draft stands for the unaudited ones), and publish a new active version (the `recalibrate`
-    command and task); None when labels are too few of either kind (`label_shortage` says why)."""
-    labelled = weighted_labels(tenant)
-    raws, labels, scored_by = labelled.scores, labelled.labels, labelled.scored_by
-    if label_shortage(labels, min_per_class=min_labels) is not None:
-        logger.info(
-            "calibration skipped", extra={"action": "calibration.skipped", "tenant": tenant.slug, "labels": len(labels)}
-        )
-        return None
-    calibrator = Calibrator.fit(raws, labels, method=method, meta=scored_by or None, weights=labelled.weights)
-    version = f"{tenant.slug}-{now:%Y%m%d%H%M%S}"
-    with transaction.atomic():
-        CalibratorVersion.objects.filter(tenant=tenant, queue__isnull=True, is_active=True).update(is_active=False)
-        row = CalibratorVersion.objects.create(
-            tenant=tenant,
-            version=version,
-            artefact={**calibrator.to_dict(), "version": version},
-            labels_used=len(labels),
-            metrics={"positives": sum(labels), "method": method, "scored_by": scored_by},
-            is_active=True,
-            created_at=now,
-        )
-        golden_check_soon(tenant_id=tenant.pk)
-        return row

@@ -28,7 +28,8 @@ from reviewqueue.audit.events import EventType, event_type_check
 from reviewqueue.calibration.gates import promotion_gate
 from reviewqueue.calibration.label_sets import LabelSet
 from reviewqueue.calibration.replay import decide_again
-from reviewqueue.errors import InvalidInput, InvalidState, NotFound
+from reviewqueue.errors import InvalidState, NotFound
+from reviewqueue.golden.dispatch import golden_check_soon
 from reviewqueue.policy.models import (
     CANDIDATE_TRANSITIONS,
     CalibratorVersion,
@@ -39,7 +40,7 @@ from reviewqueue.policy.models import (
     ShadowCandidate,
     ShadowDecision,
 )
-from reviewqueue.policy.selectors import active_calibrator_row
+from reviewqueue.policy.selectors import active_calibrator_row, calibrator_scopes
 from reviewqueue.policy.services import policy_parse
 from reviewqueue.review.models import Draft, Queue
 from reviewqueue.tenancy.models import Tenant
@@ -53,7 +54,13 @@ logger = logging.getLogger(__name__)
 
 
 def _event(
-    candidate: ShadowCandidate, *, type: EventType, actor: User, now: datetime, from_status: str, data: dict[str, Any]
+    candidate: ShadowCandidate,
+    *,
+    type: EventType,
+    actor: User | None,
+    now: datetime,
+    from_status: str,
+    data: dict[str, Any],
 ) -> None:
     event_type_check(type)
     CandidateEvent(
@@ -67,7 +74,7 @@ def _event(
     ).save(force_insert=True)
 
 
-def _create(*, tenant: Tenant, actor: User, now: datetime, **version: Any) -> ShadowCandidate:
+def _create(*, tenant: Tenant, actor: User | None, now: datetime, **version: Any) -> ShadowCandidate:
     try:
         with transaction.atomic():
             candidate = ShadowCandidate.objects.create(tenant=tenant, created_by=actor, created_at=now, **version)
@@ -81,18 +88,26 @@ def _create(*, tenant: Tenant, actor: User, now: datetime, **version: Any) -> Sh
 
 
 def candidate_stage_calibrator(*, acting_user: User, calibrator_id: int, now: datetime) -> ShadowCandidate:
+    """A lead stages a fitted calibrator (any scope: queue or all, prompt version or all)."""
     with transaction.atomic():
         row = CalibratorVersion.objects.select_for_update().filter(pk=calibrator_id).first()
         if row is None or not is_lead(user=acting_user, tenant_id=row.tenant_id):
             raise NotFound(f"Calibrator {calibrator_id} does not exist.")
-        if row.is_active:
-            raise InvalidState(f"Calibrator {row.version} is already live.")
-        if row.metrics.get("prompt_version"):
-            raise InvalidInput(
-                "A calibrator fitted on one prompt version is for comparison only: it would calibrate "
-                "every prompt version of its queue. Fit on the whole queue to try it as a shadow."
-            )
-        return _create(tenant=row.tenant, actor=acting_user, now=now, kind=CandidateKind.CALIBRATOR, calibrator=row)
+        return _stage_calibrator(row, actor=acting_user, now=now)
+
+
+def candidate_stage_refit(*, calibrator_id: int, now: datetime) -> ShadowCandidate:
+    """The daily refit (`fitting.calibration_refit`) stages its calibrator: the same transition
+    as a lead's, with no actor (the events say so); only a lead promotes it."""
+    with transaction.atomic():
+        row = CalibratorVersion.objects.select_for_update().get(pk=calibrator_id)
+        return _stage_calibrator(row, actor=None, now=now)
+
+
+def _stage_calibrator(row: CalibratorVersion, *, actor: User | None, now: datetime) -> ShadowCandidate:
+    if row.is_active:
+        raise InvalidState(f"Calibrator {row.version} is already live.")
+    return _create(tenant=row.tenant, actor=actor, now=now, kind=CandidateKind.CALIBRATOR, calibrator=row)
 
 
 def candidate_stage_policy(
@@ -150,8 +165,10 @@ def candidate_promote(*, acting_user: User, candidate_id: int, now: datetime) ->
         _guard(candidate, CandidateStatus.PROMOTED)
         if candidate.calibrator is not None:
             row = candidate.calibrator
-            # The live calibrator of the same scope: the queue's own, or the tenant-wide one.
-            live = CalibratorVersion.objects.select_for_update().filter(tenant_id=row.tenant_id, is_active=True)
+            # The live calibrator of the same scope (queue or all queues, × prompt version or all).
+            live = CalibratorVersion.objects.select_for_update().filter(
+                tenant_id=row.tenant_id, is_active=True, prompt_version=row.prompt_version
+            )
             live = live.filter(queue_id=row.queue_id) if row.queue_id is not None else live.filter(queue__isnull=True)
             candidate.replaced_calibrator = live.first()
             live.update(is_active=False)
@@ -176,6 +193,8 @@ def candidate_promote(*, acting_user: User, candidate_id: int, now: datetime) ->
             from_status=CandidateStatus.SHADOW,
             data={"replaced": replaced.version if replaced else None, "gate": verdict.reason},
         )
+        # A new live version: the golden set is run on it (a regression there raises the alert).
+        golden_check_soon(tenant_id=candidate.tenant_id)
     logger.info(
         "candidate promoted",
         extra={"action": "policy.candidate.promoted", "candidate_id": candidate.pk, "actor": acting_user.pk},
@@ -223,6 +242,8 @@ def candidate_rollback(*, acting_user: User, candidate_id: int, now: datetime) -
             from_status=from_status,
             data={"restored": restored},
         )
+        if from_status == CandidateStatus.PROMOTED:
+            golden_check_soon(tenant_id=candidate.tenant_id)
     logger.info(
         "candidate rolled back",
         extra={"action": "policy.candidate.rolled_back", "candidate_id": candidate.pk, "actor": acting_user.pk},
@@ -241,17 +262,20 @@ def shadow_candidate(*, tenant_id: int) -> ShadowCandidate | None:
     )
 
 
-def _in_scope(candidate: ShadowCandidate, queue: Queue | None) -> bool:
-    """A calibrator candidate decides only the drafts it would calibrate once promoted: its
-    queue's, or (tenant-wide) those of queues without their own live calibrator."""
+def _in_scope(candidate: ShadowCandidate, draft: Draft, queue: Queue | None) -> bool:
+    """A calibrator candidate decides only the drafts it would calibrate once promoted: those of
+    its scope (its queue or all, its prompt version or all) for which no live calibrator of a
+    more specific scope would still win (`policy.selectors.active_calibrator_row`'s order)."""
     row = candidate.calibrator
     if row is None:
         return True
     queue_id = queue.pk if queue is not None else None
-    if row.queue_id is not None:
-        return row.queue_id == queue_id
-    live = active_calibrator_row(tenant_id=candidate.tenant_id, queue_id=queue_id)
-    return live is None or live.queue_id is None
+    scopes = calibrator_scopes(queue_id=queue_id, prompt_version=draft.prompt_version)
+    own = (row.queue_id, row.prompt_version)
+    if own not in scopes:
+        return False
+    live = active_calibrator_row(tenant_id=candidate.tenant_id, queue_id=queue_id, prompt_version=draft.prompt_version)
+    return live is None or scopes.index((live.queue_id, live.prompt_version)) >= scopes.index(own)
 
 
 def shadow_record(
@@ -261,7 +285,7 @@ def shadow_record(
     candidate, or the draft is outside its scope). Reads and one insert; the live decision is
     an argument here, already committed, and nothing here can reach it."""
     candidate = shadow_candidate(tenant_id=draft.tenant_id)
-    if candidate is None or not _in_scope(candidate, queue):
+    if candidate is None or not _in_scope(candidate, draft, queue):
         return None
     calibrator = Calibrator.from_dict(candidate.calibrator.artefact) if candidate.calibrator else None
     policy = RoutingPolicy.from_dict(candidate.policy.config) if candidate.policy else None

@@ -6,16 +6,20 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from reviewqueue.calibration import fitting
+from reviewqueue.calibration import fitting, refit
 from reviewqueue.tenancy.models import Tenant
 
 
 @shared_task(name="reviewqueue.policy.tasks.recalibrate")
 def recalibrate() -> str:
-    """Refit each tenant's calibrator on its reviewers' labels (skipped where labels are too few)."""
+    """Refit each tenant's calibrator on its labels and stage it as the shadow candidate
+    (`refit.calibration_refit`; skipped where labels are too few or a shadow is on trial).
+    Nothing goes live until a lead promotes it."""
     now = timezone.now()
-    fitted = [v.version for t in Tenant.objects.all() if (v := fitting.calibrator_fit(tenant=t, now=now))]
-    return f"fitted {len(fitted)}: {', '.join(fitted)}"
+    staged = [
+        r.candidate.version for t in Tenant.objects.all() if (r := refit.calibration_refit(tenant=t, now=now)).candidate
+    ]
+    return f"staged {len(staged)}: {', '.join(staged)}"
 
 
 @shared_task(name="reviewqueue.policy.tasks.calibration_fit", acks_late=True)

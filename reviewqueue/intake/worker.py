@@ -36,7 +36,9 @@ def _score(draft: Draft, queue: Queue | None) -> tuple[ScoreResult, DraftInput] 
     Returns the result with the input it was computed from, or None when scoring failed."""
     # Database reads stay outside the guard below: a database error (a cancelled statement, a
     # dropped connection) says nothing about the draft, so it goes up to the task, which retries.
-    calibrator = active_calibrator(tenant_id=draft.tenant_id, queue_id=queue.pk if queue else None)
+    calibrator = active_calibrator(
+        tenant_id=draft.tenant_id, queue_id=queue.pk if queue else None, prompt_version=draft.prompt_version
+    )
     try:
         rules = GuardrailRules.from_dict((queue.scoring_rules if queue else {}).get("guardrails", {}))
         inputs = draft_input(draft)

@@ -33,11 +33,13 @@ class RoutingPolicyVersion(models.Model):
 
 
 class CalibratorVersion(models.Model):
-    """A fitted calibrator. `queue` NULL: the tenant's calibrator; set: that queue's, which the
-    worker prefers for the queue's drafts (`selectors.active_calibrator`)."""
+    """A fitted calibrator. Its scope is `queue` (NULL: the tenant's queues) and `prompt_version`
+    ("": every prompt version): the worker calibrates a draft with the most specific live one
+    (`selectors.active_calibrator_row`), one live version per scope."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="calibrators")
     queue = models.ForeignKey(Queue, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    prompt_version = models.CharField(max_length=200, blank=True, default="")
     version = models.CharField(max_length=64)
     artefact = models.JSONField()
     metrics = models.JSONField(default=dict)
@@ -48,13 +50,16 @@ class CalibratorVersion(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["tenant", "version"], name="calibrator_unique_version"),
+            # One live calibrator per scope (queue or all queues, × prompt version or all).
             models.UniqueConstraint(
-                fields=["tenant"], condition=Q(is_active=True, queue__isnull=True), name="calibrator_one_active"
+                fields=["tenant", "prompt_version"],
+                condition=Q(is_active=True, queue__isnull=True),
+                name="calibrator_one_active_per_prompt",
             ),
             models.UniqueConstraint(
-                fields=["tenant", "queue"],
+                fields=["tenant", "queue", "prompt_version"],
                 condition=Q(is_active=True, queue__isnull=False),
-                name="calibrator_one_active_per_queue",
+                name="calibrator_one_active_per_queue_prompt",
             ),
         ]
 
@@ -90,7 +95,10 @@ class CalibrationRun(models.Model):
     calibrator = models.ForeignKey(
         CalibratorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # NULL: the daily refit (`tasks.recalibrate`, `manage.py recalibrate`) started it, not a lead.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -146,7 +154,10 @@ class ShadowCandidate(models.Model):
         RoutingPolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     status = models.CharField(max_length=16, choices=CandidateStatus.choices, default=CandidateStatus.SHADOW)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # NULL: staged by the daily refit; only a lead promotes or rolls back.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField()
     promoted_at = models.DateTimeField(null=True, blank=True)
     rolled_back_at = models.DateTimeField(null=True, blank=True)
@@ -207,7 +218,10 @@ class CandidateEvent(models.Model):
     candidate has none, so they are recorded here (as queue settings changes are in ops)."""
 
     candidate = models.ForeignKey(ShadowCandidate, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # NULL: the daily refit staged the candidate (promote and roll back always name the lead).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     type = models.CharField(max_length=64)
     from_status = models.CharField(max_length=16, blank=True, default="")
     to_status = models.CharField(max_length=16, blank=True, default="")

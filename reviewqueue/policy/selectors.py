@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
 from reviewqueue.policy.models import (
     CalibrationRun,
     CalibratorVersion,
@@ -15,18 +17,47 @@ def active_policy(*, tenant_id: int) -> RoutingPolicy:
     return RoutingPolicy.from_dict(row.config) if row else RoutingPolicy.default()
 
 
-def active_calibrator_row(*, tenant_id: int, queue_id: int | None = None) -> CalibratorVersion | None:
-    """The queue's own active calibrator if it has one, else the tenant's."""
-    rows = CalibratorVersion.objects.filter(tenant_id=tenant_id, is_active=True)
-    if queue_id is not None and (own := rows.filter(queue_id=queue_id).first()) is not None:
-        return own
-    return rows.filter(queue__isnull=True).first()
+def active_calibrator_row(
+    *, tenant_id: int, queue_id: int | None = None, prompt_version: str = ""
+) -> CalibratorVersion | None:
+    """The live calibrator for a draft of this queue and prompt version: the most specific live
+    scope wins, in this order: the queue's for this prompt version, the queue's, the tenant's
+    for this prompt version, the tenant's. (A queue's own fit knows its traffic; a prompt
+    version's fit only its wording.)"""
+    rows = {(r.queue_id, r.prompt_version): r for r in _live_calibrators(tenant_id, queue_id, prompt_version)}
+    for scope in calibrator_scopes(queue_id=queue_id, prompt_version=prompt_version):
+        if scope in rows:
+            return rows[scope]
+    return None
 
 
-def active_calibrator(*, tenant_id: int, queue_id: int | None = None) -> Calibrator | None:
-    """The fitted calibrator for the queue's drafts (`active_calibrator_row`), or None to use
-    the scorer's shipped default."""
-    row = active_calibrator_row(tenant_id=tenant_id, queue_id=queue_id)
+def calibrator_scopes(*, queue_id: int | None, prompt_version: str) -> list[tuple[int | None, str]]:
+    """The (queue, prompt version) scopes whose live calibrator would calibrate such a draft,
+    most specific first (`active_calibrator_row`'s order)."""
+    scopes: list[tuple[int | None, str]] = []
+    if queue_id is not None:
+        scopes += [(queue_id, prompt_version)] if prompt_version else []
+        scopes.append((queue_id, ""))
+    scopes += [(None, prompt_version)] if prompt_version else []
+    scopes.append((None, ""))
+    return scopes
+
+
+def _live_calibrators(tenant_id: int, queue_id: int | None, prompt_version: str) -> QuerySet[CalibratorVersion]:
+    rows = CalibratorVersion.objects.filter(
+        tenant_id=tenant_id, is_active=True, prompt_version__in={"", prompt_version}
+    )
+    return (
+        rows.filter(Q(queue__isnull=True) | Q(queue_id=queue_id))
+        if queue_id is not None
+        else rows.filter(queue__isnull=True)
+    )
+
+
+def active_calibrator(*, tenant_id: int, queue_id: int | None = None, prompt_version: str = "") -> Calibrator | None:
+    """The fitted calibrator for the draft's queue and prompt version (`active_calibrator_row`),
+    or None to use the scorer's shipped default."""
+    row = active_calibrator_row(tenant_id=tenant_id, queue_id=queue_id, prompt_version=prompt_version)
     return Calibrator.from_dict(row.artefact) if row else None
 
 

@@ -206,7 +206,7 @@ def test_rule_edits_are_history_not_alerts(world, receiver, clock) -> None:  # t
     assert AlertEvent.objects.filter(rule=rule, notified_at__isnull=True).count() == 0
 
 
-def test_seed_demo_gives_the_lead_two_rules_that_evaluate(db) -> None:  # type: ignore[no-untyped-def]
+def test_seed_demo_gives_the_lead_three_rules_that_evaluate(db) -> None:  # type: ignore[no-untyped-def]
     from io import StringIO
 
     from django.core.management import call_command
@@ -216,6 +216,7 @@ def test_seed_demo_gives_the_lead_two_rules_that_evaluate(db) -> None:  # type: 
     assert [(r.name, r.kind, r.threshold) for r in rules] == [
         ("Any SLA breach", "sla_breaches", 1.0),
         ("Billing backlog", "backlog_depth", 10.0),
+        ("Golden-set regression", "golden_regression", 1.0),
     ]
-    assert alert_rules_evaluate(now=timezone.now()).examined == 2
-    assert AlertEvent.objects.filter(type="alert.rule.created", actor__username="lead").count() == 2
+    assert alert_rules_evaluate(now=timezone.now()).examined == 3
+    assert AlertEvent.objects.filter(type="alert.rule.created", actor__username="lead").count() == 3

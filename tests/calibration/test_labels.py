@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from reviewqueue.calibration.fitting import calibrator_fit, labelled_scores
+from reviewqueue.calibration.fitting import labelled_scores
 from reviewqueue.calibration.labels import (
     AUDIT,
     FEEDBACK,
@@ -17,6 +17,7 @@ from reviewqueue.calibration.labels import (
     labelled_drafts,
     weighted_labels,
 )
+from reviewqueue.calibration.refit import calibration_refit
 from reviewqueue.calibration.services import draft_feedback_record
 from reviewqueue.review import services
 from reviewqueue.review.audit_sampling import audit_draw
@@ -149,8 +150,10 @@ def test_the_fit_passes_the_weights(world: World) -> None:
         item = held(world, raw=raw)
         resolve(item, world.reviewer, "approved" if raw >= 0.5 else "rejected")
     # 8 good and 8 bad: enough at a minimum of 8 per kind.
-    version = calibrator_fit(tenant=world.tenant, now=timezone.now(), min_labels=8)
-    assert version is not None and version.labels_used == 16
+    run = calibration_refit(tenant=world.tenant, now=timezone.now(), min_per_class=8).run
+    assert run is not None and run.calibrator is not None
+    version = run.calibrator
+    assert version.labels_used == 16
     assert version.metrics["scored_by"] == {"model": "m1", "fusion": "f1"}
 
 

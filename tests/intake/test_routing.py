@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from reviewqueue.audit.models import ReviewEvent
-from reviewqueue.calibration import fitting
+from reviewqueue.calibration.refit import calibration_refit
+from reviewqueue.calibration.shadow import candidate_promote
 from reviewqueue.intake import worker
 from reviewqueue.policy import services as policy_services
 from reviewqueue.policy.models import CalibratorVersion
@@ -92,7 +93,7 @@ def test_invalid_policy_is_refused(world) -> None:  # type: ignore[no-untyped-de
 
 def test_calibrator_fitted_from_reviewer_labels(world) -> None:  # type: ignore[no-untyped-def]
     now = timezone.now()
-    assert fitting.calibrator_fit(tenant=world.tenant, now=now, min_labels=10) is None  # no labels yet
+    assert calibration_refit(tenant=world.tenant, now=now, min_per_class=10).candidate is None  # no labels yet
     for n in range(24):
         item = make_pending_item(world, now=now)
         good = n % 2 == 0
@@ -104,10 +105,14 @@ def test_calibrator_fitted_from_reviewer_labels(world) -> None:  # type: ignore[
             services.review_item_submit(
                 user=world.reviewer, item_id=item.pk, disposition="rejected", reason_code="factually_wrong", now=now
             )
-    version = fitting.calibrator_fit(tenant=world.tenant, now=now, min_labels=10)
-    assert version is not None and version.labels_used == 24 and version.is_active
+    staged = calibration_refit(tenant=world.tenant, now=now, min_per_class=10).candidate
+    assert staged is not None and staged.calibrator is not None
+    version = staged.calibrator
+    assert version.labels_used == 24 and not version.is_active  # a shadow: nothing live yet
     from reviewqueue.policy.selectors import active_calibrator
 
+    assert active_calibrator(tenant_id=world.tenant.pk) is None
+    candidate_promote(acting_user=world.lead, candidate_id=staged.pk, now=now)
     calibrator = active_calibrator(tenant_id=world.tenant.pk)
     assert calibrator is not None
     assert calibrator.predict(0.8) > calibrator.predict(0.3)
@@ -137,9 +142,12 @@ def test_calibrator_fits_only_labels_scored_by_the_newest_model_and_fusion(world
             now=now,
             **({"disposition": "approved"} if good else {"disposition": "rejected", "reason_code": "factually_wrong"}),
         )
-    version = fitting.calibrator_fit(tenant=world.tenant, now=now, min_labels=5)
-    assert version is not None and version.labels_used == 12
+    staged = calibration_refit(tenant=world.tenant, now=now, min_per_class=5).candidate
+    assert staged is not None and staged.calibrator is not None
+    version = staged.calibrator
+    assert version.labels_used == 12
     assert version.metrics["scored_by"] == {"model": "m@1", "fusion": "fit-new"}
+    candidate_promote(acting_user=world.lead, candidate_id=staged.pk, now=now)
     calibrator = active_calibrator(tenant_id=world.tenant.pk)
     assert calibrator is not None and calibrator.meta == {"model": "m@1", "fusion": "fit-new"}
     # The worker here runs another model and fusion: it scores uncalibrated and says why.

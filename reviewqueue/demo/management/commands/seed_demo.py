@@ -91,10 +91,11 @@ class Command(BaseCommand):
             membership_grant(user=reviewer, tenant=tenant, role=Role.REVIEWER, groups=[group])
             membership_grant(user=lead, tenant=tenant, groups=[group, l2_group])
             lead_grant(user=lead, tenant=tenant)  # the ops lead role: /ops/ for every acme queue
-            # Two alert rules with no channel yet (history only): the lead adds a webhook or e-mail.
+            # Three alert rules with no channel yet (history only): the lead adds a webhook or e-mail.
             for values in (
                 {"name": "Billing backlog", "kind": "backlog_depth", "queue": billing, "threshold": 10.0},
                 {"name": "Any SLA breach", "kind": "sla_breaches", "threshold": 1.0, "window_minutes": 60},
+                {"name": "Golden-set regression", "kind": "golden_regression", "threshold": 1.0},
             ):
                 alert_rule_create(acting_user=lead, tenant_id=tenant.pk, values=values, now=timezone.now())
             client, key = service_client_create(tenant=tenant, name="support-assistant")
