@@ -300,8 +300,8 @@ def _store_run(
             trigger=trigger,
         )
         if regression and live:
-            # The alert: an event a lead (and the outbox, once alerts read it) can find, and
-            # the run's flag the golden page shows until a later run is clean.
+            # The audit event, beside the run's flag that the golden page shows and the
+            # golden-regression alert rule watches (`alerts.figures`) until a later live run is clean.
             golden_event(
                 tenant=tenant, type=EventType.GOLDEN_REGRESSION, now=now, actor=actor, run=run, regression=regression
             )

@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from reviewqueue.alerts.models import AlertEvent
+from reviewqueue.alerts.services import alert_rule_create, alert_rules_evaluate
 from reviewqueue.errors import InvalidInput, NotFound
 from reviewqueue.golden import services
 from reviewqueue.golden.models import GoldenEvent, GoldenRun, GoldenScore
@@ -81,6 +83,13 @@ def test_a_version_change_triggers_a_run_and_a_regression_raises_the_alert(
     assert second.regression == [] and second.baseline["combination"]["policy"] == first.policy
     assert GoldenScore.objects.count() == 6  # the new policy reused the stored scores
 
+    rule = alert_rule_create(
+        acting_user=world.lead,
+        tenant_id=world.tenant.pk,
+        values={"name": "Golden", "kind": "golden_regression", "threshold": 1.0},
+        now=timezone.now(),
+    )
+    assert alert_rules_evaluate(now=timezone.now()).moved == 0  # within tolerance so far
     flat_calibrator(world.tenant, active=True)
     golden_check(world.tenant.pk)
     third = GoldenRun.objects.filter(tenant=world.tenant).order_by("pk").last()
@@ -88,6 +97,10 @@ def test_a_version_change_triggers_a_run_and_a_regression_raises_the_alert(
     assert "auroc" in [r["metric"] for r in third.regression]
     alert = GoldenEvent.objects.get(tenant=world.tenant, type="golden.regression")
     assert alert.run == third
+    # The alert rule reads the same run the page flags, and fires (delivery: tests/alerts).
+    assert alert_rules_evaluate(now=timezone.now()).moved == 1
+    fired = AlertEvent.objects.get(rule=rule, type="alert.fired")
+    assert fired.data["value"] == len(third.regression) and f"run {third.pk}" in fired.data["detail"]
     html = client_for(world.lead).get(reverse("ops:golden")).content.decode()
     assert 'id="golden-regression"' in html and f"run #{third.pk}" in html
 
