@@ -70,9 +70,7 @@ def _live(draft: Draft) -> tuple[Any, ...]:
     return (draft.status, draft.decision, draft.decision_reasons, draft.versions, draft.confidence)
 
 
-def test_the_daily_refit_stages_a_shadow_and_only_a_promote_makes_it_live(
-    world, client_for, tiny_scorer
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_daily_refit_stages_a_shadow_and_only_a_promote_makes_it_live(world, client_for, tiny_scorer) -> None:  # type: ignore[no-untyped-def]
     probe = _labels(world)
     assert recalibrate().startswith("staged 1: ")
     run = CalibrationRun.objects.get()
