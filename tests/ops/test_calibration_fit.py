@@ -5,7 +5,6 @@ says the same minimum."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from io import StringIO
 
 import numpy as np
@@ -16,22 +15,12 @@ from django.urls import reverse
 from reviewqueue.calibration import fitting
 from reviewqueue.calibration.fitting import MIN_LABELS_PER_CLASS
 from reviewqueue.calibration.label_sets import calibration_labels
-from reviewqueue.celery import app
 from reviewqueue.policy.models import CalibrationRun, CalibratorVersion, RunStatus
 from scoring import reliability
 from scoring.calibration import Calibrator
 from tests.policy.data import label_set
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
 
 
 def test_too_few_labels_is_refused_with_the_numbers(world, client_for) -> None:  # type: ignore[no-untyped-def]

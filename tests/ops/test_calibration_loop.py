@@ -4,12 +4,9 @@ the scorer) → promoted (the worker calibrates with it) → rolled back (it no 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.urls import reverse
 
-from reviewqueue.celery import app
 from reviewqueue.intake import worker
 from reviewqueue.policy.models import CalibrationRun, CandidateEvent, CandidateStatus, ShadowCandidate, ShadowDecision
 from reviewqueue.policy.selectors import active_calibrator
@@ -17,15 +14,6 @@ from tests.factories import make_draft
 from tests.policy.data import labelled
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
 
 
 def test_labels_fit_shadow_promote_roll_back(

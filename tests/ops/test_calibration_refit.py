@@ -6,7 +6,6 @@ shadowed on that prompt version's drafts only, promoted and rolled back like a q
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -16,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviewqueue.calibration.tasks import recalibrate
-from reviewqueue.celery import app
 from reviewqueue.intake import worker
 from reviewqueue.policy.models import (
     CalibrationRun,
@@ -34,15 +32,6 @@ from tests.policy.data import labelled
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 OTHER_PROMPT = {**draft_body()["metadata"], "prompt_version": "faq-v4"}
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
 
 
 def _labels(world: World) -> Draft:
