@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from reviewqueue.policy.models import (
     CalibrationRun,
@@ -24,7 +24,13 @@ def active_calibrator_row(
     scope wins, in this order: the queue's for this prompt version, the queue's, the tenant's
     for this prompt version, the tenant's. (A queue's own fit knows its traffic; a prompt
     version's fit only its wording.)"""
-    rows = {(r.queue_id, r.prompt_version): r for r in _live_calibrators(tenant_id, queue_id, prompt_version)}
+    live = CalibratorVersion.objects.filter(
+        Q(queue__isnull=True) | Q(queue_id=queue_id),  # queue_id None: the tenant-wide ones only
+        tenant_id=tenant_id,
+        is_active=True,
+        prompt_version__in={"", prompt_version},
+    )
+    rows = {(r.queue_id, r.prompt_version): r for r in live}
     for scope in calibrator_scopes(queue_id=queue_id, prompt_version=prompt_version):
         if scope in rows:
             return rows[scope]
@@ -41,17 +47,6 @@ def calibrator_scopes(*, queue_id: int | None, prompt_version: str) -> list[tupl
     scopes += [(None, prompt_version)] if prompt_version else []
     scopes.append((None, ""))
     return scopes
-
-
-def _live_calibrators(tenant_id: int, queue_id: int | None, prompt_version: str) -> QuerySet[CalibratorVersion]:
-    rows = CalibratorVersion.objects.filter(
-        tenant_id=tenant_id, is_active=True, prompt_version__in={"", prompt_version}
-    )
-    return (
-        rows.filter(Q(queue__isnull=True) | Q(queue_id=queue_id))
-        if queue_id is not None
-        else rows.filter(queue__isnull=True)
-    )
 
 
 def active_calibrator(*, tenant_id: int, queue_id: int | None = None, prompt_version: str = "") -> Calibrator | None:
