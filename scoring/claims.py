@@ -392,6 +392,11 @@ def _without_citations(text: str) -> str:
     return _CITE_ANYWHERE.sub(" ", text)
 
 
+def citation_ranges(text: str) -> list[tuple[int, int]]:
+    """Where `text` names its source ("Passage 2", "passages 1 and 3", "[4]"): offsets."""
+    return [(m.start(), m.end()) for m in _CITE_ANYWHERE.finditer(text)]
+
+
 def _names_something(text: str) -> bool:
     """A number, date, amount, address or a capitalised name after the first word."""
     text = _without_citations(text)

@@ -35,6 +35,7 @@ from scoring import DEFAULT_TIME_BUDGET_MS, __version__
 from scoring.calibration import FITTED_FOR, Calibrator, default_calibrator
 from scoring.claims import ClaimSpan, segment_claims, strip_citations
 from scoring.errors import ConfigurationError
+from scoring.flags import claim_flags
 from scoring.fusion import FusionModel, build_features, model_fusion
 from scoring.guardrails import GuardrailHit, GuardrailRules, check_guardrails
 from scoring.inputs import DraftInput, Passage
@@ -45,7 +46,7 @@ from scoring.records import Field, RecordCheck, check_claim, field_statements, p
 from scoring.results import ClaimResult, ScoreResult
 from scoring.schedules import contradicted_days
 from scoring.scope import contradicted_scope
-from scoring.text import content_stems, lexical_support, novel_ranges
+from scoring.text import content_stems, lexical_support
 from scoring.verifier import ClaimVerification, NLIVerifier, VerifierConfig
 
 logger = logging.getLogger(__name__)
@@ -377,7 +378,7 @@ class Scorer:
                 "insufficient",
                 reason=reason,
                 lexical_support=lexical,
-                flags=self._novel(run, span),
+                flags=self._flags(run, span, None),
             )
             return claim, None
         verdict, contradiction = v.verdict, v.max_contradict or 0.0
@@ -422,7 +423,7 @@ class Scorer:
             "",
             lexical,
             evidence_field=path,
-            flags=() if verdict == "supported" else self._novel(run, span),
+            flags=() if verdict == "supported" else self._flags(run, span, v),
         )
         return claim, (v.max_entail or 0.0, contradiction)
 
@@ -449,9 +450,14 @@ class Scorer:
         return None
 
     @staticmethod
-    def _novel(run: _Run, span: ClaimSpan) -> tuple[tuple[int, int], ...]:
-        """The words of an unsupported claim that no evidence has, as draft offsets."""
-        return tuple((span.start + a, span.start + b) for a, b in novel_ranges(span.text, run.evidence_stems))
+    def _flags(run: _Run, span: ClaimSpan, v: ClaimVerification | None) -> tuple[tuple[int, int], ...]:
+        """The words of an unsupported claim to read first (`scoring.flags`), as draft offsets:
+        those no evidence has, else those the window its verdict was read from lacks."""
+        window = None
+        if v is not None and v.window:
+            texts = {p.id: p.text for p in run.nli_passages}
+            window = "\n".join(texts[pid][a:b] for pid, a, b in v.window if pid in texts)
+        return tuple((span.start + a, span.start + b) for a, b in claim_flags(span.text, run.evidence_stems, window))
 
     @staticmethod
     def _field_claim(

@@ -7,8 +7,10 @@ P(hallucinated) = 1 - confidence.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
+import re
 import sys
 import time
 from collections import Counter
@@ -211,15 +213,44 @@ def span_overlap_prf(
     return p, r, f1
 
 
+# Edit tokens: words (numbers with their decimal point or thousands comma kept whole) or one
+# punctuation mark.
+_EDIT_TOKEN = re.compile(r"\w+(?:['’.,]\w+)*|[^\w\s]")
+
+
+def edit_ranges(response: str, original: str) -> Ranges:
+    """The ranges of `response` an edit of `original` wrote: tokens replaced or inserted (a word
+    diff), neighbours merged. A deletion writes nothing, so it has no range; nor does punctuation
+    alone (a comma added is not what made the summary wrong)."""
+    new = list(_EDIT_TOKEN.finditer(response))
+    old = [m.group().lower() for m in _EDIT_TOKEN.finditer(original)]
+    matcher = difflib.SequenceMatcher(None, old, [m.group().lower() for m in new], autojunk=False)
+    out = [
+        (new[j1].start(), new[j2 - 1].end())
+        for op, _i1, _i2, j1, j2 in matcher.get_opcodes()
+        if op in ("replace", "insert") and any(m.group()[0].isalnum() or m.group()[0] == "_" for m in new[j1:j2])
+    ]
+    return merge_ranges(out)
+
+
 def gold_ranges(rec: dict[str, Any]) -> Ranges:
-    """The record's gold hallucinated ranges (RAGTruth `spans`), clipped to the response."""
-    n = len(str(rec.get("response", "")))
+    """The record's gold hallucinated ranges, clipped to the response: RAGTruth's `spans`; for a
+    SummEdits summary labelled inconsistent (label 1) the words its edit changed, read from
+    `meta.original_summary` (measurement only, like every gold range: the edit made the summary
+    inconsistent, so what it wrote is what a reviewer should find)."""
+    response = str(rec.get("response", ""))
+    n = len(response)
     out: Ranges = []
     for sp in rec.get("spans") or []:
         if isinstance(sp, dict) and "start" in sp and "end" in sp:
             a, b = max(0, int(sp["start"])), min(n, int(sp["end"]))
             if b > a:
                 out.append((a, b))
+    meta = rec.get("meta")
+    if not out and str(rec.get("label")) == "1" and isinstance(meta, dict):
+        original = meta.get("original_summary")
+        if isinstance(original, str) and original and original != response:
+            out = edit_ranges(response, original)
     return out
 
 

@@ -158,27 +158,3 @@ def lexical_support(claim: str, evidence_stems: set[str]) -> float:
     if not cw:
         return 1.0
     return sum(1 for w in cw if w in evidence_stems) / len(cw)
-
-
-def novel_ranges(text: str, evidence_stems: set[str], *, max_gap: int = 2) -> list[tuple[int, int]]:
-    """Ranges of `text` holding content words the evidence lacks (stemmed), neighbours joined.
-
-    Two novel words at most `max_gap` words apart are one range ("a 3-year extended warranty"):
-    this is the part of an unsupported claim a reviewer should read first.
-    """
-    spans = word_spans(text)
-    novel = [
-        i
-        for i, (a, b) in enumerate(spans)
-        if (w := text[a:b].lower()) not in STOPWORDS and (len(w) > 1 or w.isdigit()) and stem(w) not in evidence_stems
-    ]
-    ranges: list[tuple[int, int]] = []
-    last = -10
-    for i in novel:
-        a, b = spans[i]
-        if ranges and i - last <= max_gap + 1:
-            ranges[-1] = (ranges[-1][0], b)
-        else:
-            ranges.append((a, b))
-        last = i
-    return ranges

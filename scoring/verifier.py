@@ -97,6 +97,9 @@ class ClaimVerification:
     best_sentence_end: int | None
     n_windows: int  # windows scored for this claim
     verified: bool  # False when the deadline passed before any window was scored
+    # (passage id, start, end) of the sentences of the window the verdict was read from (the best
+    # entailing one; the most contradicting one for `refuted`), offsets into that passage's text.
+    window: tuple[tuple[str, int, int], ...] = ()
 
 
 def _hash(text: str) -> str:
@@ -494,7 +497,9 @@ class NLIVerifier:
             verdict, wi = "insufficient", best_e
         pe, pn, pc = scored[wi]
         pid, s_start, s_end = _best_sentence(claim, windows[wi])
-        return ClaimVerification(verdict, pe, pn, pc, max_e, max_c, pid, s_start, s_end, len(scored), True)
+        return ClaimVerification(
+            verdict, pe, pn, pc, max_e, max_c, pid, s_start, s_end, len(scored), True, windows[wi].sentences
+        )
 
 
 def _traced_logits(out: Any) -> Any:

@@ -30,6 +30,7 @@ VERDICT_LABELS = {
 class Piece:
     text: str
     low_confidence: bool
+    flagged: bool = False  # the part of an unsupported claim to read first (`ClaimResult.flags`)
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,9 @@ def _passage_view(passages: Any, claim: ClaimResult) -> PassageView | None:
     return PassageView(pid, text[:a], text[a:b], text[b:])
 
 
-def _segments(text: str, claims: list[ClaimView], low: list[tuple[int, int]]) -> list[Segment]:
+def _segments(
+    text: str, claims: list[ClaimView], low: list[tuple[int, int]], flagged: list[tuple[int, int]]
+) -> list[Segment]:
     length = len(text)
     owner: list[int | None] = [None] * length
     for claim in claims:  # claims do not overlap in practice; if they do, the first one wins
@@ -132,6 +135,10 @@ def _segments(text: str, claims: list[ClaimView], low: list[tuple[int, int]]) ->
     for a, b in low:
         for i in range(a, b):
             lowflag[i] = True
+    flag = [False] * length
+    for a, b in flagged:
+        for i in range(a, b):
+            flag[i] = True
     verdict_of = {c.index: c.verdict for c in claims}
     segments: list[Segment] = []
     i = 0
@@ -143,9 +150,9 @@ def _segments(text: str, claims: list[ClaimView], low: list[tuple[int, int]]) ->
         k = i
         while k < j:
             m = k
-            while m < j and lowflag[m] == lowflag[k]:
+            while m < j and lowflag[m] == lowflag[k] and flag[m] == flag[k]:
                 m += 1
-            pieces.append(Piece(text[k:m], lowflag[k]))
+            pieces.append(Piece(text[k:m], lowflag[k], flag[k]))
             k = m
         idx = owner[i]
         segments.append(Segment(idx, verdict_of.get(idx, "") if idx is not None else "", tuple(pieces)))
@@ -193,7 +200,7 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
                 low.append(low_span)
     return ScoreView(
         scored=True,
-        segments=_segments(text, [c for c in claims if c.end > c.start], low),
+        segments=_segments(text, [c for c in claims if c.end > c.start], low, _flagged(result.claims, claims)),
         claims=claims,
         guardrail_hits=hits,
         low_confidence_count=len(low),
@@ -204,6 +211,20 @@ def score_view(*, text: str, passages: Any, score: Any) -> ScoreView:
         versions=result.versions,
         errors=list(result.errors),
     )
+
+
+def _flagged(results: tuple[ClaimResult, ...], views: list[ClaimView]) -> list[tuple[int, int]]:
+    """The flagged words of each refuted or insufficient claim, clamped to the claim as shown.
+    A claim without flags has nothing more specific than its verdict, which its colour shows."""
+    out: list[tuple[int, int]] = []
+    for result, view in zip(results, views, strict=True):
+        if not view.checkable or view.verdict not in ("refuted", "insufficient"):
+            continue
+        for a, b in result.flags:
+            span = _span(max(a, view.start), min(b, view.end), view.end)
+            if span is not None:
+                out.append(span)
+    return out
 
 
 def _overlaps(hit: GuardrailHit, span: tuple[int, int]) -> bool:

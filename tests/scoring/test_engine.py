@@ -232,19 +232,6 @@ def test_a_per_call_calibrator_for_another_model_is_not_used(scorer):
     assert r.versions["calibrator"] == "uncalibrated" and "fitted for model old@1" in r.errors[0]
 
 
-def test_novel_ranges_join_neighbouring_words_the_evidence_lacks():
-    from scoring.text import content_stems, novel_ranges
-
-    ev = content_stems("The X200 blender has a two-year warranty and ships from Denver.")
-    text = "The X200 blender has a lifetime warranty. It ships with a free recipe book from Denver."
-    got = [text[a:b] for a, b in novel_ranges(text, ev)]
-    # "warranty" is in the evidence but lies between two novel words: one range.
-    assert got == ["lifetime", "free recipe book"]
-    other = "a lifetime warranty covering damage"
-    assert [other[a:b] for a, b in novel_ranges(other, ev)] == ["lifetime warranty covering damage"]
-    assert novel_ranges("The X200 blender has a two-year warranty.", ev) == []
-
-
 def test_an_insufficient_claim_flags_its_unsupported_words(fresh_scorer):
     s = fresh_scorer()
     s.verifier._forward = FixedNLI({"lifetime": (0.1, 0.8, 0.1)}, default=(0.95, 0.03, 0.02))

@@ -9,6 +9,7 @@ import pytest
 
 from scoring.evaluate import (
     decision_from_row,
+    edit_ranges,
     extra_figures,
     format_extra,
     gold_ranges,
@@ -61,6 +62,20 @@ def test_gold_ranges_are_clipped_to_the_response():
     rec = {"response": "abcdef", "spans": [{"start": 2, "end": 4, "label": "x"}, {"start": 5, "end": 99}]}
     assert gold_ranges(rec) == [(2, 4), (5, 6)]
     assert gold_ranges({"response": "abc"}) == []
+
+
+def test_an_edited_summary_labelled_inconsistent_has_its_edit_as_gold():
+    original = "Dividends rise to $0.13 per share, including a buyback and net debt below $25 billion."
+    edited = "Dividends rise to $0.15 per share, excluding a buyback, and net debt below $25 billion."
+    assert [edited[a:b] for a, b in edit_ranges(edited, original)] == ["0.15", "excluding"]
+    rec = {"response": edited, "label": 1, "spans": [], "meta": {"original_summary": original}}
+    assert gold_ranges(rec) == edit_ranges(edited, original)
+    # A consistent edit (label 0), the original itself, or explicit spans: no derived range.
+    assert gold_ranges({**rec, "label": 0}) == []
+    assert gold_ranges({**rec, "response": original}) == []
+    assert gold_ranges({**rec, "spans": [{"start": 0, "end": 9}]}) == [(0, 9)]
+    # A deletion writes nothing into the response.
+    assert edit_ranges("Dividends rise.", "Dividends rise sharply.") == []
 
 
 def _row(label, decision, claims, spans=(), gold=(), chars=20, hits=()):

@@ -56,6 +56,28 @@ def test_renders_a_score_from_the_scoring_library(world: World, client_for) -> N
     assert "unsupported number" in html and "hand-v1-4710fc57" in html
 
 
+def test_the_flagged_words_of_an_unsupported_claim_are_marked(world: World, client_for) -> None:
+    passages = [{"id": "kb-17", "text": PASSAGE}]
+    score = score_for(
+        DRAFT,
+        passages,
+        [
+            ("The X200 blender has a 24-month warranty.", "supported", "kb-17", None),
+            ("Register it within 30 days to activate it.", "insufficient", "kb-17", None),
+        ],
+    )
+    at = DRAFT.index("activate")
+    score["claims"][1]["flags"] = [[at, at + len("activate")]]
+    make_scored_item(world, score=score)
+    item = services.review_item_claim_next(user=world.reviewer, now=timezone.now())
+    assert item is not None
+    html = body(page(client_for(world.reviewer), item))
+    assert (
+        'data-claim="1" id="claim-span-1">Register it within 30 days to '
+        '<mark class="flagged" title="Read this first: what the evidence does not back">activate</mark> it.</span>'
+    ) in html
+
+
 def test_unscored_draft_renders_plainly(world: World, client_for) -> None:
     make_scored_item(world, score=None)
     item = services.review_item_claim_next(user=world.reviewer, now=timezone.now())

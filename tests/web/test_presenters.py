@@ -42,6 +42,21 @@ def test_segments_cover_the_text_in_order() -> None:
     assert low == TEXT[6:20]
 
 
+def test_the_flagged_words_of_an_unsupported_claim_are_marked_within_it() -> None:
+    # "two" of the refuted claim is flagged; the supported claim's flags, and the part of a flag
+    # outside its claim (stored by other code), are not shown.
+    claims = [
+        dict(_claim(0, 13), flags=[[9, 12]]),
+        dict(_claim(14, 26, "refuted"), flags=[[22, 25], [24, 40]]),
+        _claim(27, 33, "insufficient"),
+    ]
+    view = score_view(text=TEXT, passages=[], score=stored_score(claims=claims))
+    assert "".join(p.text for seg in view.segments for p in seg.pieces) == TEXT
+    assert [p.text for seg in view.segments for p in seg.pieces if p.flagged] == ["two."]
+    # No flags: the verdict's colour marks the whole claim, nothing more specific.
+    assert not any(p.flagged for seg in view.segments if seg.claim_index == 2 for p in seg.pieces)
+
+
 def test_passage_highlight_and_missing_passage() -> None:
     passages = [{"id": "p1", "text": "One. Two is here. Three."}]
     claim = dict(_claim(0, 13), best_passage_id="p1", best_sentence_start=5, best_sentence_end=17)
@@ -70,11 +85,13 @@ def test_any_offsets_still_cover_the_text(claims: list[tuple[int, int]], low: li
         text=TEXT,
         passages=[],
         score=stored_score(
-            claims=[{"start": a, "end": b, "verdict": "insufficient"} for a, b in claims],
+            claims=[{"start": a, "end": b, "verdict": "insufficient", "flags": [[b - 3, a + 5]]} for a, b in claims],
             low_confidence_spans=[list(x) for x in low],
         ),
     )
     assert "".join(p.text for seg in view.segments for p in seg.pieces) == TEXT
+    # A flag is shown only inside its own claim.
+    assert all(seg.claim_index is not None for seg in view.segments if any(p.flagged for p in seg.pieces))
 
 
 def test_the_confidence_is_named_for_what_calibrated_it() -> None:
