@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.text import content_stems
+from scoring.text import content_stems, same_topic
 
 MAX_CLAIM_WORDS = 25
 # Policy verbs and the adjectives made from them, each family under one name.
@@ -114,3 +114,22 @@ def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
         verdict = "does not allow" if stated[0] else "allows"
         return PolarityMismatch(m.start(), m.end(), f"the evidence {verdict} this ({name})")
     return None
+
+
+def agreed_polarity(claim: str, sentence: str) -> bool:
+    """The claim and `sentence` speak of the same policy verb with the same polarity ("Event tickets
+    are non-refundable" / "we can't refund event tickets"), about the same thing, and neither puts
+    a condition on it."""
+    if len(claim.split()) > MAX_CLAIM_WORDS or _CONDITIONAL.search(claim) or _CONDITIONAL.search(sentence):
+        return False
+    agreed = False
+    for family in _FAMILY.values():
+        said, stated = _polarity(claim, family), _polarity(sentence, family)
+        if said is None and stated is None:
+            continue
+        if said is None or stated is None or said[0] != stated[0]:
+            return False  # a verb one side lacks, or reverses: not this rule's to confirm
+        if not same_topic(_stems_without(claim, family), _stems_without(sentence, family)):
+            return False
+        agreed = True
+    return agreed

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.text import CARDINALS, content_stems, content_words, stem
+from scoring.text import CARDINALS, STOPWORDS, content_stems, content_words, same_topic, stem, words
 
 _SPELLED = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _QUANTITY = re.compile(
@@ -88,6 +88,10 @@ _BOUND_AFTER = {
     "lower": re.compile(r"^\s*(?:or\s+more|or\s+over|or\s+longer|\+|and\s+(?:over|above|up))\b", re.IGNORECASE),
     "upper": re.compile(r"^\s*(?:or\s+less|or\s+fewer|or\s+under|at\s+most|max(?:imum)?)\b", re.IGNORECASE),
 }
+# A deadline before an event bounds the time left from below: "up to 48 hours before check-in",
+# "no later than two hours before departure", "as late as 12 hours before".
+_DEADLINE = re.compile(r"\b(?:up\s+to|no\s+later\s+than|until|as\s+late\s+as)\s*$", re.IGNORECASE)
+_BEFORE_EVENT = re.compile(r"\s*(?:before|prior\s+to|in\s+advance|ahead\s+of)\b", re.IGNORECASE)
 _UNLIMITED = re.compile(
     r"\bunlimited\b|\bno\s+(?:limit|cap|maximum)\b|\bas\s+(?:many|much)\s+as\s+you\s+(?:like|want)\b", re.IGNORECASE
 )
@@ -131,6 +135,9 @@ def _same(a: float, b: float) -> bool:
 
 def _bound(text: str, start: int, end: int) -> str:
     before, after = text[max(0, start - 30) : start], text[end : end + 20]
+    if _DEADLINE.search(before) and _BEFORE_EVENT.match(after):
+        # "up to 48 hours before check-in": it may be done while at least 48 hours remain.
+        return "lower"
     for kind, rx in _BOUND_BEFORE.items():
         if rx.search(before):
             return kind
@@ -213,9 +220,22 @@ def _value_words(text: str) -> set[str]:
     return {stem(w) for w in content_words(text) if w.isdigit() or w in CARDINALS or w == "unlimited"}
 
 
+def _head(claim: str, values: set[str]) -> str | None:
+    """The last word of the claim's first run of content words: "The mattress cover has …" is
+    about the cover, "The battery on the e-bike …" about the battery."""
+    run: list[str] = []
+    for w in words(claim):
+        content = w not in STOPWORDS and len(w) > 1 and stem(w) not in values
+        if content:
+            run.append(stem(w.split("'")[0].split("’")[0]))
+        elif run:
+            break
+    return run[-1] if run else None
+
+
 def _clause_of(claim: str, sentence: str) -> str | None:
     """The clause of `sentence` that is clearly the claim's: more of its words than any other, or
-    on a tie the one that holds the claim's first content word (its subject, most often)."""
+    on a tie the one that holds the claim's head word (its subject, most often)."""
     clauses = _clauses(sentence)
     if len(clauses) < 2:
         return None
@@ -224,7 +244,7 @@ def _clause_of(claim: str, sentence: str) -> str | None:
     scored = sorted(((len(stems & content_stems(c)), c) for c in clauses), key=lambda x: -x[0])
     if scored[0][0] > scored[1][0]:
         return scored[0][1]
-    subject = next((stem(w) for w in content_words(claim) if stem(w) not in values), None)
+    subject = _head(claim, values)
     tied = [c for n, c in scored if n == scored[0][0] and n > 0]
     holding = [c for c in tied if subject is not None and subject in content_stems(c)]
     return holding[0] if len(holding) == 1 else None
@@ -274,3 +294,25 @@ def contradicted_quantity(claim: str, sentence: str, evidence: str) -> Quantity 
         if _refutes(in_sentence, q):
             return q
     return None
+
+
+def _confirms(stated: Quantity, claimed: Quantity) -> bool:
+    """A stated figure that gives the claimed one (a bound only by the same bound)."""
+    if stated.dim != claimed.dim or stated.bound == "potential":
+        return False
+    if claimed.bound in {"upper", "lower"}:
+        return stated.bound == claimed.bound and _same(stated.base(stated.value), claimed.base(claimed.value))
+    return _admits(stated, claimed)
+
+
+def confirmed_quantities(claim: str, sentence: str) -> bool:
+    """Every figure of the claim is given by its own clause of `sentence` (or the sentence), and the
+    two are about the same thing (`scoring.text.same_topic`, figures aside)."""
+    claimed = quantities(claim)
+    if not claimed or any(q.bound == "potential" for q in claimed) or _UNLIMITED.search(claim):
+        return False
+    own = _clause_of(claim, sentence) or sentence
+    if not same_topic(content_stems(claim) - _value_words(claim), content_stems(own) - _value_words(own)):
+        return False
+    figures = quantities(own)
+    return all(any(_confirms(s, q) for s in figures) for q in claimed)
