@@ -169,7 +169,29 @@ def _number(m: re.Match[str]) -> float | None:
         return None
 
 
+_ONE_UNIT = re.compile(
+    r"\b(?:a|an)\s+(?P<unit>minute|hour|day|week|fortnight|month|year|kilogram|kilo|gigabyte|terabyte)\b",
+    re.IGNORECASE,
+)
+
+
+_RATE = re.compile(r"(?:\b(?:once|twice|thrice|times)|\d+\s*[A-Za-z%]*)\s*$", re.IGNORECASE)
+
+
 def quantities(text: str) -> list[Quantity]:
+    out = _figures(text)
+    taken = [(q.start, q.end) for q in out]
+    # "a year", "an hour", "a terabyte": one of the unit, where no figure stands already.
+    for m in _ONE_UNIT.finditer(text):
+        if _RATE.search(text[max(0, m.start() - 20) : m.start()]):
+            continue  # "once a day", "50 mg a day": a rate, not a length
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            unit = stem(m.group("unit").lower())
+            out.append(Quantity(1.0, unit, m.start(), m.end(), _bound(text, m.start(), m.end())))
+    return sorted(out, key=lambda q: q.start)
+
+
+def _figures(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     pending: tuple[re.Match[str], float] | None = None  # a bare number that may open a range
     for m in _QUANTITY.finditer(text):
@@ -301,6 +323,10 @@ def _confirms(stated: Quantity, claimed: Quantity) -> bool:
     if stated.dim != claimed.dim or stated.bound == "potential":
         return False
     if claimed.bound in {"upper", "lower"}:
+        if stated.bound == "range" and stated.low is not None:
+            # "no more than five days" is what "3 to 5 days" says of its longest.
+            end = stated.value if claimed.bound == "upper" else stated.low
+            return _same(stated.base(end), claimed.base(claimed.value))
         return stated.bound == claimed.bound and _same(stated.base(stated.value), claimed.base(claimed.value))
     return _admits(stated, claimed)
 
