@@ -403,7 +403,7 @@ class Scorer:
             )
             return claim, (v.max_entail or 0.0, 1.0)
         support = v.max_entail or 0.0
-        if verdict == "insufficient" and self._prose_confirms(run, span, v):
+        if verdict in {"insufficient", "refuted"} and self._prose_confirms(run, span, v):
             # The model found no entailment, but every value of the claim that is compared by
             # type (its figures, its days, whether the policy allows it) is the evidence sentence's.
             verdict, support = "supported", 1.0
