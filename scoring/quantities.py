@@ -243,14 +243,17 @@ def _value_words(text: str) -> set[str]:
 
 
 def _head(claim: str, values: set[str]) -> str | None:
-    """The last word of the claim's first run of content words: "The mattress cover has …" is
-    about the cover, "The battery on the e-bike …" about the battery."""
+    """The last word of the claim's first run of content words, two at most (a compound noun; a
+    longer run has run into the verb): "The mattress cover has …" is about the cover, "The
+    battery on the e-bike …" about the battery."""
     run: list[str] = []
     for w in words(claim):
         content = w not in STOPWORDS and len(w) > 1 and stem(w) not in values
         if content:
             run.append(stem(w.split("'")[0].split("’")[0]))
         elif run:
+            break
+        if len(run) == 2:
             break
     return run[-1] if run else None
 
@@ -338,7 +341,11 @@ def confirmed_quantities(claim: str, sentence: str) -> bool:
     if not claimed or any(q.bound == "potential" for q in claimed) or _UNLIMITED.search(claim):
         return False
     own = _clause_of(claim, sentence) or sentence
-    if not same_topic(content_stems(claim) - _value_words(claim), content_stems(own) - _value_words(own)):
-        return False
     figures = quantities(own)
+    # The units are part of the values: "invoices are kept for two years" shares "years" with
+    # "your data is kept for two years" and is about something else all the same.
+    units = {q.unit for q in (*claimed, *figures)}
+    claim_topic = content_stems(claim) - _value_words(claim) - units
+    if not same_topic(claim_topic, content_stems(own) - _value_words(own) - units):
+        return False
     return all(any(_confirms(s, q) for s in figures) for q in claimed)
