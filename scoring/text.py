@@ -173,14 +173,15 @@ CONFIRM_SHARED = 2 / 3  # share of a claim's words its sentence must hold to con
 
 
 def same_topic(claim_stems: set[str], sentence_stems: set[str]) -> bool:
-    """The two say the same of the same thing, as far as words go: the sentence holds nearly all
-    the claim's words and adds at most one of its own (a condition the claim drops, "after the first
-    30 days", makes the sentence narrower than the claim)."""
+    """The two say the same of the same thing, as far as words go: the sentence holds most of the
+    claim's words, and each adds at most one word the other lacks. A claim that adds more adds a claim ("…, and the setup is free"); a sentence that
+    adds more is narrower than the claim (a condition the claim drops, "after the first 30 days")."""
     claim_stems, sentence_stems = claim_stems - DISCOURSE, sentence_stems - DISCOURSE
-    if not claim_stems or shared_share(claim_stems, sentence_stems) < CONFIRM_SHARED:
+    if len(claim_stems) < 2 or shared_share(claim_stems, sentence_stems) < CONFIRM_SHARED:
         return False
-    extra = len(sentence_stems) * (1 - shared_share(sentence_stems, claim_stems))
-    return round(extra) <= 1
+    claim_extra = len(claim_stems) * (1 - shared_share(claim_stems, sentence_stems))
+    sentence_extra = len(sentence_stems) * (1 - shared_share(sentence_stems, claim_stems))
+    return round(claim_extra) <= 1 and round(sentence_extra) <= 1
 
 
 def lexical_support(claim: str, evidence_stems: set[str]) -> float:
