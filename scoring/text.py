@@ -174,8 +174,9 @@ CONFIRM_SHARED = 2 / 3  # share of a claim's words its sentence must hold to con
 
 def same_topic(claim_stems: set[str], sentence_stems: set[str]) -> bool:
     """The two say the same of the same thing, as far as words go: the sentence holds most of the
-    claim's words, and each adds at most one word the other lacks. A claim that adds more adds a claim ("…, and the setup is free"); a sentence that
-    adds more is narrower than the claim (a condition the claim drops, "after the first 30 days")."""
+    claim's words, and each adds at most one word the other lacks. A claim that adds more adds a
+    claim ("…, and the setup is free"); a sentence that adds more is narrower than the claim (a
+    condition the claim drops, "after the first 30 days")."""
     claim_stems, sentence_stems = claim_stems - DISCOURSE, sentence_stems - DISCOURSE
     if len(claim_stems) < 2 or shared_share(claim_stems, sentence_stems) < CONFIRM_SHARED:
         return False

@@ -107,7 +107,11 @@ SUPPORT_PAIRS = [
     ("The repair desk is open Monday to Friday, 9am to 5pm.", "The repair desk is open on Tuesdays.", "supported"),
     ("The repair desk is closed on Sundays.", "The repair desk opens on Sundays from 11am to 3pm.", "refuted"),
     ("Concert tickets are non-refundable.", "Unfortunately we can't refund concert tickets.", "supported"),
-    ("Memberships cancelled within 14 days of joining are refunded in full.", "Memberships are never refunded.", "refuted"),
+    (
+        "Memberships cancelled within 14 days of joining are refunded in full.",
+        "Memberships are never refunded.",
+        "refuted",
+    ),
     (
         "The Starter plan allows at most 3 projects; unlimited projects need the Growth plan.",
         "The Starter plan allows unlimited projects.",
