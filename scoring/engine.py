@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring import DEFAULT_TIME_BUDGET_MS, __version__
+from scoring.agreement import confirmed
 from scoring.calibration import FITTED_FOR, Calibrator, default_calibrator
 from scoring.claims import ClaimSpan, segment_claims, strip_citations
 from scoring.errors import ConfigurationError
@@ -402,6 +403,11 @@ class Scorer:
                 flags=((span.start + wrong[0], span.start + wrong[1]),),
             )
             return claim, (v.max_entail or 0.0, 1.0)
+        support = v.max_entail or 0.0
+        if verdict in {"insufficient", "refuted"} and self._prose_confirms(run, span, v):
+            # The model found no entailment, but every value of the claim that is compared by
+            # type (its figures, its days, whether the policy allows it) is the evidence sentence's.
+            verdict, support = "supported", 1.0
         if verdict == "refuted" and _from_fields(v.best_passage_id):
             # A record's values are compared by type in the record stage; the NLI reading a list
             # of field statements may support a claim from them but not refute it (a claim about
@@ -425,17 +431,23 @@ class Scorer:
             evidence_field=path,
             flags=() if verdict == "supported" else self._flags(run, span, v),
         )
-        return claim, (v.max_entail or 0.0, contradiction)
+        return claim, (support, contradiction)
+
+    @staticmethod
+    def _prose_confirms(run: _Run, span: ClaimSpan, v: ClaimVerification) -> bool:
+        """Whether the claim's evidence sentence gives its typed values as the claim does (see
+        `scoring.agreement`)."""
+        sentence = _evidence_sentence(run, v)
+        return sentence is not None and confirmed(span.text, sentence)
 
     @staticmethod
     def _prose_mismatch(run: _Run, span: ClaimSpan, v: ClaimVerification) -> tuple[int, int, str] | None:
         """A value of the claim its prose evidence sentence states otherwise: a figure, the days
         of a schedule, who a rule applies to, or whether it is allowed at all ((start, end) in the
         claim, and why)."""
-        passage = next((p for p in run.passages if p.id == v.best_passage_id), None)
-        if passage is None or v.best_sentence_start is None or v.best_sentence_end is None:
+        sentence = _evidence_sentence(run, v)
+        if sentence is None:
             return None
-        sentence = passage.text[v.best_sentence_start : v.best_sentence_end]
         evidence = "\n".join(p.text for p in run.nli_passages)
         quantity = contradicted_quantity(span.text, sentence, evidence)
         if quantity is not None:
@@ -602,6 +614,14 @@ class Scorer:
         other.calibrator = self.calibrator
         other.fusion = other.config.fusion or self.fusion
         return other
+
+
+def _evidence_sentence(run: _Run, v: ClaimVerification) -> str | None:
+    """The prose sentence the verifier judged the claim against (None for a record's fields)."""
+    passage = next((p for p in run.passages if p.id == v.best_passage_id), None)
+    if passage is None or v.best_sentence_start is None or v.best_sentence_end is None:
+        return None
+    return passage.text[v.best_sentence_start : v.best_sentence_end]
 
 
 def _from_fields(passage_id: str | None) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.text import content_stems
+from scoring.text import content_stems, same_topic, shared_share
 
 MAX_CLAIM_WORDS = 25
 # Policy verbs and the adjectives made from them, each family under one name.
@@ -36,6 +36,7 @@ _FAMILIES: dict[str, str] = {
     "available": r"availab(?:le|ility)",
     "allow": r"(?:allow(?:s|ed|ing)?|permit(?:s|ted)?)",
     "accept": r"accept(?:s|ed|ing)?",
+    "change": r"(?:chang(?:e|es|ed|ing)|modif(?:y|ies|ied|ying|ication|ications))",
 }
 _FAMILY = {name: re.compile(rf"\b(?P<neg>non-?|un|in)?(?P<w>{rx})\b", re.IGNORECASE) for name, rx in _FAMILIES.items()}
 # Negations, including the verbs and prepositions that negate what follows them ("avoid
@@ -71,7 +72,7 @@ def _polarity(text: str, family: re.Pattern[str]) -> tuple[bool, re.Match[str]] 
     # longer be refunded", "does not include"), within its clause: "not refundable and cannot be
     # exchanged" negates each verb once, not the second twice.
     clause = _CLAUSE_BREAK.split(text[: m.start()])[-1]
-    window = " ".join(re.split(r"\band\b|\bor\b|,", clause)[-1].split()[-4:])
+    window = " ".join(re.split(r"\band\b|\bor\b|,", clause)[-1].split()[-5:])
     after = text[m.end() : m.end() + 20]
     negators = len(_NEGATOR.findall(window)) + (1 if re.match(r"\s+not\b", after) else 0)
     return (negated_word ^ (negators % 2 == 1)), m
@@ -87,8 +88,39 @@ def _opposite_words(a: set[str], b: set[str]) -> bool:
     return False
 
 
+# Words of modality and light verbs, not of what is allowed: "you can get a full refund" says what
+# "refunded in full" says.
+_LIGHT = re.compile(
+    r"\b(?:allow(?:s|ed)?|permit(?:s|ted)?|possible|able|get(?:s|ting)?|gets?|give[ns]?|offer(?:s|ed)?|"
+    r"receive[sd]?|provide[sd]?|make[s]?|made)\b",
+    re.IGNORECASE,
+)
+# A claim that something holds always or never is refuted by one case the evidence gives
+# otherwise, however narrow ("subscriptions are never refunded" against "subscriptions cancelled
+# within 14 days are refunded in full").
+_UNIVERSAL = re.compile(
+    r"\b(?:never|always|at\s+any\s+(?:point|time|stage)|any\s+time|anytime|under\s+any\s+circumstances?|"
+    r"in\s+all\s+cases|whenever)\b",
+    re.IGNORECASE,
+)
+_VERB_CLAUSE = re.compile(r"[;:.]|,\s*(?:and|but|while|whereas|although|however)\b|\bbut\b|\bwhereas\b", re.IGNORECASE)
+UNIVERSAL_SHARED = 0.5  # share of a universal claim's words (its quantifier aside) the sentence must hold
+
+
+def _verb_clause(text: str, family: re.Pattern[str]) -> str:
+    """The clause of `text` that holds the family's first word: "A gift card can't be returned for a
+    refund, and its balance can't be paid out in cash" speaks of refunds in its first clause only."""
+    m = family.search(text)
+    if m is None:
+        return text
+    starts = [0] + [b.end() for b in _VERB_CLAUSE.finditer(text) if b.end() <= m.start()]
+    ends = [b.start() for b in _VERB_CLAUSE.finditer(text) if b.start() >= m.end()] + [len(text)]
+    return text[starts[-1] : ends[0]]
+
+
 def _stems_without(text: str, family: re.Pattern[str]) -> set[str]:
-    return content_stems(_NEGATOR.sub(" ", family.sub(" ", text)))
+    # "can't" / "won't" leave "ca" / "wo" once their "n't" is taken away.
+    return content_stems(_LIGHT.sub(" ", _NEGATOR.sub(" ", family.sub(" ", text)))) - {"ca", "wo", "sha"}
 
 
 def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
@@ -100,7 +132,14 @@ def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
         stated = _polarity(sentence, family)
         if said is None or stated is None or said[0] == stated[0]:
             continue
-        claim_stems, sentence_stems = _stems_without(claim, family), _stems_without(sentence, family)
+        claim_stems = _stems_without(claim, family)
+        sentence_stems = _stems_without(_verb_clause(sentence, family), family)
+        universal = _UNIVERSAL.search(claim)
+        if universal is not None:
+            topic = _stems_without(_UNIVERSAL.sub(" ", claim), family)
+            if topic and shared_share(topic, sentence_stems) >= UNIVERSAL_SHARED:
+                m = said[1]
+                return PolarityMismatch(m.start(), m.end(), f"the evidence gives a case otherwise ({name})")
         # The sentence must not be narrower than the claim: it adds at most one word ("orders that
         # have already shipped cannot be cancelled" restricts which orders, and says nothing of
         # "your order"). The claim may add conditions only against a flat prohibition ("setup fees
@@ -114,3 +153,22 @@ def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
         verdict = "does not allow" if stated[0] else "allows"
         return PolarityMismatch(m.start(), m.end(), f"the evidence {verdict} this ({name})")
     return None
+
+
+def agreed_polarity(claim: str, sentence: str) -> bool:
+    """The claim and `sentence` speak of the same policy verb with the same polarity ("Event tickets
+    are non-refundable" / "we can't refund event tickets"), about the same thing, and neither puts
+    a condition on it."""
+    if len(claim.split()) > MAX_CLAIM_WORDS or _CONDITIONAL.search(claim) or _CONDITIONAL.search(sentence):
+        return False
+    agreed = False
+    for family in _FAMILY.values():
+        said, stated = _polarity(claim, family), _polarity(sentence, family)
+        if said is None and stated is None:
+            continue
+        if said is None or stated is None or said[0] != stated[0]:
+            return False  # a verb one side lacks, or reverses: not this rule's to confirm
+        if not same_topic(_stems_without(claim, family), _stems_without(_verb_clause(sentence, family), family)):
+            return False
+        agreed = True
+    return agreed

@@ -3,14 +3,26 @@
 The NLI model reads "The dose is 100 mg." as entailed by "The dose is 50 mg." often enough that
 a number contradiction cannot be left to it. A claim's quantity (a number, in digits or
 spelled out, with its unit: a currency sign before it or a unit word after it, "12-month" too) is
-refuted by its evidence sentence when that sentence states the same unit with another number
-about the same thing (the claim shares most of its content words with the sentence), and the
-claim's value appears nowhere in the evidence.
+refuted by its evidence sentence when that sentence states the same kind of quantity with values
+that do not admit the claim's, about the same thing (the claim shares most of its content words
+with the sentence), and no figure in the evidence admits it.
+
+Values are compared by what they say, not how they are written:
+
+- units of one dimension convert: "48 hours" is "two days", "two years" is "24 months",
+  "5 business days" is counted in days, "1200 USD" is "$1,200";
+- a figure carries its bound: "over $50" admits "$75" and not "$30", "up to 10 seats" admits
+  "5 seats", "3 to 5 days" admits "4 days", "about two weeks" admits 10 to 21 days. Two bounds of
+  the same kind compare by value ("within 30 days" against "within 14 days"); a bound against a
+  figure of another kind ("no more than 5 days" against "3 to 5 days") proves nothing;
+- "unlimited" in a claim is refuted by a cap ("up to 1 TB", "at most 2") in its own clause.
 
 A sentence of several clauses ("the dryer is covered for two years; its heating element for one
-year") is read clause by clause: when one clause is clearly the claim's (it holds more of the
-claim's words than any other) and states the unit with another number, a claim with one figure
-of that unit is refuted even though its value stands in another clause, about something else.
+year", "… with the exception of the door seal, which is covered for 12 months") is read clause by
+clause: when one clause is clearly the claim's (it holds more of the claim's words than any other,
+or, on a tie, the claim's subject) and states the kind of quantity with values that do not admit
+the claim's, a claim with one figure of that kind is refuted even though its value stands in
+another clause, about something else.
 """
 
 from __future__ import annotations
@@ -18,27 +30,70 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.text import CARDINALS, content_stems, stem
+from scoring.text import CARDINALS, STOPWORDS, content_stems, content_words, same_topic, stem, words
 
 _SPELLED = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _QUANTITY = re.compile(
     r"(?P<cur>[$€£¥])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:" + _SPELLED + r")\b)"
-    r"(?:(?:\s?|-)(?P<unit>%|percent\b|[A-Za-z]{1,12}\b))?",
+    r"(?:(?:\s?|-)(?P<unit>%|percent\b|(?:(?:business|working|calendar)[\s-]+)?[A-Za-z]{1,12}\b))?",
     re.IGNORECASE,
 )
-# Clause boundaries inside a sentence: a semicolon, or a comma before a contrasting conjunction.
-_CLAUSE = re.compile(r";|,\s*(?=(?:while|whereas|but|except|and)\b)|\s(?=(?:while|whereas)\b)", re.IGNORECASE)
+# "3 to 5 business days", "5-7 days", "between 10 and 20 GB": the first figure takes the second's unit.
+_RANGE_GAP = re.compile(r"\s*(?:to|-|–|and)\s*", re.IGNORECASE)
+# Clause boundaries inside a sentence: a semicolon, a comma before a contrasting conjunction, or
+# an exception ("with the exception of the door seal, which …").
+_CLAUSE = re.compile(
+    r";|,\s*(?=(?:while|whereas|but|except|and)\b)|\s(?=(?:while|whereas)\b)"
+    r"|,?\s*(?=\b(?:with\s+the\s+exception\s+of|except\s+for|excluding|apart\s+from|other\s+than)\b)",
+    re.IGNORECASE,
+)
 _NOT_UNITS = frozenset(
     "and or to of the a an in on at for by with from per than more less over under up about".split()  # noqa: SIM905
 )
-# A claim that only bounds or approximates its number, or gives a value it may change to, does not
-# contradict another figure.
-_HEDGED = re.compile(
-    r"\b(?:up to|at least|at most|more than|less than|over|under|about|around|approximately|nearly|almost|"
-    r"roughly|between|within|or more|or less|minimum|maximum|"
+# Units that convert, to (dimension, size in the dimension's base unit). Months and years are
+# calendar lengths in minutes, so "30 days" and "one month" agree within the tolerance.
+_SCALE: dict[str, tuple[str, float]] = {
+    **dict.fromkeys(("minut", "minute", "min", "mins"), ("time", 1.0)),
+    **dict.fromkeys(("hour", "hr", "hrs"), ("time", 60.0)),
+    "day": ("time", 1440.0),
+    "week": ("time", 10080.0),
+    "fortnight": ("time", 20160.0),
+    "month": ("time", 43830.0),
+    **dict.fromkeys(("year", "yr", "yrs"), ("time", 525960.0)),
+    **dict.fromkeys(("$", "usd", "dollar"), ("$", 1.0)),
+    **dict.fromkeys(("€", "eur", "euro"), ("€", 1.0)),
+    **dict.fromkeys(("£", "gbp", "pound"), ("£", 1.0)),
+    **dict.fromkeys(("g", "gram"), ("mass", 1.0)),
+    **dict.fromkeys(("kg", "kilogram", "kilo"), ("mass", 1000.0)),
+    **dict.fromkeys(("mb", "megabyte"), ("bytes", 1.0)),
+    **dict.fromkeys(("gb", "gigabyte"), ("bytes", 1e3)),
+    **dict.fromkeys(("tb", "terabyte"), ("bytes", 1e6)),
+}
+_CURRENCY = {"$": "$", "€": "€", "£": "£", "¥": "¥"}
+SAME = 0.03  # relative difference under which two converted values are the same value
+APPROX = 1.5  # "about X" admits X / APPROX … X * APPROX
+
+# The bound a figure carries, from the words just before it ("up to", "over") or after it ("or more").
+_BEFORE = {
+    "upper": r"up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of|maximum(?:\s+of)?|max\.?"
+    r"|within|under|less\s+than|fewer\s+than|below|as\s+(?:much|many)\s+as|no\s+later\s+than|until",
+    "lower": r"at\s+least|over|more\s+than|above|a\s+minimum\s+of|minimum(?:\s+of)?|min\.?|no\s+less\s+than"
+    r"|from|starting\s+at|exceeding",
+    "approx": r"about|around|approximately|nearly|almost|roughly|some|~",
     # a value it may become, not the one it has: "can be extended to 3 years"
-    r"extend(?:ed|able|s)?\s+to|upgrade[ds]?\s+to|increased?\s+to|raised?\s+to)\b",
-    re.IGNORECASE,
+    "potential": r"extend(?:ed|able|s)?\s+to|upgrade[ds]?\s+to|increased?\s+to|raised?\s+to",
+}
+_BOUND_BEFORE = {k: re.compile(rf"\b(?:{rx})\s*[$€£¥]?\s*$", re.IGNORECASE) for k, rx in _BEFORE.items()}
+_BOUND_AFTER = {
+    "lower": re.compile(r"^\s*(?:or\s+more|or\s+over|or\s+longer|\+|and\s+(?:over|above|up))\b", re.IGNORECASE),
+    "upper": re.compile(r"^\s*(?:or\s+less|or\s+fewer|or\s+under|at\s+most|max(?:imum)?)\b", re.IGNORECASE),
+}
+# A deadline before an event bounds the time left from below: "up to 48 hours before check-in",
+# "no later than two hours before departure", "as late as 12 hours before".
+_DEADLINE = re.compile(r"\b(?:up\s+to|no\s+later\s+than|until|as\s+late\s+as)\s*$", re.IGNORECASE)
+_BEFORE_EVENT = re.compile(r"\s*(?:before|prior\s+to|in\s+advance|ahead\s+of)\b", re.IGNORECASE)
+_UNLIMITED = re.compile(
+    r"\bunlimited\b|\bno\s+(?:limit|cap|maximum)\b|\bas\s+(?:many|much)\s+as\s+you\s+(?:like|want)\b", re.IGNORECASE
 )
 MIN_SHARED = 0.5  # share of the claim's content words the evidence sentence must hold
 
@@ -49,63 +104,248 @@ class Quantity:
     unit: str
     start: int
     end: int
+    bound: str = "exact"  # exact | upper | lower | approx | range | potential
+    low: float | None = None  # a range's first value ("3" of "3 to 5 days"), in `unit`
+
+    @property
+    def dim(self) -> str:
+        return _SCALE[self.unit][0] if self.unit in _SCALE else self.unit
+
+    def base(self, value: float) -> float:
+        return value * (_SCALE[self.unit][1] if self.unit in _SCALE else 1.0)
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The values this figure admits, in its dimension's base unit."""
+        v = self.base(self.value)
+        if self.bound == "range" and self.low is not None:
+            return self.base(self.low), v
+        if self.bound == "upper":
+            return 0.0, v
+        if self.bound == "lower":
+            return v, float("inf")
+        if self.bound == "approx":
+            return v / APPROX, v * APPROX
+        return v, v
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= SAME * max(abs(a), abs(b), 1e-9)
+
+
+def _bound(text: str, start: int, end: int) -> str:
+    before, after = text[max(0, start - 30) : start], text[end : end + 20]
+    if _DEADLINE.search(before) and _BEFORE_EVENT.match(after):
+        # "up to 48 hours before check-in": it may be done while at least 48 hours remain.
+        return "lower"
+    for kind, rx in _BOUND_BEFORE.items():
+        if rx.search(before):
+            return kind
+    for kind, rx in _BOUND_AFTER.items():
+        if rx.search(after):
+            return kind
+    return "exact"
+
+
+def _unit_of(m: re.Match[str]) -> str:
+    if m.group("cur"):
+        return _CURRENCY[m.group("cur")]
+    words = re.split(r"[\s-]+", m.group("unit") or "")
+    unit = words[-1].lower()
+    if unit in {"%", "percent"}:
+        return "%"
+    unit = stem(unit)
+    return _SCALE[unit][0] if unit in _SCALE and _SCALE[unit][0] in _CURRENCY.values() else unit
+
+
+def _number(m: re.Match[str]) -> float | None:
+    num = m.group("num")
+    spelled = CARDINALS.get(num.lower())
+    if spelled is not None and m.group("cur"):
+        return None  # "$ one" is not an amount
+    try:
+        return float(spelled if spelled is not None else num.replace(",", ""))
+    except ValueError:
+        return None
+
+
+_ONE_UNIT = re.compile(
+    r"\b(?:a|an)\s+(?P<unit>minute|hour|day|week|fortnight|month|year|kilogram|kilo|gigabyte|terabyte)\b",
+    re.IGNORECASE,
+)
+
+
+_RATE = re.compile(r"(?:\b(?:once|twice|thrice|times)|\d+\s*[A-Za-z%]*)\s*$", re.IGNORECASE)
 
 
 def quantities(text: str) -> list[Quantity]:
+    out = _figures(text)
+    taken = [(q.start, q.end) for q in out]
+    # "a year", "an hour", "a terabyte": one of the unit, where no figure stands already.
+    for m in _ONE_UNIT.finditer(text):
+        if _RATE.search(text[max(0, m.start() - 20) : m.start()]):
+            continue  # "once a day", "50 mg a day": a rate, not a length
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            unit = stem(m.group("unit").lower())
+            out.append(Quantity(1.0, unit, m.start(), m.end(), _bound(text, m.start(), m.end())))
+    return sorted(out, key=lambda q: q.start)
+
+
+def _figures(text: str) -> list[Quantity]:
     out: list[Quantity] = []
+    pending: tuple[re.Match[str], float] | None = None  # a bare number that may open a range
     for m in _QUANTITY.finditer(text):
-        unit = "$" if m.group("cur") else (m.group("unit") or "")
-        unit = "%" if unit.lower() in {"%", "percent"} else stem(unit.lower())
+        value = _number(m)
+        if value is None:
+            pending = None
+            continue
+        unit = _unit_of(m)
         if not unit or unit in _NOT_UNITS:
+            # "3 to 5 days": a bare figure, or one whose "unit" is the range word, may open a range.
+            pending = (m, value)
             continue
-        num = m.group("num")
-        spelled = CARDINALS.get(num.lower())
-        if spelled is not None and m.group("cur"):
-            continue  # "$ one" is not an amount
-        try:
-            value = float(spelled if spelled is not None else num.replace(",", ""))
-        except ValueError:
-            continue
-        out.append(Quantity(value, unit, m.start(), m.end()))
+        if pending is not None and _RANGE_GAP.fullmatch(text[pending[0].end("num") : m.start()]):
+            first, low = pending
+            start = first.start()
+            out.append(Quantity(value, unit, start, m.end(), "range", low))
+        else:
+            bound = _bound(text, m.start(), m.end())
+            out.append(Quantity(value, unit, m.start(), m.end(), bound))
+        pending = None
     return out
+
+
+def _admits(stated: Quantity, claimed: Quantity) -> bool:
+    """Whether a stated figure allows the claimed one (same dimension assumed)."""
+    if claimed.bound in {"upper", "lower"}:
+        # Bounds compare with bounds of the same kind only; anything else proves nothing.
+        return stated.bound != claimed.bound or _same(stated.base(stated.value), claimed.base(claimed.value))
+    lo, hi = stated.interval
+    c_lo, c_hi = claimed.interval
+    if claimed.bound == "approx":
+        return c_lo <= hi and lo <= c_hi
+    return (lo <= c_lo or _same(lo, c_lo)) and (c_hi <= hi or _same(c_hi, hi))
+
+
+def _refutes(stated: list[Quantity], claimed: Quantity) -> bool:
+    """The stated figures of the claim's dimension, none of which admits it (and at least one)."""
+    same_dim = [s for s in stated if s.dim == claimed.dim and s.bound != "potential"]
+    return bool(same_dim) and not any(_admits(s, claimed) for s in same_dim)
 
 
 def _clauses(sentence: str) -> list[str]:
     return [c for c in _CLAUSE.split(sentence) if c.strip()]
 
 
-def _clause_of(claim_stems: set[str], sentence: str) -> str | None:
-    """The clause of `sentence` that is clearly the claim's: more of its words than any other."""
+def _value_words(text: str) -> set[str]:
+    """Words that are the value, not what it is about: numbers, spelled cardinals, "unlimited"."""
+    return {stem(w) for w in content_words(text) if w.isdigit() or w in CARDINALS or w == "unlimited"}
+
+
+def _head(claim: str, values: set[str]) -> str | None:
+    """The last word of the claim's first run of content words, two at most (a compound noun; a
+    longer run has run into the verb): "The mattress cover has …" is about the cover, "The
+    battery on the e-bike …" about the battery."""
+    run: list[str] = []
+    for w in words(claim):
+        content = w not in STOPWORDS and len(w) > 1 and stem(w) not in values
+        if content:
+            run.append(stem(w.split("'")[0].split("’")[0]))
+        elif run:
+            break
+        if len(run) == 2:
+            break
+    return run[-1] if run else None
+
+
+def _clause_of(claim: str, sentence: str) -> str | None:
+    """The clause of `sentence` that is clearly the claim's: more of its words than any other, or
+    on a tie the one that holds the claim's head word (its subject, most often)."""
     clauses = _clauses(sentence)
     if len(clauses) < 2:
         return None
-    scored = sorted(((len(claim_stems & content_stems(c)), c) for c in clauses), key=lambda x: -x[0])
-    return scored[0][1] if scored[0][0] > scored[1][0] else None
+    values = _value_words(claim)
+    stems = content_stems(claim) - values
+    scored = sorted(((len(stems & content_stems(c)), c) for c in clauses), key=lambda x: -x[0])
+    if scored[0][0] > scored[1][0]:
+        return scored[0][1]
+    subject = _head(claim, values)
+    tied = [c for n, c in scored if n == scored[0][0] and n > 0]
+    holding = [c for c in tied if subject is not None and subject in content_stems(c)]
+    return holding[0] if len(holding) == 1 else None
+
+
+_CAP = re.compile(
+    r"\b(?:up\s+to|at\s+most|no\s+more\s+than|a\s+maximum\s+of|maximum\s+of|limited\s+to|capped\s+at)\s+[$€£¥]?\d|"
+    r"\d+\s*(?:\w+\s+)?(?:max(?:imum)?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Unlimited:
+    start: int
+    end: int
+
+
+def _contradicted_unlimited(claim: str, own: str) -> _Unlimited | None:
+    """The claim's "unlimited" against a cap in the clause it is about."""
+    m = _UNLIMITED.search(claim)
+    if m is None or _UNLIMITED.search(own) or not _CAP.search(own):
+        return None
+    return _Unlimited(m.start(), m.end())
 
 
 def contradicted_quantity(claim: str, sentence: str, evidence: str) -> Quantity | None:
     """The claim's quantity that `sentence` contradicts, if any (see the module docstring)."""
-    if _HEDGED.search(claim):
-        return None
-    claim_stems = content_stems(claim)
+    claim_stems = content_stems(claim) - _value_words(claim)
     if not claim_stems or len(claim_stems & content_stems(sentence)) / len(claim_stems) < MIN_SHARED:
         return None
-    stated = {(q.unit, q.value) for q in quantities(evidence)}
-    own = _clause_of({s for s in claim_stems if not s.isdigit() and s not in CARDINALS}, sentence)
-    own_values: dict[str, set[float]] = {}
-    for q in quantities(own or ""):
-        own_values.setdefault(q.unit, set()).add(q.value)
-    by_unit: dict[str, set[float]] = {}
-    for q in quantities(sentence):
-        by_unit.setdefault(q.unit, set()).add(q.value)
-    claimed = quantities(claim)
+    own = _clause_of(claim, sentence)
+    unlimited = _contradicted_unlimited(claim, own or sentence)
+    if unlimited is not None:
+        return Quantity(float("inf"), "unlimited", unlimited.start, unlimited.end)
+    stated = quantities(evidence)
+    own_figures = quantities(own or "")
+    in_sentence = quantities(sentence)
+    claimed = [q for q in quantities(claim) if q.bound != "potential"]
     for q in claimed:
-        # Only a claim with one figure of this unit: "bake 30 minutes, then 15 more" spans clauses.
-        single = sum(1 for o in claimed if o.unit == q.unit) == 1
-        if single and own_values.get(q.unit) and q.value not in own_values[q.unit]:
-            return q  # the claim's own clause gives this unit another number
-        if (q.unit, q.value) in stated:
+        # Only a claim with one figure of this kind: "bake 30 minutes, then 15 more" spans clauses.
+        single = sum(1 for o in claimed if o.dim == q.dim) == 1
+        if single and _refutes(own_figures, q):
+            return q  # the claim's own clause gives this kind of figure another value
+        if any(s.dim == q.dim and _admits(s, q) for s in stated):
             continue
-        if by_unit.get(q.unit, set()) - {q.value}:
+        if _refutes(in_sentence, q):
             return q
     return None
+
+
+def _confirms(stated: Quantity, claimed: Quantity) -> bool:
+    """A stated figure that gives the claimed one (a bound only by the same bound)."""
+    if stated.dim != claimed.dim or stated.bound == "potential":
+        return False
+    if claimed.bound in {"upper", "lower"}:
+        if stated.bound == "range" and stated.low is not None:
+            # "no more than five days" is what "3 to 5 days" says of its longest.
+            end = stated.value if claimed.bound == "upper" else stated.low
+            return _same(stated.base(end), claimed.base(claimed.value))
+        return stated.bound == claimed.bound and _same(stated.base(stated.value), claimed.base(claimed.value))
+    return _admits(stated, claimed)
+
+
+def confirmed_quantities(claim: str, sentence: str) -> bool:
+    """Every figure of the claim is given by its own clause of `sentence` (or the sentence), and the
+    two are about the same thing (`scoring.text.same_topic`, figures aside)."""
+    claimed = quantities(claim)
+    if not claimed or any(q.bound == "potential" for q in claimed) or _UNLIMITED.search(claim):
+        return False
+    own = _clause_of(claim, sentence) or sentence
+    figures = quantities(own)
+    # The units are part of the values: "invoices are kept for two years" shares "years" with
+    # "your data is kept for two years" and is about something else all the same.
+    units = {q.unit for q in (*claimed, *figures)}
+    claim_topic = content_stems(claim) - _value_words(claim) - units
+    if not same_topic(claim_topic, content_stems(own) - _value_words(own) - units):
+        return False
+    return all(any(_confirms(s, q) for s in figures) for q in claimed)

@@ -1649,7 +1649,7 @@ _DAY_RANGE = re.compile(
 )
 _DAY_GROUPS = re.compile(
     r"\b(?P<g>weekdays?|weekends|(?<=on\s)weekend|(?<=the\s)weekend|(?<=every\s)weekend|every\s+day|everyday|daily|all\s+week(?:\s+long)?|seven\s+days\s+a\s+week|"
-    r"7\s+days\s+a\s+week|each\s+day|the\s+whole\s+week)\b",
+    r"7\s+days\s+a\s+week|each\s+day|the\s+whole\s+week|24/7|around\s+the\s+clock|any\s+day(?:\s+of\s+the\s+week)?)\b",
     re.IGNORECASE,
 )
 _OPEN_CONTEXT = re.compile(

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from scoring.records import DayMention, day_mentions
-from scoring.text import content_stems
+from scoring.text import content_stems, shared_share
 
 ALL_DAYS = frozenset(range(7))
 MIN_SHARED = 0.5  # share of the claim's content words (day words aside) the sentence must hold
@@ -37,7 +37,13 @@ _NEGATION = re.compile(
 # days are conditions, and a claim about Saturday orders is not contradicted by them.
 _AVAILABILITY = re.compile(
     r"\b(?:open|opens|opening|close|closes|closed|shut|hours|available|availability|operat\w*|staffed|"
-    r"serv(?:e|es|ed|ing)|runs?|reach(?:able)?|contact|call|visit|only|exclusively)\b",
+    r"serv(?:e|es|ed|ing)|runs?|reach(?:able)?|contact|call|visit|only|exclusively|takes?\s+place|held)\b",
+    re.IGNORECASE,
+)
+# Times of day are when, not what: "on a Saturday morning", "from 10am to 2pm".
+_TIMES = re.compile(
+    r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?=\W|$)|\b(?:morning|afternoon|evening|night|noon|midday|"
+    r"midnight|hours?|any\s+time|anytime|early|late|weekly|week)\b",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[;:.]|,\s*(?:but|and|while|whereas)\b|\bbut\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
@@ -83,6 +89,22 @@ def schedule(text: str, mentions: list[DayMention] | None = None) -> _Schedule |
     return _Schedule(frozenset(open_days - closed), frozenset(closed))
 
 
+def _about_the_same(claim: str, claim_days: list[DayMention], sentence: str, sentence_days: list[DayMention]) -> bool:
+    """The sentence speaks of availability and holds most of the claim's words, its days, times
+    and availability words aside ("Branches open on Sundays from 10am" is about what "Branches
+    are closed on Sundays" is about)."""
+    if not _AVAILABILITY.search(sentence):
+        return False
+    claim_stems = _topic_stems(_without(claim, claim_days))
+    if not claim_stems:
+        return False
+    return shared_share(claim_stems, _topic_stems(_without(sentence, sentence_days))) >= MIN_SHARED
+
+
+def _topic_stems(text: str) -> set[str]:
+    return content_stems(_AVAILABILITY.sub(" ", _TIMES.sub(" ", text)))
+
+
 def contradicted_days(claim: str, sentence: str, evidence: str) -> DayMismatch | None:
     """The claim's day mention that `sentence` contradicts, if any (see the module docstring)."""
     claim_days = day_mentions(claim)
@@ -92,13 +114,7 @@ def contradicted_days(claim: str, sentence: str, evidence: str) -> DayMismatch |
     stated = schedule(sentence, sentence_days)
     if stated is None:
         return None
-    claim_stems = content_stems(_without(claim, claim_days))
-    if not claim_stems:
-        return None
-    shared = len(claim_stems & content_stems(_without(sentence, sentence_days))) / len(claim_stems)
-    if shared < MIN_SHARED:
-        return None
-    if not _AVAILABILITY.search(sentence):
+    if not _about_the_same(claim, claim_days, sentence, sentence_days):
         return None
     anywhere = schedule(evidence)
     open_anywhere = anywhere.open if anywhere is not None else frozenset()
@@ -123,3 +139,24 @@ def contradicted_days(claim: str, sentence: str, evidence: str) -> DayMismatch |
         if days == ALL_DAYS and stated.open and stated.open != ALL_DAYS:
             return DayMismatch(m.start, m.end, "the evidence gives only some days")
     return None
+
+
+def confirmed_days(claim: str, sentence: str) -> bool:
+    """Whether `sentence` gives every day of the claim the way the claim does: a claim's open days
+    among the sentence's open days, its closed ("not on", "can't … on") days among the closed
+    ones or outside a list of open days. Same aboutness test as `contradicted_days`; a claim that
+    names no day, or one day the sentence does not settle, is not confirmed."""
+    claim_days = day_mentions(claim)
+    sentence_days = day_mentions(sentence)
+    stated = schedule(sentence, sentence_days)
+    if not claim_days or stated is None or not _about_the_same(claim, claim_days, sentence, sentence_days):
+        return False
+    rest_negated = _NEGATION.search(_without(claim, claim_days)) is not None
+    for m in claim_days:
+        days = frozenset(m.days)
+        if _negated(claim, m) or rest_negated:
+            if not (days <= stated.closed or (stated.open and not days & stated.open)):
+                return False
+        elif not days <= stated.open:
+            return False
+    return True

@@ -152,6 +152,39 @@ def content_stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
+def shared_share(stems: set[str], other: set[str]) -> float:
+    """Share of `stems` that `other` holds, a stem matching another that it begins or that begins
+    it ("collect" / "collection"), both at least four letters: the crude stemmer leaves such pairs
+    apart. 1.0 for no stems."""
+    if not stems:
+        return 1.0
+
+    def held(s: str) -> bool:
+        return s in other or (len(s) >= 4 and any(len(o) >= 4 and (o.startswith(s) or s.startswith(o)) for o in other))
+
+    return sum(1 for s in stems if held(s)) / len(stems)
+
+
+# Words of a support answer's tone, not its content: "Unfortunately we can't refund ...".
+DISCOURSE = frozenset(
+    "unfortunately sorry afraid please kindly note simply still also even however already yes course".split()  # noqa: SIM905
+)
+CONFIRM_SHARED = 2 / 3  # share of a claim's words its sentence must hold to confirm it
+
+
+def same_topic(claim_stems: set[str], sentence_stems: set[str]) -> bool:
+    """The two say the same of the same thing, as far as words go: the sentence holds most of the
+    claim's words, and each adds at most one word the other lacks. A claim that adds more adds a
+    claim ("…, and the setup is free"); a sentence that adds more is narrower than the claim (a
+    condition the claim drops, "after the first 30 days")."""
+    claim_stems, sentence_stems = claim_stems - DISCOURSE, sentence_stems - DISCOURSE
+    if len(claim_stems) < 2 or shared_share(claim_stems, sentence_stems) < CONFIRM_SHARED:
+        return False
+    claim_extra = len(claim_stems) * (1 - shared_share(claim_stems, sentence_stems))
+    sentence_extra = len(sentence_stems) * (1 - shared_share(sentence_stems, claim_stems))
+    return round(claim_extra) <= 1 and round(sentence_extra) <= 1
+
+
 def lexical_support(claim: str, evidence_stems: set[str]) -> float:
     """Share of the claim's content words found (stemmed) in the evidence; 1.0 if it has none."""
     cw = [stem(w) for w in content_words(claim)]

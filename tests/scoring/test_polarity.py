@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.polarity import contradicted_polarity
+from scoring.polarity import agreed_polarity, contradicted_polarity
 
 
 def _check(claim: str, sentence: str) -> str | None:
@@ -53,3 +53,36 @@ def test_a_reversed_policy_verb_is_a_contradiction(claim: str, sentence: str, fl
 )
 def test_no_contradiction_when_the_polarity_agrees_or_the_subject_differs(claim: str, sentence: str) -> None:
     assert _check(claim, sentence) is None
+
+
+def test_the_verbs_own_clause_is_compared() -> None:
+    sentence = "A voucher can't be exchanged for a refund, and its balance can't be paid out in cash."
+    assert _check("You can get a full refund on an unused voucher.", sentence) == "refund"
+
+
+def test_a_universal_claim_is_refuted_by_one_case_otherwise() -> None:
+    sentence = "Memberships cancelled within 14 days of joining are refunded in full."
+    assert _check("Memberships are never refunded.", sentence) == "refunded"
+    # Without the universal, the narrower sentence says nothing of the claim's case.
+    assert _check("Memberships bought with vouchers are not refunded.", sentence) is None
+
+
+def test_changes_are_a_policy_verb() -> None:
+    assert _check("You can change the date of a saver ticket.", "Saver tickets do not allow changes.") == "change"
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "agreed"),
+    [
+        ("Unfortunately we can't refund concert tickets.", "Concert tickets are non-refundable.", True),
+        ("The setup fee isn't refundable.", "Setup fees cannot be refunded under any circumstances.", True),
+        ("Opened games are not returnable.", "Opened games cannot be returned.", True),
+        # Opposite polarity, a condition, another subject, a narrower sentence: not agreed.
+        ("You can refund concert tickets.", "Concert tickets are non-refundable.", False),
+        ("Tickets are refunded unless the show has started.", "Tickets are refunded.", False),
+        ("Parking fees are non-refundable.", "Concert tickets are non-refundable.", False),
+        ("Annual plans are non-refundable.", "Annual plans are non-refundable after the first 30 days.", False),
+    ],
+)
+def test_agreed_polarity(claim: str, sentence: str, agreed: bool) -> None:
+    assert agreed_polarity(claim, sentence) is agreed

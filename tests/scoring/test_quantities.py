@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.quantities import contradicted_quantity, quantities
+from scoring.quantities import confirmed_quantities, contradicted_quantity, quantities
 
 
 def test_quantities_carry_their_unit() -> None:
@@ -27,8 +27,8 @@ def test_no_contradiction_when_the_value_is_stated_bounded_or_about_something_el
     assert contradicted_quantity("Refunds arrive in up to 7 days.", sentence, "Refunds arrive in 5 days.") is None
     # The sentence is about something else.
     assert contradicted_quantity("Shipping to Canada takes 9 days.", sentence, "Refunds arrive in 5 days.") is None
-    # Another unit is no contradiction.
-    assert contradicted_quantity("Refunds arrive in 5 hours.", sentence, "Refunds arrive in 5 days.") is None
+    # A unit of another dimension is no contradiction.
+    assert contradicted_quantity("Refunds arrive in 5 parcels.", sentence, "Refunds arrive in 5 days.") is None
     # A value it may be changed to is not the value it has.
     ev = "The headphones are covered by a 1-year warranty."
     assert contradicted_quantity("The warranty can be extended to 3 years.", ev, ev) is None
@@ -53,3 +53,69 @@ def test_the_claims_own_clause_decides_when_the_sentence_has_several() -> None:
 def test_a_claim_with_several_figures_of_a_unit_is_not_read_clause_by_clause() -> None:
     ev = "Bake for 30 minutes; turn and bake 15 minutes longer."
     assert contradicted_quantity("Bake for 30 minutes, then turn and bake for another 15 minutes.", ev, ev) is None
+
+
+def test_units_of_one_dimension_convert() -> None:
+    ev = "Customers can cancel free of charge up to 48 hours before check-in."
+    assert contradicted_quantity("Cancelling two days before check-in is free of charge.", ev, ev) is None
+    ev = "Refunds arrive in 5 days."
+    q = contradicted_quantity("Refunds arrive in 5 hours.", ev, ev)
+    assert q is not None and q.unit == "hour"
+    ev = "The blender has a warranty of two years."
+    assert contradicted_quantity("The blender has a warranty of 24 months.", ev, ev) is None
+    assert contradicted_quantity("The blender has a warranty of 18 months.", ev, ev) is not None
+    assert [(q.value, q.unit) for q in quantities("It costs 1200 USD.")] == [(1200.0, "$")]
+
+
+def test_a_figure_carries_its_bound() -> None:
+    ev = "Orders over $50 ship free."
+    assert contradicted_quantity("Your order of $75 ships free.", ev, ev) is None
+    assert contradicted_quantity("Orders over $30 ship free.", ev, ev) is not None
+    ev = "Refunds are issued within 14 days of the return."
+    assert contradicted_quantity("Refunds are issued within 30 days of the return.", ev, ev) is not None
+    assert contradicted_quantity("Refunds are issued in 10 days of the return.", ev, ev) is None
+    ev = "Standard shipping takes 3 to 5 business days."
+    assert [(q.low, q.value, q.bound) for q in quantities(ev)] == [(3.0, 5.0, "range")]
+    assert contradicted_quantity("Standard shipping takes 4 business days.", ev, ev) is None
+    assert contradicted_quantity("Standard shipping takes 9 business days.", ev, ev) is not None
+    # A bound against a figure of another kind proves nothing.
+    assert contradicted_quantity("Standard shipping takes no more than 5 business days.", ev, ev) is None
+    # About a figure: far off is a contradiction, near is not.
+    assert contradicted_quantity("Standard shipping takes about two weeks.", ev, ev) is not None
+    assert contradicted_quantity("Standard shipping takes about a week.", ev, ev) is None
+
+
+def test_a_deadline_before_an_event_bounds_the_time_left_from_below() -> None:
+    ev = "Bookings can be cancelled free of charge up to 48 hours before arrival."
+    assert contradicted_quantity("Bookings can be cancelled free as late as 12 hours before arrival.", ev, ev)
+    assert contradicted_quantity("Bookings can be cancelled free 72 hours before arrival.", ev, ev) is None
+
+
+def test_unlimited_against_a_cap_in_its_own_clause() -> None:
+    ev = "The Starter plan allows at most 3 projects; unlimited projects need the Growth plan."
+    q = contradicted_quantity("The Starter plan allows unlimited projects.", ev, ev)
+    assert q is not None and q.unit == "unlimited"
+    assert contradicted_quantity("The Growth plan allows unlimited projects.", ev, ev) is None
+
+
+def test_the_clause_tie_goes_to_the_claims_head_word() -> None:
+    ev = "The sofa frame is guaranteed for 10 years; the cushion covers are guaranteed for 2 years."
+    assert contradicted_quantity("The sofa cushion covers are guaranteed for two years.", ev, ev) is None
+    assert contradicted_quantity("The cushion covers are guaranteed for 10 years, like the frame.", ev, ev)
+    ev = "The oven is covered for 3 years, with the exception of the light bulb, which is covered for 6 months."
+    assert contradicted_quantity("The light bulb is covered for 3 years.", ev, ev) is not None
+
+
+def test_one_unit_written_as_a_word_and_rates_are_not_lengths() -> None:
+    got = [(q.value, q.unit) for q in quantities("Points expire a year after; take 50 mg a day, once a day.")]
+    assert got == [(1.0, "year"), (50.0, "mg")]
+
+
+def test_confirmed_quantities() -> None:
+    ev = "Customers can cancel free of charge up to 48 hours before check-in."
+    assert confirmed_quantities("Customers can cancel free of charge two days before check-in.", ev)
+    ev = "Loyalty points expire 12 months after they are earned."
+    assert confirmed_quantities("Loyalty points expire a year after they are earned.", ev)
+    assert not confirmed_quantities("Loyalty points expire 6 months after they are earned.", ev)
+    # Same figure, another subject: not confirmed.
+    assert not confirmed_quantities("Gift vouchers expire 12 months after purchase.", ev)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.schedules import contradicted_days, schedule
+from scoring.schedules import confirmed_days, contradicted_days, schedule
 
 
 def _check(claim: str, sentence: str, evidence: str | None = None) -> str | None:
@@ -63,3 +63,29 @@ def test_a_day_the_evidence_gives_elsewhere_is_not_refuted() -> None:
     sentence = "Phone support is available Monday to Friday."
     evidence = sentence + " On Saturdays, phone support is available from 10am to 2pm."
     assert _check("Phone support is available on Saturdays.", sentence, evidence) is None
+
+
+def test_times_and_availability_words_are_not_what_the_sentence_is_about() -> None:
+    # "open ... from 10am to 2pm" is about the branches that "are closed on Sundays".
+    assert _check("Branches open on Sundays from 10am to 2pm.", "Branches are closed on Sundays.") == "Sundays"
+    # "collect" and "collections" are one word to the comparison.
+    assert _check("The courier can collect your parcel on a Saturday.", "Courier collections run Monday to Friday.")
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "confirmed"),
+    [
+        ("You can call the helpdesk on Thursdays.", "The helpdesk is open Monday to Friday, 8am to 6pm.", True),
+        ("The helpdesk is open at weekends.", "The helpdesk operates 24/7.", True),
+        ("You can't visit the depot on a Sunday.", "The depot is open Monday to Saturday.", True),
+        ("The depot is closed on Sundays.", "The depot is closed on Sundays and bank holidays.", True),
+        # A day outside the schedule, a day it does not settle, another subject.
+        ("You can call the helpdesk on Sundays.", "The helpdesk is open Monday to Friday.", False),
+        ("The depot is open on Sundays.", "The depot is closed on bank holidays.", False),
+        ("The email team replies on Tuesdays.", "The phone lines are open Monday to Friday.", False),
+        # Days that are conditions, not availability, confirm nothing.
+        ("Orders placed on a Monday ship on Tuesday.", "Orders placed on weekdays ship the next day.", False),
+    ],
+)
+def test_confirmed_days(claim: str, sentence: str, confirmed: bool) -> None:
+    assert confirmed_days(claim, sentence) is confirmed

@@ -47,8 +47,8 @@ CLEAR_PAIRS = [
 # Support-domain pairs of each kind the product must get right, judged the way the engine judges
 # a claim (one-claim draft, the premise as its only passage): none of them is in the generator's
 # support passages or in tests/scoring/data/support_pairs.jsonl. Measured misses of
-# nli-minilm-l6-v3, not tested here because they fail (the support-pair accuracy is 61.2%, see
-# MODEL_CARD.md): "Opened cosmetics cannot be returned." / "… are not returnable." (insufficient,
+# nli-minilm-l6-v3, not tested here because they fail (the support-pair accuracy through the
+# engine is 71.8%, see the README): "Opened cosmetics cannot be returned." / "… are not returnable." (insufficient,
 # not supported). Schedules, scope and a policy verb's polarity are compared by value
 # (scoring.schedules, scoring.scope, scoring.polarity), so those kinds pass through the engine
 # even where the model alone would not.
@@ -92,6 +92,36 @@ SUPPORT_PAIRS = [
     ),
     # unrelated
     ("The battery lasts up to 10 hours.", "The device weighs 2 kg.", "insufficient"),
+    # Confirmed by typed values where the model alone reads neutral or contradiction
+    # (scoring.agreement), and refuted by them where it reads neutral.
+    (
+        "Hotel bookings can be cancelled free of charge up to 48 hours before arrival.",
+        "You can cancel your hotel booking free of charge two days before arrival.",
+        "supported",
+    ),
+    (
+        "Hotel bookings can be cancelled free of charge up to 48 hours before arrival.",
+        "You can cancel your hotel booking free of charge as late as 6 hours before arrival.",
+        "refuted",
+    ),
+    ("The repair desk is open Monday to Friday, 9am to 5pm.", "The repair desk is open on Tuesdays.", "supported"),
+    ("The repair desk is closed on Sundays.", "The repair desk opens on Sundays from 11am to 3pm.", "refuted"),
+    ("Concert tickets are non-refundable.", "Unfortunately we can't refund concert tickets.", "supported"),
+    (
+        "Memberships cancelled within 14 days of joining are refunded in full.",
+        "Memberships are never refunded.",
+        "refuted",
+    ),
+    (
+        "The Starter plan allows at most 3 projects; unlimited projects need the Growth plan.",
+        "The Starter plan allows unlimited projects.",
+        "refuted",
+    ),
+    (
+        "The sofa frame is guaranteed for 10 years; the cushion covers are guaranteed for 2 years.",
+        "The cushion covers are guaranteed for 10 years.",
+        "refuted",
+    ),
 ]
 
 

@@ -1,0 +1,42 @@
+"""Whether an evidence sentence gives a claim's typed values as the claim does.
+
+The comparators in `quantities`, `schedules` and `polarity` decide when a claim's figure, days or
+policy verb contradict its evidence sentence. The same reading can also confirm a claim the NLI
+model leaves `insufficient` because it was paraphrased ("48 hours" / "two days", "non-refundable"
+/ "we can't refund", "Monday to Friday" / "on Thursdays"). A claim is confirmed when it is about
+what the sentence is about (it holds nearly all the claim's words, values and negations aside, and
+the sentence adds at most one word the claim lacks), negates as the sentence does, and
+
+- each of its figures is admitted by the figures of its own clause ("$75" by "over $50", "four
+  days" by "3 to 5 days", "24 months" by "two years"), or
+- its days fall among the sentence's open days (or closed ones, for a claim that says closed), or
+- a policy verb (refund, return, cancel, ...) is negated on both sides or on neither.
+
+Only `insufficient` is ever raised to `supported` (the engine keeps a refutation the model read),
+and only a contradiction found by the comparators comes first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring.polarity import agreed_polarity
+from scoring.quantities import confirmed_quantities
+from scoring.schedules import confirmed_days
+
+# Negations, for the parity test: a claim that negates what its sentence states plainly (or the
+# reverse) is never confirmed here, whatever its values.
+NEGATION = re.compile(r"\b(?:not|no|never|none|nor|cannot|unable|without|no\s+longer)\b|n't\b|\bnon-?\w", re.IGNORECASE)
+
+
+def same_negation(claim: str, sentence: str) -> bool:
+    return bool(NEGATION.search(claim)) == bool(NEGATION.search(sentence))
+
+
+def confirmed(claim: str, sentence: str) -> bool:
+    """Whether `sentence` confirms the claim's typed values (see the module docstring)."""
+    if confirmed_days(claim, sentence):
+        return True
+    if not same_negation(claim, sentence):
+        return False
+    return confirmed_quantities(claim, sentence) or agreed_polarity(claim, sentence)
