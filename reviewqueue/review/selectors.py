@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,6 +12,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from reviewqueue.audit.events import EventType
 from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.compiled_reads import CompiledRead
 from reviewqueue.errors import Forbidden, NotFound
 from reviewqueue.review.models import OPEN_STATES, Decision, Draft, ItemState, Queue, ReviewItem
 from reviewqueue.review.visibility import item_visible_check
@@ -40,14 +42,37 @@ def routing_queue(draft: Draft) -> Queue | None:
     return Queue.objects.filter(tenant_id=draft.tenant_id, is_default=True).first()
 
 
-def queues_for_claim(user: User) -> QuerySet[Queue]:
+def _queues_for_claim(user_id: int) -> QuerySet[Queue]:
+    others = User.objects.filter(
+        is_active=True, groups=OuterRef("reviewer_group"), memberships__tenant=OuterRef("tenant")
+    ).exclude(pk=user_id)
+    return queues_for_user(User(pk=user_id)).select_related(None).order_by().annotate(others_can_claim=Exists(others))
+
+
+# Compiled once per process: building and compiling this queryset was most of claim-next's queue
+# read (1.5 of 1.8 ms of CPU; compiled_reads).
+_QUEUES_FOR_CLAIM = CompiledRead(_queues_for_claim, user_id=int)
+
+
+_DRAFT_BY_ID = CompiledRead(lambda draft_id: Draft.objects.filter(pk=draft_id), draft_id=int)
+
+
+def draft_by_id(draft_id: int) -> Draft:
+    """The draft, for a caller that already holds a row pointing at it (claim-next's item);
+    compiled once, as claim-next runs it on every claim."""
+    draft = next(iter(_DRAFT_BY_ID(draft_id=draft_id)), None)
+    if draft is None:
+        raise Draft.DoesNotExist(f"Draft {draft_id} does not exist.")
+    return draft
+
+
+def queues_for_claim(user: AnyUser) -> Iterable[Queue]:
     """The user's queues as claim-next reads them: unordered, without the tenant the listing
     pages join, each with `others_can_claim`: whether another active reviewer of the queue (in
     its group, with a membership in its tenant) could take an item from it."""
-    others = User.objects.filter(
-        is_active=True, groups=OuterRef("reviewer_group"), memberships__tenant=OuterRef("tenant")
-    ).exclude(pk=user.pk)
-    return queues_for_user(user).select_related(None).order_by().annotate(others_can_claim=Exists(others))
+    if not user.is_authenticated:
+        return []
+    return _QUEUES_FOR_CLAIM(user_id=user.pk)
 
 
 def _same_tenant(user: AnyUser, tenant_id: int) -> bool:

@@ -32,7 +32,7 @@ from reviewqueue.review.models import (
     Queue,
     ReviewItem,
 )
-from reviewqueue.review.selectors import item_for_user, queues_for_claim, routing_queue
+from reviewqueue.review.selectors import draft_by_id, item_for_user, queues_for_claim, routing_queue
 from reviewqueue.review.signals import draft_audit_sampled, review_item_submitted
 from reviewqueue.tenancy.selectors import is_lead
 
@@ -195,7 +195,7 @@ def review_item_claim_next(
         item = queries.claim_next(user_id=user.pk, now=now, queues=timers)
         if item is None:
             return None
-        draft = Draft.objects.get(pk=item.draft_id)
+        draft = draft_by_id(item.draft_id)
         item.draft, item.queue, item.lease_owner = draft, queues[item.queue_id], user
         previous = item.previous_state, item.previous_owner_id  # type: ignore[attr-defined]
         taken_over = previous[1] if previous[0] == ItemState.CLAIMED else None
