@@ -34,7 +34,7 @@ from scoring.text import CARDINALS, STOPWORDS, content_stems, content_words, sam
 
 _SPELLED = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _QUANTITY = re.compile(
-    r"(?P<cur>[$€£¥])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:" + _SPELLED + r")\b)"
+    r"(?:(?P<cur>[$€£¥])\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:" + _SPELLED + r")\b)"
     r"(?:(?:\s?|-)(?P<unit>%|percent\b|(?:(?:business|working|calendar)[\s-]+)?[A-Za-z]{1,12}\b))?",
     re.IGNORECASE,
 )
