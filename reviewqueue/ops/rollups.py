@@ -76,27 +76,20 @@ def roll_hours(hours: Iterable[datetime], *, rolled_until: datetime) -> int:
 
 
 def _roll_day(day: datetime) -> int:
-    """A day's rows: the sums of its 24 hour rows."""
+    """A day's rows: the sums of its 24 hour rows, and the percentiles of the day's histograms
+    (not of its hours' percentiles)."""
     Tally.objects.filter(hours=24, start=day).delete()
     sums = (
         Tally.objects.filter(hours=1, start__gte=day, start__lt=day + DAY)
+        .exclude(figure__in=tallies.stored_percentile_figures())
         .order_by()
-        .values("tenant_id", "figure", "key", "bucket")
+        .values_list("figure", "tenant_id", "key", "bucket")
         .annotate(total=Sum("n"), low=Min("lo"), high=Max("hi"))
     )
+    summed = [(figure, "", tenant, day, key, bucket, n, lo, hi) for figure, tenant, key, bucket, n, lo, hi in sums]
     rows = [
-        Tally(
-            start=day,
-            hours=24,
-            tenant_id=row["tenant_id"],
-            figure=row["figure"],
-            key=row["key"],
-            bucket=row["bucket"],
-            n=row["total"],
-            lo=row["low"],
-            hi=row["high"],
-        )
-        for row in sums
+        Tally(start=day, hours=24, tenant_id=tenant, figure=figure, key=key, bucket=bucket, n=n, lo=lo, hi=hi)
+        for figure, _tag, tenant, _day, key, bucket, n, lo, hi in summed + tallies.percentile_rows(summed)
     ]
     Tally.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from reviewqueue.ops import tallies
-from reviewqueue.ops.selectors import LATENCY_FIGURES, Latency, latencies
+from reviewqueue.ops.selectors import LATENCY_FIGURES, PERCENTILES, Latency, latencies
 from reviewqueue.review.models import Queue
 
 HOURLY_UP_TO = timedelta(hours=24)
@@ -62,32 +62,52 @@ def sla_latencies_over_time(*, queues: Iterable[Queue], now: datetime, span: tim
 def sla_latencies_with_series(
     *, queues: Iterable[Queue], now: datetime, span: timedelta
 ) -> tuple[list[Latency], list[LatencyBucket]]:
-    """`selectors.sla_latencies` over the window and each of its buckets, from one read."""
+    """`selectors.sla_latencies` over the window and each of its buckets, from one statement:
+    the window's histograms summed by the database, and per bucket either the percentiles stored
+    for its hour or day (a whole stored one) or its histograms (see `tallies.Window`)."""
     queue_list = list(queues)
     bounds = bucket_bounds(now=now, span=span)
     per = "hour" if bucket_step(span) == timedelta(hours=1) else "day"
     read = tallies.read(
         figures=LATENCY_FIGURES,
-        windows=[tallies.Window("", now - span, now)],
+        windows=[
+            tallies.Window("", now - span, now),
+            tallies.Window("series", now - span, now, per=per, percentiles=True),
+        ],
         tenant_ids=sorted({q.tenant_id for q in queue_list}),
         keys=[str(q.pk) for q in queue_list],
-        per=per,
     )
+    whole = [tallies.percentiles(read[("", figure)], PERCENTILES) for figure in LATENCY_FIGURES]
     last_label = bounds[-1][2] if bounds else now
-    whole: tuple[tallies.Cells, tallies.Cells] = ({}, {})
-    split: dict[datetime, tuple[tallies.Cells, tallies.Cells]] = defaultdict(lambda: ({}, {}))
-    for side, figure in enumerate(LATENCY_FIGURES):
-        for (key, bucket, at), cell in read[("", figure)].items():
-            assert at is not None  # read per hour or day
-            # Only an item counted at exactly `now`, on a boundary, is past the last bucket.
-            for cells in (split[min(at, last_label)][side], whole[side]):
+    # Per bucket label and figure: its histogram cells, or its stored percentile cells.
+    split: dict[tuple[datetime, str], tallies.Cells] = defaultdict(dict)
+    stored: dict[tuple[datetime, str], tallies.Cells] = defaultdict(dict)
+    for figure in LATENCY_FIGURES:
+        for into, name in ((split, figure), (stored, tallies.percentile_figure(figure))):
+            for (key, bucket, at), cell in read[("series", name)].items():
+                assert at is not None  # read per hour or day
+                # Only an item counted at exactly `now`, on a boundary, is past the last bucket.
+                cells = into[(min(at, last_label), figure)]
                 merged = cells.get((key, bucket, None))
                 if merged is None:
                     cells[(key, bucket, None)] = tallies.Cell(cell.n, cell.lo, cell.hi)
                 else:
                     merged.add(cell.n, cell.lo, cell.hi)
+
+    def bucket_percentiles(label: datetime, figure: str) -> dict[str, tallies.Percentiles]:
+        out = tallies.percentiles(split.get((label, figure), {}), PERCENTILES)
+        # A period read as stored percentiles has no histogram cells (the parts are disjoint).
+        out.update(tallies.stored_percentiles(stored.get((label, figure), {}), PERCENTILES))
+        return out
+
+    first, handling = LATENCY_FIGURES
     series = [
-        LatencyBucket(start, end, label, latencies(queue_list, *split.get(label, ({}, {}))))
+        LatencyBucket(
+            start,
+            end,
+            label,
+            latencies(queue_list, bucket_percentiles(label, first), bucket_percentiles(label, handling)),
+        )
         for start, end, label in bounds
     ]
-    return latencies(queue_list, *whole), series
+    return latencies(queue_list, whole[0], whole[1]), series

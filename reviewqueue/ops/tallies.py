@@ -19,6 +19,13 @@ the nearest-rank value (as `selectors.percentile` on the raw values) when the ra
 bucket's first or last value, and otherwise interpolated between the two by rank: the reported
 value and the exact one lie in the same bucket, so they differ by less than the bucket's width,
 under 10 % of the value (under 0.01 s below 0.01 s).
+
+A duration figure can also store, per hour and per UTC day, its percentiles (`Figure.percentiles`,
+computed by `Histogram.percentile` from that hour's or day's histogram when it is rolled: a
+stored result, not a second computation), as the figure `<name>.p` with bucket = the percentile,
+n = the histogram's count and lo = hi = the value. A series read (`Window.percentiles`) takes the
+whole stored hours or days of its window from those rows, three per key instead of a histogram
+of some forty buckets, and the histograms for the rest.
 """
 
 from __future__ import annotations
@@ -67,6 +74,7 @@ DISPOSITIONS = ("approved", "edited", "rejected", "escalated")
 DECISIONS = ("auto_send", "auto_draft_human_send", "queue_for_review", "block")
 DIMENSIONS = ("queue", "intent", "prompt_version", "generator_model")
 PSI_BINS = 10
+PERCENTILES = (50, 90, 95)  # the SLA page's percentiles, stored per hour and day for its series
 KEY_SEPARATOR = "\x1f"  # between prompt version and generator model in a drift key
 
 
@@ -120,6 +128,7 @@ class Figure:
     key: Any
     bucket: Any = field(default_factory=lambda: Value(0))
     seconds: Any = None
+    percentiles: tuple[int, ...] = ()  # stored per hour and day for series reads (a duration figure)
 
 
 def _first_claims() -> QuerySet[ReviewEvent]:
@@ -205,8 +214,17 @@ _define(
         "item__queue__tenant_id",
         F("item__queue_id"),
         seconds="f_seconds",
+        percentiles=PERCENTILES,
     ),
-    Figure("sla.handling", _resolved, "resolved_at", "queue__tenant_id", F("queue_id"), seconds="f_seconds"),
+    Figure(
+        "sla.handling",
+        _resolved,
+        "resolved_at",
+        "queue__tenant_id",
+        F("queue_id"),
+        seconds="f_seconds",
+        percentiles=PERCENTILES,
+    ),
     # Reviewers: dispositions and handling time of the items each resolved; lapses and lead
     # take-backs name the owner in the event's data, releases are the actor's.
     Figure(
@@ -343,11 +361,26 @@ def _floor_hour(at: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class Window:
-    """A window (start, end] as read by `read`, under a tag so one statement can read several."""
+    """A window (start, end] as read by `read`, under a tag so one statement can read several:
+    one row per key and bucket (`per` None), or per hour or UTC day of the window. With
+    `percentiles` (and `per`), a figure that stores its percentiles is read as those stored rows
+    (figure `<name>.p`) for the whole stored hours or days strictly between the window's first
+    and last one (which may be partial, or hold an item counted at exactly `end`), and as
+    histograms for the rest."""
 
     tag: str
     start: datetime
     end: datetime
+    per: Per = None
+    percentiles: bool = False
+
+
+def percentile_figure(name: str) -> str:
+    return f"{name}.p"
+
+
+def _floor_day(at: datetime) -> datetime:
+    return _floor_hour(at).replace(hour=0)
 
 
 def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, hour: Any) -> QuerySet[Any]:
@@ -375,7 +408,6 @@ def _parts(
     window: Window,
     tenant_ids: Sequence[int],
     keys: Sequence[str] | None,
-    per: Per,
     rolled: datetime | None,
 ) -> list[QuerySet[Any]]:
     """The stored days and hours of the window before `rolled` (the watermark), and the rest
@@ -392,16 +424,33 @@ def _parts(
     # last one at or before `seen`.
     day_from = first if first == first.replace(hour=0) else first.replace(hour=0) + 24 * HOUR
     day_to = max(day_from, seen.replace(hour=0))
+    per = window.per
     tally = Tally.objects.filter(tenant_id__in=list(tenant_ids), figure=figure.name)
     parts = []
+    # Stored percentiles for the whole periods in [first, as_percentiles), histograms from there.
+    # The window's last period (the one holding `end`, also when `end` is on its boundary) is
+    # always read as histograms; the first is never whole (it starts after `start`).
+    as_percentiles = first if per == "hour" else day_from
+    if window.percentiles and figure.percentiles and per is not None:
+        last_period = (_floor_hour if per == "hour" else _floor_day)(window.end - timedelta(microseconds=1))
+        as_percentiles = max(as_percentiles, min(seen if per == "hour" else day_to, last_period))
+        stored = Tally.objects.filter(
+            tenant_id__in=list(tenant_ids),
+            figure=percentile_figure(figure.name),
+            hours=1 if per == "hour" else 24,
+            start__gte=first if per == "hour" else day_from,
+            start__lt=as_percentiles,
+        )
+        parts.append(_stored(stored, window.tag, keys, F("start")))
     if per == "hour":
-        parts.append(_stored(tally.filter(hours=1, start__gte=first, start__lt=seen), window.tag, keys, F("start")))
+        hours = tally.filter(hours=1, start__gte=as_percentiles, start__lt=seen)
+        parts.append(_stored(hours, window.tag, keys, F("start")))
     else:
         # The hours around the days, as two index ranges (before the first day, after the last).
         around = Q(start__gte=first, start__lt=min(day_from, seen)) | Q(start__gte=day_to, start__lt=seen)
         hour = TruncDay("start", tzinfo=UTC) if per == "day" else Cast(Value(None), DateTimeField())
         parts.append(_stored(tally.filter(around, hours=1), window.tag, keys, hour))
-        days = tally.filter(hours=24, start__gte=day_from, start__lt=day_to)
+        days = tally.filter(hours=24, start__gte=as_percentiles, start__lt=day_to)
         parts.append(_stored(days, window.tag, keys, F("start") if per == "day" else hour))
     at = figure.at
     # The rest: the partial first hour, and the hours from `seen` to `end` (at most a few).
@@ -461,17 +510,17 @@ def read(
     windows: Iterable[Window],
     tenant_ids: Sequence[int],
     keys: Sequence[str] | None = None,
-    per: Per = None,
 ) -> Tallies:
     """The named figures over each window, for the tenants (and only `keys`, if given), in one
     query after reading the watermark: stored hours and days and the rest computed directly,
-    merged per key and bucket (and hour or UTC day, `per`)."""
+    merged per key and bucket (and hour or UTC day, the window's `per`). A window read with
+    `percentiles` also has cells under `percentile_figure(name)` (see `Window`)."""
     out: Tallies = defaultdict(lambda: defaultdict(Cell))
     if not tenant_ids:
         return out
     rolled = rolled_until()
     for _attempt in range(READ_ATTEMPTS):
-        rows, seen = _read_once(figures, windows, tenant_ids, keys, per, rolled)
+        rows, seen = _read_once(figures, windows, tenant_ids, keys, rolled)
         if seen == rolled:
             break
         # A roll or rebuild committed between reading the watermark and the statement: read
@@ -492,7 +541,6 @@ def _read_once(
     windows: Iterable[Window],
     tenant_ids: Sequence[int],
     keys: Sequence[str] | None,
-    per: Per,
     rolled: datetime | None,
 ) -> tuple[list[tuple[Any, ...]], datetime | None]:
     """One statement: the parts of every figure and window with the stored hours before
@@ -502,7 +550,7 @@ def _read_once(
     parts: list[QuerySet[Any]] = [_state_row()]
     for window in windows:
         for name in figures:
-            parts.extend(_parts(FIGURES[name], window, tenant_ids, keys, per, rolled))
+            parts.extend(_parts(FIGURES[name], window, tenant_ids, keys, rolled))
     rows = list(parts[0].union(*parts[1:], all=True))
     state = [row for row in rows if row[0] == STATE]
     seen = state[0][3] if state else None
@@ -515,12 +563,33 @@ def _read_once(
 
 def computed_hours(*, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
     """Every figure of every tenant for the hours in [start, end), computed directly, as rows of
-    `COLUMNS` (what `ops.rollups` stores)."""
+    `COLUMNS` (what `ops.rollups` stores), with the stored percentiles of each hour."""
     where_for = {name: Q(**{f"{figure.at}__gte": start, f"{figure.at}__lt": end}) for name, figure in FIGURES.items()}
     parts = [
         direct(figure, where=where_for[name], tenant_ids=None, tag="", per="hour") for name, figure in FIGURES.items()
     ]
-    return list(parts[0].union(*parts[1:], all=True))
+    rows = list(parts[0].union(*parts[1:], all=True))
+    return rows + percentile_rows(rows)
+
+
+def percentile_rows(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The stored percentiles of the figures that keep them, from their histogram rows (of
+    `COLUMNS`, one hour or day each): per tenant, hour or day and key, one row per percentile."""
+    histograms: dict[tuple[str, int, datetime, str], Histogram] = defaultdict(Histogram)
+    for figure, _tag, tenant, hour, key, bucket, n, lo, hi in rows:
+        if FIGURES[figure].percentiles:
+            histograms[(figure, tenant, hour, key)].buckets[bucket].add(n, lo, hi)
+    out = []
+    for (figure, tenant, hour, key), histogram in histograms.items():
+        total = histogram.n
+        for p in FIGURES[figure].percentiles:
+            value = histogram.percentile(p)
+            out.append((percentile_figure(figure), "", tenant, hour, key, p, total, value, value))
+    return out
+
+
+def stored_percentile_figures() -> list[str]:
+    return [percentile_figure(name) for name, figure in FIGURES.items() if figure.percentiles]
 
 
 # --- turning cells into figures -------------------------------------------------------------------
@@ -578,3 +647,25 @@ def histograms(cells: dict[tuple[str, int, datetime | None], Cell]) -> dict[str,
     for (key, bucket, _hour), cell in cells.items():
         out[key].buckets[bucket].add(cell.n, cell.lo, cell.hi)
     return out
+
+
+@dataclass(frozen=True)
+class Percentiles:
+    values: dict[int, float | None]  # percentile → seconds
+    n: int
+
+
+def percentiles(cells: Cells, ps: Sequence[int]) -> dict[str, Percentiles]:
+    """key → the percentiles `ps` of its histogram (cells of a duration figure)."""
+    return {key: Percentiles({p: h.percentile(p) for p in ps}, h.n) for key, h in histograms(cells).items()}
+
+
+def stored_percentiles(cells: Cells, ps: Sequence[int]) -> dict[str, Percentiles]:
+    """key → the percentiles `ps` as stored (cells of `percentile_figure(name)` for one hour or
+    day: bucket = the percentile, n = the histogram's count, lo = the value)."""
+    values: dict[str, dict[int, float | None]] = defaultdict(dict)
+    counts: dict[str, int] = {}
+    for (key, p, _hour), cell in cells.items():
+        values[key][p] = cell.lo
+        counts[key] = cell.n
+    return {key: Percentiles({p: values[key].get(p) for p in ps}, counts[key]) for key in values}
