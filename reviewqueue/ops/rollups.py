@@ -64,8 +64,21 @@ def roll_hours(hours: Iterable[datetime], *, rolled_until: datetime) -> int:
     for start, end in _runs(hours):
         Tally.objects.filter(hours=1, start__gte=start, start__lt=end).delete()
         rows = [
-            Tally(start=hour, hours=1, tenant_id=tenant, figure=figure, key=key, bucket=bucket, n=n, lo=lo, hi=hi)
-            for figure, _tag, tenant, hour, key, bucket, n, lo, hi in tallies.computed_hours(start=start, end=end)
+            Tally(
+                start=hour,
+                hours=1,
+                tenant_id=tenant,
+                figure=figure,
+                key=key,
+                bucket=bucket,
+                n=n,
+                lo=lo,
+                hi=hi,
+                total=total,
+            )
+            for figure, _tag, tenant, hour, key, bucket, n, lo, hi, total in tallies.computed_hours(
+                start=start, end=end
+            )
         ]
         Tally.objects.bulk_create(rows, batch_size=2000)
         written += len(rows)
@@ -84,12 +97,14 @@ def _roll_day(day: datetime) -> int:
         .exclude(figure__in=tallies.stored_percentile_figures())
         .order_by()
         .values_list("figure", "tenant_id", "key", "bucket")
-        .annotate(total=Sum("n"), low=Min("lo"), high=Max("hi"))
+        .annotate(count=Sum("n"), low=Min("lo"), high=Max("hi"), sum=Sum("total"))
     )
-    summed = [(figure, "", tenant, day, key, bucket, n, lo, hi) for figure, tenant, key, bucket, n, lo, hi in sums]
+    summed = [(figure, "", tenant, day, *cell) for figure, tenant, *cell in sums]
     rows = [
-        Tally(start=day, hours=24, tenant_id=tenant, figure=figure, key=key, bucket=bucket, n=n, lo=lo, hi=hi)
-        for figure, _tag, tenant, _day, key, bucket, n, lo, hi in summed + tallies.percentile_rows(summed)
+        Tally(
+            start=day, hours=24, tenant_id=tenant, figure=figure, key=key, bucket=bucket, n=n, lo=lo, hi=hi, total=total
+        )
+        for figure, _tag, tenant, _day, key, bucket, n, lo, hi, total in summed + tallies.percentile_rows(summed)
     ]
     Tally.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

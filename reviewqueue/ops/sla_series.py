@@ -90,9 +90,9 @@ def sla_latencies_with_series(
                 cells = into[(min(at, last_label), figure)]
                 merged = cells.get((key, bucket, None))
                 if merged is None:
-                    cells[(key, bucket, None)] = tallies.Cell(cell.n, cell.lo, cell.hi)
+                    cells[(key, bucket, None)] = tallies.Cell(cell.n, cell.lo, cell.hi, cell.total)
                 else:
-                    merged.add(cell.n, cell.lo, cell.hi)
+                    merged.add(cell.n, cell.lo, cell.hi, cell.total)
 
     def bucket_percentiles(label: datetime, figure: str) -> dict[str, tallies.Percentiles]:
         out = tallies.percentiles(split.get((label, figure), {}), PERCENTILES)

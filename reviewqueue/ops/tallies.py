@@ -75,6 +75,10 @@ DECISIONS = ("auto_send", "auto_draft_human_send", "queue_for_review", "block")
 DIMENSIONS = ("queue", "intent", "prompt_version", "generator_model")
 PSI_BINS = 10
 PERCENTILES = (50, 90, 95)  # the SLA page's percentiles, stored per hour and day for its series
+# /metrics' histogram bucket upper bounds (seconds). Scoring runs in about a second, or waits for
+# a worker; enqueue → decision is seconds for auto-send and minutes to hours through review.
+SCORING_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+DECISION_BUCKETS = (1, 5, 30, 60, 300, 900, 1800, 3600, 4 * 3600, 24 * 3600)
 KEY_SEPARATOR = "\x1f"  # between prompt version and generator model in a drift key
 
 
@@ -99,6 +103,15 @@ def _hist_bucket(seconds: Any) -> Case:
     return Case(
         When(Q(**{f"{seconds}__lt": HIST_FLOOR}), then=Value(-1)),
         default=Cast(Floor(Ln(F(seconds) / HIST_FLOOR) / math.log(HIST_RATIO)), IntegerField()),
+        output_field=IntegerField(),
+    )
+
+
+def _bound_index(seconds: str, bounds: Sequence[float]) -> Case:
+    """The index of the first upper bound the value is at or below (len(bounds): above all)."""
+    return Case(
+        *(When(**{f"{seconds}__lte": bound}, then=Value(i)) for i, bound in enumerate(bounds)),
+        default=Value(len(bounds)),
         output_field=IntegerField(),
     )
 
@@ -129,6 +142,7 @@ class Figure:
     bucket: Any = field(default_factory=lambda: Value(0))
     seconds: Any = None
     percentiles: tuple[int, ...] = ()  # stored per hour and day for series reads (a duration figure)
+    bounds: tuple[float, ...] = ()  # a duration figure bucketed by these upper bounds, not 10 % wide
 
 
 def _first_claims() -> QuerySet[ReviewEvent]:
@@ -273,6 +287,59 @@ _define(
         bucket=Least(Greatest(Cast(Floor(F("confidence") * PSI_BINS), IntegerField()), Value(0)), Value(PSI_BINS - 1)),
     ),
 )
+# /metrics: its counters and histograms since the first row, keyed by tenant id or queue id.
+# Counted by when the row came to be what it counts, so a stored hour only changes through a late
+# commit.
+_define(
+    Figure(
+        "metrics.decisions",
+        lambda: Draft.objects.exclude(decision=""),
+        "routed_at",  # set with the decision, in the one routing transition
+        "tenant_id",
+        F("tenant_id"),
+        bucket=_index_of("decision", DECISIONS),
+    ),
+    Figure(
+        "metrics.dispositions",
+        lambda: ReviewItem.objects.filter(state=ItemState.RESOLVED),
+        "resolved_at",
+        "queue__tenant_id",
+        F("queue_id"),
+        bucket=_index_of("disposition", DISPOSITIONS),
+    ),
+    Figure(
+        "metrics.scoring_failures",
+        _events(EventType.DRAFT_SCORING_FAILED),
+        "created_at",
+        "draft__tenant_id",
+        F("draft__tenant_id"),
+    ),
+    Figure(
+        "metrics.lease_lapses",
+        _events(EventType.REVIEW_LEASE_EXPIRED),
+        "created_at",
+        "draft__tenant_id",
+        F("item__queue_id"),
+    ),
+    Figure(
+        "metrics.scoring_latency",
+        lambda: Draft.objects.annotate(f_seconds=Seconds("scored_at", "created_at")),
+        "scored_at",
+        "tenant_id",
+        F("tenant_id"),
+        seconds="f_seconds",
+        bounds=SCORING_BUCKETS,
+    ),
+    Figure(
+        "metrics.enqueue_to_decision",
+        lambda: Draft.objects.annotate(f_seconds=Seconds("decided_at", "created_at")),
+        "decided_at",
+        "tenant_id",
+        F("tenant_id"),
+        seconds="f_seconds",
+        bounds=DECISION_BUCKETS,
+    ),
+)
 for _dim in DIMENSIONS:
     _define(
         Figure(
@@ -309,7 +376,7 @@ for _dim in DIMENSIONS:
     )
 
 # The columns every part of a union selects, in this order.
-COLUMNS = ("f_figure", "f_tag", "f_tenant", "f_hour", "f_key", "f_bucket", "f_n", "f_lo", "f_hi")
+COLUMNS = ("f_figure", "f_tag", "f_tenant", "f_hour", "f_key", "f_bucket", "f_n", "f_lo", "f_hi", "f_total")
 
 
 Per = str | None  # "hour" or "day": the rows of `read` per hour or UTC day of the window; None: one per window
@@ -335,14 +402,23 @@ def direct(figure: Figure, *, where: Q, tenant_ids: Sequence[int] | None, tag: s
         f_tenant=F(figure.tenant),
         f_hour=_per(figure.at, per),
         f_key=_text(figure.key),
-        f_bucket=_hist_bucket(figure.seconds) if figure.seconds else figure.bucket,
+        f_bucket=_bound_index(figure.seconds, figure.bounds)
+        if figure.bounds
+        else _hist_bucket(figure.seconds)
+        if figure.seconds
+        else figure.bucket,
     )
     measures: dict[str, Any]
     if figure.seconds:
-        measures = {"f_n": Count("pk"), "f_lo": Min(figure.seconds), "f_hi": Max(figure.seconds)}
+        measures = {
+            "f_n": Count("pk"),
+            "f_lo": Min(figure.seconds),
+            "f_hi": Max(figure.seconds),
+            "f_total": Sum(figure.seconds),
+        }
     else:
         nothing = Cast(Value(None), FloatField())
-        measures = {"f_n": Count("pk", distinct=True), "f_lo": nothing, "f_hi": nothing}
+        measures = {"f_n": Count("pk", distinct=True), "f_lo": nothing, "f_hi": nothing, "f_total": nothing}
     grouped: QuerySet[Any] = rows.order_by().values(*COLUMNS[:6]).annotate(**measures).values_list(*COLUMNS)
     return grouped
 
@@ -397,7 +473,7 @@ def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, hour: A
             f_bucket=F("bucket"),
         )
         .values(*COLUMNS[:6])
-        .annotate(f_n=Sum("n"), f_lo=Min("lo"), f_hi=Max("hi"))
+        .annotate(f_n=Sum("n"), f_lo=Min("lo"), f_hi=Max("hi"), f_total=Sum("total"))
         .values_list(*COLUMNS)
     )
     return grouped
@@ -478,6 +554,7 @@ def _state_row() -> QuerySet[Any]:
             f_n=Value(0, output_field=IntegerField()),
             f_lo=nothing,
             f_hi=nothing,
+            f_total=nothing,
         )
         .values_list(*COLUMNS)
     )
@@ -489,13 +566,16 @@ class Cell:
     n: int = 0
     lo: float | None = None
     hi: float | None = None
+    total: float | None = None  # the sum of a duration figure's values
 
-    def add(self, n: int, lo: float | None, hi: float | None) -> None:
+    def add(self, n: int, lo: float | None, hi: float | None, total: float | None = None) -> None:
         self.n += n
         if lo is not None:
             self.lo = lo if self.lo is None else min(self.lo, lo)
         if hi is not None:
             self.hi = hi if self.hi is None else max(self.hi, hi)
+        if total is not None:
+            self.total = total if self.total is None else self.total + total
 
 
 # (key, bucket, hour or day or None) → cell
@@ -526,10 +606,10 @@ def read(
         # A roll or rebuild committed between reading the watermark and the statement: read
         # again with the watermark the statement saw (the last try stores nothing: exact).
         rolled = seen if _attempt < READ_ATTEMPTS - 2 else None
-    for figure, tag, _tenant, hour, key, bucket, n, lo, hi in rows:
+    for figure, tag, _tenant, hour, key, bucket, n, lo, hi, total in rows:
         if hour is not None:
             hour = hour.astimezone(UTC) if hour.tzinfo else hour.replace(tzinfo=UTC)
-        out[(tag, figure)][(key, bucket, hour)].add(n, lo, hi)
+        out[(tag, figure)][(key, bucket, hour)].add(n, lo, hi, total)
     return out
 
 
@@ -576,7 +656,7 @@ def percentile_rows(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The stored percentiles of the figures that keep them, from their histogram rows (of
     `COLUMNS`, one hour or day each): per tenant, hour or day and key, one row per percentile."""
     histograms: dict[tuple[str, int, datetime, str], Histogram] = defaultdict(Histogram)
-    for figure, _tag, tenant, hour, key, bucket, n, lo, hi in rows:
+    for figure, _tag, tenant, hour, key, bucket, n, lo, hi, _total in rows:
         if FIGURES[figure].percentiles:
             histograms[(figure, tenant, hour, key)].buckets[bucket].add(n, lo, hi)
     out = []
@@ -584,7 +664,7 @@ def percentile_rows(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         total = histogram.n
         for p in FIGURES[figure].percentiles:
             value = histogram.percentile(p)
-            out.append((percentile_figure(figure), "", tenant, hour, key, p, total, value, value))
+            out.append((percentile_figure(figure), "", tenant, hour, key, p, total, value, value, None))
     return out
 
 
