@@ -464,7 +464,7 @@ def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, hour: A
         rows = rows.filter(key__in=list(keys))
     grouped: QuerySet[Any] = (
         rows.order_by()
-        .annotate(
+        .values(
             f_figure=F("figure"),
             f_tag=Value(tag, output_field=CharField()),
             f_tenant=F("tenant_id"),
@@ -472,7 +472,6 @@ def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, hour: A
             f_key=F("key"),
             f_bucket=F("bucket"),
         )
-        .values(*COLUMNS[:6])
         .annotate(f_n=Sum("n"), f_lo=Min("lo"), f_hi=Max("hi"), f_total=Sum("total"))
         .values_list(*COLUMNS)
     )
@@ -480,7 +479,7 @@ def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, hour: A
 
 
 def _parts(
-    figure: Figure,
+    figures: Sequence[Figure],
     window: Window,
     tenant_ids: Sequence[int],
     keys: Sequence[str] | None,
@@ -488,7 +487,8 @@ def _parts(
 ) -> list[QuerySet[Any]]:
     """The stored days and hours of the window before `rolled` (the watermark), and the rest
     computed directly. `per="hour"` reads hours only (the caller wants each hour); otherwise
-    whole UTC days come from day rows.
+    whole UTC days come from day rows. The stored rows of all the figures are read by one part
+    per range (their ranges are the window's), the rest by one part per figure.
 
     Every bound is a constant, so PostgreSQL estimates each range from its statistics (an hour
     of rows, not a default share of the table) and plans the direct parts as the index range
@@ -501,39 +501,47 @@ def _parts(
     day_from = first if first == first.replace(hour=0) else first.replace(hour=0) + 24 * HOUR
     day_to = max(day_from, seen.replace(hour=0))
     per = window.per
-    tally = Tally.objects.filter(tenant_id__in=list(tenant_ids), figure=figure.name)
+    tally = Tally.objects.filter(tenant_id__in=list(tenant_ids))
     parts = []
-    # Stored percentiles for the whole periods in [first, as_percentiles), histograms from there.
-    # The window's last period (the one holding `end`, also when `end` is on its boundary) is
-    # always read as histograms; the first is never whole (it starts after `start`).
-    as_percentiles = first if per == "hour" else day_from
-    if window.percentiles and figure.percentiles and per is not None:
+    # The figures that store percentiles are read as those for the whole periods in
+    # [first period, as_percentiles), as histograms from there. The window's last period (the one
+    # holding `end`, also when `end` is on its boundary) is always read as histograms; the first
+    # is never whole (it starts after `start`).
+    from_ = first if per == "hour" else day_from
+    with_percentiles = [f.name for f in figures if window.percentiles and f.percentiles and per is not None]
+    plain = [f.name for f in figures if f.name not in with_percentiles]
+    as_percentiles = from_
+    if with_percentiles:
         last_period = (_floor_hour if per == "hour" else _floor_day)(window.end - timedelta(microseconds=1))
-        as_percentiles = max(as_percentiles, min(seen if per == "hour" else day_to, last_period))
-        stored = Tally.objects.filter(
-            tenant_id__in=list(tenant_ids),
-            figure=percentile_figure(figure.name),
+        as_percentiles = max(from_, min(seen if per == "hour" else day_to, last_period))
+        stored = tally.filter(
+            figure__in=[percentile_figure(name) for name in with_percentiles],
             hours=1 if per == "hour" else 24,
-            start__gte=first if per == "hour" else day_from,
+            start__gte=from_,
             start__lt=as_percentiles,
         )
         parts.append(_stored(stored, window.tag, keys, F("start")))
+    groups = [(names, since) for names, since in ((plain, from_), (with_percentiles, as_percentiles)) if names]
     if per == "hour":
-        hours = tally.filter(hours=1, start__gte=as_percentiles, start__lt=seen)
-        parts.append(_stored(hours, window.tag, keys, F("start")))
+        for names, since in groups:
+            hours = tally.filter(figure__in=names, hours=1, start__gte=since, start__lt=seen)
+            parts.append(_stored(hours, window.tag, keys, F("start")))
     else:
         # The hours around the days, as two index ranges (before the first day, after the last).
         around = Q(start__gte=first, start__lt=min(day_from, seen)) | Q(start__gte=day_to, start__lt=seen)
         hour = TruncDay("start", tzinfo=UTC) if per == "day" else Cast(Value(None), DateTimeField())
-        parts.append(_stored(tally.filter(around, hours=1), window.tag, keys, hour))
-        days = tally.filter(hours=24, start__gte=as_percentiles, start__lt=day_to)
-        parts.append(_stored(days, window.tag, keys, F("start") if per == "day" else hour))
-    at = figure.at
-    # The rest: the partial first hour, and the hours from `seen` to `end` (at most a few).
-    rest = Q(**{f"{at}__gt": window.start, f"{at}__lt": first, f"{at}__lte": window.end}) | Q(
-        **{f"{at}__gte": seen, f"{at}__lte": window.end}
-    )
-    parts.append(direct(figure, where=rest, tenant_ids=tenant_ids, tag=window.tag, per=per))
+        every = [f.name for f in figures]
+        parts.append(_stored(tally.filter(around, figure__in=every, hours=1), window.tag, keys, hour))
+        for names, since in groups:
+            days = tally.filter(figure__in=names, hours=24, start__gte=since, start__lt=day_to)
+            parts.append(_stored(days, window.tag, keys, F("start") if per == "day" else hour))
+    for figure in figures:
+        at = figure.at
+        # The rest: the partial first hour, and the hours from `seen` to `end` (at most a few).
+        rest = Q(**{f"{at}__gt": window.start, f"{at}__lt": first, f"{at}__lte": window.end}) | Q(
+            **{f"{at}__gte": seen, f"{at}__lte": window.end}
+        )
+        parts.append(direct(figure, where=rest, tenant_ids=tenant_ids, tag=window.tag, per=per))
     return parts
 
 
@@ -598,6 +606,7 @@ def read(
     out: Tallies = defaultdict(lambda: defaultdict(Cell))
     if not tenant_ids:
         return out
+    figures, windows = list(figures), list(windows)  # read once per window and attempt
     rolled = rolled_until()
     for _attempt in range(READ_ATTEMPTS):
         rows, seen = _read_once(figures, windows, tenant_ids, keys, rolled)
@@ -629,8 +638,7 @@ def _read_once(
     None: nothing stored is read)."""
     parts: list[QuerySet[Any]] = [_state_row()]
     for window in windows:
-        for name in figures:
-            parts.extend(_parts(FIGURES[name], window, tenant_ids, keys, rolled))
+        parts.extend(_parts([FIGURES[name] for name in figures], window, tenant_ids, keys, rolled))
     rows = list(parts[0].union(*parts[1:], all=True))
     state = [row for row in rows if row[0] == STATE]
     seen = state[0][3] if state else None

@@ -5,13 +5,14 @@ so a view can be shared."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
+from html import escape
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from reviewqueue.ops import charts, selectors, tallies
@@ -66,23 +67,24 @@ def _latency_charts(
     return out
 
 
-@dataclass(frozen=True)
-class BreachRow:
-    """A breach with the texts its table row shows, formatted here: with up to 200 rows, the
-    template's `url` tag and `date` filters per row cost more than the rest of the page."""
-
-    breach: Breach
-    href: str
-    at_iso: str  # as the `date:"c"` filter writes it
-    at_text: str  # as `date:"Y-m-d H:i"`
-
-
-def _breach_rows(breaches: list[Breach]) -> list[BreachRow]:
+def _breach_rows(breaches: list[Breach]) -> SafeString:
+    """The breach table's rows, formatted here rather than by a template loop: up to 200 rows of
+    a link, a time and five texts each cost a fifth of the page's time as template tags and
+    filters (a `url` tag and two `date` filters per row)."""
+    item_url = reverse("ops:item", args=[0]).removesuffix("0/")  # + "<item id>/"
     rows = []
     for b in breaches:
         at = timezone.localtime(b.at)
-        rows.append(BreachRow(b, reverse("ops:item", args=[b.item_id]), at.isoformat(), at.strftime("%Y-%m-%d %H:%M")))
-    return rows
+        rows.append(
+            f'<tr data-item="{b.item_id}">'
+            f'<td><time datetime="{at.isoformat()}">{at:%Y-%m-%d %H:%M}</time></td>'
+            f"<td>{escape(b.queue)}</td>"
+            f'<td><a href="{item_url}{b.item_id}/">item #{b.item_id}</a>'
+            f' <span class="muted small">draft {b.draft_id}</span></td>'
+            f"<td>{escape(b.from_state)}</td>"
+            f'<td data-label="Fallback">{escape(b.fallback_action)}</td></tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every text in it is escaped; the rest are ids and times
 
 
 @lead_required
@@ -124,7 +126,8 @@ def ops_sla(request: HttpRequest) -> HttpResponse:
             "percent_error": tallies.PERCENT_ERROR,
             "attainment": attainment,
             "chart": chart,
-            "breaches": _breach_rows(breaches),
+            "breaches": breaches,
+            "breach_rows": _breach_rows(breaches),
             "breach_total": breach_total,
             "latencies": latencies,
             "latency_charts": latency_charts,
