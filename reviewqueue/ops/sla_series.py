@@ -62,37 +62,42 @@ def sla_latencies_over_time(*, queues: Iterable[Queue], now: datetime, span: tim
 def sla_latencies_with_series(
     *, queues: Iterable[Queue], now: datetime, span: timedelta
 ) -> tuple[list[Latency], list[LatencyBucket]]:
-    """`selectors.sla_latencies` over the window and each of its buckets, from one statement:
-    the window's histograms summed by the database, and per bucket either the percentiles stored
-    for its hour or day (a whole stored one) or its histograms (see `tallies.Window`)."""
+    """`selectors.sla_latencies` over the window and each of its buckets, from one read: per
+    bucket either the percentiles stored for its hour or day (a whole stored one) or its
+    histograms; the window's histograms are the sum of all the histogram cells read (see
+    `tallies.Window`)."""
     queue_list = list(queues)
     bounds = bucket_bounds(now=now, span=span)
     per = "hour" if bucket_step(span) == timedelta(hours=1) else "day"
     read = tallies.read(
         figures=LATENCY_FIGURES,
-        windows=[
-            tallies.Window("", now - span, now),
-            tallies.Window("series", now - span, now, per=per, percentiles=True),
-        ],
+        windows=[tallies.Window("", now - span, now, per=per, percentiles=True)],
         tenant_ids=sorted({q.tenant_id for q in queue_list}),
         keys=[str(q.pk) for q in queue_list],
     )
-    whole = [tallies.percentiles(read[("", figure)], PERCENTILES) for figure in LATENCY_FIGURES]
     last_label = bounds[-1][2] if bounds else now
-    # Per bucket label and figure: its histogram cells, or its stored percentile cells.
+    # The window's histogram cells, and per bucket label and figure: its histogram cells, or its
+    # stored percentile cells.
+    whole: dict[str, tallies.Cells] = defaultdict(dict)
     split: dict[tuple[datetime, str], tallies.Cells] = defaultdict(dict)
     stored: dict[tuple[datetime, str], tallies.Cells] = defaultdict(dict)
+
+    def merge(cells: tallies.Cells, key: str, bucket: int, cell: tallies.Cell) -> None:
+        merged = cells.get((key, bucket, None))
+        if merged is None:
+            cells[(key, bucket, None)] = tallies.Cell(cell.n, cell.lo, cell.hi, cell.total)
+        else:
+            merged.add(cell.n, cell.lo, cell.hi, cell.total)
+
     for figure in LATENCY_FIGURES:
-        for into, name in ((split, figure), (stored, tallies.percentile_figure(figure))):
-            for (key, bucket, at), cell in read[("series", name)].items():
-                assert at is not None  # read per hour or day
+        for (key, bucket, at), cell in read[("", figure)].items():
+            merge(whole[figure], key, bucket, cell)
+            if at is not None:  # None: the summed histograms of the periods read as percentiles
                 # Only an item counted at exactly `now`, on a boundary, is past the last bucket.
-                cells = into[(min(at, last_label), figure)]
-                merged = cells.get((key, bucket, None))
-                if merged is None:
-                    cells[(key, bucket, None)] = tallies.Cell(cell.n, cell.lo, cell.hi, cell.total)
-                else:
-                    merged.add(cell.n, cell.lo, cell.hi, cell.total)
+                merge(split[(min(at, last_label), figure)], key, bucket, cell)
+        for (key, p, at), cell in read[("", tallies.percentile_figure(figure))].items():
+            assert at is not None  # stored per hour or day
+            merge(stored[(at, figure)], key, p, cell)
 
     def bucket_percentiles(label: datetime, figure: str) -> dict[str, tallies.Percentiles]:
         out = tallies.percentiles(split.get((label, figure), {}), PERCENTILES)
@@ -110,4 +115,9 @@ def sla_latencies_with_series(
         )
         for start, end, label in bounds
     ]
-    return latencies(queue_list, whole[0], whole[1]), series
+    table = latencies(
+        queue_list,
+        tallies.percentiles(whole[first], PERCENTILES),
+        tallies.percentiles(whole[handling], PERCENTILES),
+    )
+    return table, series

@@ -442,7 +442,8 @@ class Window:
     `percentiles` (and `per`), a figure that stores its percentiles is read as those stored rows
     (figure `<name>.p`) for the whole stored hours or days strictly between the window's first
     and last one (which may be partial, or hold an item counted at exactly `end`), and as
-    histograms for the rest."""
+    histograms for the rest; the histograms of the periods read as percentiles come summed, as
+    cells of no period (None), so the figure's cells still add up to the window's histogram."""
 
     tag: str
     start: datetime
@@ -521,6 +522,15 @@ def _parts(
             start__lt=as_percentiles,
         )
         parts.append(_stored(stored, window.tag, keys, F("start")))
+        # … and their histograms summed over those periods (no period: None), so that the
+        # histogram cells of the window still add up to the window's histogram.
+        summed = tally.filter(
+            figure__in=with_percentiles,
+            hours=1 if per == "hour" else 24,
+            start__gte=from_,
+            start__lt=as_percentiles,
+        )
+        parts.append(_stored(summed, window.tag, keys, Cast(Value(None), DateTimeField())))
     groups = [(names, since) for names, since in ((plain, from_), (with_percentiles, as_percentiles)) if names]
     if per == "hour":
         for names, since in groups:
