@@ -23,6 +23,7 @@ PAGES = [
     "/ops/",
     "/ops/floor/live/",
     "/ops/sla/?range=24h",
+    "/ops/sla/?range=7d",
     "/ops/sla/?range=30d",
     "/ops/reviewers/?range=7d",
     "/ops/routing/?range=7d&by=intent",

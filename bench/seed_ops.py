@@ -299,6 +299,8 @@ def main() -> None:
                     "reviewer_id": reviewer if state == "resolved" else None,
                     "resolved_at": resolved_at,
                     "escalated_from_id": None,
+                    "audit_probability": None,
+                    "follow_up": False,
                 }
                 copy.write_row([n, *(row[c] for c in item_cols)])
         print(f"items: {len(drafts)} in {time.perf_counter() - t1:.0f} s", flush=True)

@@ -2,49 +2,44 @@
 
 No in-process counter or gauge: with several gunicorn workers and Celery workers on other
 machines, a process-local registry would answer differently per process (and lose everything
-at each restart). Every figure here is a query on the review tables, so any web process
-answers the same, and counters only grow because the rows they count are never deleted or
-moved back (events are append-only; `resolved`/`expired` and a draft's decision are final).
+at each restart). Every figure here is read from the database, so any web process answers the
+same: the gauges from the open review items (indexed), the counters and histograms as the ops
+tallies (`ops.tallies`) over every row ever, i.e. the stored hours and days plus the hours not
+rolled yet computed directly, in one statement. Counters only grow because the rows they count
+are never deleted or moved back (events are append-only; `resolved`/`expired` and a draft's
+decision are final) and a stored hour holds what a direct count of it gives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
+from itertools import accumulate
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
-from reviewqueue.audit.events import EventType
-from reviewqueue.audit.models import ReviewEvent
-from reviewqueue.review.models import Draft, ItemState, Queue, ReviewItem
+from reviewqueue.ops import tallies
+from reviewqueue.review.models import Queue
 from reviewqueue.review.selectors import queue_stats
+from reviewqueue.tenancy.models import Tenant
 
-# Bucket upper bounds (seconds). Scoring runs in about a second, or waits for a worker;
-# enqueue → decision is seconds for auto-send and minutes to hours through review.
-SCORING_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
-DECISION_BUCKETS = (1, 5, 30, 60, 300, 900, 1800, 3600, 4 * 3600, 24 * 3600)
-
-
-def _histogram(
-    rows: QuerySet[Draft], start: str, end: str, buckets: tuple[float, ...]
-) -> dict[str, tuple[list[int], int, float]]:
-    """Per tenant slug: cumulative bucket counts, count and sum (seconds) of end − start, in one
-    aggregate query (the database counts; nothing is loaded row by row)."""
-    rows = rows.filter(**{f"{start}__isnull": False, f"{end}__isnull": False}).annotate(
-        elapsed=ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-    )
-    aggregates = {f"le{n}": Count("id", filter=Q(elapsed__lte=timedelta(seconds=b))) for n, b in enumerate(buckets)}
-    out = {}
-    row: dict[str, Any]
-    for row in rows.values("tenant__slug").annotate(n=Count("id"), total=Sum("elapsed"), **aggregates):  # type: ignore[assignment]
-        total = row["total"]
-        seconds = total.total_seconds() if isinstance(total, timedelta) else float(total or 0) / 1e6
-        out[row["tenant__slug"]] = ([row[f"le{n}"] for n in range(len(buckets))], row["n"], seconds)
-    return out
+SCORING_BUCKETS = tallies.SCORING_BUCKETS
+DECISION_BUCKETS = tallies.DECISION_BUCKETS
+# The window every counter covers: (EPOCH, END], i.e. every row, including one stamped after the
+# scrape's clock (a lease that lapses at its expiry instant, written ahead of it).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+END = datetime(9999, 1, 1, tzinfo=UTC)
+COUNTERS = [
+    "metrics.decisions",
+    "metrics.dispositions",
+    "metrics.lease_lapses",
+    "sla.breaches",
+    "metrics.scoring_failures",
+    "metrics.scoring_latency",
+    "metrics.enqueue_to_decision",
+]
 
 
 class DatabaseCollector(Collector):
@@ -72,87 +67,84 @@ class DatabaseCollector(Collector):
             breached.add_metric(key, s.breached)
         yield from (depth, oldest, at_risk, breached)
 
+        # Keys are tenant ids or queue ids; "" (an event of no item) and an unknown id are skipped.
+        tenants = {str(pk): slug for pk, slug in Tenant.objects.values_list("pk", "slug")}
+        by_id = {str(q.pk): (q.tenant.slug, q.name) for q in queues}
+        read = tallies.read(
+            figures=COUNTERS, windows=[tallies.Window("", EPOCH, END)], tenant_ids=sorted(int(t) for t in tenants)
+        )
+
+        def cells(figure: str) -> tallies.Cells:
+            return read[("", figure)]
+
         decisions = CounterMetricFamily(
             "reviewqueue_decisions", "Routing decisions made on drafts.", labels=["tenant", "decision"]
         )
-        for tenant, decision, n in (
-            Draft.objects.exclude(decision="")
-            .values("tenant__slug", "decision")
-            .annotate(n=Count("id"))
-            .order_by("tenant__slug", "decision")
-            .values_list("tenant__slug", "decision", "n")
-        ):
-            decisions.add_metric([tenant, decision], n)
+        for tenant_id, counts in sorted(tallies.categories(cells("metrics.decisions"), tallies.DECISIONS).items()):
+            for decision, n in counts.items():
+                if n and tenant_id in tenants:
+                    decisions.add_metric([tenants[tenant_id], decision], n)
         yield decisions
 
         dispositions = CounterMetricFamily(
             "reviewqueue_dispositions", "Review items resolved, by disposition.", labels=[*labels, "disposition"]
         )
-        for queue_id, disposition, n in (
-            ReviewItem.objects.filter(state=ItemState.RESOLVED)
-            .values("queue_id", "disposition")
-            .annotate(n=Count("id"))
-            .order_by("queue_id", "disposition")
-            .values_list("queue_id", "disposition", "n")
-        ):
-            dispositions.add_metric([*names[queue_id], disposition], n)
+        resolved = tallies.categories(cells("metrics.dispositions"), tallies.DISPOSITIONS)
+        for queue_id, counts in sorted(resolved.items()):
+            for disposition, n in counts.items():
+                if n and queue_id in by_id:
+                    dispositions.add_metric([*by_id[queue_id], disposition], n)
         yield dispositions
 
-        per_queue_events = {
-            EventType.REVIEW_LEASE_EXPIRED: CounterMetricFamily(
-                "reviewqueue_lease_lapses", "Leases that lapsed (found by a claim or the sweep).", labels=labels
-            ),
-            EventType.REVIEW_SLA_BREACHED: CounterMetricFamily(
-                "reviewqueue_sla_breaches", "Items that passed their SLA (the fallback applied).", labels=labels
-            ),
-        }
-        for type_, queue_id, n in (
-            ReviewEvent.objects.filter(type__in=list(per_queue_events), item__isnull=False)
-            .values("type", "item__queue_id")
-            .annotate(n=Count("id"))
-            .order_by("type", "item__queue_id")
-            .values_list("type", "item__queue_id", "n")
+        for figure, name, doc in (
+            ("metrics.lease_lapses", "reviewqueue_lease_lapses", "Leases that lapsed (found by a claim or the sweep)."),
+            ("sla.breaches", "reviewqueue_sla_breaches", "Items that passed their SLA (the fallback applied)."),
         ):
-            per_queue_events[EventType(type_)].add_metric(list(names[queue_id]), n)
-        yield from per_queue_events.values()
+            family = CounterMetricFamily(name, doc, labels=labels)
+            for queue_id, n in sorted(tallies.counts(cells(figure)).items()):
+                if queue_id in by_id:
+                    family.add_metric(list(by_id[queue_id]), n)
+            yield family
 
         failures = CounterMetricFamily(
             "reviewqueue_scoring_failures", "Scoring attempts that failed.", labels=["tenant"]
         )
-        for tenant, n in (
-            ReviewEvent.objects.filter(type=EventType.DRAFT_SCORING_FAILED)
-            .values("draft__tenant__slug")
-            .annotate(n=Count("id"))
-            .order_by("draft__tenant__slug")
-            .values_list("draft__tenant__slug", "n")
-        ):
-            failures.add_metric([tenant], n)
+        for tenant_id, n in sorted(tallies.counts(cells("metrics.scoring_failures")).items()):
+            if tenant_id in tenants:
+                failures.add_metric([tenants[tenant_id]], n)
         yield failures
 
-        for name, doc, start, end, buckets in (
+        for figure, name, doc, buckets in (
             (
+                "metrics.scoring_latency",
                 "reviewqueue_scoring_latency_seconds",
                 "Enqueue to scored, per draft (the broker wait included).",
-                "created_at",
-                "scored_at",
                 SCORING_BUCKETS,
             ),
             (
+                "metrics.enqueue_to_decision",
                 "reviewqueue_enqueue_to_decision_seconds",
                 "Enqueue to the final decision, per decided draft.",
-                "created_at",
-                "decided_at",
                 DECISION_BUCKETS,
             ),
         ):
             histogram = HistogramMetricFamily(name, doc, labels=["tenant"])
-            for tenant, (cumulative, count, total) in sorted(
-                _histogram(Draft.objects.all(), start, end, buckets).items()
-            ):
+            per_tenant: dict[str, list[tallies.Cell]] = {}
+            for (tenant_id, bucket, _at), cell in cells(figure).items():
+                in_bucket = per_tenant.setdefault(tenant_id, [tallies.Cell() for _ in range(len(buckets) + 1)])
+                in_bucket[bucket].add(cell.n, cell.lo, cell.hi, cell.total)
+            for tenant_id, in_bucket in sorted(per_tenant.items(), key=lambda item: tenants.get(item[0], "")):
+                if tenant_id not in tenants:
+                    continue
+                # Bucket i holds (bound i − 1, bound i]; the last, values above every bound.
+                cumulative = list(accumulate(cell.n for cell in in_bucket))
                 histogram.add_metric(
-                    [tenant],
-                    buckets=[*((str(float(b)), c) for b, c in zip(buckets, cumulative, strict=True)), ("+Inf", count)],
-                    sum_value=total,
+                    [tenants[tenant_id]],
+                    buckets=[
+                        *((str(float(b)), c) for b, c in zip(buckets, cumulative, strict=False)),
+                        ("+Inf", cumulative[-1]),
+                    ],
+                    sum_value=sum(cell.total or 0.0 for cell in in_bucket),
                 )
             yield histogram
 

@@ -36,7 +36,7 @@ class Tally(models.Model):
     [start, start + 24 h) (`hours` 24, the sum of its 24 hours, so that a 30-day window reads 30
     rows per key and bucket instead of 720): a count (`bucket` 0, or the index of a category such
     as a disposition) or one bucket of a duration histogram, with the smallest and largest value
-    that fell in it (see `ops.tallies` for the percentile and its error bound).
+    that fell in it and their sum (see `ops.tallies` for the percentile and its error bound).
 
     Written only by `ops.rollups` (the beat task and `rebuild_ops_rollups`) from the same queries
     the pages run for the hours not rolled yet: a row is a stored result of a figure's one
@@ -51,6 +51,7 @@ class Tally(models.Model):
     n = models.BigIntegerField()
     lo = models.FloatField(null=True, blank=True)
     hi = models.FloatField(null=True, blank=True)
+    total = models.FloatField(null=True, blank=True)  # a duration figure's sum (for /metrics' histograms)
 
     class Meta:
         constraints = [
@@ -64,7 +65,7 @@ class Tally(models.Model):
             # days and hours. The included columns let PostgreSQL answer from the index alone.
             models.Index(
                 fields=["tenant", "figure", "hours", "start"],
-                include=["key", "bucket", "n", "lo", "hi"],
+                include=["key", "bucket", "n", "lo", "hi", "total"],
                 name="tally_figure_span",
             ),
         ]

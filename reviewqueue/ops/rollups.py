@@ -64,8 +64,21 @@ def roll_hours(hours: Iterable[datetime], *, rolled_until: datetime) -> int:
     for start, end in _runs(hours):
         Tally.objects.filter(hours=1, start__gte=start, start__lt=end).delete()
         rows = [
-            Tally(start=hour, hours=1, tenant_id=tenant, figure=figure, key=key, bucket=bucket, n=n, lo=lo, hi=hi)
-            for figure, _tag, tenant, hour, key, bucket, n, lo, hi in tallies.computed_hours(start=start, end=end)
+            Tally(
+                start=hour,
+                hours=1,
+                tenant_id=tenant,
+                figure=figure,
+                key=key,
+                bucket=bucket,
+                n=n,
+                lo=lo,
+                hi=hi,
+                total=total,
+            )
+            for figure, _tag, tenant, hour, key, bucket, n, lo, hi, total in tallies.computed_hours(
+                start=start, end=end
+            )
         ]
         Tally.objects.bulk_create(rows, batch_size=2000)
         written += len(rows)
@@ -76,27 +89,22 @@ def roll_hours(hours: Iterable[datetime], *, rolled_until: datetime) -> int:
 
 
 def _roll_day(day: datetime) -> int:
-    """A day's rows: the sums of its 24 hour rows."""
+    """A day's rows: the sums of its 24 hour rows, and the percentiles of the day's histograms
+    (not of its hours' percentiles)."""
     Tally.objects.filter(hours=24, start=day).delete()
     sums = (
         Tally.objects.filter(hours=1, start__gte=day, start__lt=day + DAY)
+        .exclude(figure__in=tallies.stored_percentile_figures())
         .order_by()
-        .values("tenant_id", "figure", "key", "bucket")
-        .annotate(total=Sum("n"), low=Min("lo"), high=Max("hi"))
+        .values_list("figure", "tenant_id", "key", "bucket")
+        .annotate(count=Sum("n"), low=Min("lo"), high=Max("hi"), sum=Sum("total"))
     )
+    summed = [(figure, "", tenant, day, *cell) for figure, tenant, *cell in sums]
     rows = [
         Tally(
-            start=day,
-            hours=24,
-            tenant_id=row["tenant_id"],
-            figure=row["figure"],
-            key=row["key"],
-            bucket=row["bucket"],
-            n=row["total"],
-            lo=row["low"],
-            hi=row["high"],
+            start=day, hours=24, tenant_id=tenant, figure=figure, key=key, bucket=bucket, n=n, lo=lo, hi=hi, total=total
         )
-        for row in sums
+        for figure, _tag, tenant, _day, key, bucket, n, lo, hi, total in summed + tallies.percentile_rows(summed)
     ]
     Tally.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

@@ -32,7 +32,7 @@ from reviewqueue.tenancy.models import Membership, Role
 RANGES: dict[str, timedelta] = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 DEFAULT_RANGE = "24h"
 BREACH_HISTORY_LIMIT = 200
-PERCENTILES = (50, 90, 95)
+PERCENTILES = tallies.PERCENTILES
 
 
 def lead_tenant_ids(user: User) -> list[int]:
@@ -171,10 +171,6 @@ class Latency:
     handling_n: int
 
 
-def _percentiles(histogram: tallies.Histogram | None) -> dict[int, float | None]:
-    return {p: histogram.percentile(p) if histogram else None for p in PERCENTILES}
-
-
 def sla_latencies(*, queues: Iterable[Queue], now: datetime, span: timedelta) -> list[Latency]:
     """Per queue, p50/p90/p95 (from the hourly histograms, see `ops.tallies`) of
     - enqueue → first claim, over the items that entered the queue in the window and have been
@@ -183,19 +179,23 @@ def sla_latencies(*, queues: Iterable[Queue], now: datetime, span: timedelta) ->
     queue_list = list(queues)
     tenant_ids, keys = _tenants_and_keys(queue_list)
     read = tallies.read(figures=LATENCY_FIGURES, windows=_window(now, span), tenant_ids=tenant_ids, keys=keys)
-    return latencies(queue_list, read[("", LATENCY_FIGURES[0])], read[("", LATENCY_FIGURES[1])])
+    first, handling = (tallies.percentiles(read[("", figure)], PERCENTILES) for figure in LATENCY_FIGURES)
+    return latencies(queue_list, first, handling)
 
 
 LATENCY_FIGURES = ["sla.first_claim", "sla.handling"]
+NO_PERCENTILES = tallies.Percentiles(dict.fromkeys(PERCENTILES), 0)
 
 
-def latencies(queues: Sequence[Queue], first_claim: tallies.Cells, handling: tallies.Cells) -> list[Latency]:
-    """`sla_latencies` from the cells of its two figures (the whole window, or a part of it)."""
-    first, resolved = tallies.histograms(first_claim), tallies.histograms(handling)
+def latencies(
+    queues: Sequence[Queue], first_claim: dict[str, tallies.Percentiles], handling: dict[str, tallies.Percentiles]
+) -> list[Latency]:
+    """`sla_latencies` from the percentiles of its two figures per queue key (over the whole
+    window, or a part of it)."""
     out = []
     for q in queues:
-        f, h = first.get(str(q.pk)), resolved.get(str(q.pk))
-        out.append(Latency(q, _percentiles(f), f.n if f else 0, _percentiles(h), h.n if h else 0))
+        f, h = first_claim.get(str(q.pk), NO_PERCENTILES), handling.get(str(q.pk), NO_PERCENTILES)
+        out.append(Latency(q, f.values, f.n, h.values, h.n))
     return out
 
 
@@ -404,7 +404,8 @@ def routing_mix_over_time(*, tenant_ids: Sequence[int], now: datetime, span: tim
     step = timedelta(hours=1) if hourly else timedelta(days=1)
     figure = f"routing.mix.{DEFAULT_DIMENSION}"  # any cut of the mix: the hour is what counts here
     per = "hour" if hourly else "day"
-    cells = tallies.read(figures=[figure], windows=_window(now, span), tenant_ids=tenant_ids, per=per)[("", figure)]
+    window = tallies.Window("", now - span, now, per=per)
+    cells = tallies.read(figures=[figure], windows=[window], tenant_ids=tenant_ids)[("", figure)]
     counts: dict[datetime, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DECISIONS, 0))
     for (_key, bucket, hour), cell in cells.items():
         assert hour is not None  # read per hour or day

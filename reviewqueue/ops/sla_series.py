@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from reviewqueue.ops import tallies
-from reviewqueue.ops.selectors import LATENCY_FIGURES, Latency, latencies
+from reviewqueue.ops.selectors import LATENCY_FIGURES, PERCENTILES, Latency, latencies
 from reviewqueue.review.models import Queue
 
 HOURLY_UP_TO = timedelta(hours=24)
@@ -62,32 +62,62 @@ def sla_latencies_over_time(*, queues: Iterable[Queue], now: datetime, span: tim
 def sla_latencies_with_series(
     *, queues: Iterable[Queue], now: datetime, span: timedelta
 ) -> tuple[list[Latency], list[LatencyBucket]]:
-    """`selectors.sla_latencies` over the window and each of its buckets, from one read."""
+    """`selectors.sla_latencies` over the window and each of its buckets, from one read: per
+    bucket either the percentiles stored for its hour or day (a whole stored one) or its
+    histograms; the window's histograms are the sum of all the histogram cells read (see
+    `tallies.Window`)."""
     queue_list = list(queues)
     bounds = bucket_bounds(now=now, span=span)
     per = "hour" if bucket_step(span) == timedelta(hours=1) else "day"
     read = tallies.read(
         figures=LATENCY_FIGURES,
-        windows=[tallies.Window("", now - span, now)],
+        windows=[tallies.Window("", now - span, now, per=per, percentiles=True)],
         tenant_ids=sorted({q.tenant_id for q in queue_list}),
         keys=[str(q.pk) for q in queue_list],
-        per=per,
     )
     last_label = bounds[-1][2] if bounds else now
-    whole: tuple[tallies.Cells, tallies.Cells] = ({}, {})
-    split: dict[datetime, tuple[tallies.Cells, tallies.Cells]] = defaultdict(lambda: ({}, {}))
-    for side, figure in enumerate(LATENCY_FIGURES):
+    # The window's histogram cells, and per bucket label and figure: its histogram cells, or its
+    # stored percentile cells.
+    whole: dict[str, tallies.Cells] = defaultdict(dict)
+    split: dict[tuple[datetime, str], tallies.Cells] = defaultdict(dict)
+    stored: dict[tuple[datetime, str], tallies.Cells] = defaultdict(dict)
+
+    def merge(cells: tallies.Cells, key: str, bucket: int, cell: tallies.Cell) -> None:
+        merged = cells.get((key, bucket, None))
+        if merged is None:
+            cells[(key, bucket, None)] = tallies.Cell(cell.n, cell.lo, cell.hi, cell.total)
+        else:
+            merged.add(cell.n, cell.lo, cell.hi, cell.total)
+
+    for figure in LATENCY_FIGURES:
         for (key, bucket, at), cell in read[("", figure)].items():
-            assert at is not None  # read per hour or day
-            # Only an item counted at exactly `now`, on a boundary, is past the last bucket.
-            for cells in (split[min(at, last_label)][side], whole[side]):
-                merged = cells.get((key, bucket, None))
-                if merged is None:
-                    cells[(key, bucket, None)] = tallies.Cell(cell.n, cell.lo, cell.hi)
-                else:
-                    merged.add(cell.n, cell.lo, cell.hi)
+            merge(whole[figure], key, bucket, cell)
+            if at is not None:  # None: the summed histograms of the periods read as percentiles
+                # Only an item counted at exactly `now`, on a boundary, is past the last bucket.
+                merge(split[(min(at, last_label), figure)], key, bucket, cell)
+        for (key, p, at), cell in read[("", tallies.percentile_figure(figure))].items():
+            assert at is not None  # stored per hour or day
+            merge(stored[(at, figure)], key, p, cell)
+
+    def bucket_percentiles(label: datetime, figure: str) -> dict[str, tallies.Percentiles]:
+        out = tallies.percentiles(split.get((label, figure), {}), PERCENTILES)
+        # A period read as stored percentiles has no histogram cells (the parts are disjoint).
+        out.update(tallies.stored_percentiles(stored.get((label, figure), {}), PERCENTILES))
+        return out
+
+    first, handling = LATENCY_FIGURES
     series = [
-        LatencyBucket(start, end, label, latencies(queue_list, *split.get(label, ({}, {}))))
+        LatencyBucket(
+            start,
+            end,
+            label,
+            latencies(queue_list, bucket_percentiles(label, first), bucket_percentiles(label, handling)),
+        )
         for start, end, label in bounds
     ]
-    return latencies(queue_list, *whole), series
+    table = latencies(
+        queue_list,
+        tallies.percentiles(whole[first], PERCENTILES),
+        tallies.percentiles(whole[handling], PERCENTILES),
+    )
+    return table, series

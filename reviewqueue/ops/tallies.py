@@ -19,6 +19,13 @@ the nearest-rank value (as `selectors.percentile` on the raw values) when the ra
 bucket's first or last value, and otherwise interpolated between the two by rank: the reported
 value and the exact one lie in the same bucket, so they differ by less than the bucket's width,
 under 10 % of the value (under 0.01 s below 0.01 s).
+
+A duration figure can also store, per hour and per UTC day, its percentiles (`Figure.percentiles`,
+computed by `Histogram.percentile` from that hour's or day's histogram when it is rolled: a
+stored result, not a second computation), as the figure `<name>.p` with bucket = the percentile,
+n = the histogram's count and lo = hi = the value. A series read (`Window.percentiles`) takes the
+whole stored hours or days of its window from those rows, three per key instead of a histogram
+of some forty buckets, and the histograms for the rest.
 """
 
 from __future__ import annotations
@@ -67,6 +74,11 @@ DISPOSITIONS = ("approved", "edited", "rejected", "escalated")
 DECISIONS = ("auto_send", "auto_draft_human_send", "queue_for_review", "block")
 DIMENSIONS = ("queue", "intent", "prompt_version", "generator_model")
 PSI_BINS = 10
+PERCENTILES = (50, 90, 95)  # the SLA page's percentiles, stored per hour and day for its series
+# /metrics' histogram bucket upper bounds (seconds). Scoring runs in about a second, or waits for
+# a worker; enqueue → decision is seconds for auto-send and minutes to hours through review.
+SCORING_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+DECISION_BUCKETS = (1, 5, 30, 60, 300, 900, 1800, 3600, 4 * 3600, 24 * 3600)
 KEY_SEPARATOR = "\x1f"  # between prompt version and generator model in a drift key
 
 
@@ -91,6 +103,15 @@ def _hist_bucket(seconds: Any) -> Case:
     return Case(
         When(Q(**{f"{seconds}__lt": HIST_FLOOR}), then=Value(-1)),
         default=Cast(Floor(Ln(F(seconds) / HIST_FLOOR) / math.log(HIST_RATIO)), IntegerField()),
+        output_field=IntegerField(),
+    )
+
+
+def _bound_index(seconds: str, bounds: Sequence[float]) -> Case:
+    """The index of the first upper bound the value is at or below (len(bounds): above all)."""
+    return Case(
+        *(When(**{f"{seconds}__lte": bound}, then=Value(i)) for i, bound in enumerate(bounds)),
+        default=Value(len(bounds)),
         output_field=IntegerField(),
     )
 
@@ -120,6 +141,8 @@ class Figure:
     key: Any
     bucket: Any = field(default_factory=lambda: Value(0))
     seconds: Any = None
+    percentiles: tuple[int, ...] = ()  # stored per hour and day for series reads (a duration figure)
+    bounds: tuple[float, ...] = ()  # a duration figure bucketed by these upper bounds, not 10 % wide
 
 
 def _first_claims() -> QuerySet[ReviewEvent]:
@@ -205,8 +228,17 @@ _define(
         "item__queue__tenant_id",
         F("item__queue_id"),
         seconds="f_seconds",
+        percentiles=PERCENTILES,
     ),
-    Figure("sla.handling", _resolved, "resolved_at", "queue__tenant_id", F("queue_id"), seconds="f_seconds"),
+    Figure(
+        "sla.handling",
+        _resolved,
+        "resolved_at",
+        "queue__tenant_id",
+        F("queue_id"),
+        seconds="f_seconds",
+        percentiles=PERCENTILES,
+    ),
     # Reviewers: dispositions and handling time of the items each resolved; lapses and lead
     # take-backs name the owner in the event's data, releases are the actor's.
     Figure(
@@ -255,6 +287,59 @@ _define(
         bucket=Least(Greatest(Cast(Floor(F("confidence") * PSI_BINS), IntegerField()), Value(0)), Value(PSI_BINS - 1)),
     ),
 )
+# /metrics: its counters and histograms since the first row, keyed by tenant id or queue id.
+# Counted by when the row came to be what it counts, so a stored hour only changes through a late
+# commit.
+_define(
+    Figure(
+        "metrics.decisions",
+        lambda: Draft.objects.exclude(decision=""),
+        "routed_at",  # set with the decision, in the one routing transition
+        "tenant_id",
+        F("tenant_id"),
+        bucket=_index_of("decision", DECISIONS),
+    ),
+    Figure(
+        "metrics.dispositions",
+        lambda: ReviewItem.objects.filter(state=ItemState.RESOLVED),
+        "resolved_at",
+        "queue__tenant_id",
+        F("queue_id"),
+        bucket=_index_of("disposition", DISPOSITIONS),
+    ),
+    Figure(
+        "metrics.scoring_failures",
+        _events(EventType.DRAFT_SCORING_FAILED),
+        "created_at",
+        "draft__tenant_id",
+        F("draft__tenant_id"),
+    ),
+    Figure(
+        "metrics.lease_lapses",
+        _events(EventType.REVIEW_LEASE_EXPIRED),
+        "created_at",
+        "draft__tenant_id",
+        F("item__queue_id"),
+    ),
+    Figure(
+        "metrics.scoring_latency",
+        lambda: Draft.objects.annotate(f_seconds=Seconds("scored_at", "created_at")),
+        "scored_at",
+        "tenant_id",
+        F("tenant_id"),
+        seconds="f_seconds",
+        bounds=SCORING_BUCKETS,
+    ),
+    Figure(
+        "metrics.enqueue_to_decision",
+        lambda: Draft.objects.annotate(f_seconds=Seconds("decided_at", "created_at")),
+        "decided_at",
+        "tenant_id",
+        F("tenant_id"),
+        seconds="f_seconds",
+        bounds=DECISION_BUCKETS,
+    ),
+)
 for _dim in DIMENSIONS:
     _define(
         Figure(
@@ -291,7 +376,7 @@ for _dim in DIMENSIONS:
     )
 
 # The columns every part of a union selects, in this order.
-COLUMNS = ("f_figure", "f_tag", "f_tenant", "f_hour", "f_key", "f_bucket", "f_n", "f_lo", "f_hi")
+COLUMNS = ("f_figure", "f_tag", "f_tenant", "f_hour", "f_key", "f_bucket", "f_n", "f_lo", "f_hi", "f_total")
 
 
 Per = str | None  # "hour" or "day": the rows of `read` per hour or UTC day of the window; None: one per window
@@ -317,14 +402,23 @@ def direct(figure: Figure, *, where: Q, tenant_ids: Sequence[int] | None, tag: s
         f_tenant=F(figure.tenant),
         f_hour=_per(figure.at, per),
         f_key=_text(figure.key),
-        f_bucket=_hist_bucket(figure.seconds) if figure.seconds else figure.bucket,
+        f_bucket=_bound_index(figure.seconds, figure.bounds)
+        if figure.bounds
+        else _hist_bucket(figure.seconds)
+        if figure.seconds
+        else figure.bucket,
     )
     measures: dict[str, Any]
     if figure.seconds:
-        measures = {"f_n": Count("pk"), "f_lo": Min(figure.seconds), "f_hi": Max(figure.seconds)}
+        measures = {
+            "f_n": Count("pk"),
+            "f_lo": Min(figure.seconds),
+            "f_hi": Max(figure.seconds),
+            "f_total": Sum(figure.seconds),
+        }
     else:
         nothing = Cast(Value(None), FloatField())
-        measures = {"f_n": Count("pk", distinct=True), "f_lo": nothing, "f_hi": nothing}
+        measures = {"f_n": Count("pk", distinct=True), "f_lo": nothing, "f_hi": nothing, "f_total": nothing}
     grouped: QuerySet[Any] = rows.order_by().values(*COLUMNS[:6]).annotate(**measures).values_list(*COLUMNS)
     return grouped
 
@@ -343,11 +437,27 @@ def _floor_hour(at: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class Window:
-    """A window (start, end] as read by `read`, under a tag so one statement can read several."""
+    """A window (start, end] as read by `read`, under a tag so one statement can read several:
+    one row per key and bucket (`per` None), or per hour or UTC day of the window. With
+    `percentiles` (and `per`), a figure that stores its percentiles is read as those stored rows
+    (figure `<name>.p`) for the whole stored hours or days strictly between the window's first
+    and last one (which may be partial, or hold an item counted at exactly `end`), and as
+    histograms for the rest; the histograms of the periods read as percentiles come summed, as
+    cells of no period (None), so the figure's cells still add up to the window's histogram."""
 
     tag: str
     start: datetime
     end: datetime
+    per: Per = None
+    percentiles: bool = False
+
+
+def percentile_figure(name: str) -> str:
+    return f"{name}.p"
+
+
+def _floor_day(at: datetime) -> datetime:
+    return _floor_hour(at).replace(hour=0)
 
 
 def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, hour: Any) -> QuerySet[Any]:
@@ -355,7 +465,7 @@ def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, hour: A
         rows = rows.filter(key__in=list(keys))
     grouped: QuerySet[Any] = (
         rows.order_by()
-        .annotate(
+        .values(
             f_figure=F("figure"),
             f_tag=Value(tag, output_field=CharField()),
             f_tenant=F("tenant_id"),
@@ -363,24 +473,23 @@ def _stored(rows: QuerySet[Tally], tag: str, keys: Sequence[str] | None, hour: A
             f_key=F("key"),
             f_bucket=F("bucket"),
         )
-        .values(*COLUMNS[:6])
-        .annotate(f_n=Sum("n"), f_lo=Min("lo"), f_hi=Max("hi"))
+        .annotate(f_n=Sum("n"), f_lo=Min("lo"), f_hi=Max("hi"), f_total=Sum("total"))
         .values_list(*COLUMNS)
     )
     return grouped
 
 
 def _parts(
-    figure: Figure,
+    figures: Sequence[Figure],
     window: Window,
     tenant_ids: Sequence[int],
     keys: Sequence[str] | None,
-    per: Per,
     rolled: datetime | None,
 ) -> list[QuerySet[Any]]:
     """The stored days and hours of the window before `rolled` (the watermark), and the rest
     computed directly. `per="hour"` reads hours only (the caller wants each hour); otherwise
-    whole UTC days come from day rows.
+    whole UTC days come from day rows. The stored rows of all the figures are read by one part
+    per range (their ranges are the window's), the rest by one part per figure.
 
     Every bound is a constant, so PostgreSQL estimates each range from its statistics (an hour
     of rows, not a default share of the table) and plans the direct parts as the index range
@@ -392,23 +501,57 @@ def _parts(
     # last one at or before `seen`.
     day_from = first if first == first.replace(hour=0) else first.replace(hour=0) + 24 * HOUR
     day_to = max(day_from, seen.replace(hour=0))
-    tally = Tally.objects.filter(tenant_id__in=list(tenant_ids), figure=figure.name)
+    per = window.per
+    tally = Tally.objects.filter(tenant_id__in=list(tenant_ids))
     parts = []
+    # The figures that store percentiles are read as those for the whole periods in
+    # [first period, as_percentiles), as histograms from there. The window's last period (the one
+    # holding `end`, also when `end` is on its boundary) is always read as histograms; the first
+    # is never whole (it starts after `start`).
+    from_ = first if per == "hour" else day_from
+    with_percentiles = [f.name for f in figures if window.percentiles and f.percentiles and per is not None]
+    plain = [f.name for f in figures if f.name not in with_percentiles]
+    as_percentiles = from_
+    if with_percentiles:
+        last_period = (_floor_hour if per == "hour" else _floor_day)(window.end - timedelta(microseconds=1))
+        as_percentiles = max(from_, min(seen if per == "hour" else day_to, last_period))
+        stored = tally.filter(
+            figure__in=[percentile_figure(name) for name in with_percentiles],
+            hours=1 if per == "hour" else 24,
+            start__gte=from_,
+            start__lt=as_percentiles,
+        )
+        parts.append(_stored(stored, window.tag, keys, F("start")))
+        # … and their histograms summed over those periods (no period: None), so that the
+        # histogram cells of the window still add up to the window's histogram.
+        summed = tally.filter(
+            figure__in=with_percentiles,
+            hours=1 if per == "hour" else 24,
+            start__gte=from_,
+            start__lt=as_percentiles,
+        )
+        parts.append(_stored(summed, window.tag, keys, Cast(Value(None), DateTimeField())))
+    groups = [(names, since) for names, since in ((plain, from_), (with_percentiles, as_percentiles)) if names]
     if per == "hour":
-        parts.append(_stored(tally.filter(hours=1, start__gte=first, start__lt=seen), window.tag, keys, F("start")))
+        for names, since in groups:
+            hours = tally.filter(figure__in=names, hours=1, start__gte=since, start__lt=seen)
+            parts.append(_stored(hours, window.tag, keys, F("start")))
     else:
         # The hours around the days, as two index ranges (before the first day, after the last).
         around = Q(start__gte=first, start__lt=min(day_from, seen)) | Q(start__gte=day_to, start__lt=seen)
         hour = TruncDay("start", tzinfo=UTC) if per == "day" else Cast(Value(None), DateTimeField())
-        parts.append(_stored(tally.filter(around, hours=1), window.tag, keys, hour))
-        days = tally.filter(hours=24, start__gte=day_from, start__lt=day_to)
-        parts.append(_stored(days, window.tag, keys, F("start") if per == "day" else hour))
-    at = figure.at
-    # The rest: the partial first hour, and the hours from `seen` to `end` (at most a few).
-    rest = Q(**{f"{at}__gt": window.start, f"{at}__lt": first, f"{at}__lte": window.end}) | Q(
-        **{f"{at}__gte": seen, f"{at}__lte": window.end}
-    )
-    parts.append(direct(figure, where=rest, tenant_ids=tenant_ids, tag=window.tag, per=per))
+        every = [f.name for f in figures]
+        parts.append(_stored(tally.filter(around, figure__in=every, hours=1), window.tag, keys, hour))
+        for names, since in groups:
+            days = tally.filter(figure__in=names, hours=24, start__gte=since, start__lt=day_to)
+            parts.append(_stored(days, window.tag, keys, F("start") if per == "day" else hour))
+    for figure in figures:
+        at = figure.at
+        # The rest: the partial first hour, and the hours from `seen` to `end` (at most a few).
+        rest = Q(**{f"{at}__gt": window.start, f"{at}__lt": first, f"{at}__lte": window.end}) | Q(
+            **{f"{at}__gte": seen, f"{at}__lte": window.end}
+        )
+        parts.append(direct(figure, where=rest, tenant_ids=tenant_ids, tag=window.tag, per=per))
     return parts
 
 
@@ -429,6 +572,7 @@ def _state_row() -> QuerySet[Any]:
             f_n=Value(0, output_field=IntegerField()),
             f_lo=nothing,
             f_hi=nothing,
+            f_total=nothing,
         )
         .values_list(*COLUMNS)
     )
@@ -440,13 +584,16 @@ class Cell:
     n: int = 0
     lo: float | None = None
     hi: float | None = None
+    total: float | None = None  # the sum of a duration figure's values
 
-    def add(self, n: int, lo: float | None, hi: float | None) -> None:
+    def add(self, n: int, lo: float | None, hi: float | None, total: float | None = None) -> None:
         self.n += n
         if lo is not None:
             self.lo = lo if self.lo is None else min(self.lo, lo)
         if hi is not None:
             self.hi = hi if self.hi is None else max(self.hi, hi)
+        if total is not None:
+            self.total = total if self.total is None else self.total + total
 
 
 # (key, bucket, hour or day or None) → cell
@@ -461,26 +608,27 @@ def read(
     windows: Iterable[Window],
     tenant_ids: Sequence[int],
     keys: Sequence[str] | None = None,
-    per: Per = None,
 ) -> Tallies:
     """The named figures over each window, for the tenants (and only `keys`, if given), in one
     query after reading the watermark: stored hours and days and the rest computed directly,
-    merged per key and bucket (and hour or UTC day, `per`)."""
+    merged per key and bucket (and hour or UTC day, the window's `per`). A window read with
+    `percentiles` also has cells under `percentile_figure(name)` (see `Window`)."""
     out: Tallies = defaultdict(lambda: defaultdict(Cell))
     if not tenant_ids:
         return out
+    figures, windows = list(figures), list(windows)  # read once per window and attempt
     rolled = rolled_until()
     for _attempt in range(READ_ATTEMPTS):
-        rows, seen = _read_once(figures, windows, tenant_ids, keys, per, rolled)
+        rows, seen = _read_once(figures, windows, tenant_ids, keys, rolled)
         if seen == rolled:
             break
         # A roll or rebuild committed between reading the watermark and the statement: read
         # again with the watermark the statement saw (the last try stores nothing: exact).
         rolled = seen if _attempt < READ_ATTEMPTS - 2 else None
-    for figure, tag, _tenant, hour, key, bucket, n, lo, hi in rows:
+    for figure, tag, _tenant, hour, key, bucket, n, lo, hi, total in rows:
         if hour is not None:
             hour = hour.astimezone(UTC) if hour.tzinfo else hour.replace(tzinfo=UTC)
-        out[(tag, figure)][(key, bucket, hour)].add(n, lo, hi)
+        out[(tag, figure)][(key, bucket, hour)].add(n, lo, hi, total)
     return out
 
 
@@ -492,7 +640,6 @@ def _read_once(
     windows: Iterable[Window],
     tenant_ids: Sequence[int],
     keys: Sequence[str] | None,
-    per: Per,
     rolled: datetime | None,
 ) -> tuple[list[tuple[Any, ...]], datetime | None]:
     """One statement: the parts of every figure and window with the stored hours before
@@ -501,8 +648,7 @@ def _read_once(
     None: nothing stored is read)."""
     parts: list[QuerySet[Any]] = [_state_row()]
     for window in windows:
-        for name in figures:
-            parts.extend(_parts(FIGURES[name], window, tenant_ids, keys, per, rolled))
+        parts.extend(_parts([FIGURES[name] for name in figures], window, tenant_ids, keys, rolled))
     rows = list(parts[0].union(*parts[1:], all=True))
     state = [row for row in rows if row[0] == STATE]
     seen = state[0][3] if state else None
@@ -515,12 +661,33 @@ def _read_once(
 
 def computed_hours(*, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
     """Every figure of every tenant for the hours in [start, end), computed directly, as rows of
-    `COLUMNS` (what `ops.rollups` stores)."""
+    `COLUMNS` (what `ops.rollups` stores), with the stored percentiles of each hour."""
     where_for = {name: Q(**{f"{figure.at}__gte": start, f"{figure.at}__lt": end}) for name, figure in FIGURES.items()}
     parts = [
         direct(figure, where=where_for[name], tenant_ids=None, tag="", per="hour") for name, figure in FIGURES.items()
     ]
-    return list(parts[0].union(*parts[1:], all=True))
+    rows = list(parts[0].union(*parts[1:], all=True))
+    return rows + percentile_rows(rows)
+
+
+def percentile_rows(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The stored percentiles of the figures that keep them, from their histogram rows (of
+    `COLUMNS`, one hour or day each): per tenant, hour or day and key, one row per percentile."""
+    histograms: dict[tuple[str, int, datetime, str], Histogram] = defaultdict(Histogram)
+    for figure, _tag, tenant, hour, key, bucket, n, lo, hi, _total in rows:
+        if FIGURES[figure].percentiles:
+            histograms[(figure, tenant, hour, key)].buckets[bucket].add(n, lo, hi)
+    out = []
+    for (figure, tenant, hour, key), histogram in histograms.items():
+        total = histogram.n
+        for p in FIGURES[figure].percentiles:
+            value = histogram.percentile(p)
+            out.append((percentile_figure(figure), "", tenant, hour, key, p, total, value, value, None))
+    return out
+
+
+def stored_percentile_figures() -> list[str]:
+    return [percentile_figure(name) for name, figure in FIGURES.items() if figure.percentiles]
 
 
 # --- turning cells into figures -------------------------------------------------------------------
@@ -578,3 +745,25 @@ def histograms(cells: dict[tuple[str, int, datetime | None], Cell]) -> dict[str,
     for (key, bucket, _hour), cell in cells.items():
         out[key].buckets[bucket].add(cell.n, cell.lo, cell.hi)
     return out
+
+
+@dataclass(frozen=True)
+class Percentiles:
+    values: dict[int, float | None]  # percentile → seconds
+    n: int
+
+
+def percentiles(cells: Cells, ps: Sequence[int]) -> dict[str, Percentiles]:
+    """key → the percentiles `ps` of its histogram (cells of a duration figure)."""
+    return {key: Percentiles({p: h.percentile(p) for p in ps}, h.n) for key, h in histograms(cells).items()}
+
+
+def stored_percentiles(cells: Cells, ps: Sequence[int]) -> dict[str, Percentiles]:
+    """key → the percentiles `ps` as stored (cells of `percentile_figure(name)` for one hour or
+    day: bucket = the percentile, n = the histogram's count, lo = the value)."""
+    values: dict[str, dict[int, float | None]] = defaultdict(dict)
+    counts: dict[str, int] = {}
+    for (key, p, _hour), cell in cells.items():
+        values[key][p] = cell.lo
+        counts[key] = cell.n
+    return {key: Percentiles({p: values[key].get(p) for p in ps}, counts[key]) for key in values}

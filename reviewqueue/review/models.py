@@ -214,6 +214,8 @@ class Draft(models.Model):
             # an hour is rolled up and for the hours of a window not rolled yet.
             models.Index(fields=["routed_at"], condition=Q(routed_at__isnull=False), name="draft_routed_at"),
             models.Index(fields=["scored_at"], condition=Q(scored_at__isnull=False), name="draft_scored_at"),
+            # /metrics' enqueue → decision histogram (`ops.tallies`), counted by the decision time.
+            models.Index(fields=["decided_at"], condition=Q(decided_at__isnull=False), name="draft_decided_at"),
         ]
 
     def __str__(self) -> str:

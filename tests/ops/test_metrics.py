@@ -103,3 +103,31 @@ def test_counters_come_from_the_database_not_the_process(world, clock) -> None:
     assert first == second
     samples = _samples(first.decode())
     assert samples[("reviewqueue_lease_lapses_total", (("queue", "billing"), ("tenant", world.tenant.slug)))] == 1
+
+
+@override_settings(REVIEWQUEUE_METRICS_TOKEN=TOKEN)
+def test_rolled_tallies_give_the_same_exposition(world, clock) -> None:
+    """The counters and histograms are the stored tallies plus the hours not rolled yet: with
+    every hour before T0 rolled, the scrape says what the direct computation said, and a stored
+    cell is what it reads (bump one and the counter moves)."""
+    from datetime import timedelta
+
+    from reviewqueue.ops import rollups
+    from reviewqueue.ops.models import Tally
+    from tests.conftest import T0
+
+    build_day(world)
+    direct = _samples(_scrape().content.decode())
+    rollups.rollup_sweep(now=T0 + timedelta(minutes=30))
+    assert Tally.objects.filter(figure="metrics.enqueue_to_decision", hours=1).exists()
+    rolled = _samples(_scrape().content.decode())
+    assert rolled.keys() == direct.keys()
+    for key, value in direct.items():
+        assert rolled[key] == pytest.approx(value), key
+    # An hour of 2 March (1 March is read as its day row).
+    cell = Tally.objects.filter(figure="metrics.decisions", hours=1, start__gte=T0.replace(hour=0)).first()
+    assert cell is not None
+    Tally.objects.filter(pk=cell.pk).update(n=cell.n + 5)
+    after = _samples(_scrape().content.decode())
+    key = ("reviewqueue_decisions_total", (("decision", "queue_for_review"), ("tenant", world.tenant.slug)))
+    assert after[key] == direct[key] + 5

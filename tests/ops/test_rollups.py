@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from reviewqueue.ops import rollups, selectors, tallies
 from reviewqueue.ops.models import RollupState, Tally
+from reviewqueue.ops.sla_series import sla_latencies_with_series
 from reviewqueue.ops.tasks import ops_rollup
 from reviewqueue.review import services
 from tests.conftest import T0
@@ -40,6 +41,8 @@ def figures(world: World, now: datetime, span: timedelta) -> tuple[Any, ...]:
         selectors.sla_attainment(queues=queues, now=now, span=span),
         selectors.breach_history(queues=queues, now=now, span=span),
         selectors.sla_latencies(queues=queues, now=now, span=span),
+        # The table and its series, whose whole stored hours and days are stored percentiles.
+        sla_latencies_with_series(queues=queues, now=now, span=span),
         selectors.reviewer_load(queues=queues, now=now, span=span),
         *(selectors.routing_mix(tenant_ids=tenants, now=now, span=span, dimension=d) for d in selectors.DIMENSIONS),
         selectors.routing_mix_over_time(tenant_ids=tenants, now=now, span=span),
@@ -101,12 +104,58 @@ def test_day_rows_are_the_sums_of_their_hours(world, clock) -> None:
     assert set(days.values_list("start", flat=True)) == {T0.replace(hour=0) - DAY}
     day = T0.replace(hour=0) - DAY
     hours = Tally.objects.filter(hours=1, start__gte=day, start__lt=day + DAY)
-    for cell in days:
+    stored_percentiles = tallies.stored_percentile_figures()
+    for cell in days.exclude(figure__in=stored_percentiles):
         same = hours.filter(figure=cell.figure, key=cell.key, bucket=cell.bucket, tenant=cell.tenant)
         assert cell.n == sum(same.values_list("n", flat=True))
         if cell.lo is not None:
             assert cell.lo == min(same.values_list("lo", flat=True))
             assert cell.hi == max(same.values_list("hi", flat=True))
+
+
+def test_stored_percentiles_are_the_percentiles_of_their_histograms(world, clock) -> None:
+    """A day's percentile rows are its histogram's percentiles (not sums of its hours'), an
+    hour's are its own; each says how many values it is over."""
+    build_shift(world)
+    build_day(world)
+    rollups.rollup_sweep(now=T0 + 30 * MIN)
+    day = T0.replace(hour=0) - DAY
+    checked = 0
+    for figure in ("sla.first_claim", "sla.handling"):
+        for hours, starts in ((24, [day]), (1, [T0 - h * HOUR for h in range(1, 30)])):
+            for start in starts:
+                cells = Tally.objects.filter(figure=figure, hours=hours, start=start)
+                for key in set(cells.values_list("key", flat=True)):
+                    histogram = tallies.Histogram()
+                    for cell in cells.filter(key=key):
+                        histogram.buckets[cell.bucket].add(cell.n, cell.lo, cell.hi)
+                    stored = Tally.objects.filter(figure=f"{figure}.p", hours=hours, start=start, key=key)
+                    assert {(c.bucket, c.n, c.lo, c.hi) for c in stored} == {
+                        (p, histogram.n, histogram.percentile(p), histogram.percentile(p)) for p in (50, 90, 95)
+                    }
+                    checked += 1
+    assert checked >= 3
+
+
+def test_the_series_reads_the_stored_percentiles(world, clock) -> None:
+    """A whole stored hour inside the window is drawn from its stored percentile rows: change
+    one and the point moves (the table, over the window, still comes from the histograms)."""
+    build_day(world)
+    rollups.rollup_sweep(now=T0 + 30 * MIN)
+    queues = list(selectors.queues_for_tenants([world.tenant.pk]))
+    billing = [q.name for q in queues].index("billing")
+    # 07:00 holds c's and d's first claims (5 and 10 min): p50 5 min, p90 10 min.
+    seven = T0 - 2 * HOUR
+    row = Tally.objects.get(figure="sla.first_claim.p", hours=1, start=seven, bucket=50, key=str(world.queue.pk))
+    assert (row.n, row.lo) == (2, 300)
+    Tally.objects.filter(pk=row.pk).update(lo=1234.0, hi=1234.0)
+    table, buckets = sla_latencies_with_series(queues=queues, now=T0 + 30 * MIN, span=DAY)
+    [point] = [b.latencies[billing] for b in buckets if b.label_at == seven]
+    assert point.to_first_claim == {50: 1234.0, 90: 600, 95: 600} and point.first_claim_n == 2
+    assert table[billing].to_first_claim[50] == 300
+    # The last bucket (08:00 here, partial) is never read from stored percentiles.
+    last = buckets[-1]
+    assert last.label_at == T0 and last.latencies[billing].handling_n == 0
 
 
 def test_a_claim_changes_the_rolled_hour_of_its_enqueue(world, clock) -> None:

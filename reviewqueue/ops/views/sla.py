@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from html import escape
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from reviewqueue.ops import charts, selectors, tallies
 from reviewqueue.ops.access import lead_required, lead_tenants
-from reviewqueue.ops.selectors import Latency
+from reviewqueue.ops.selectors import Breach, Latency
 from reviewqueue.ops.sla_series import LatencyBucket, bucket_step, sla_latencies_with_series
 from reviewqueue.ops.templatetags.ops_tags import seconds_short
 from reviewqueue.review.models import Queue
@@ -64,6 +67,26 @@ def _latency_charts(
     return out
 
 
+def _breach_rows(breaches: list[Breach]) -> SafeString:
+    """The breach table's rows, formatted here rather than by a template loop: up to 200 rows of
+    a link, a time and five texts each cost a fifth of the page's time as template tags and
+    filters (a `url` tag and two `date` filters per row)."""
+    item_url = reverse("ops:item", args=[0]).removesuffix("0/")  # + "<item id>/"
+    rows = []
+    for b in breaches:
+        at = timezone.localtime(b.at)
+        rows.append(
+            f'<tr data-item="{b.item_id}">'
+            f'<td><time datetime="{at.isoformat()}">{at:%Y-%m-%d %H:%M}</time></td>'
+            f"<td>{escape(b.queue)}</td>"
+            f'<td><a href="{item_url}{b.item_id}/">item #{b.item_id}</a>'
+            f' <span class="muted small">draft {b.draft_id}</span></td>'
+            f"<td>{escape(b.from_state)}</td>"
+            f'<td data-label="Fallback">{escape(b.fallback_action)}</td></tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every text in it is escaped; the rest are ids and times
+
+
 @lead_required
 @require_GET
 def ops_sla(request: HttpRequest) -> HttpResponse:
@@ -104,6 +127,7 @@ def ops_sla(request: HttpRequest) -> HttpResponse:
             "attainment": attainment,
             "chart": chart,
             "breaches": breaches,
+            "breach_rows": _breach_rows(breaches),
             "breach_total": breach_total,
             "latencies": latencies,
             "latency_charts": latency_charts,
