@@ -114,4 +114,3 @@ class FloorFilter(forms.Form):
 
     queue = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
     page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)
-
