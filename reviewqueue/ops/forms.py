@@ -106,3 +106,11 @@ class QueueSettingsForm(forms.Form):
         if bad:
             raise forms.ValidationError(f"Not a reason code: {', '.join(bad)}.")
         return list(dict.fromkeys(codes))
+
+
+class FloorFilter(forms.Form):
+    """The floor's claimed-items list, in the URL (`?queue=&page=`) so the live refresh, a
+    force-release and a shared link all come back to the same page of the same list."""
+
+    queue = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)

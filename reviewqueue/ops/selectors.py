@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 
 from reviewqueue.audit.events import EventType
 from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.errors import NotFound
 from reviewqueue.ops import tallies
 from reviewqueue.policy.models import RoutingPolicyVersion
 from reviewqueue.review.models import ItemState, Queue, ReviewItem
@@ -59,9 +60,15 @@ def percentile(values: Sequence[float], p: float) -> float | None:
 # --- the floor now --------------------------------------------------------------------------
 
 
+# The floor lists at most this many claimed items per page: at 1M items thousands are claimed at
+# once, and a page of every one of them (each with its release form) is neither readable nor fast.
+FLOOR_HELD_PAGE_SIZE = 50
+
+
 @dataclass(frozen=True)
 class Held:
     item_id: int
+    queue: Queue
     owner: str
     held_for: timedelta | None
     lease_left: timedelta
@@ -69,26 +76,52 @@ class Held:
 
 
 @dataclass(frozen=True)
-class FloorRow:
-    stats: QueueStats
-    held: list[Held]
+class Floor:
+    stats: list[QueueStats]  # every queue of the lead's tenants
+    queue: Queue | None  # the queue the claimed list is filtered to, None for all
+    held: list[Held]  # one page of the claimed items, lapsed and soonest-lapsing leases first
+    held_total: int  # claimed items in the listed queue(s), all pages
+    page: int
+    pages: int
+
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * FLOOR_HELD_PAGE_SIZE + 1 if self.held else 0
+
+    @property
+    def last_shown(self) -> int:
+        return (self.page - 1) * FLOOR_HELD_PAGE_SIZE + len(self.held)
 
 
-def floor(*, queues: QuerySet[Queue], now: datetime, warning_fraction: float) -> list[FloorRow]:
-    """Per queue: depth, oldest age, at risk, breached (one aggregate), and the claimed items with
-    their owner and lease left (one query). A lease that has lapsed but not yet been swept is
-    shown with a negative lease left: the next claim takes it over."""
+def floor(
+    *, queues: QuerySet[Queue], now: datetime, warning_fraction: float, queue_id: int | None = None, page: int = 1
+) -> Floor:
+    """Per queue: depth, oldest age, at risk, breached and claimed counts (one aggregate); and one
+    page of the claimed items, of every queue or of `queue_id`, with their owner and lease left
+    (one query: the partial `item_claimed_lease` index reads only the claimed rows, a top-N sort
+    orders them; 4 ms for the 4,481 claimed of the 1M-item bench). Lapsed leases come first
+    (the owner has gone and the sweep has not yet run: stuck), then the leases closest to lapsing.
+    A page past the last is read as the last (items are released between two polls).
+    NotFound for a `queue_id` that is not one of `queues`."""
     stats = queue_stats(queues=queues, now=now, warning_fraction=warning_fraction)
-    held: dict[int, list[Held]] = defaultdict(list)
+    by_pk = {s.queue.pk: s.queue for s in stats}
+    if queue_id is not None and queue_id not in by_pk:
+        raise NotFound(f"Queue {queue_id} does not exist.")
+    listed = [queue_id] if queue_id is not None else list(by_pk)
+    total = sum(s.held for s in stats if s.queue.pk in listed)
+    pages = max(1, math.ceil(total / FLOOR_HELD_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * FLOOR_HELD_PAGE_SIZE
     rows = (
-        ReviewItem.objects.filter(queue__in=[s.queue.pk for s in stats], state=ItemState.CLAIMED)
-        .order_by("lease_expires_at")
+        ReviewItem.objects.filter(queue__in=listed, state=ItemState.CLAIMED)
+        .order_by("lease_expires_at", "pk")
         .values_list("pk", "queue_id", "lease_owner__username", "claimed_at", "lease_expires_at", "due_at")
-    )
-    for pk, queue_id, owner, claimed_at, expires, due in rows:
+    )[start : start + FLOOR_HELD_PAGE_SIZE]
+    held = []
+    for pk, qid, owner, claimed_at, expires, due in rows:
         assert expires is not None  # claimed ⇔ lease set (item_claimed_iff_lease)
-        held[queue_id].append(Held(pk, owner, now - claimed_at if claimed_at else None, expires - now, due - now))
-    return [FloorRow(s, held.get(s.queue.pk, [])) for s in stats]
+        held.append(Held(pk, by_pk[qid], owner, now - claimed_at if claimed_at else None, expires - now, due - now))
+    return Floor(stats, by_pk.get(queue_id) if queue_id is not None else None, held, total, page, pages)
 
 
 # --- SLA ------------------------------------------------------------------------------------

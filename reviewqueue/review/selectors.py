@@ -219,6 +219,9 @@ class QueueStats:
     oldest_age: timedelta | None
     near_breach: int
     breached: int
+    # Items in the claimed state, lapsed leases included (the sweep has not yet returned them):
+    # what the ops floor lists and can force-release. `claimed` counts the live leases only.
+    held: int
 
 
 def queue_stats(*, queues: QuerySet[Queue], now: datetime, warning_fraction: float) -> list[QueueStats]:
@@ -236,6 +239,7 @@ def queue_stats(*, queues: QuerySet[Queue], now: datetime, warning_fraction: flo
         .annotate(
             depth=Count("id"),
             claimed=Count("id", filter=Q(state=ItemState.CLAIMED, lease_expires_at__gt=now)),
+            held=Count("id", filter=Q(state=ItemState.CLAIMED)),
             oldest=Min("created_at"),
             breached=Count("id", filter=Q(due_at__lte=now)),
             near=Count("id", filter=Q(due_at__gt=now) & near_breach),
@@ -245,9 +249,13 @@ def queue_stats(*, queues: QuerySet[Queue], now: datetime, warning_fraction: flo
     for queue in queue_list:
         row = rows.get(queue.pk)
         if row is None:
-            stats.append(QueueStats(queue, 0, 0, None, 0, 0))
+            stats.append(QueueStats(queue, 0, 0, None, 0, 0, 0))
             continue
-        stats.append(QueueStats(queue, row["depth"], row["claimed"], now - row["oldest"], row["near"], row["breached"]))
+        stats.append(
+            QueueStats(
+                queue, row["depth"], row["claimed"], now - row["oldest"], row["near"], row["breached"], row["held"]
+            )
+        )
     return stats
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from reviewqueue.audit.models import ReviewEvent
+from reviewqueue.ops import selectors
 from reviewqueue.review import services
 from reviewqueue.review.models import ItemState, ReviewItem
 from tests.browser.conftest import shot, sign_in
@@ -70,6 +71,49 @@ def test_floor_live_and_force_release(new_page) -> None:
     held.refresh_from_db()
     assert held.state == ItemState.PENDING
     assert ReviewEvent.objects.filter(item=held, type="review.force_released", actor=world.lead).count() == 1
+
+
+def test_floor_claimed_list_paged_and_filtered_from_the_keyboard(new_page, monkeypatch) -> None:
+    monkeypatch.setattr(selectors, "FLOOR_HELD_PAGE_SIZE", 2)  # the live server runs in this process
+    world = make_world()
+    now = timezone.now()
+    claimed = []
+    for k, queue in enumerate((world.queue, world.queue, world.queue, world.l2_queue)):
+        make_pending_item(world, queue=queue, now=now - timedelta(minutes=10))
+        claimed.append(services.review_item_claim_next(user=world.reviewer, now=now + k * timedelta(seconds=1)))
+    # Soonest lease first: the claim order here.
+    page = new_page()
+    polls: list[str] = []
+    page.on("request", lambda r: polls.append(r.url) if "/ops/floor/live/" in r.url else None)
+    sign_in(page, world.lead)
+    page.goto("/ops/")
+    rows = page.locator("#held-table tbody tr[data-item]")
+    expect(page.locator("#held-summary")).to_contain_text("Showing 1–2 of 4")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_have_attribute("data-item", str(claimed[0].pk))
+
+    # Next page from the keyboard; the live refresh then polls that same page.
+    page.get_by_role("link", name="Next 2").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#held-summary")).to_contain_text("Showing 3–4 of 4")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_have_attribute("data-item", str(claimed[2].pk))
+    page.wait_for_timeout(11_000)
+    assert polls and all("page=2" in url for url in polls)
+    expect(rows.first).to_have_attribute("data-item", str(claimed[2].pk))
+    shot(page, "ops-03-floor-page-2")
+
+    # One queue's claimed items from its count in the queue table; force release there comes back to it.
+    page.get_by_role("link", name="3 being worked in billing: list them").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#held-title")).to_have_text("Being worked in billing")
+    expect(page.locator("#held-summary")).to_contain_text("Showing 1–2 of 3")
+    page.get_by_role("button", name=f"Force release #{claimed[0].pk}").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash")).to_contain_text(f"Item {claimed[0].pk} is back in its queue.")
+    expect(page).to_have_url(re.compile(rf"/ops/\?queue={world.queue.pk}$"))
+    expect(page.locator("#held-summary")).to_contain_text("Showing 1–2 of 2")
+    assert ReviewEvent.objects.filter(item=claimed[0], type="review.force_released", actor=world.lead).count() == 1
 
 
 def test_sla_page_with_chart(new_page) -> None:

@@ -13,7 +13,7 @@ from reviewqueue.audit.models import ReviewEvent
 from reviewqueue.errors import InvalidState, LeaseLost, NotFound
 from reviewqueue.ops import selectors
 from reviewqueue.review import services
-from reviewqueue.review.models import ItemState
+from reviewqueue.review.models import ItemState, ReviewItem
 from tests.conftest import T0
 from tests.factories import make_pending_item, make_queue
 
@@ -61,20 +61,20 @@ def test_floor_figures_on_constructed_data(world, client_for, clock) -> None:
 def test_floor_selector_lease_left_and_owner(world, clock) -> None:
     make_pending_item(world, now=T0 - 10 * MIN)
     services.review_item_claim_next(user=world.other_reviewer, now=T0 - 30 * timedelta(seconds=1))
-    rows = selectors.floor(queues=selectors.queues_for_tenants([world.tenant.pk]), now=T0, warning_fraction=0.8)
-    by_name = {r.stats.queue.name: r for r in rows}
-    [h] = by_name["billing"].held
-    assert h.owner == world.other_reviewer.username
+    floor = selectors.floor(queues=selectors.queues_for_tenants([world.tenant.pk]), now=T0, warning_fraction=0.8)
+    [h] = floor.held
+    assert h.queue == world.queue and h.owner == world.other_reviewer.username
     assert h.lease_left == timedelta(seconds=90)  # 120 s lease claimed 30 s ago
     assert h.held_for == timedelta(seconds=30)
     assert h.due_in == timedelta(minutes=50)  # due 60 min after enqueue, 10 min ago
-    assert by_name["billing-l2"].held == []
+    assert {s.queue.name: s.held for s in floor.stats} == {"billing": 1, "billing-l2": 0}
+    assert (floor.held_total, floor.page, floor.pages, floor.first_shown, floor.last_shown) == (1, 1, 1, 1, 1)
 
 
 def test_floor_queries_do_not_grow_with_queues_or_items(world, client_for, django_assert_num_queries) -> None:
     client = client_for(world.lead)
     client.get(reverse("ops:floor"))
-    # session, user, lead memberships, queues, one aggregate, the claimed items
+    # session, user, lead memberships, queues, one aggregate (counts too), one page of claimed items
     with django_assert_num_queries(6):
         client.get(reverse("ops:floor"))
     for i in range(3):
@@ -98,6 +98,77 @@ def test_live_partial_polls_without_eval_filters(world, client_for) -> None:
     assert "js/ops_floor.js" in html and "<script>" not in html and "style=" not in html
     partial = client_for(world.lead).get(reverse("ops:floor_live")).content.decode()
     assert partial.lstrip().startswith('<section id="ops-floor"') and "<html" not in partial
+
+
+def _claim_spread(world, count: int, queue=None) -> list[int]:
+    """`count` items claimed a second apart (distinct leases); their ids, soonest lease first."""
+    ids = []
+    for k in range(count):
+        make_pending_item(world, queue=queue, now=T0 - 10 * MIN)
+        item = services.review_item_claim_next(
+            user=world.reviewer, now=T0 - 5 * MIN + k * timedelta(seconds=1), queue_ids=[(queue or world.queue).pk]
+        )
+        ids.append(item.pk)
+    return ids
+
+
+def _listed(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<tr data-item="(\d+)">', html)]
+
+
+def test_floor_claimed_list_is_capped_paged_and_filtered(
+    world, client_for, clock, monkeypatch, django_assert_num_queries
+) -> None:
+    monkeypatch.setattr(selectors, "FLOOR_HELD_PAGE_SIZE", 2)
+    billing = _claim_spread(world, 4)
+    l2 = _claim_spread(world, 1, queue=world.l2_queue)
+    # Every queue, lease closest to expiry (here: lapsed longest) first, across queues.
+    everything = sorted(billing + l2, key=lambda pk: ReviewItem.objects.get(pk=pk).lease_expires_at)
+    client = client_for(world.lead)
+    client.get(reverse("ops:floor"))
+    pages = []
+    for page in (1, 2, 3):
+        # The same queries on any page, filtered or not: the counts come from the one aggregate.
+        with django_assert_num_queries(6):
+            html = client.get(reverse("ops:floor"), {"page": page}).content.decode()
+        pages.append(_listed(html))
+        assert "of 5, lapsed and soonest-lapsing leases first" in html
+        assert f"Page {page} of 3" in html
+    assert pages == [everything[0:2], everything[2:4], everything[4:5]]
+    assert "Showing 5–5 of 5" in html and 'rel="prev" href="/ops/?page=2#held-title"' in html
+    assert 'rel="next"' not in html
+    # The queue table links each queue's claimed items; the filter keeps its own count and pages.
+    assert f'href="/ops/?queue={world.l2_queue.pk}#held-title"' in html
+    with django_assert_num_queries(6):
+        html = client.get(reverse("ops:floor"), {"queue": world.queue.pk, "page": 2}).content.decode()
+    assert _listed(html) == billing[2:4] and "Showing 3–4 of 4" in html
+    assert f'hx-get="/ops/floor/live/?queue={world.queue.pk}&amp;page=2"' in html
+    assert f'rel="prev" href="/ops/?queue={world.queue.pk}#held-title"' in html
+    # The live refresh reads the same list and page.
+    live = client.get(reverse("ops:floor_live"), {"queue": world.queue.pk, "page": 2}).content.decode()
+    assert _listed(live) == billing[2:4]
+    # A page past the last (items released between two polls) is read as the last.
+    assert _listed(client.get(reverse("ops:floor"), {"page": 99}).content.decode()) == everything[4:5]
+    # Force release from page 2 of billing comes back to page 2 of billing (now the last page).
+    response = client.post(
+        reverse("ops:item_force_release", args=[billing[2]]) + f"?queue={world.queue.pk}&page=2", follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/ops/?queue={world.queue.pk}&page=2"
+    assert _listed(response.content.decode()) == [billing[3]]
+    assert ReviewEvent.objects.filter(type="review.force_released", item_id=billing[2]).count() == 1
+
+
+def test_floor_filter_refuses_bad_input(world, client_for) -> None:
+    client = client_for(world.lead)
+    for params in ({"page": "x"}, {"page": "0"}, {"queue": "-1"}, {"queue": "99999999999"}):
+        for name in ("ops:floor", "ops:floor_live"):
+            response = client.get(reverse(name), params)
+            assert response.status_code == 400, (name, params)
+            assert "alert-error" in response.content.decode()
+    # Another tenant's queue is not there, as for any queue that does not exist.
+    other = world.stranger.groups.get().review_queues.get()
+    assert client.get(reverse("ops:floor"), {"queue": other.pk}).status_code == 404
+    assert client.get(reverse("ops:floor_live"), {"queue": 10**9}).status_code == 404
 
 
 # --- force release ---------------------------------------------------------------------------
