@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from scoring import DEFAULT_TIME_BUDGET_MS, __version__
-from scoring.agreement import confirmed
 from scoring.calibration import FITTED_FOR, Calibrator, default_calibrator
 from scoring.claims import ClaimSpan, segment_claims, strip_citations
+from scoring.confirmations import confirmed
 from scoring.errors import ConfigurationError
 from scoring.flags import claim_flags
 from scoring.fusion import FusionModel, build_features, model_fusion
@@ -436,7 +436,7 @@ class Scorer:
     @staticmethod
     def _prose_confirms(run: _Run, span: ClaimSpan, v: ClaimVerification) -> bool:
         """Whether the claim's evidence sentence gives its typed values as the claim does (see
-        `scoring.agreement`)."""
+        `scoring.confirmations`)."""
         sentence = _evidence_sentence(run, v)
         return sentence is not None and confirmed(span.text, sentence)
 

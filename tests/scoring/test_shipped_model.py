@@ -93,7 +93,7 @@ SUPPORT_PAIRS = [
     # unrelated
     ("The battery lasts up to 10 hours.", "The device weighs 2 kg.", "insufficient"),
     # Confirmed by typed values where the model alone reads neutral or contradiction
-    # (scoring.agreement), and refuted by them where it reads neutral.
+    # (scoring.confirmations), and refuted by them where it reads neutral.
     (
         "Hotel bookings can be cancelled free of charge up to 48 hours before arrival.",
         "You can cancel your hotel booking free of charge two days before arrival.",

@@ -1,10 +1,10 @@
-"""A claim confirmed by its evidence sentence's typed values (scoring.agreement)."""
+"""A claim confirmed by its evidence sentence's typed values (scoring.confirmations)."""
 
 from __future__ import annotations
 
 import pytest
 
-from scoring.agreement import confirmed
+from scoring.confirmations import confirmed
 
 
 @pytest.mark.parametrize(
