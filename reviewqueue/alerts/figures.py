@@ -128,8 +128,9 @@ class Figures:
     def _golden_regression(self, rule: AlertRule) -> Reading:
         """How many figures of the tenant's latest live golden run fell beyond its tolerance:
         the episode lasts until a later live run (the version-change job, the command or the
-        page) is back within it. Gate runs of candidates are not live and do not count here:
-        the gate refuses those candidates itself."""
+        page) is back within it. A rerun of the same versions keeps their first run's baseline
+        (`golden.selectors.baseline_run`), so it does not clear the episode. Gate runs of
+        candidates are not live and do not count here: the gate refuses those candidates itself."""
         run: GoldenRun | None = self._once(
             ("golden", rule.tenant_id), lambda: golden_selectors.latest_live_run(tenant=rule.tenant)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import QuerySet
 
-from reviewqueue.golden.evaluation import Tolerance
+from reviewqueue.golden.evaluation import Combination, Tolerance
 from reviewqueue.golden.models import GoldenRecord, GoldenRun, GoldenScore, GoldenTolerance
 from reviewqueue.tenancy.models import Tenant
 from scoring.engine import Scorer
@@ -47,6 +47,26 @@ def golden_runs(*, tenant: Tenant, limit: int = 50) -> list[GoldenRun]:
 
 def latest_live_run(*, tenant: Tenant) -> GoldenRun | None:
     return GoldenRun.objects.filter(tenant=tenant, live=True).order_by("-created_at", "-pk").first()
+
+
+def baseline_run(*, tenant: Tenant, combination: Combination) -> GoldenRun | None:
+    """The live run a `combination` is judged against: the latest live run of a *different*
+    combination (the versions live before this one took over). Never the combination's own
+    earlier run: a rerun of unchanged, regressed versions would then be compared with its own
+    regressed figures and come out clean, clearing the page's flag and the alert with nothing
+    fixed. So a rerun keeps its first run's baseline, and the flag stays until the versions
+    change to ones within tolerance of what was live before."""
+    return (
+        GoldenRun.objects.filter(tenant=tenant, live=True)
+        .exclude(
+            model=combination.model,
+            fusion=combination.fusion,
+            calibrator=combination.calibrator,
+            policy=combination.policy,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def regressed_runs(*, tenant: Tenant) -> QuerySet[GoldenRun]:

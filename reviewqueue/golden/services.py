@@ -335,8 +335,9 @@ def golden_eval(
     *, tenant: Tenant, now: datetime, trigger: str, scorer: Scorer | None = None, actor: User | None = None
 ) -> GoldenRun | None:
     """Score the golden set with the live combination (the scorer's model and fusion, the
-    tenant's active calibrator and policy) and store the run, compared with the previous live
-    run: a figure worse by more than the tenant's tolerance raises the regression alert.
+    tenant's active calibrator and policy) and store the run, compared with the latest live run
+    of other versions (`selectors.baseline_run`: a rerun of regressed versions stays flagged): a
+    figure worse by more than the tenant's tolerance raises the regression alert.
     None when the tenant has no golden records."""
     if not selectors.golden_records(tenant=tenant).exists():
         return None
@@ -344,7 +345,7 @@ def golden_eval(
     t0 = time.perf_counter()
     rows = _scored_rows(tenant=tenant, scorer=scorer, now=now)
     figures = _figures(rows, scorer, active_calibrator(tenant_id=tenant.pk), active_policy(tenant_id=tenant.pk))
-    previous = selectors.latest_live_run(tenant=tenant)
+    previous = selectors.baseline_run(tenant=tenant, combination=figures.combination)
     baseline = _from_run(previous) if previous is not None else None
     regression = evaluation.regressions(figures, baseline, selectors.tolerance_for(tenant=tenant)) if baseline else []
     return _store_run(
@@ -401,7 +402,8 @@ def golden_gate(
     for whichever is not given) be promoted? Both it and the live combination are evaluated now
     on the same golden records and the same stored scores; the candidate is blocked when its
     AUROC is lower, or its escape rate higher, than the live one's by more than the tenant's
-    tolerance. The candidate's run is stored (live=False, trigger=gate); a refusal also writes
+    tolerance (a candidate that is the live versions themselves is compared like a rerun of them:
+    with the versions live before). The candidate's run is stored (live=False, trigger=gate); a refusal also writes
     a `golden.gate.blocked` event. With no golden records it is allowed, and says so.
 
     Slow the first time a scorer meets the set (the records are scored, outside any
@@ -425,9 +427,19 @@ def golden_gate(
     t0 = time.perf_counter()
     rows = _scored_rows(tenant=tenant, scorer=scorer, now=now)
     live_policy, live_cal = active_policy(tenant_id=tenant.pk), active_calibrator(tenant_id=tenant.pk)
-    baseline = _figures(rows, scorer, live_cal, live_policy)
+    live = _figures(rows, scorer, live_cal, live_policy)
     candidate = _figures(rows, scorer, cand_cal or live_cal, cand_policy or live_policy)
-    regression = evaluation.regressions(candidate, baseline, tolerance)
+    # The baseline a live run of the candidate would get (`selectors.baseline_run`): the live
+    # versions, evaluated now on the same records; or, when the candidate *is* the live
+    # versions, the run of the versions live before them.
+    if candidate.combination != live.combination:
+        baseline: Figures | None = live
+        against = "the live figures"
+    else:
+        previous = selectors.baseline_run(tenant=tenant, combination=candidate.combination)
+        baseline = _from_run(previous) if previous is not None else None
+        against = "the figures of the versions live before"
+    regression = evaluation.regressions(candidate, baseline, tolerance) if baseline is not None else []
     run = _store_run(
         tenant=tenant,
         figures=candidate,
@@ -455,16 +467,20 @@ def golden_gate(
         )
         return GateDecision(
             False,
-            f"Blocked: worse than live on the golden set: {worst}.",
+            f"Blocked: worse than {against} on the golden set: {worst}.",
             candidate,
             baseline,
             regression,
             tolerance,
             run,
         )
+    if baseline is None:
+        reason = "Allowed: the candidate is the live versions, and no earlier versions ran live to compare with."
+    else:
+        reason = f"Allowed: within tolerance of {against} on the golden set."
     return GateDecision(
         True,
-        "Allowed: within tolerance of the live figures on the golden set.",
+        reason,
         candidate,
         baseline,
         [],

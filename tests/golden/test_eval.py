@@ -147,3 +147,47 @@ def test_gate_inputs(world) -> None:
     mine = flat_calibrator(world.tenant, active=False)
     decision = services.golden_gate(tenant=world.tenant, now=now, calibrator_version=mine)
     assert decision.allowed and "No golden set" in decision.reason and decision.run is None
+
+
+def test_a_rerun_of_regressed_versions_stays_flagged_until_the_versions_change(world, real_scorer, client_for) -> None:
+    """Issue 14: a rerun of the same (regressed) versions is judged against the versions live
+    before them, not against its own regressed run, so neither the page nor the alert clears
+    with nothing fixed; the gate judges the live versions as a candidate the same way. Going
+    back to the earlier versions clears it."""
+    imported(world)
+    golden_check(world.tenant.pk)
+    rule = alert_rule_create(
+        acting_user=world.lead,
+        tenant_id=world.tenant.pk,
+        values={"name": "Golden", "kind": "golden_regression", "threshold": 1.0},
+        now=timezone.now(),
+    )
+    flat = flat_calibrator(world.tenant, active=True)
+    golden_check(world.tenant.pk)
+    first, regressed = GoldenRun.objects.filter(tenant=world.tenant).order_by("pk")
+    assert regressed.regression and alert_rules_evaluate(now=timezone.now()).moved == 1
+
+    rerun = services.golden_eval(tenant=world.tenant, now=timezone.now(), trigger="command", scorer=real_scorer)
+    assert rerun is not None and rerun.calibrator == "flat-1"
+    assert rerun.baseline["combination"]["calibrator"] == first.calibrator
+    assert rerun.regression == regressed.regression
+    assert alert_rules_evaluate(now=timezone.now()).moved == 0  # still firing: not cleared
+    rule.refresh_from_db()
+    assert rule.last_value == len(rerun.regression)
+    html = client_for(world.lead).get(reverse("ops:golden")).content.decode()
+    assert 'id="golden-regression"' in html and f"run #{rerun.pk}" in html
+    # The gate, asked about the live (regressed) calibrator itself, compares it the same way.
+    gate = services.golden_gate(tenant=world.tenant, now=timezone.now(), calibrator_version=flat)
+    assert not gate.allowed and gate.baseline is not None
+    assert gate.baseline.combination.calibrator == first.calibrator
+
+    # The fix: the flat calibrator retired, the shipped one live again: judged against the
+    # flat run (the versions live before), within tolerance, and the episode clears.
+    CalibratorVersion.objects.filter(pk=flat.pk).update(is_active=False)
+    golden_check(world.tenant.pk)
+    fixed = GoldenRun.objects.filter(tenant=world.tenant).order_by("pk").last()
+    assert fixed.calibrator == first.calibrator and fixed.baseline["combination"]["calibrator"] == "flat-1"
+    assert fixed.regression == []
+    assert alert_rules_evaluate(now=timezone.now()).moved == 1
+    assert AlertEvent.objects.filter(rule=rule, type="alert.cleared").exists()
+    assert 'id="golden-regression"' not in client_for(world.lead).get(reverse("ops:golden")).content.decode()
