@@ -10,7 +10,10 @@ the sentence adds at most one word the claim lacks), negates as the sentence doe
 - each of its figures is admitted by the figures of its own clause ("$75" by "over $50", "four
   days" by "3 to 5 days", "24 months" by "two years"), or
 - its days fall among the sentence's open days (or closed ones, for a claim that says closed), or
-- a policy verb (refund, return, cancel, ...) is negated on both sides or on neither.
+- a policy verb (refund, return, cancel, ...) is negated on both sides or on neither, or
+- it negates the predicate one clause of the sentence negates, worded otherwise ("we can't deliver
+  to a P.O. box" / "we do not ship to P.O. boxes"; `scoring.negation`), and has no figure the
+  sentence does not give.
 
 Only `insufficient` is ever raised to `supported` (the engine keeps a refutation the model read),
 and only a contradiction found by the comparators comes first.
@@ -20,8 +23,9 @@ from __future__ import annotations
 
 import re
 
+from scoring.negation import agreed_negation
 from scoring.polarity import agreed_polarity
-from scoring.quantities import confirmed_quantities
+from scoring.quantities import confirmed_quantities, quantities
 from scoring.schedules import confirmed_days
 
 # Negations, for the parity test: a claim that negates what its sentence states plainly (or the
@@ -36,6 +40,10 @@ def same_negation(claim: str, sentence: str) -> bool:
 def confirmed(claim: str, sentence: str) -> bool:
     """Whether `sentence` confirms the claim's typed values (see the module docstring)."""
     if confirmed_days(claim, sentence):
+        return True
+    # A figure is compared by value only (`confirmed_quantities`); agreeing negations say nothing of
+    # it. `agreed_negation` reads negation words this parity test does not ("free of charge").
+    if not quantities(claim) and agreed_negation(claim, sentence):
         return True
     if not same_negation(claim, sentence):
         return False

@@ -41,6 +41,7 @@ from scoring.fusion import FusionModel, build_features, model_fusion
 from scoring.guardrails import GuardrailHit, GuardrailRules, check_guardrails
 from scoring.inputs import DraftInput, Passage
 from scoring.logprobs import DEFAULT_FLOOR, LogprobSignals, compute_logprob_signals
+from scoring.negation import reversed_negation
 from scoring.polarity import contradicted_polarity
 from scoring.quantities import contradicted_quantity
 from scoring.records import Field, RecordCheck, check_claim, field_statements, parse_record, text_fields
@@ -456,9 +457,10 @@ class Scorer:
             mismatch = check(span.text, sentence, evidence)
             if mismatch is not None:
                 return mismatch.start, mismatch.end, mismatch.reason
-        reversed_ = contradicted_polarity(span.text, sentence)
-        if reversed_ is not None:
-            return reversed_.start, reversed_.end, reversed_.reason
+        for reversal in (contradicted_polarity, reversed_negation):
+            reversed_ = reversal(span.text, sentence)
+            if reversed_ is not None:
+                return reversed_.start, reversed_.end, reversed_.reason
         return None
 
     @staticmethod

@@ -78,7 +78,7 @@ def _polarity(text: str, family: re.Pattern[str]) -> tuple[bool, re.Match[str]] 
     return (negated_word ^ (negators % 2 == 1)), m
 
 
-def _opposite_words(a: set[str], b: set[str]) -> bool:
+def opposite_words(a: set[str], b: set[str]) -> bool:
     """A word of one side is a word of the other with a negating prefix (unopened / opened)."""
     for x, y in ((a, b), (b, a)):
         for w in x:
@@ -147,7 +147,7 @@ def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
         # month"); a permission in the evidence says nothing of the claim's special case.
         if len(sentence_stems - claim_stems) > 1 or (claim_stems - sentence_stems and not stated[0]):
             continue
-        if _opposite_words(claim_stems, sentence_stems):
+        if opposite_words(claim_stems, sentence_stems):
             continue  # "unopened items" against "opened items": another subject, not another polarity
         m = said[1]
         verdict = "does not allow" if stated[0] else "allows"
