@@ -41,7 +41,7 @@ from scoring.fusion import FusionModel, build_features, model_fusion
 from scoring.guardrails import GuardrailHit, GuardrailRules, check_guardrails
 from scoring.inputs import DraftInput, Passage
 from scoring.logprobs import DEFAULT_FLOOR, LogprobSignals, compute_logprob_signals
-from scoring.negation import reversed_negation
+from scoring.negation import denies_another_thing, reversed_negation
 from scoring.polarity import contradicted_polarity
 from scoring.quantities import contradicted_quantity
 from scoring.records import Field, RecordCheck, check_claim, field_statements, parse_record, text_fields
@@ -409,6 +409,9 @@ class Scorer:
             # The model found no entailment, but every value of the claim that is compared by
             # type (its figures, its days, whether the policy allows it) is the evidence sentence's.
             verdict, support = "supported", 1.0
+        if verdict == "refuted" and self._denies_another_thing(run, span, v):
+            # The model reads a negation of one thing as refuting a statement of another.
+            verdict, contradiction = "insufficient", 0.0
         if verdict == "refuted" and _from_fields(v.best_passage_id):
             # A record's values are compared by type in the record stage; the NLI reading a list
             # of field statements may support a claim from them but not refute it (a claim about
@@ -440,6 +443,12 @@ class Scorer:
         `scoring.confirmations`)."""
         sentence = _evidence_sentence(run, v)
         return sentence is not None and confirmed(span.text, sentence)
+
+    @staticmethod
+    def _denies_another_thing(run: _Run, span: ClaimSpan, v: ClaimVerification) -> bool:
+        """Whether the claim's evidence sentence negates something else (`scoring.negation`)."""
+        sentence = _evidence_sentence(run, v)
+        return sentence is not None and denies_another_thing(span.text, sentence)
 
     @staticmethod
     def _prose_mismatch(run: _Run, span: ClaimSpan, v: ClaimVerification) -> tuple[int, int, str] | None:

@@ -216,3 +216,20 @@ def reversed_negation(claim: str, sentence: str) -> ReversedNegation | None:
             verdict = "allows" if claim_negated else "does not allow"
             return ReversedNegation(start, end, f"the evidence {verdict} this ({governed})")
     return None
+
+
+OTHER_THING_WORDS = 2  # words each side must have that the other lacks to be about another thing
+
+
+def denies_another_thing(claim: str, sentence: str) -> bool:
+    """`sentence` negates something other than what the plain claim states: each has at least two
+    words the other lacks ("home insurance covers storm damage to the roof" against "home insurance
+    does not cover damage caused by wear and tear"). Such a sentence cannot refute the claim, however
+    alike the two read to the NLI model."""
+    claim, sentence = _normalised(claim), _normalised(sentence)
+    if _negated(claim) or _LEXICAL_NEGATIVE.search(claim) or not _negated(sentence):
+        return False
+    claim_topic, sentence_topic = _topic(claim), _topic(sentence)
+    claim_extra = len(claim_topic) * (1 - shared_share(claim_topic, sentence_topic))
+    sentence_extra = len(sentence_topic) * (1 - shared_share(sentence_topic, claim_topic))
+    return round(claim_extra) >= OTHER_THING_WORDS and round(sentence_extra) >= OTHER_THING_WORDS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoring.confirmations import confirmed
-from scoring.negation import agreed_negation, reversed_negation
+from scoring.negation import agreed_negation, denies_another_thing, reversed_negation
 
 
 @pytest.mark.parametrize(
@@ -81,3 +81,30 @@ def test_a_reversed_negation_is_a_contradiction(claim: str, sentence: str, flagg
 )
 def test_no_reversal_otherwise(claim: str, sentence: str) -> None:
     assert reversed_negation(claim, sentence) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "another"),
+    [
+        # each side has two words the other lacks: a negation of another thing
+        (
+            "The web app exports invoices to spreadsheets.",
+            "The mobile app does not export receipts to PDF files.",
+            True,
+        ),
+        # the claim says all the sentence denies, and more: still a refutation
+        (
+            "The mobile app exports receipts to PDF files every week.",
+            "The mobile app does not export receipts to PDF files.",
+            False,
+        ),
+        # a negated claim, a plain sentence: not this rule's
+        (
+            "The web app does not export invoices to spreadsheets.",
+            "The mobile app exports receipts to PDF files.",
+            False,
+        ),
+    ],
+)
+def test_a_negation_of_another_thing(claim: str, sentence: str, another: bool) -> None:
+    assert denies_another_thing(claim, sentence) is another
