@@ -97,7 +97,7 @@ def candidate_stage_calibrator(*, acting_user: User, calibrator_id: int, now: da
 
 
 def candidate_stage_refit(*, calibrator_id: int, now: datetime) -> ShadowCandidate:
-    """The daily refit (`fitting.calibration_refit`) stages its calibrator: the same transition
+    """The daily refit (`refit.calibration_refit`) stages its calibrator: the same transition
     as a lead's, with no actor (the events say so); only a lead promotes it."""
     with transaction.atomic():
         row = CalibratorVersion.objects.select_for_update().get(pk=calibrator_id)

@@ -326,6 +326,12 @@ def _from_run(run: GoldenRun) -> Figures:
     )
 
 
+def _baseline_figures(*, tenant: Tenant, combination: evaluation.Combination) -> Figures | None:
+    """The stored figures `combination` is judged against (`selectors.baseline_run`), if any."""
+    previous = selectors.baseline_run(tenant=tenant, combination=combination)
+    return _from_run(previous) if previous is not None else None
+
+
 def live_combination(*, tenant: Tenant, scorer: Scorer) -> evaluation.Combination:
     cal = evaluation.effective_calibrator(scorer, active_calibrator(tenant_id=tenant.pk))
     return evaluation.combination(scorer, cal, active_policy(tenant_id=tenant.pk))
@@ -345,8 +351,7 @@ def golden_eval(
     t0 = time.perf_counter()
     rows = _scored_rows(tenant=tenant, scorer=scorer, now=now)
     figures = _figures(rows, scorer, active_calibrator(tenant_id=tenant.pk), active_policy(tenant_id=tenant.pk))
-    previous = selectors.baseline_run(tenant=tenant, combination=figures.combination)
-    baseline = _from_run(previous) if previous is not None else None
+    baseline = _baseline_figures(tenant=tenant, combination=figures.combination)
     regression = evaluation.regressions(figures, baseline, selectors.tolerance_for(tenant=tenant)) if baseline else []
     return _store_run(
         tenant=tenant,
@@ -436,8 +441,7 @@ def golden_gate(
         baseline: Figures | None = live
         against = "the live figures"
     else:
-        previous = selectors.baseline_run(tenant=tenant, combination=candidate.combination)
-        baseline = _from_run(previous) if previous is not None else None
+        baseline = _baseline_figures(tenant=tenant, combination=candidate.combination)
         against = "the figures of the versions live before"
     regression = evaluation.regressions(candidate, baseline, tolerance) if baseline is not None else []
     run = _store_run(

@@ -12,8 +12,8 @@ from reviewqueue.tenancy.models import Tenant
 
 class Command(BaseCommand):
     # No `--activate`: a calibrator goes live only through a lead's promote, which passes the
-    # golden-set gate. An install without a lead makes one (`manage.py create_admin`, then the
-    # lead role on /admin/) rather than skipping the gate.
+    # golden-set gate. An install without a lead makes one (`manage.py grant_lead`) rather than
+    # skipping the gate.
     help = (
         "Fit a calibrator on one tenant's labels (as a calibration run) and stage it as the shadow "
         "candidate; a lead promotes it on /ops/calibration/. Needs at least "
