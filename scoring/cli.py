@@ -188,7 +188,8 @@ def cmd_fit_prior(args: argparse.Namespace) -> int:
     print(f"calibrator {calibrator.version} -> {out / CALIBRATOR_FILE}")
     print(
         f"thresholds: auto_send {th.auto_send}, auto_draft_human_send {th.auto_draft_human_send}, "
-        f"queue_for_review {th.queue_for_review}  (fit rows: bad auto-sent {th.bad_auto_sent:.1%}, "
+        f"queue_for_review {th.queue_for_review}  (fit rows, rules applied: bad auto-sent {th.bad_auto_sent:.1%}, "
+        f"worst file {th.bad_auto_sent_worst_file:.1%}; bad auto-sent or drafted {th.bad_auto_or_drafted:.1%}; "
         f"good auto-sent or drafted {th.good_auto_or_drafted:.1%}, good blocked {th.good_blocked:.1%})"
     )
     return 0

@@ -425,9 +425,17 @@ def decision_from_row(row: dict[str, Any], confidence: float, calibrator: str, p
     needed = ("claims", "guardrail_hits", "verification_status")
     if any(k not in row for k in needed) or any("verdict" not in c for c in row["claims"]):
         return None
+    # Rows written before claims carried evidence_reason read as NLI-only refutations.
     claims = tuple(
         ClaimResult(
-            "", int(c["start"]), int(c["end"]), c.get("checkable", c["verdict"] != "not_checkable"), str(c["verdict"])
+            "",
+            int(c["start"]),
+            int(c["end"]),
+            c.get("checkable", c["verdict"] != "not_checkable"),
+            str(c["verdict"]),
+            p_contradict=c.get("p_contradict"),
+            evidence_field=str(c.get("evidence_field") or ""),
+            evidence_reason=str(c.get("evidence_reason") or ""),
         )
         for c in row["claims"]
     )
@@ -509,6 +517,8 @@ def run_evaluation(
                         "verdict": c.verdict,
                         "p_entail": c.p_entail,
                         "p_contradict": c.p_contradict,
+                        "evidence_reason": c.evidence_reason,
+                        "evidence_field": c.evidence_field,
                         "best_passage_id": c.best_passage_id,
                         "best_sentence": [c.best_sentence_start, c.best_sentence_end],
                     }

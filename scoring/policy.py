@@ -13,11 +13,16 @@ from typing import Any, Literal
 from scoring.calibration import UNCALIBRATED
 from scoring.errors import ConfigurationError
 from scoring.inputs import DraftInput
-from scoring.results import ScoreResult
+from scoring.results import ClaimResult, ScoreResult
 
 Action = Literal["auto_send", "auto_draft_human_send", "queue_for_review", "block"]
 ACTIONS: tuple[str, ...] = ("auto_send", "auto_draft_human_send", "queue_for_review", "block")
 _RANK = {a: i for i, a in enumerate(ACTIONS)}
+
+# The P(contradict) below which an NLI-only refutation counts as weak in `RoutingPolicy.default()`:
+# chosen on fold 3 of the dev files (scoring.folds), where SummEdits' drafts whose refutations all
+# lay in [0.5, 0.7) were bad 55% of the time (the file's rate: 64%) and those at 0.7 or more 70-83%.
+WEAK_REFUTATION_BELOW = 0.7
 
 
 def stricter(a: str, b: str) -> str:
@@ -28,12 +33,14 @@ def stricter(a: str, b: str) -> str:
 @dataclass(frozen=True)
 class Thresholds:
     # Chosen on the shipped model's prior calibrator (`python -m scoring fit-prior`, dev files'
-    # fit fold, each file weighing the same): at most 5% of bad drafts at or above auto_send
-    # (1.9% there), at most 15% at or above auto_draft_human_send, at most 5% of good drafts
-    # below queue_for_review (blocked). Rounded towards caution.
-    auto_send: float = 0.66
-    auto_draft_human_send: float = 0.54
-    queue_for_review: float = 0.14
+    # fit fold) with the default policy's rules applied (a draft they hold back is never
+    # auto-sent whatever its confidence): in every file at most 5% of bad drafts auto-sent
+    # (2.7% on the files' mean there, 4.3% in the worst file), at most 15% auto-sent or drafted
+    # for a person, at most 5% of good drafts blocked, each file weighing the same (0.8607 /
+    # 0.5469 / 0.2061). Rounded towards caution.
+    auto_send: float = 0.87
+    auto_draft_human_send: float = 0.55
+    queue_for_review: float = 0.21
 
     def __post_init__(self) -> None:
         values = (self.auto_send, self.auto_draft_human_send, self.queue_for_review)
@@ -94,7 +101,8 @@ def _check_action(value: str, where: str) -> str:
 
 @dataclass(frozen=True)
 class RoutingPolicy:
-    version: str = "default-3"  # -2: the uncalibrated confidence cap; -3: thresholds from the prior calibrator
+    version: str = "default-4"  # -2: the uncalibrated confidence cap; -3: thresholds from the prior calibrator;
+    # -4: weak refutations go to a person, thresholds chosen with the rules applied (policy-aware)
     thresholds: Thresholds = field(default_factory=Thresholds)
     intent_thresholds: dict[str, Thresholds] = field(default_factory=dict)
     queue_thresholds: dict[str, Thresholds] = field(default_factory=dict)
@@ -105,6 +113,14 @@ class RoutingPolicy:
     high_risk_intents: tuple[str, ...] = ()
     tier_actions: dict[str, str] = field(default_factory=dict)  # tier → at least this action
     refuted_action: str = "queue_for_review"
+    # A refutation only the NLI read, and weakly (every refuted claim's P(contradict) below this,
+    # no typed comparison or record field behind it), sends the draft at least to
+    # `weak_refuted_action` instead of `refuted_action`: on the dev files' fit fold, drafts whose
+    # refutations are all that weak were bad less often than the file's drafts overall, while
+    # stronger ones were bad more often. None (the default for a stored policy) turns it off;
+    # `default()` turns it on. It never auto-sends: a person still reads the flagged claim.
+    weak_refutation_below: float | None = None
+    weak_refuted_action: str = "auto_draft_human_send"
     guardrail_action: str = "queue_for_review"
     # Fail closed: an unverifiable draft of a high-risk intent is at least reviewed (or blocked
     # if configured); any other unverifiable draft at least goes past a human.
@@ -122,6 +138,7 @@ class RoutingPolicy:
             "amount_action",
             "regulated_action",
             "refuted_action",
+            "weak_refuted_action",
             "guardrail_action",
             "unverifiable_high_risk_action",
             "unverifiable_action",
@@ -133,6 +150,10 @@ class RoutingPolicy:
         # Hard rules may be tightened, never loosened, by configuration.
         if _RANK[self.refuted_action] < _RANK["queue_for_review"]:
             raise ConfigurationError("refuted_action must be queue_for_review or block")
+        if _RANK[self.weak_refuted_action] < _RANK["auto_draft_human_send"]:
+            raise ConfigurationError("weak_refuted_action may not auto-send")
+        if self.weak_refutation_below is not None and not 0.0 <= self.weak_refutation_below <= 1.0:
+            raise ConfigurationError("weak_refutation_below must lie in [0, 1]")
         if _RANK[self.guardrail_action] < _RANK["auto_draft_human_send"]:
             raise ConfigurationError("guardrail_action may not auto-send")
         if _RANK[self.unverifiable_high_risk_action] < _RANK["queue_for_review"]:
@@ -144,6 +165,7 @@ class RoutingPolicy:
             regulated_intents=("legal", "medical", "tax", "compliance"),
             high_risk_intents=("billing", "payroll", "refund", "legal", "medical", "tax", "compliance"),
             tier_actions={"enterprise": "auto_draft_human_send"},
+            weak_refutation_below=WEAK_REFUTATION_BELOW,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,6 +181,8 @@ class RoutingPolicy:
             "high_risk_intents": list(self.high_risk_intents),
             "tier_actions": dict(self.tier_actions),
             "refuted_action": self.refuted_action,
+            "weak_refutation_below": self.weak_refutation_below,
+            "weak_refuted_action": self.weak_refuted_action,
             "guardrail_action": self.guardrail_action,
             "unverifiable_high_risk_action": self.unverifiable_high_risk_action,
             "unverifiable_action": self.unverifiable_action,
@@ -182,6 +206,8 @@ class RoutingPolicy:
         for key in ("regulated_intents", "high_risk_intents"):
             if key in kw:
                 kw[key] = tuple(str(x) for x in kw[key])
+        if kw.get("weak_refutation_below") is not None:
+            kw["weak_refutation_below"] = float(kw["weak_refutation_below"])
         if kw.get("amount_limit") is not None:
             kw["amount_limit"] = float(kw["amount_limit"])
         kw["version"] = str(kw["version"])
@@ -193,6 +219,19 @@ class RoutingPolicy:
         if queue and queue in self.queue_thresholds:
             return self.queue_thresholds[queue]
         return self.thresholds
+
+    def weak_refutation(self, claim: ClaimResult) -> bool:
+        """Whether a refuted claim rests only on a weak NLI reading: no typed comparison (figure,
+        schedule, scope, polarity, negation) and no record field refuted it, and its P(contradict)
+        lies below `weak_refutation_below`."""
+        cut = self.weak_refutation_below
+        return (
+            cut is not None
+            and not claim.evidence_reason
+            and not claim.evidence_field
+            and claim.p_contradict is not None
+            and claim.p_contradict < cut
+        )
 
     def decide(self, result: ScoreResult, draft: DraftInput, *, queue: str | None = None) -> Decision:
         th = self.thresholds_for(draft.intent, queue)
@@ -210,7 +249,10 @@ class RoutingPolicy:
                 action = level
             reasons.append(code)
 
-        if result.has_refuted_claim:
+        refuted = [c for c in result.claims if c.verdict == "refuted"]
+        if refuted and all(self.weak_refutation(c) for c in refuted):
+            at_least(self.weak_refuted_action, "weak_refuted_claim")
+        elif refuted:
             at_least(self.refuted_action, "refuted_claim")
         for hit in result.guardrail_hits:
             if hit.kind == "blocked_pattern":

@@ -63,10 +63,11 @@ def test_recommendation_on_constructed_labels(traffic, target, threshold, escape
     assert rec.live.handling_seconds == 240
     assert math.isclose(rec.live.live.reviewer_hours, 5 * 240 / 3600)
     # Recommended: everything at or above the threshold is auto-sent (no rule holds these
-    # drafts), everything under the policy's block threshold (0.14) is blocked.
+    # drafts), everything under the default policy's block threshold is blocked.
     confidences = [*GOOD, *BAD, 0.9, 0.9, 0.5, 0.5]
     auto = sum(c >= threshold for c in confidences)
-    blocked = sum(c < min(0.14, threshold) for c in confidences)
+    block_below = RoutingPolicy.default().thresholds.queue_for_review
+    blocked = sum(c < min(block_below, threshold) for c in confidences)
     w = rec.recommended.candidate
     assert (w.auto_sent, w.blocked, w.for_review) == (auto / 2, blocked / 2, (14 - auto - blocked) / 2)
     assert math.isclose(w.reviewer_hours, (14 - auto - blocked) * 240 / 3600 / 2)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from reviewqueue.policy.models import RoutingPolicyVersion
 from reviewqueue.policy.services import policy_publish
 from reviewqueue.tenancy.models import Role
+from scoring.policy import Thresholds
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +21,7 @@ pytestmark = pytest.mark.django_db
 def _publish(world, version: str, **thresholds: float) -> None:  # type: ignore[no-untyped-def]
     config = {"version": version}
     if thresholds:
-        config["thresholds"] = {
-            "auto_send": 0.66,
-            "auto_draft_human_send": 0.54,
-            "queue_for_review": 0.14,
-            **thresholds,
-        }
+        config["thresholds"] = {**Thresholds().to_dict(), **thresholds}
     policy_publish(tenant=world.tenant, config=config, now=timezone.now(), actor=world.lead, note=f"note {version}")
 
 
@@ -38,9 +34,10 @@ def test_versions_and_diff(world, client_for, django_assert_num_queries) -> None
     v2 = re.search(r'<tr data-version="v2">(.*?)</tr>', html, re.S).group(1)
     assert world.lead.username in v2 and "note v2" in v2 and "active" in v2
     diff = re.search(r'<pre class="policy-diff" id="policy-diff">(.*?)</pre>', html, re.S).group(1)
-    assert '<span class="diff-del">-    &quot;auto_send&quot;: 0.66,</span>' in diff
+    assert f'<span class="diff-del">-    &quot;auto_send&quot;: {Thresholds().auto_send},</span>' in diff
     assert '<span class="diff-add">+    &quot;auto_send&quot;: 0.8,</span>' in diff
-    assert '<span class="diff-add">+  &quot;version&quot;: &quot;v2&quot;</span>' in diff
+    # "version" is no longer the last key (the weak_refut* keys sort after it): a comma follows.
+    assert '<span class="diff-add">+  &quot;version&quot;: &quot;v2&quot;,</span>' in diff
     # session, user, lead memberships, tenant, versions
     with django_assert_num_queries(5):
         client.get(reverse("ops:policies") + "?a=v2&b=v1")

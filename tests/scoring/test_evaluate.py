@@ -178,3 +178,14 @@ def test_decision_from_row_matches_the_policy():
     refuted = {**row, "claims": [{"start": 0, "end": 5, "checkable": True, "verdict": "refuted"}]}
     assert decision_from_row(refuted, 0.95, "isotonic-x", policy) == "queue_for_review"
     assert decision_from_row({"claims": []}, 0.95, "isotonic-x", policy) is None
+
+
+def test_decision_from_row_reads_how_strong_a_refutation_is():
+    policy = RoutingPolicy.default()
+    claim = {"start": 0, "end": 5, "checkable": True, "verdict": "refuted", "p_contradict": 0.6}
+    row = {"claims": [claim], "guardrail_hits": [], "verification_status": "complete", "raw_score": 0.9}
+    assert decision_from_row(row, 0.95, "prior-x", policy) == "auto_draft_human_send"
+    typed = {**claim, "evidence_reason": "the evidence states another figure"}
+    assert decision_from_row({**row, "claims": [typed]}, 0.95, "prior-x", policy) == "queue_for_review"
+    strong = {**claim, "p_contradict": 0.9}
+    assert decision_from_row({**row, "claims": [strong]}, 0.95, "prior-x", policy) == "queue_for_review"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from scoring.errors import ConfigurationError
@@ -35,20 +37,20 @@ POLICY = RoutingPolicy.default()
     ("confidence", "action"),
     [
         (0.99, "auto_send"),
-        (0.66, "auto_send"),
-        (0.6599, "auto_draft_human_send"),
-        (0.54, "auto_draft_human_send"),
-        (0.5399, "queue_for_review"),
-        (0.14, "queue_for_review"),
-        (0.1399, "block"),
+        (0.87, "auto_send"),
+        (0.8699, "auto_draft_human_send"),
+        (0.55, "auto_draft_human_send"),
+        (0.5499, "queue_for_review"),
+        (0.21, "queue_for_review"),
+        (0.2099, "block"),
     ],
 )
 def test_thresholds(confidence, action):
     d = POLICY.decide(result(confidence), draft())
     assert d.action == action
     assert d.reason_codes[0] == f"confidence_{action}"
-    assert d.policy_version == "default-3"
-    assert d.versions["policy"] == "default-3" and d.versions["model"] == "m@1"
+    assert d.policy_version == "default-4"
+    assert d.versions["policy"] == "default-4" and d.versions["model"] == "m@1"
 
 
 def test_a_refuted_claim_never_auto_sends():
@@ -111,6 +113,50 @@ def test_per_intent_and_per_queue_thresholds():
 
 def test_policy_round_trips():
     assert RoutingPolicy.from_dict(POLICY.to_dict()) == POLICY
+    assert POLICY.to_dict()["weak_refutation_below"] == 0.7
+
+
+def refuted(p_contradict, *, reason="", field=""):
+    return ClaimResult(
+        "c", 0, 2, True, "refuted", p_contradict=p_contradict, evidence_reason=reason, evidence_field=field
+    )
+
+
+def with_claims(confidence, *claims):
+    return dataclasses.replace(result(confidence), claims=(ClaimResult("ok", 3, 5, True, "supported"), *claims))
+
+
+def test_a_weak_nli_refutation_goes_to_a_person_not_to_review():
+    d = POLICY.decide(with_claims(0.99, refuted(0.69)), draft())
+    assert d.action == "auto_draft_human_send"
+    assert d.reason_codes == ("confidence_auto_send", "weak_refuted_claim")
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        (refuted(0.7),),  # at the cut: not weak
+        (refuted(0.3, reason="the evidence states another figure"),),  # a typed comparison refuted it
+        (refuted(0.0, field="plan.price"),),  # a record field refuted it
+        (refuted(None),),  # no NLI probability to call it weak by
+        (refuted(0.55), refuted(0.95)),  # one strong refutation decides
+    ],
+)
+def test_a_strong_or_typed_refutation_still_goes_to_review(claims):
+    d = POLICY.decide(with_claims(0.99, *claims), draft())
+    assert d.action == "queue_for_review" and d.reason_codes[-1] == "refuted_claim"
+
+
+def test_a_weak_refutation_never_loosens_a_low_confidence():
+    assert POLICY.decide(with_claims(0.3, refuted(0.6)), draft()).action == "queue_for_review"
+    assert POLICY.decide(with_claims(0.01, refuted(0.6)), draft()).action == "block"
+
+
+def test_a_stored_policy_without_the_weak_cut_keeps_every_refutation_in_review():
+    stored = {k: v for k, v in POLICY.to_dict().items() if k != "weak_refutation_below"}
+    policy = RoutingPolicy.from_dict(stored)
+    assert policy.weak_refutation_below is None
+    assert policy.decide(with_claims(0.99, refuted(0.51)), draft()).action == "queue_for_review"
 
 
 @pytest.mark.parametrize(
@@ -120,6 +166,8 @@ def test_policy_round_trips():
         {"version": "x", "thresholds": {"auto_send": 0.5, "auto_draft_human_send": 0.6, "queue_for_review": 0.1}},
         {"version": "x", "thresholds": {"auto_send": 1.5}},
         {"version": "x", "refuted_action": "auto_send"},
+        {"version": "x", "weak_refuted_action": "auto_send"},
+        {"version": "x", "weak_refutation_below": 1.5},
         {"version": "x", "unverifiable_high_risk_action": "auto_draft_human_send"},
         {"version": "x", "tier_actions": {"gold": "teleport"}},
         {"version": "x", "surprise": 1},
