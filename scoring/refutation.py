@@ -24,7 +24,8 @@ import re
 
 _NEGATION = re.compile(
     r"\b(?:no\s+longer|not|no|never|none|nor|neither|nothing|nobody|without|cannot|unable)\b|n[’']t\b"
-    r"|\bnon-(?=[a-z])|\bnon(?=[a-z]+[ai]ble\b)",  # "non-refundable", "nontransferable"; not "nonetheless"
+    # "non-refundable", "nontransferable"; not "nonetheless", nor a name ("non-GAAP earnings").
+    r"|\bnon-(?=(?-i:[a-z]))|\bnon(?=[a-z]+[ai]ble\b)",
     re.IGNORECASE,
 )
 _RESTRICTION = re.compile(r"\b(?:only|exclusively|solely|except|excluding|unless)\b", re.IGNORECASE)

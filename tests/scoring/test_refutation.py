@@ -10,6 +10,7 @@ from scoring.refutation import contradiction_holds, polarity_marks
         ("Refunds don't take 14 days.", {"negated"}),
         ("Setup fees are non-refundable.", {"negated"}),
         ("Gift cards are nontransferable.", {"negated"}),
+        ("Non-GAAP earnings per share were $1.40.", set()),
         ("Members can no longer freeze their membership.", {"negated"}),
         ("The voucher comes without an expiry date.", {"negated"}),
         ("Priority support is for Enterprise customers only.", {"restricted"}),
