@@ -13,6 +13,10 @@ the earlier stages found:
    value that contradicts a field makes the claim `refuted` with that field as the evidence;
 7. `_fuse`: features → fused raw score → calibrated confidence, and the risk.
 
+Each claim's verdict is assembled in `_claim_result`: a typed mismatch (a record field, or a
+figure, days, scope or polarity the prose comparators read) refutes; the NLI's contradiction
+refutes only where the claim and its evidence window differ in polarity (`scoring.refutation`).
+
 `score` never raises on odd input: a stage that fails records its error in the result
 (`errors`) and the later stages carry on with what it left, so the routing policy can fail
 closed. The verifier's settings live in one place, `VerifierConfig` (`ScorerConfig.verifier`).
@@ -45,6 +49,7 @@ from scoring.negation import denies_another_thing, reversed_negation
 from scoring.polarity import contradicted_polarity
 from scoring.quantities import contradicted_quantity
 from scoring.records import Field, RecordCheck, check_claim, field_statements, parse_record, text_fields
+from scoring.refutation import contradiction_holds
 from scoring.results import ClaimResult, ScoreResult
 from scoring.schedules import contradicted_days
 from scoring.scope import contradicted_scope
@@ -352,7 +357,9 @@ class Scorer:
 
         A record field that contradicts one of the claim's values decides `refuted`; a record
         that covers the claim decides `supported` unless the NLI found it refuted; otherwise the
-        NLI's verdict stands.
+        NLI's verdict stands, overruled by the prose comparators (a typed mismatch refutes, a typed
+        match supports), and its `refuted` kept only where the contradiction holds
+        (`_contradiction_holds`).
         """
         v = run.verifications.get(i)
         rec = run.record_checks.get(i)
@@ -362,8 +369,14 @@ class Scorer:
             flag = ((span.start + bad.claim_start, span.start + bad.claim_end),)
             return replace(claim, flags=flag), (0.0, 1.0)
         # The NLI may overrule a record's support only with prose: a refutation it read from the
-        # record's own field statements does not count (see below).
-        nli_refutes = v is not None and v.verdict == "refuted" and not _from_fields(v.best_passage_id)
+        # record's own field statements does not count (see below), nor one without a difference
+        # in polarity (`scoring.refutation`).
+        nli_refutes = (
+            v is not None
+            and v.verdict == "refuted"
+            and not _from_fields(v.best_passage_id)
+            and self._contradiction_holds(run, span, v)
+        )
         if rec is not None and rec.verdict == "supported" and not nli_refutes:
             good = rec.checks[0] if rec.checks else None
             claim = self._field_claim(
@@ -417,6 +430,11 @@ class Scorer:
             # of field statements may support a claim from them but not refute it (a claim about
             # one field "contradicts" the statements of all the others).
             verdict, contradiction = "insufficient", 0.0
+        if verdict == "refuted" and not self._contradiction_holds(run, span, v):
+            # No typed value differs and neither does the polarity: on natural drafts such a
+            # contradiction was wrong more often than right (`scoring.refutation`). The model's
+            # contradiction stays a fusion feature; only the verdict, and so the routing, drops it.
+            verdict = "insufficient"
         pid, a, b, path = self._evidence_place(run, v.best_passage_id, v.best_sentence_start, v.best_sentence_end)
         claim = ClaimResult(
             span.text,
@@ -451,6 +469,12 @@ class Scorer:
         return sentence is not None and denies_another_thing(span.text, sentence)
 
     @staticmethod
+    def _contradiction_holds(run: _Run, span: ClaimSpan, v: ClaimVerification) -> bool:
+        """Whether the NLI's contradiction may refute the claim: it and the window the model read
+        it from differ in negation or restriction (`scoring.refutation`)."""
+        return contradiction_holds(strip_citations(span.text), _window_text(run, v) or "")
+
+    @staticmethod
     def _prose_mismatch(run: _Run, span: ClaimSpan, v: ClaimVerification) -> tuple[int, int, str] | None:
         """A value of the claim its prose evidence sentence states otherwise: a figure, the days
         of a schedule, who a rule applies to, or whether it is allowed at all ((start, end) in the
@@ -476,10 +500,7 @@ class Scorer:
     def _flags(run: _Run, span: ClaimSpan, v: ClaimVerification | None) -> tuple[tuple[int, int], ...]:
         """The words of an unsupported claim to read first (`scoring.flags`), as draft offsets:
         those no evidence has, else those the window its verdict was read from lacks."""
-        window = None
-        if v is not None and v.window:
-            texts = {p.id: p.text for p in run.nli_passages}
-            window = "\n".join(texts[pid][a:b] for pid, a, b in v.window if pid in texts)
+        window = _window_text(run, v) if v is not None else None
         return tuple((span.start + a, span.start + b) for a, b in claim_flags(span.text, run.evidence_stems, window))
 
     @staticmethod
@@ -633,6 +654,14 @@ def _evidence_sentence(run: _Run, v: ClaimVerification) -> str | None:
     if passage is None or v.best_sentence_start is None or v.best_sentence_end is None:
         return None
     return passage.text[v.best_sentence_start : v.best_sentence_end]
+
+
+def _window_text(run: _Run, v: ClaimVerification) -> str | None:
+    """The text of the window the verifier read the claim's verdict from (None: none was read)."""
+    if not v.window:
+        return None
+    texts = {p.id: p.text for p in run.nli_passages}
+    return "\n".join(texts[pid][a:b] for pid, a, b in v.window if pid in texts)
 
 
 def _from_fields(passage_id: str | None) -> bool:

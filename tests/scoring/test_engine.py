@@ -281,3 +281,48 @@ def test_a_records_support_stands_against_an_nli_refutation_read_from_its_own_fi
     text = "The Porto store is open Monday to Friday from 9 AM to 6 PM."
     r = s.score(draft(text, passages=(Passage("rec", record),)))
     assert [c.verdict for c in r.claims if c.checkable] == ["supported"]
+
+
+def one_claim(s, claim, passage):
+    r = s.score(DraftInput(question="", draft=claim, passages=(Passage("kb", passage),)))
+    (c,) = [c for c in r.claims if c.checkable]
+    return r, c
+
+
+def test_a_contradiction_without_a_typed_or_polarity_difference_does_not_refute(fresh_scorer):
+    # A faithful paraphrase the model reads as contradicting its evidence: nothing typed differs,
+    # nor does the polarity, so the claim is left insufficient and the draft is not held for it.
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=(0.02, 0.08, 0.9))
+    r, c = one_claim(
+        s,
+        "Some place names come from the people who inhabit or once inhabited the land.",
+        "Some place names simply come from the people who inhabit the land.",
+    )
+    assert (c.verdict, c.best_passage_id, c.p_contradict) == ("insufficient", "kb", pytest.approx(0.9))
+    assert not r.has_refuted_claim
+    assert r.features["frac_refuted"] == 0.0 and r.features["contradict_max"] == pytest.approx(0.9)
+
+
+def test_a_contradiction_across_a_polarity_difference_still_refutes(fresh_scorer):
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=(0.1, 0.3, 0.6))
+    r, c = one_claim(
+        s,
+        "You can export any report to PDF directly from the mobile app.",
+        "The mobile app does not support exporting reports to PDF.",
+    )
+    assert (c.verdict, c.best_passage_id) == ("refuted", "kb")
+    assert r.has_refuted_claim
+
+
+@pytest.mark.parametrize("nli", [(0.05, 0.9, 0.05), (0.1, 0.35, 0.55)])
+def test_a_typed_mismatch_refutes_whatever_the_nli_reads(fresh_scorer, nli):
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=nli)
+    r, c = one_claim(
+        s, "The late payment fee is $40.", "A late payment fee of $25 is charged if the minimum payment is late."
+    )
+    assert (c.verdict, c.evidence_reason) == ("refuted", "the evidence states another figure")
+    assert [c.text[a - c.start : b - c.start] for a, b in c.flags] == ["$40"]
+    assert r.has_refuted_claim
