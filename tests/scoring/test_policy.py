@@ -39,10 +39,10 @@ POLICY = RoutingPolicy.default()
         (0.99, "auto_send"),
         (0.87, "auto_send"),
         (0.8699, "auto_draft_human_send"),
-        (0.55, "auto_draft_human_send"),
-        (0.5499, "queue_for_review"),
-        (0.21, "queue_for_review"),
-        (0.2099, "block"),
+        (0.61, "auto_draft_human_send"),
+        (0.6099, "queue_for_review"),
+        (0.19, "queue_for_review"),
+        (0.1899, "block"),
     ],
 )
 def test_thresholds(confidence, action):
