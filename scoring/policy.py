@@ -19,11 +19,6 @@ Action = Literal["auto_send", "auto_draft_human_send", "queue_for_review", "bloc
 ACTIONS: tuple[str, ...] = ("auto_send", "auto_draft_human_send", "queue_for_review", "block")
 _RANK = {a: i for i, a in enumerate(ACTIONS)}
 
-# The P(contradict) below which an NLI-only refutation counts as weak in `RoutingPolicy.default()`:
-# chosen on fold 3 of the dev files (scoring.folds), where SummEdits' drafts whose refutations all
-# lay in [0.5, 0.7) were bad 55% of the time (the file's rate: 64%) and those at 0.7 or more 70-83%.
-WEAK_REFUTATION_BELOW = 0.7
-
 
 def stricter(a: str, b: str) -> str:
     """The more restrictive of two actions (block > queue_for_review > ... > auto_send)."""
@@ -103,7 +98,7 @@ def _check_action(value: str, where: str) -> str:
 @dataclass(frozen=True)
 class RoutingPolicy:
     version: str = "default-4"  # -2: the uncalibrated confidence cap; -3: thresholds from the prior calibrator;
-    # -4: weak refutations go to a person, thresholds chosen with the rules applied (policy-aware)
+    # -4: thresholds chosen with the rules applied (policy-aware) on prior 4
     thresholds: Thresholds = field(default_factory=Thresholds)
     intent_thresholds: dict[str, Thresholds] = field(default_factory=dict)
     queue_thresholds: dict[str, Thresholds] = field(default_factory=dict)
@@ -116,10 +111,13 @@ class RoutingPolicy:
     refuted_action: str = "queue_for_review"
     # A refutation only the NLI read, and weakly (every refuted claim's P(contradict) below this,
     # no typed comparison or record field behind it), sends the draft at least to
-    # `weak_refuted_action` instead of `refuted_action`: on the dev files' fit fold, drafts whose
-    # refutations are all that weak were bad less often than the file's drafts overall, while
-    # stronger ones were bad more often. None (the default for a stored policy) turns it off;
-    # `default()` turns it on. It never auto-sends: a person still reads the flagged claim.
+    # `weak_refuted_action` instead of `refuted_action`. It never auto-sends: a person still reads
+    # the flagged claim. None turns it off, and `default()` leaves it off: since an NLI
+    # contradiction refutes only across a polarity difference (`scoring.refutation`), the dev
+    # files' fit fold no longer shows weak refutations as a milder signal. There SummEdits'
+    # drafts whose refuted claims were all NLI-only below 0.7 were bad 87% of the time (27 of 31;
+    # the file's rate 64%, [0.5, 0.6) and [0.6, 0.7) alike), against 100% at 0.7 or more (33 of
+    # 33) and 73% with a typed refutation (61 of 83); before that gate they were bad 55%.
     weak_refutation_below: float | None = None
     weak_refuted_action: str = "auto_draft_human_send"
     guardrail_action: str = "queue_for_review"
@@ -166,7 +164,6 @@ class RoutingPolicy:
             regulated_intents=("legal", "medical", "tax", "compliance"),
             high_risk_intents=("billing", "payroll", "refund", "legal", "medical", "tax", "compliance"),
             tier_actions={"enterprise": "auto_draft_human_send"},
-            weak_refutation_below=WEAK_REFUTATION_BELOW,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -113,7 +113,9 @@ def test_per_intent_and_per_queue_thresholds():
 
 def test_policy_round_trips():
     assert RoutingPolicy.from_dict(POLICY.to_dict()) == POLICY
-    assert POLICY.to_dict()["weak_refutation_below"] == 0.7
+    assert POLICY.to_dict()["weak_refutation_below"] is None
+    assert RoutingPolicy.from_dict(WEAK_CUT.to_dict()) == WEAK_CUT
+    assert WEAK_CUT.to_dict()["weak_refutation_below"] == 0.7
 
 
 def refuted(p_contradict, *, reason="", field=""):
@@ -126,8 +128,17 @@ def with_claims(confidence, *claims):
     return dataclasses.replace(result(confidence), claims=(ClaimResult("ok", 3, 5, True, "supported"), *claims))
 
 
+# The default leaves the weak cut off (scoring.policy); a tenant's stored policy may set it.
+WEAK_CUT = dataclasses.replace(POLICY, version="weak-cut", weak_refutation_below=0.7)
+
+
+def test_the_default_policy_keeps_a_weak_nli_refutation_in_review():
+    d = POLICY.decide(with_claims(0.99, refuted(0.51)), draft())
+    assert d.action == "queue_for_review" and d.reason_codes[-1] == "refuted_claim"
+
+
 def test_a_weak_nli_refutation_goes_to_a_person_not_to_review():
-    d = POLICY.decide(with_claims(0.99, refuted(0.69)), draft())
+    d = WEAK_CUT.decide(with_claims(0.99, refuted(0.69)), draft())
     assert d.action == "auto_draft_human_send"
     assert d.reason_codes == ("confidence_auto_send", "weak_refuted_claim")
 
@@ -143,17 +154,17 @@ def test_a_weak_nli_refutation_goes_to_a_person_not_to_review():
     ],
 )
 def test_a_strong_or_typed_refutation_still_goes_to_review(claims):
-    d = POLICY.decide(with_claims(0.99, *claims), draft())
+    d = WEAK_CUT.decide(with_claims(0.99, *claims), draft())
     assert d.action == "queue_for_review" and d.reason_codes[-1] == "refuted_claim"
 
 
 def test_a_weak_refutation_never_loosens_a_low_confidence():
-    assert POLICY.decide(with_claims(0.3, refuted(0.6)), draft()).action == "queue_for_review"
-    assert POLICY.decide(with_claims(0.01, refuted(0.6)), draft()).action == "block"
+    assert WEAK_CUT.decide(with_claims(0.3, refuted(0.6)), draft()).action == "queue_for_review"
+    assert WEAK_CUT.decide(with_claims(0.01, refuted(0.6)), draft()).action == "block"
 
 
 def test_a_stored_policy_without_the_weak_cut_keeps_every_refutation_in_review():
-    stored = {k: v for k, v in POLICY.to_dict().items() if k != "weak_refutation_below"}
+    stored = {k: v for k, v in WEAK_CUT.to_dict().items() if k != "weak_refutation_below"}
     policy = RoutingPolicy.from_dict(stored)
     assert policy.weak_refutation_below is None
     assert policy.decide(with_claims(0.99, refuted(0.51)), draft()).action == "queue_for_review"

@@ -137,9 +137,10 @@ def test_read_predictions_gives_the_rules_floor_of_each_row(tmp_path: Path) -> N
     base = {"label": 0, "fold": 3, "features": {}, "guardrail_hits": [], "verification_status": "complete"}
     recs = [
         dict(base, id="x:0", claims=[dict(claim, p_contradict=0.95)]),
+        # A weak NLI-only refutation: the default policy sets no weak cut, so it is held too.
         dict(base, id="x:1", claims=[dict(claim, p_contradict=0.6)]),
         dict(base, id="x:2", claims=[dict(claim, verdict="supported", p_contradict=0.0)]),
         dict(base, id="x:3"),  # an older row without claims: no rule known
     ]
     got = read_predictions([_write(tmp_path / "x.jsonl", recs)])
-    assert got.floors == ["queue_for_review", "auto_draft_human_send", "auto_send", "auto_send"]
+    assert got.floors == ["queue_for_review", "queue_for_review", "auto_send", "auto_send"]
