@@ -425,17 +425,9 @@ def decision_from_row(row: dict[str, Any], confidence: float, calibrator: str, p
     needed = ("claims", "guardrail_hits", "verification_status")
     if any(k not in row for k in needed) or any("verdict" not in c for c in row["claims"]):
         return None
-    # Rows written before claims carried evidence_reason read as NLI-only refutations.
     claims = tuple(
         ClaimResult(
-            "",
-            int(c["start"]),
-            int(c["end"]),
-            c.get("checkable", c["verdict"] != "not_checkable"),
-            str(c["verdict"]),
-            p_contradict=c.get("p_contradict"),
-            evidence_field=str(c.get("evidence_field") or ""),
-            evidence_reason=str(c.get("evidence_reason") or ""),
+            "", int(c["start"]), int(c["end"]), c.get("checkable", c["verdict"] != "not_checkable"), str(c["verdict"])
         )
         for c in row["claims"]
     )

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from scoring.calibration import UNCALIBRATED
 from scoring.errors import ConfigurationError
 from scoring.inputs import DraftInput
-from scoring.results import ClaimResult, ScoreResult
+from scoring.results import ScoreResult
 
 Action = Literal["auto_send", "auto_draft_human_send", "queue_for_review", "block"]
 ACTIONS: tuple[str, ...] = ("auto_send", "auto_draft_human_send", "queue_for_review", "block")
@@ -109,17 +109,6 @@ class RoutingPolicy:
     high_risk_intents: tuple[str, ...] = ()
     tier_actions: dict[str, str] = field(default_factory=dict)  # tier → at least this action
     refuted_action: str = "queue_for_review"
-    # A refutation only the NLI read, and weakly (every refuted claim's P(contradict) below this,
-    # no typed comparison or record field behind it), sends the draft at least to
-    # `weak_refuted_action` instead of `refuted_action`. It never auto-sends: a person still reads
-    # the flagged claim. None turns it off, and `default()` leaves it off: since an NLI
-    # contradiction refutes only across a polarity difference (`scoring.refutation`), the dev
-    # files' fit fold no longer shows weak refutations as a milder signal. There SummEdits'
-    # drafts whose refuted claims were all NLI-only below 0.7 were bad 87% of the time (27 of 31;
-    # the file's rate 64%, [0.5, 0.6) and [0.6, 0.7) alike), against 100% at 0.7 or more (33 of
-    # 33) and 73% with a typed refutation (61 of 83); before that gate they were bad 55%.
-    weak_refutation_below: float | None = None
-    weak_refuted_action: str = "auto_draft_human_send"
     guardrail_action: str = "queue_for_review"
     # Fail closed: an unverifiable draft of a high-risk intent is at least reviewed (or blocked
     # if configured); any other unverifiable draft at least goes past a human.
@@ -137,7 +126,6 @@ class RoutingPolicy:
             "amount_action",
             "regulated_action",
             "refuted_action",
-            "weak_refuted_action",
             "guardrail_action",
             "unverifiable_high_risk_action",
             "unverifiable_action",
@@ -149,10 +137,6 @@ class RoutingPolicy:
         # Hard rules may be tightened, never loosened, by configuration.
         if _RANK[self.refuted_action] < _RANK["queue_for_review"]:
             raise ConfigurationError("refuted_action must be queue_for_review or block")
-        if _RANK[self.weak_refuted_action] < _RANK["auto_draft_human_send"]:
-            raise ConfigurationError("weak_refuted_action may not auto-send")
-        if self.weak_refutation_below is not None and not 0.0 <= self.weak_refutation_below <= 1.0:
-            raise ConfigurationError("weak_refutation_below must lie in [0, 1]")
         if _RANK[self.guardrail_action] < _RANK["auto_draft_human_send"]:
             raise ConfigurationError("guardrail_action may not auto-send")
         if _RANK[self.unverifiable_high_risk_action] < _RANK["queue_for_review"]:
@@ -179,8 +163,6 @@ class RoutingPolicy:
             "high_risk_intents": list(self.high_risk_intents),
             "tier_actions": dict(self.tier_actions),
             "refuted_action": self.refuted_action,
-            "weak_refutation_below": self.weak_refutation_below,
-            "weak_refuted_action": self.weak_refuted_action,
             "guardrail_action": self.guardrail_action,
             "unverifiable_high_risk_action": self.unverifiable_high_risk_action,
             "unverifiable_action": self.unverifiable_action,
@@ -204,8 +186,6 @@ class RoutingPolicy:
         for key in ("regulated_intents", "high_risk_intents"):
             if key in kw:
                 kw[key] = tuple(str(x) for x in kw[key])
-        if kw.get("weak_refutation_below") is not None:
-            kw["weak_refutation_below"] = float(kw["weak_refutation_below"])
         if kw.get("amount_limit") is not None:
             kw["amount_limit"] = float(kw["amount_limit"])
         kw["version"] = str(kw["version"])
@@ -217,19 +197,6 @@ class RoutingPolicy:
         if queue and queue in self.queue_thresholds:
             return self.queue_thresholds[queue]
         return self.thresholds
-
-    def weak_refutation(self, claim: ClaimResult) -> bool:
-        """Whether a refuted claim rests only on a weak NLI reading: no typed comparison (figure,
-        schedule, scope, polarity, negation) and no record field refuted it, and its P(contradict)
-        lies below `weak_refutation_below`."""
-        cut = self.weak_refutation_below
-        return (
-            cut is not None
-            and not claim.evidence_reason
-            and not claim.evidence_field
-            and claim.p_contradict is not None
-            and claim.p_contradict < cut
-        )
 
     def decide(self, result: ScoreResult, draft: DraftInput, *, queue: str | None = None) -> Decision:
         th = self.thresholds_for(draft.intent, queue)
@@ -247,10 +214,7 @@ class RoutingPolicy:
                 action = level
             reasons.append(code)
 
-        refuted = [c for c in result.claims if c.verdict == "refuted"]
-        if refuted and all(self.weak_refutation(c) for c in refuted):
-            at_least(self.weak_refuted_action, "weak_refuted_claim")
-        elif refuted:
+        if result.has_refuted_claim:
             at_least(self.refuted_action, "refuted_claim")
         for hit in result.guardrail_hits:
             if hit.kind == "blocked_pattern":

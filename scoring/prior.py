@@ -107,7 +107,9 @@ class ThresholdChoice:
     queue_for_review: float
     bad_auto_sent: float  # on the fit rows with the rules applied, each file weighing the same
     bad_auto_sent_worst_file: float
-    bad_auto_or_drafted: float  # above max_bad_drafted when weak refutations above auto_send exceed it
+    # Above max_bad_drafted when the bad drafts the rules hold at drafted (unverifiable ones)
+    # already exceed it above auto_send: no threshold keeps those from a person.
+    bad_auto_or_drafted: float
     good_auto_or_drafted: float
     good_blocked: float
 

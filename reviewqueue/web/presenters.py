@@ -287,11 +287,6 @@ def held_summary(*, reasons: Any, score: ScoreView, intent: str, customer_tier: 
             phrase = "the scorer is not calibrated yet, so nothing is sent without a person"
         elif head == "refuted_claim":
             phrase = f"{_count(max(refuted, 1), 'claim', 'claims')} contradicted by the evidence"
-        elif head == "weak_refuted_claim":
-            # The policy drafts these for a person rather than queueing them (scoring.policy).
-            phrase = (
-                f"{_count(max(refuted, 1), 'claim', 'claims')} possibly contradicted by the evidence (a weak reading)"
-            )
         elif head == "guardrail":
             kind = rest.removeprefix("unsupported_")
             phrase = f"{_ENTITY_NAMES.get(kind, kind.replace('_', ' '))} that appears in no passage"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 
@@ -179,16 +178,3 @@ def test_decision_from_row_matches_the_policy():
     refuted = {**row, "claims": [{"start": 0, "end": 5, "checkable": True, "verdict": "refuted"}]}
     assert decision_from_row(refuted, 0.95, "isotonic-x", policy) == "queue_for_review"
     assert decision_from_row({"claims": []}, 0.95, "isotonic-x", policy) is None
-
-
-def test_decision_from_row_reads_how_strong_a_refutation_is():
-    # The default policy leaves the weak cut off (scoring.policy); a stored policy may set it.
-    policy = dataclasses.replace(RoutingPolicy.default(), weak_refutation_below=0.7)
-    claim = {"start": 0, "end": 5, "checkable": True, "verdict": "refuted", "p_contradict": 0.6}
-    row = {"claims": [claim], "guardrail_hits": [], "verification_status": "complete", "raw_score": 0.9}
-    assert decision_from_row(row, 0.95, "prior-x", policy) == "auto_draft_human_send"
-    assert decision_from_row(row, 0.95, "prior-x", RoutingPolicy.default()) == "queue_for_review"
-    typed = {**claim, "evidence_reason": "the evidence states another figure"}
-    assert decision_from_row({**row, "claims": [typed]}, 0.95, "prior-x", policy) == "queue_for_review"
-    strong = {**claim, "p_contradict": 0.9}
-    assert decision_from_row({**row, "claims": [strong]}, 0.95, "prior-x", policy) == "queue_for_review"

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from scoring.errors import ConfigurationError
@@ -113,61 +111,6 @@ def test_per_intent_and_per_queue_thresholds():
 
 def test_policy_round_trips():
     assert RoutingPolicy.from_dict(POLICY.to_dict()) == POLICY
-    assert POLICY.to_dict()["weak_refutation_below"] is None
-    assert RoutingPolicy.from_dict(WEAK_CUT.to_dict()) == WEAK_CUT
-    assert WEAK_CUT.to_dict()["weak_refutation_below"] == 0.7
-
-
-def refuted(p_contradict, *, reason="", field=""):
-    return ClaimResult(
-        "c", 0, 2, True, "refuted", p_contradict=p_contradict, evidence_reason=reason, evidence_field=field
-    )
-
-
-def with_claims(confidence, *claims):
-    return dataclasses.replace(result(confidence), claims=(ClaimResult("ok", 3, 5, True, "supported"), *claims))
-
-
-# The default leaves the weak cut off (scoring.policy); a tenant's stored policy may set it.
-WEAK_CUT = dataclasses.replace(POLICY, version="weak-cut", weak_refutation_below=0.7)
-
-
-def test_the_default_policy_keeps_a_weak_nli_refutation_in_review():
-    d = POLICY.decide(with_claims(0.99, refuted(0.51)), draft())
-    assert d.action == "queue_for_review" and d.reason_codes[-1] == "refuted_claim"
-
-
-def test_a_weak_nli_refutation_goes_to_a_person_not_to_review():
-    d = WEAK_CUT.decide(with_claims(0.99, refuted(0.69)), draft())
-    assert d.action == "auto_draft_human_send"
-    assert d.reason_codes == ("confidence_auto_send", "weak_refuted_claim")
-
-
-@pytest.mark.parametrize(
-    "claims",
-    [
-        (refuted(0.7),),  # at the cut: not weak
-        (refuted(0.3, reason="the evidence states another figure"),),  # a typed comparison refuted it
-        (refuted(0.0, field="plan.price"),),  # a record field refuted it
-        (refuted(None),),  # no NLI probability to call it weak by
-        (refuted(0.55), refuted(0.95)),  # one strong refutation decides
-    ],
-)
-def test_a_strong_or_typed_refutation_still_goes_to_review(claims):
-    d = WEAK_CUT.decide(with_claims(0.99, *claims), draft())
-    assert d.action == "queue_for_review" and d.reason_codes[-1] == "refuted_claim"
-
-
-def test_a_weak_refutation_never_loosens_a_low_confidence():
-    assert WEAK_CUT.decide(with_claims(0.3, refuted(0.6)), draft()).action == "queue_for_review"
-    assert WEAK_CUT.decide(with_claims(0.01, refuted(0.6)), draft()).action == "block"
-
-
-def test_a_stored_policy_without_the_weak_cut_keeps_every_refutation_in_review():
-    stored = {k: v for k, v in WEAK_CUT.to_dict().items() if k != "weak_refutation_below"}
-    policy = RoutingPolicy.from_dict(stored)
-    assert policy.weak_refutation_below is None
-    assert policy.decide(with_claims(0.99, refuted(0.51)), draft()).action == "queue_for_review"
 
 
 @pytest.mark.parametrize(
@@ -177,8 +120,6 @@ def test_a_stored_policy_without_the_weak_cut_keeps_every_refutation_in_review()
         {"version": "x", "thresholds": {"auto_send": 0.5, "auto_draft_human_send": 0.6, "queue_for_review": 0.1}},
         {"version": "x", "thresholds": {"auto_send": 1.5}},
         {"version": "x", "refuted_action": "auto_send"},
-        {"version": "x", "weak_refuted_action": "auto_send"},
-        {"version": "x", "weak_refutation_below": 1.5},
         {"version": "x", "unverifiable_high_risk_action": "auto_draft_human_send"},
         {"version": "x", "tier_actions": {"gold": "teleport"}},
         {"version": "x", "surprise": 1},

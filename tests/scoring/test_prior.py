@@ -103,8 +103,8 @@ def test_the_auto_send_budget_holds_in_every_file_not_on_their_mean() -> None:
     assert th.auto_send == 0.9 and th.bad_auto_sent_worst_file == 0.0
 
 
-def test_a_weak_refutation_counts_against_the_drafted_budget() -> None:
-    # 20 bad drafts at 0.9 whose refutations are weak (drafted for a person at best), 80 at 0.1.
+def test_a_draft_the_rules_hold_at_drafted_counts_against_the_drafted_budget() -> None:
+    # 20 bad drafts at 0.9 the rules draft for a person at best (unverifiable), 80 at 0.1.
     conf = [0.9] * 20 + [0.1] * 80 + [0.5] * 100
     good = [0] * 100 + [1] * 100
     floors = ["auto_draft_human_send"] * 20 + ["auto_send"] * 180
@@ -133,14 +133,14 @@ def test_the_prior_calibrator_does_not_learn_the_files_base_rates() -> None:
 
 
 def test_read_predictions_gives_the_rules_floor_of_each_row(tmp_path: Path) -> None:
-    claim = {"start": 0, "end": 2, "checkable": True, "verdict": "refuted", "evidence_reason": ""}
+    claim = {"start": 0, "end": 2, "checkable": True, "verdict": "refuted"}
     base = {"label": 0, "fold": 3, "features": {}, "guardrail_hits": [], "verification_status": "complete"}
     recs = [
-        dict(base, id="x:0", claims=[dict(claim, p_contradict=0.95)]),
-        # A weak NLI-only refutation: the default policy sets no weak cut, so it is held too.
-        dict(base, id="x:1", claims=[dict(claim, p_contradict=0.6)]),
-        dict(base, id="x:2", claims=[dict(claim, verdict="supported", p_contradict=0.0)]),
+        dict(base, id="x:0", claims=[claim]),
+        # No verifier: drafted for a person at best (the default policy's unverifiable_action).
+        dict(base, id="x:1", claims=[], verification_status="unavailable"),
+        dict(base, id="x:2", claims=[dict(claim, verdict="supported")]),
         dict(base, id="x:3"),  # an older row without claims: no rule known
     ]
     got = read_predictions([_write(tmp_path / "x.jsonl", recs)])
-    assert got.floors == ["queue_for_review", "queue_for_review", "auto_send", "auto_send"]
+    assert got.floors == ["queue_for_review", "auto_draft_human_send", "auto_send", "auto_send"]

@@ -35,7 +35,6 @@ def test_the_example_from_the_issue():
         ("confidence_queue_for_review", "the confidence is too low to send it automatically"),
         ("uncalibrated_confidence", "the scorer is not calibrated yet, so nothing is sent without a person"),
         ("refuted_claim", "1 claim contradicted by the evidence"),
-        ("weak_refuted_claim", "1 claim possibly contradicted by the evidence (a weak reading)"),
         ("guardrail:unsupported_date", "a date that appears in no passage"),
         ("guardrail:unsupported_url", "a link that appears in no passage"),
         ("blocked_pattern:competitor", "the text matches the blocked pattern “competitor”"),
@@ -56,9 +55,6 @@ def test_each_reason_code_reads_plainly(code, phrase):
 def test_refuted_claims_are_counted_and_auto_send_confidence_is_not_a_reason():
     assert summary(["confidence_auto_send", "refuted_claim"], claims=["refuted", "refuted"]) == [
         "2 claims contradicted by the evidence"
-    ]
-    assert summary(["confidence_auto_send", "weak_refuted_claim"], claims=["refuted", "refuted"]) == [
-        "2 claims possibly contradicted by the evidence (a weak reading)"
     ]
     assert summary([]) == [] and summary(None) == []
 
