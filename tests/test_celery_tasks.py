@@ -3,6 +3,9 @@ tasks by string, so every published name must still be registered, wherever its 
 
 from __future__ import annotations
 
+from celery.app.defaults import DEFAULTS
+from django.conf import settings
+
 from reviewqueue.celery import app
 
 # Names already published to brokers (in flight across a deploy) and scheduled by beat.
@@ -45,3 +48,11 @@ def test_every_timer_points_at_a_registered_task() -> None:
         "ops rollup",
     }
     assert set(schedule.values()) <= registered
+
+
+def test_celery_settings_named_for_speed_are_celerys_defaults() -> None:
+    # settings.py names a few Celery settings only so that apply_async finds them in Django's
+    # settings instead of missing four times per read; their values must stay Celery's own.
+    for name in ("task_send_sent_event", "task_repr_maxlevels", "broker_pool_acquire_timeout"):
+        assert getattr(settings, f"CELERY_{name.upper()}") == DEFAULTS[name]
+        assert app.conf[name] == DEFAULTS[name]
