@@ -393,7 +393,7 @@ class Scorer:
                 "insufficient",
                 reason=reason,
                 lexical_support=lexical,
-                flags=self._flags(run, span, None),
+                flags=self._flags(run, span, None, refuted=False),
             )
             return claim, None
         verdict, contradiction = v.verdict, v.max_contradict or 0.0
@@ -451,7 +451,7 @@ class Scorer:
             "",
             lexical,
             evidence_field=path,
-            flags=() if verdict == "supported" else self._flags(run, span, v),
+            flags=() if verdict == "supported" else self._flags(run, span, v, refuted=verdict == "refuted"),
         )
         return claim, (support, contradiction)
 
@@ -497,11 +497,15 @@ class Scorer:
         return None
 
     @staticmethod
-    def _flags(run: _Run, span: ClaimSpan, v: ClaimVerification | None) -> tuple[tuple[int, int], ...]:
+    def _flags(
+        run: _Run, span: ClaimSpan, v: ClaimVerification | None, *, refuted: bool
+    ) -> tuple[tuple[int, int], ...]:
         """The words of an unsupported claim to read first (`scoring.flags`), as draft offsets:
-        those no evidence has, else those the window its verdict was read from lacks."""
+        those no evidence has, else, for a refuted claim, those the window its verdict was read
+        from lacks."""
         window = _window_text(run, v) if v is not None else None
-        return tuple((span.start + a, span.start + b) for a, b in claim_flags(span.text, run.evidence_stems, window))
+        flags = claim_flags(span.text, run.evidence_stems, window, refuted=refuted)
+        return tuple((span.start + a, span.start + b) for a, b in flags)
 
     @staticmethod
     def _field_claim(

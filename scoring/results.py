@@ -80,13 +80,14 @@ class ScoreResult:
     @property
     def flagged_spans(self) -> tuple[tuple[int, int], ...]:
         """Character ranges of the draft a reviewer should look at first, merged and sorted:
-        of each claim judged refuted or insufficient its flagged part (or the whole claim), and
-        guardrail hits."""
+        of each claim judged refuted or insufficient its flagged part, of a refuted claim without
+        one the whole claim (an insufficient claim without one flags nothing: `scoring.flags`),
+        and guardrail hits."""
         ranges = [
             r
             for c in self.claims
             if c.checkable and c.verdict in {"refuted", "insufficient"}
-            for r in (c.flags or ((c.start, c.end),))
+            for r in (c.flags or (((c.start, c.end),) if c.verdict == "refuted" else ()))
         ]
         ranges += [(h.start, h.end) for h in self.guardrail_hits if h.end > h.start]
         merged: list[tuple[int, int]] = []

@@ -34,45 +34,63 @@ def test_invented_words_come_before_words_from_elsewhere_in_the_source():
     evidence = "The X200 blender has a two-year warranty. The Z9 kettle ships from Denver."
     claim = "The X200 blender ships from Denver with a lifetime warranty."
     # "lifetime" is in no passage: that alone is flagged, though the claim's window lacks "Denver".
-    assert _texts(claim, claim_flags(claim, content_stems(evidence), "The X200 blender has a two-year warranty.")) == [
-        "lifetime"
-    ]
+    window = "The X200 blender has a two-year warranty."
+    for refuted in (True, False):
+        assert _texts(claim, claim_flags(claim, content_stems(evidence), window, refuted=refuted)) == ["lifetime"]
 
 
 def test_a_word_moved_from_elsewhere_in_the_source_is_flagged_against_the_claims_window():
     evidence = "The X200 blender has a two-year warranty. The Z9 kettle has a five-year warranty."
     claim = "The X200 blender has a five-year warranty."
     window = "The X200 blender has a two-year warranty."
-    assert _texts(claim, claim_flags(claim, content_stems(evidence), window)) == ["five"]
+    assert _texts(claim, claim_flags(claim, content_stems(evidence), window, refuted=True)) == ["five"]
     # Never judged (no window): nothing specific, so the whole claim.
-    assert claim_flags(claim, content_stems(evidence), None) == ()
+    assert claim_flags(claim, content_stems(evidence), None, refuted=True) == ()
+
+
+def test_an_insufficient_claim_flags_only_words_no_evidence_has():
+    evidence = "The X200 blender has a two-year warranty. The Z9 kettle has a five-year warranty."
+    claim = "The X200 blender has a five-year warranty."
+    window = "The X200 blender has a two-year warranty."
+    # Every word stands in some passage: what its window lacks is not flagged, nor is the claim.
+    assert claim_flags(claim, content_stems(evidence), window, refuted=False) == ()
+    negated = "Refunds are not paid within 14 days."
+    assert claim_flags(negated, content_stems(negated), "Refunds are paid within 14 days.", refuted=False) == ()
+    invented = "The X200 blender has a five-year warranty from Denver."
+    assert _texts(invented, claim_flags(invented, content_stems(evidence), window, refuted=False)) == ["Denver"]
 
 
 def test_a_negation_the_window_lacks_is_flagged_and_one_it_has_is_not():
     window = "Refunds are paid within 14 days."
     claim = "Refunds are not paid within 14 days."
-    assert _texts(claim, claim_flags(claim, content_stems(window), window)) == ["not"]
+    assert _texts(claim, claim_flags(claim, content_stems(window), window, refuted=True)) == ["not"]
     contracted = "Refunds aren't paid within 14 days."
-    assert _texts(contracted, claim_flags(contracted, content_stems(window), window)) == ["aren't"]
+    assert _texts(contracted, claim_flags(contracted, content_stems(window), window, refuted=True)) == ["aren't"]
     both = "Refunds are not paid after 14 days."
-    assert claim_flags(both, content_stems(both), "Refunds are not paid after 14 days.") == ()
+    assert claim_flags(both, content_stems(both), "Refunds are not paid after 14 days.", refuted=True) == ()
     # "doesn't" and "does not" are the same negation.
-    assert claim_flags("It doesn't ship abroad.", content_stems("ship abroad"), "It does not ship abroad.") == ()
+    doesnt = "It doesn't ship abroad."
+    assert claim_flags(doesnt, content_stems("ship abroad"), "It does not ship abroad.", refuted=True) == ()
 
 
-def test_a_claim_whose_words_all_stand_in_its_window_is_flagged_whole():
+def test_a_refuted_claim_whose_words_all_stand_in_its_window_is_flagged_whole():
     claim = "The two-year warranty has the X200 blender."
-    assert claim_flags(claim, EV, "The X200 blender has a two-year warranty.") == ()
+    assert claim_flags(claim, EV, "The X200 blender has a two-year warranty.", refuted=True) == ()
+    refuted = ClaimResult(claim, 0, len(claim), True, "refuted")
+    insufficient = ClaimResult(claim, 0, len(claim), True, "insufficient")
+    # () flags the whole of a refuted claim and nothing of an insufficient one.
+    assert ScoreResult(None, (refuted,), (), {}, 0.5, 0.5, 0.5, "complete", {}).flagged_spans == ((0, len(claim)),)
+    assert ScoreResult(None, (insufficient,), (), {}, 0.5, 0.5, 0.5, "complete", {}).flagged_spans == ()
 
 
 def test_citation_markers_are_never_flagged():
     claim = "The X200 has a lifetime warranty (Passage 2) [3]."
-    assert _texts(claim, claim_flags(claim, EV, None)) == ["lifetime"]
+    assert _texts(claim, claim_flags(claim, EV, None, refuted=True)) == ["lifetime"]
     cited = "The X200 blender has a two-year warranty (passages 1 and 3)."
-    assert claim_flags(cited, EV, "The X200 blender has a two-year warranty.") == ()
+    assert claim_flags(cited, EV, "The X200 blender has a two-year warranty.", refuted=True) == ()
 
 
-def test_the_engine_flags_the_word_the_claims_evidence_lacks(fresh_scorer):
+def test_the_engine_flags_no_word_of_an_insufficient_claim_the_evidence_has(fresh_scorer):
     s = fresh_scorer()
     s.verifier._forward = FixedNLI({}, default=(0.1, 0.8, 0.1))
     # Sentences long enough to be windows of their own (short ones are packed into one window).
@@ -88,9 +106,9 @@ def test_the_engine_flags_the_word_the_claims_evidence_lacks(fresh_scorer):
     text = "The X200 blender has a two-year warranty from Denver."
     r = s.score(DraftInput(question="", draft=text, passages=passages))
     (claim,) = [c for c in r.claims if c.checkable]
+    # "Denver" is in the passage, though not in the claim's window: the verdict alone is shown.
     assert claim.verdict == "insufficient"
-    assert _texts(text, claim.flags) == ["Denver"]
-    assert _texts(text, r.flagged_spans) == ["Denver"]
+    assert claim.flags == () and r.flagged_spans == ()
 
 
 def test_a_stored_claim_without_flags_loads_as_the_whole_claim():

@@ -30,6 +30,8 @@ def test_shows_claims_evidence_signals_and_history(world: World, client_for, cla
     assert '<mark class="lowconf" title="Low model confidence">24-month</mark>' in html
     assert '<mark class="evidence-hit ">Products must be registered within 30 days of purchase.</mark>' in html
     assert "Insufficient evidence" in html and "62%" in html  # verdict in words, NLI probabilities
+    # An insufficient claim without flags (`scoring.flags`): its verdict is shown, no words marked.
+    assert 'aria-label="Claim 2: Insufficient evidence. Show evidence"' in html and 'class="flagged"' not in html
     assert "unsupported number" in html  # guardrail hit
     assert "42%" in html and "low_confidence" in html and "tiny-nli-1" in html and "faq-v3" in html
     assert "review.claimed" in html  # history
