@@ -368,15 +368,13 @@ class Scorer:
             claim = self._field_claim(run, span, "refuted", bad.field, bad.reason, lexical)
             flag = ((span.start + bad.claim_start, span.start + bad.claim_end),)
             return replace(claim, flags=flag), (0.0, 1.0)
+        # Whether the NLI's contradiction may refute at all (`scoring.refutation`); asked once, for
+        # the record check here and the verdict below.
+        contradiction_holds = v is not None and v.verdict == "refuted" and self._contradiction_holds(run, span, v)
         # The NLI may overrule a record's support only with prose: a refutation it read from the
         # record's own field statements does not count (see below), nor one without a difference
-        # in polarity (`scoring.refutation`).
-        nli_refutes = (
-            v is not None
-            and v.verdict == "refuted"
-            and not _from_fields(v.best_passage_id)
-            and self._contradiction_holds(run, span, v)
-        )
+        # in polarity.
+        nli_refutes = contradiction_holds and v is not None and not _from_fields(v.best_passage_id)
         if rec is not None and rec.verdict == "supported" and not nli_refutes:
             good = rec.checks[0] if rec.checks else None
             claim = self._field_claim(
@@ -430,7 +428,7 @@ class Scorer:
             # of field statements may support a claim from them but not refute it (a claim about
             # one field "contradicts" the statements of all the others).
             verdict, contradiction = "insufficient", 0.0
-        if verdict == "refuted" and not self._contradiction_holds(run, span, v):
+        if verdict == "refuted" and not contradiction_holds:
             # No typed value differs and neither does the polarity: on natural drafts such a
             # contradiction was wrong more often than right (`scoring.refutation`). The model's
             # contradiction stays a fusion feature; only the verdict, and so the routing, drops it.
