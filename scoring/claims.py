@@ -66,7 +66,8 @@ _CITE_PLACE = r"(?:\s*,?\s*(?:paragraphs?|paras?\.?|lines?|sections?|sentences?|
 _CITE = rf"(?:{_CITE_NOUN}\s*(?:no\.?\s*)?{_CITE_NUMS}{_CITE_PLACE}|\[\s*\d{{1,3}}(?:\s*[,;–-]\s*\d{{1,3}})*\s*\])"
 # A citation standing alone: "(Passage 1)", "[1][2]", "Passage 2.", "(Source: passage 3)".
 _CITATION_ONLY = re.compile(
-    rf"^[(\[]?\s*(?:(?:sources?|references?|citations?|see|cf\.?|ref|from|according to|as (?:stated|mentioned|seen) in)\s*:?\s*)?"
+    r"^[(\[]?\s*(?:(?:sources?|references?|citations?|see|cf\.?|ref|from|according to|"
+    r"as (?:stated|mentioned|seen) in)\s*:?\s*)?"
     rf"(?:the\s+)?{_CITE}(?:\s*(?:,|;|and|&)?\s*{_CITE})*\s*[)\]]?\s*[.,;:]?$",
     re.IGNORECASE,
 )
