@@ -61,10 +61,13 @@ _MIN_PART_WORDS = 6
 # --- citations -----------------------------------------------------------------------------
 _CITE_NOUN = r"(?:passages?|sources?|documents?|docs?|references?|refs?|excerpts?|snippets?|context)"
 _CITE_NUMS = r"#?\d{1,2}(?:\s*(?:,|&|and|or|-|–)\s*#?\d{1,2})*"
-_CITE = rf"(?:{_CITE_NOUN}\s*(?:no\.?\s*)?{_CITE_NUMS}|\[\s*\d{{1,3}}(?:\s*[,;–-]\s*\d{{1,3}})*\s*\])"
+# "Passage 2, paragraph 3": where in the passage is still only where.
+_CITE_PLACE = r"(?:\s*,?\s*(?:paragraphs?|paras?\.?|lines?|sections?|sentences?|pages?|pp?\.)\s*\d{1,3})?"
+_CITE = rf"(?:{_CITE_NOUN}\s*(?:no\.?\s*)?{_CITE_NUMS}{_CITE_PLACE}|\[\s*\d{{1,3}}(?:\s*[,;–-]\s*\d{{1,3}})*\s*\])"
 # A citation standing alone: "(Passage 1)", "[1][2]", "Passage 2.", "(Source: passage 3)".
 _CITATION_ONLY = re.compile(
-    rf"^[(\[]?\s*(?:(?:source|see|cf\.?|ref|from|according to|as (?:stated|mentioned|seen) in)\s*:?\s*)?"
+    r"^[(\[]?\s*(?:(?:sources?|references?|citations?|see|cf\.?|ref|from|according to|"
+    r"as (?:stated|mentioned|seen) in)\s*:?\s*)?"
     rf"(?:the\s+)?{_CITE}(?:\s*(?:,|;|and|&)?\s*{_CITE})*\s*[)\]]?\s*[.,;:]?$",
     re.IGNORECASE,
 )
@@ -195,6 +198,12 @@ _PLEASANTRY = re.compile(
     r"thanks?(?: you)? (?:so much |very much )?for|thank you|many thanks|"
     r"(?:please )?(?:do )?let (?:me|us) know|(?:please )?feel free|(?:please )?don'?t hesitate|"
     r"(?:i |we )?hope (?:this|that|it|these|my answer) (?:helps|help|was helpful|is helpful|answers)|"
+    # "I hope this information is helpful.", "I hope you find this useful!"
+    r"(?:i |we )?(?:really )?hope (?:(?:this|that|the|my)\s+(?:\w+\s+){0,2}?(?:helps?|is (?:helpful|useful)|"
+    r"was (?:helpful|useful)|answers|clarifies|clears)|you (?:find|found) (?:this|that|it|these|the|my))|"
+    r"(?:i|we) (?:really |truly |do )?appreciate your (?:patience|understanding|feedback|question|interest|business)|"
+    r"(?:i|we)(?:'d| would| will|'ll)? be (?:happy|glad|more than happy|delighted) to (?:help|assist)|"
+    r"(?:i|we) can (?:certainly |definitely )?(?:help|assist) (?:you )?with (?:that|this)|"
     r"(?:i(?:'m| am)|we(?:'re| are)) (?:always )?(?:happy|glad|here) to help|happy to help|glad to help|"
     r"(?:is there )?anything else (?:i|we) can (?:help|do|assist)|is there anything else|"
     r"have a (?:great|nice|good|wonderful|lovely)|good luck|best of luck|take care|enjoy|"
@@ -259,6 +268,37 @@ _SPECULATION = re.compile(
     re.IGNORECASE,
 )
 _SPECULATION_MAX_WORDS = 12
+# An opinion ("In my opinion, the design is beautiful.", "I think it's a great choice.") is a
+# hedge on the same terms as speculation: short and naming nothing.
+_OPINION = re.compile(
+    r"^(?:(?:so|but|also|overall|honestly|personally)\s*,?\s+)?(?:in my (?:honest |humble )?(?:opinion|view)|"
+    r"personally|from my (?:perspective|point of view)|i (?:personally )?(?:think|believe|feel|find)(?: that)?)\b",
+    re.IGNORECASE,
+)
+# The writer announcing what it is about to do ("I can provide the following information.",
+# "Let me explain.", "Please see below."): meta, unless it names something. Giving and offering
+# count only with an object that is talk ("information", "an overview"): "We can offer you a
+# replacement" is a commitment a support answer can get wrong.
+_SELF_ANNOUNCE = re.compile(
+    r"^(?:(?:so|sure|okay|ok|well|now|first|certainly|of course)\s*[,!]?\s+)?(?:"
+    r"(?:let me|allow me to|i(?:'ll| will| can| could| would like to|'d like to| want to| am going to|'m going to))\s+"
+    r"(?:try to\s+|now\s+|briefly\s+|first\s+|quickly\s+)?(?:"
+    r"(?:provide|give|share|offer)\s+(?:you\s+)?(?:with\s+)?(?:some|the following|a|an|more|further|my)?\s*"
+    r"(?:\w+\s+){0,2}?(?:information|overview|summary|answer|explanation|details|breakdown|list|context|insights?)|"
+    r"explain|summari[sz]e|outline|describe|walk you through|break (?:it|this|that) down|clarify|elaborate|"
+    r"go (?:over|through)|answer (?:your|the|this|that) question)|"
+    r"(?:please )?see (?:below|above)|(?:see|read|find) (?:the )?(?:details|more|information) below)\b",
+    re.IGNORECASE,
+)
+# A heading: a markdown title ("## Benefits of yoga") or a line that is all bold ("**Benefits**").
+_HEADING = re.compile(r"^(?:#{1,6}\s+[^.!?]*|(\*\*|__)(?:(?!\1)[^.!?])+\1\s*:?)$")
+_HEADING_MAX_WORDS = 10
+# A list item that only numbers what follows: "Step 1.", "Option B:".
+_LIST_STUB = re.compile(
+    r"^(?:step|tip|option|part|method|stage|phase|section|chapter|point|way|idea|reason|example|question)\s+"
+    r"(?:\d{1,2}|[a-z]|one|two|three|four|five|six|seven|eight|nine|ten)\s*[.:)–-]?$",
+    re.IGNORECASE,
+)
 _GENERIC_WORDS = frozenset(
     """a an the this that these those it its of on in from to for about with and or any some more
     further additional other same similar similarly relevant useful helpful specific general direct
@@ -420,6 +460,8 @@ def classify(text: str) -> tuple[bool, str]:
     if stripped.endswith("?"):
         return False, "question"
     n_words = len(words(stripped))
+    if _LIST_STUB.match(stripped) or (_HEADING.match(stripped) and n_words <= _HEADING_MAX_WORDS):
+        return False, "meta"
     if (
         _META.match(stripped)
         or _META_PREFIX.fullmatch(stripped)
@@ -451,7 +493,10 @@ def classify(text: str) -> tuple[bool, str]:
             return False, "meta"
     if _SOFT_HEDGE.match(body) and not _names_something(body):
         return False, "hedge"
-    if _SPECULATION.match(body) and len(words(body)) <= _SPECULATION_MAX_WORDS and not _names_something(body):
+    if _SELF_ANNOUNCE.match(body) and not _names_something(body) and not _GOES_ON.search(body):
+        return False, "meta"
+    short = len(words(body)) <= _SPECULATION_MAX_WORDS
+    if (_SPECULATION.match(body) or _OPINION.match(body)) and short and not _names_something(body):
         return False, "hedge"
     # A long sentence that merely opens with "Sure," still carries content.
     if _GREETING.match(stripped) and n_words <= 8:

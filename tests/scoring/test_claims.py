@@ -199,6 +199,17 @@ def one(text):
         "Passage 2 is not directly related to the question.",
         "Passages 1 and 2 provide some additional information.",
         "The first passage provides more details.",
+        # The writer announcing what it will do.
+        "Based on the given passages, I can provide the following information.",
+        "I can provide you with some general information.",
+        "Let me explain.",
+        "Sure, let me break it down.",
+        "Please see below.",
+        # Headings and list stubs.
+        "## Benefits of yoga",
+        "**Side effects**",
+        "Step 1.",
+        "Option B:",
     ],
 )
 def test_meta_sentences_are_not_checkable(text):
@@ -222,6 +233,11 @@ def test_meta_sentences_are_not_checkable(text):
         "I would suggest waiting a little longer.",
         "It might be worth checking your spam folder.",
         "A tax return copy is not explicitly mentioned in the passages provided.",
+        "I think you might be able to get a refund if you contact support.",
+        # Opinions: short and naming nothing.
+        "In my opinion, the design is beautiful.",
+        "I think it is the best option.",
+        "Personally, I find it a little too sweet.",
     ],
 )
 def test_hedges_without_facts_are_not_checkable(text):
@@ -239,6 +255,11 @@ def test_hedges_without_facts_are_not_checkable(text):
         "Thanks for reaching out.",
         "Happy to help!",
         "Is there anything else I can help you with?",
+        "I hope this information is helpful.",
+        "I hope you find this useful!",
+        "We appreciate your patience.",
+        "I'd be happy to help!",
+        "I can help you with that.",
     ],
 )
 def test_pleasantries_are_greetings(text):
@@ -246,10 +267,34 @@ def test_pleasantries_are_greetings(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["(Passage 1)", "[1]", "[2][3]", "Passage 2.", "(Source: passage 3)", "(Passages 1 and 2)", "doc 1"]
+    "text",
+    [
+        "(Passage 1)",
+        "[1]",
+        "[2][3]",
+        "Passage 2.",
+        "(Source: passage 3)",
+        "(Passages 1 and 2)",
+        "doc 1",
+        "Sources: [1], [2]",
+        "(Passage 2, paragraph 3)",
+    ],
 )
 def test_citation_fragments_are_not_claims(text):
     assert one(text) == (False, "citation")
+
+
+def test_a_citation_with_its_place_is_cut_from_the_claim_the_verifier_reads():
+    assert strip_citations("The plan costs $12 (Passage 2, paragraph 3).") == "The plan costs $12."
+
+
+def test_a_heading_line_is_meta_and_the_lines_under_it_are_claims():
+    assert texts("## Benefits of yoga\nYoga improves flexibility.\n**Risks**\nIt can strain the wrists.") == [
+        ("## Benefits of yoga", False, "meta"),
+        ("Yoga improves flexibility.", True, ""),
+        ("**Risks**", False, "meta"),
+        ("It can strain the wrists.", True, ""),
+    ]
 
 
 def test_citation_tail_fragment_is_split_off_and_a_trailing_citation_stays_in_the_claim():
@@ -319,6 +364,14 @@ def test_a_meta_prefix_is_split_off_and_the_claim_stays_checkable(draft, prefix,
         "The document discusses the Go-there decision and the need for a discourse model.",
         "Note: The passages don't mention the cooking time, so it's advisable to check the pork often.",
         "It is also possible that people become familiar with cilantro from an early age and like it.",
+        # Commitments, named opinions and announcements that go on to say something are claims.
+        "We can offer you a replacement.",
+        "I will give you a refund.",
+        "I can explain how refunds work: you get 50% back.",
+        "In my opinion, the Model 3 is the best electric car under $40,000.",
+        "I believe the main reason for the decline was the poor harvest in the northern provinces that year.",
+        "**Price:** $40",
+        "Step 2: Preheat the oven to 200 degrees.",
     ],
 )
 def test_look_alikes_that_state_facts_stay_checkable(text):

@@ -259,3 +259,29 @@ def test_a_claim_written_from_two_sentences_is_checked_against_both(tiny_model_d
     v._forward = lambda p, h: (seen.extend(p), np.asarray([(0.9, 0.05, 0.05)] * len(p)))[1]
     v.verify(["The X200 ships within two days."], [passage])
     assert len(seen) == 1
+
+
+def test_a_claim_drawn_from_a_cut_sentence_is_checked_against_the_whole_sentence(tiny_model_dir):
+    # Cut at a 16-token budget, the sentence's first piece holds most of the claim's words but
+    # not "impossible": widening by gain alone would not add the second piece.
+    v = NLIVerifier(VerifierConfig(tiny_model_dir, window_tokens=16, top_k_windows=1, widen_min_gain=0.9))
+    seen: list[str] = []
+
+    def forward(premises, hypotheses):
+        seen.extend(premises)
+        whole = [("patches" in p and "impossible" in p) for p in premises]
+        return np.asarray([(0.9, 0.05, 0.05) if w else (0.1, 0.8, 0.1) for w in whole])
+
+    v._forward = forward
+    passage = Passage(
+        "web",
+        "Although Microsoft has released two patches, with a third coming in September, the security researchers "
+        "who first discovered the leak believe it will be nearly impossible to mitigate the problem entirely. "
+        "The key was leaked in July.",
+    )
+    windows = v.windows([passage])
+    assert not any("patches" in w.text and "impossible" in w.text for w in windows)
+    claim = "Microsoft released two patches, with a third coming in September, but fixing it is nearly impossible."
+    (res,) = v.verify([claim], [passage])[0]
+    assert res.verdict == "supported"
+    assert any("patches" in p and "impossible" in p and "July" not in p for p in seen)
