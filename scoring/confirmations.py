@@ -21,8 +21,7 @@ and only a contradiction found by the comparators comes first.
 
 from __future__ import annotations
 
-import re
-
+from scoring.cues import negation_pattern
 from scoring.negation import agreed_negation
 from scoring.polarity import agreed_polarity
 from scoring.quantities import confirmed_quantities, quantities
@@ -30,7 +29,7 @@ from scoring.schedules import confirmed_days
 
 # Negations, for the parity test: a claim that negates what its sentence states plainly (or the
 # reverse) is never confirmed here, whatever its values.
-NEGATION = re.compile(r"\b(?:not|no|never|none|nor|cannot|unable|without|no\s+longer)\b|n't\b|\bnon-?\w", re.IGNORECASE)
+NEGATION = negation_pattern("without")
 
 
 def same_negation(claim: str, sentence: str) -> bool:

@@ -30,20 +30,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring.cues import CONDITION_WORDS, CONTRAST_WORDS, negation_pattern, words_pattern
 from scoring.polarity import opposite_words
 from scoring.text import content_stems, same_topic, shared_share, stem, words
 
 MAX_CLAIM_WORDS = 25
-_CUE = re.compile(
-    r"\b(?:no\s+longer|not|no|never|none|nor|cannot|unable|neither)\b|n't\b|\bnon-?(?=[a-z])",
-    re.IGNORECASE,
-)
+_CUE = negation_pattern()
 # Conditions and exceptions change what the negation covers ("not covered unless declared").
-_CONDITION = re.compile(
-    r"\b(?:unless|except|excluding|exception|only|provided|as\s+long\s+as|but|however|other\s+than)\b",
-    re.IGNORECASE,
-)
-_CLAUSE = re.compile(r"[;:]|,\s*(?:and|but|while|whereas|so)\b|\bwhereas\b", re.IGNORECASE)
+_CONDITION = words_pattern(rf"{CONDITION_WORDS}|exception|only|but|however")
+_CLAUSE = re.compile(rf"[;:]|,\s*(?:and|so|{CONTRAST_WORDS})\b|\bwhereas\b", re.IGNORECASE)
 _TIME_ORDER = re.compile(r"\b(?:before|after|until|till|within|once)\b", re.IGNORECASE)
 # Modal and light verbs, pronoun contractions, and the words a negation leaves behind ("no longer").
 _LIGHT = re.compile(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring.cues import CONDITION_WORDS, CONTRAST_WORDS, negation_pattern, words_pattern
 from scoring.text import content_stems, same_topic, shared_share
 
 MAX_CLAIM_WORDS = 25
@@ -41,14 +42,12 @@ _FAMILIES: dict[str, str] = {
 _FAMILY = {name: re.compile(rf"\b(?P<neg>non-?|un|in)?(?P<w>{rx})\b", re.IGNORECASE) for name, rx in _FAMILIES.items()}
 # Negations, including the verbs and prepositions that negate what follows them ("avoid
 # allowing", "without any charge", "refuses to refund").
-_NEGATOR = re.compile(
-    r"\b(?:not|no|never|none|nor|cannot|unable|neither|no\s+longer|without|avoid\w*|prevent\w*|"
-    r"refus\w*|den(?:y|ies|ied)|forbid\w*|prohibit\w*|fail(?:s|ed)?\s+to)\b|n't\b",
-    re.IGNORECASE,
+_NEGATOR = negation_pattern(
+    r"without|avoid\w*|prevent\w*|refus\w*|den(?:y|ies|ied)|forbid\w*|prohibit\w*|fail(?:s|ed)?\s+to", prefix=False
 )
-_CLAUSE_BREAK = re.compile(r"[;:.]|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bhowever\b")
+_CLAUSE_BREAK = re.compile(rf"[;:.]|\b(?:{CONTRAST_WORDS})\b")
 # Conditions and exceptions change what a negation covers; such sentences are left to the model.
-_CONDITIONAL = re.compile(r"\b(?:unless|except|only\s+if|provided\s+that|as\s+long\s+as)\b", re.IGNORECASE)
+_CONDITIONAL = words_pattern(CONDITION_WORDS)
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ _UNIVERSAL = re.compile(
     r"in\s+all\s+cases|whenever)\b",
     re.IGNORECASE,
 )
-_VERB_CLAUSE = re.compile(r"[;:.]|,\s*(?:and|but|while|whereas|although|however)\b|\bbut\b|\bwhereas\b", re.IGNORECASE)
+_VERB_CLAUSE = re.compile(rf"[;:.]|,\s*(?:and|{CONTRAST_WORDS})\b|\b(?:but|whereas)\b", re.IGNORECASE)
 UNIVERSAL_SHARED = 0.5  # share of a universal claim's words (its quantifier aside) the sentence must hold
 
 

@@ -23,15 +23,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring.cues import CONTRAST_WORDS, negation_pattern
 from scoring.records import DayMention, day_mentions
 from scoring.text import content_stems, shared_share
 
 ALL_DAYS = frozenset(range(7))
 MIN_SHARED = 0.5  # share of the claim's content words (day words aside) the sentence must hold
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|cannot|unable|without|nor)\b|n't\b|\bclosed\b|\bshut\b",
-    re.IGNORECASE,
-)
+_NEGATION = negation_pattern("without|closed|shut", prefix=False)
 # A list of days is read as the whole schedule only where the sentence speaks of availability
 # ("open", "available", "staffed", "only", ...): in "orders placed on Friday ship on Monday" the
 # days are conditions, and a claim about Saturday orders is not contradicted by them.
@@ -46,7 +44,7 @@ _TIMES = re.compile(
     r"midnight|hours?|any\s+time|anytime|early|late|weekly|week)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[;:.]|,\s*(?:but|and|while|whereas)\b|\bbut\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(rf"[;:.]|,\s*(?:and|{CONTRAST_WORDS})\b|\b(?:but|while|whereas)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

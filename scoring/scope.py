@@ -20,18 +20,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring.cues import RESTRICTION_WORDS, negation_pattern, words_pattern
 from scoring.text import content_stems
 
 MIN_SHARED = 0.5
-_RESTRICTS = re.compile(
-    r"\b(?:only|exclusively|solely|limited\s+to|reserved\s+for|restricted\s+to)\b",
-    re.IGNORECASE,
-)
+_RESTRICTS = words_pattern(RESTRICTION_WORDS)
 _UNIVERSAL = re.compile(
     r"\b(?:all|every|any|anyone|anybody|everyone|everybody|regardless\s+of|whether\s+or\s+not|no\s+matter)\b",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|without|nor|except)\b|n't\b", re.IGNORECASE)
+_NEGATION = negation_pattern("without|except", prefix=False)
 # Kinds of group a benefit is limited to; a claim's word counts only in front of a group noun,
 # so "business days" or "free shipping" are not groups.
 GROUP_KINDS: dict[str, tuple[str, ...]] = {
