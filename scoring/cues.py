@@ -13,6 +13,8 @@ pattern from the lists here and adds only what is its own (a schedule's "closed"
 - `CONDITION_WORDS`: conditions and exceptions, which change what a negation covers ("unless",
   "except", "only if", ...).
 - `RESTRICTION_WORDS`: what limits a statement to some ("only", "exclusively", ...).
+- `LIGHT`: modal and light verbs and pronouns, which say nothing of what a rule is about, and
+  `SYNONYMS`: the predicates a support answer words either way ("deliver" / "ship"), by stem.
 - `CONTRAST_WORDS`: what opens a clause of its own ("but", "whereas", ...); each comparator cuts
   clauses with them, and with the punctuation and "and" its reading needs.
 """
@@ -21,16 +23,49 @@ from __future__ import annotations
 
 import re
 
-NEGATION_WORDS = r"no\s+longer|not|no|never|none|nor|neither|nothing|nobody|cannot|unable"
+NEGATION_WORDS = r"no\s+longer|not|no(?!\s+matter\b)|never|none|nor|neither|nothing|nobody|cannot|unable"
 NT = r"n[’']t\b"
 NON = r"\bnon-(?=(?-i:[a-z]))|\bnon(?=[a-z]+[ai]ble\b)"
 # "whether or not" and "no matter" widen, they do not negate ("every member, whether or not they
-# have bought anything").
+# have bought anything"); "no matter" is kept out of `NEGATION_WORDS` itself.
 _NOT_NEGATING = r"(?<!whether\sor\s)"
 CONDITION_WORDS = r"unless|except|excluding|only\s+if|provided(?:\s+that)?|as\s+long\s+as|other\s+than"
 RESTRICTION_WORDS = r"only|exclusively|solely|limited\s+to|reserved\s+for|restricted\s+to"
 # Words that open a contrasting clause ("refunds are given, but only for ...").
 CONTRAST_WORDS = r"but|while|whereas|although|however"
+
+# Modal and light verbs, pronoun contractions, and the words a negation leaves behind ("no longer").
+LIGHT = re.compile(
+    r"\b(?:can|could|may|might|must|will|would|shall|should|able|possible|allowed|permitted|"
+    r"eligible|available|use[ds]?|longer|anymore|any|unfortunately|\w+'(?:ve|re|ll|d|s|m)|"
+    r"i|me|my|we|us|you|they|them|it|our|your|their|customers?)\b",
+    re.IGNORECASE,
+)
+# Predicates a support answer words either way, by the stem the crude stemmer gives each.
+SYNONYMS: dict[str, str] = {
+    "deliver": "ship",
+    "send": "ship",
+    "sent": "ship",
+    "dispatch": "ship",
+    "post": "ship",
+    "mail": "ship",
+    "together": "combin",
+    "stack": "combin",
+    "reopen": "reactivat",
+    "restor": "reactivat",
+    "modif": "chang",
+    "modify": "chang",
+    "edit": "chang",
+    "updat": "chang",
+    "returnable": "return",
+    "refundable": "refund",
+    "cancellable": "cancel",
+    "accept": "take",
+    "pick": "collect",
+    "collection": "collect",
+    "call": "phone",
+    "ring": "phone",
+}
 
 
 def negation_pattern(extra: str = "", *, prefix: bool = True) -> re.Pattern[str]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.cues import CONTRAST_WORDS, negation_pattern
+from scoring.cues import CONTRAST_WORDS, LIGHT, SYNONYMS, negation_pattern
 from scoring.records import DayMention, day_mentions
 from scoring.text import content_stems, shared_share
 
@@ -35,7 +35,7 @@ _NEGATION = negation_pattern("without|closed|shut", prefix=False)
 # days are conditions, and a claim about Saturday orders is not contradicted by them.
 _AVAILABILITY = re.compile(
     r"\b(?:open|opens|opening|close|closes|closed|shut|hours|available|availability|operat\w*|staffed|"
-    r"serv(?:e|es|ed|ing)|runs?|reach(?:able)?|contact|call|visit|only|exclusively|takes?\s+place|held)\b",
+    r"serv(?:e|es|ed|ing)|runs?|reach(?:able)?|contact|call|visit|only|exclusively|takes?\s+place|held|possible)\b",
     re.IGNORECASE,
 )
 # Times of day are when, not what: "on a Saturday morning", "from 10am to 2pm".
@@ -44,6 +44,8 @@ _TIMES = re.compile(
     r"midnight|hours?|any\s+time|anytime|early|late|weekly|week)\b",
     re.IGNORECASE,
 )
+# A call is a phone's, not an availability word, where it is the thing done: "give us a call".
+_CALL = re.compile(r"\b(?:a|us|me)\s+(?:call|ring)\b|\bcall\s+us\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(rf"[;:.]|,\s*(?:and|{CONTRAST_WORDS})\b|\b(?:but|while|whereas)\b", re.IGNORECASE)
 
 
@@ -93,14 +95,20 @@ def _about_the_same(claim: str, claim_days: list[DayMention], sentence: str, sen
     are closed on Sundays" is about)."""
     if not _AVAILABILITY.search(sentence):
         return False
-    claim_stems = _topic_stems(_without(claim, claim_days))
+    sentence_stems = _topic_stems(_without(sentence, sentence_days))
+    # Light words ("you can give us a call") count only where the sentence has them too.
+    light = _topic_stems(" ".join(LIGHT.findall(claim))) - sentence_stems
+    claim_stems = _topic_stems(_without(claim, claim_days)) - light
     if not claim_stems:
         return False
-    return shared_share(claim_stems, _topic_stems(_without(sentence, sentence_days))) >= MIN_SHARED
+    return shared_share(claim_stems, sentence_stems) >= MIN_SHARED
 
 
 def _topic_stems(text: str) -> set[str]:
-    return content_stems(_AVAILABILITY.sub(" ", _TIMES.sub(" ", text)))
+    """Content stems, times of day and availability words aside, a predicate's synonyms as one
+    ("pick up" / "collection", "call" / "phone")."""
+    text = _AVAILABILITY.sub(" ", _TIMES.sub(" ", _CALL.sub("phone", text)))
+    return {SYNONYMS.get(s, s) for s in content_stems(text)}
 
 
 def contradicted_days(claim: str, sentence: str, evidence: str) -> DayMismatch | None:
