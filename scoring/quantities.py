@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.text import CARDINALS, STOPWORDS, content_stems, content_words, same_topic, stem, words
+from scoring.text import CARDINALS, STOPWORDS, content_stems, content_words, same_topic, shared_share, stem, words
 
 _SPELLED = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _QUANTITY = re.compile(
@@ -42,11 +42,16 @@ _QUANTITY = re.compile(
 _RANGE_GAP = re.compile(r"\s*(?:to|-|–|and)\s*", re.IGNORECASE)
 # Clause boundaries inside a sentence: a semicolon, a comma before a contrasting conjunction, or
 # an exception ("with the exception of the door seal, which …").
+_EXCEPTION = r"with\s+the\s+exception\s+of|except\s+for|excluding|apart\s+from|other\s+than"
 _CLAUSE = re.compile(
     r";|,\s*(?=(?:while|whereas|but|except|and)\b)|\s(?=(?:while|whereas)\b)"
-    r"|,?\s*(?=\b(?:with\s+the\s+exception\s+of|except\s+for|excluding|apart\s+from|other\s+than)\b)",
+    rf"|,?\s*(?=\b(?:{_EXCEPTION})\b)"
+    # "a 10-year warranty on the compressor and a 1-year warranty on all other parts": one figure
+    # each, for its own thing.
+    r"|\s(?=and\s+(?:a|an)\s+(?:[$€£¥]?\d|(?:" + _SPELLED + r"|lifetime)\b))",
     re.IGNORECASE,
 )
+_LEAD_IN = re.compile(rf"^\W*(?:and\s+)?(?:{_EXCEPTION})?", re.IGNORECASE)
 _NOT_UNITS = frozenset(
     "and or to of the a an in on at for by with from per than more less over under up about".split()  # noqa: SIM905
 )
@@ -170,9 +175,12 @@ def _number(m: re.Match[str]) -> float | None:
 
 
 _ONE_UNIT = re.compile(
-    r"\b(?:a|an)\s+(?P<unit>minute|hour|day|week|fortnight|month|year|kilogram|kilo|gigabyte|terabyte)\b",
+    r"\b(?:a|an|the\s+first)\s+(?P<unit>minute|hour|day|week|fortnight|month|year|kilogram|kilo|gigabyte|terabyte)\b",
     re.IGNORECASE,
 )
+# A lifetime warranty is a length of time longer than any other a policy gives.
+_LIFETIME = re.compile(r"\blifetime\b", re.IGNORECASE)
+LIFETIME_YEARS = 1000.0
 
 
 _RATE = re.compile(r"(?:\b(?:once|twice|thrice|times)|\d+\s*[A-Za-z%]*)\s*$", re.IGNORECASE)
@@ -188,6 +196,8 @@ def quantities(text: str) -> list[Quantity]:
         if not any(a < m.end() and m.start() < b for a, b in taken):
             unit = stem(m.group("unit").lower())
             out.append(Quantity(1.0, unit, m.start(), m.end(), _bound(text, m.start(), m.end())))
+    for m in _LIFETIME.finditer(text):
+        out.append(Quantity(LIFETIME_YEARS, "year", m.start(), m.end(), _bound(text, m.start(), m.end())))
     return sorted(out, key=lambda q: q.start)
 
 
@@ -239,13 +249,29 @@ def _clauses(sentence: str) -> list[str]:
 
 def _value_words(text: str) -> set[str]:
     """Words that are the value, not what it is about: numbers, spelled cardinals, "unlimited"."""
-    return {stem(w) for w in content_words(text) if w.isdigit() or w in CARDINALS or w == "unlimited"}
+    return {stem(w) for w in content_words(text) if w.isdigit() or w in CARDINALS or w in {"unlimited", "lifetime"}}
 
 
 def _head(claim: str, values: set[str]) -> str | None:
     """The last word of the claim's first run of content words, two at most (a compound noun; a
     longer run has run into the verb): "The mattress cover has …" is about the cover, "The
     battery on the e-bike …" about the battery."""
+    run = _subject(claim, values)
+    return run[-1] if run else None
+
+
+def _another_kind(claim: str, sentence: str, evidence: str) -> bool:
+    """The claim's subject is another kind of the sentence's: the same head word after another
+    word the evidence never uses ("Express shipping" against "Standard shipping takes 3 to 5
+    days"). Its figure is not the sentence's to contradict."""
+    said, stated = _subject(claim, _value_words(claim)), _subject(sentence, _value_words(sentence))
+    if len(said) != 2 or len(stated) != 2 or said[1] != stated[1] or said[0] == stated[0]:
+        return False
+    return said[0] not in content_stems(evidence)
+
+
+def _subject(claim: str, values: set[str]) -> list[str]:
+    """The claim's first run of content words, two at most, as stems."""
     run: list[str] = []
     for w in words(claim):
         content = w not in STOPWORDS and len(w) > 1 and stem(w) not in values
@@ -255,17 +281,39 @@ def _head(claim: str, values: set[str]) -> str | None:
             break
         if len(run) == 2:
             break
-    return run[-1] if run else None
+    return run
+
+
+def _own_items(clauses: list[str]) -> list[set[str]]:
+    """The words each clause has and no other clause has, values, units and an exception's
+    lead-in aside: the thing a part's or an exception's clause is about ("door seal")."""
+    units = {q.unit for c in clauses for q in quantities(c)}
+    stems = [content_stems(_LEAD_IN.sub(" ", c)) - _value_words(c) - units for c in clauses]
+    return [s - set().union(*(o for j, o in enumerate(stems) if j != i)) for i, s in enumerate(stems)]
+
+
+ITEM_SHARE = 0.5  # share of a later clause's own words a claim must name to be about its thing
 
 
 def _clause_of(claim: str, sentence: str) -> str | None:
-    """The clause of `sentence` that is clearly the claim's: more of its words than any other, or
-    on a tie the one that holds the claim's head word (its subject, most often)."""
+    """The clause of `sentence` that is clearly the claim's: a later clause whose own thing the
+    claim names (a part, an exception: "door seal included" is about "..., with the exception of
+    the door seal, which is covered for 12 months", whatever else of the first clause it repeats),
+    else the clause with more of its words than any other, or on a tie the one that holds the
+    claim's head word (its subject, most often)."""
     clauses = _clauses(sentence)
     if len(clauses) < 2:
         return None
     values = _value_words(claim)
     stems = content_stems(claim) - values
+    if not re.search(rf"\b(?:{_EXCEPTION}|except)\b", claim, re.IGNORECASE):
+        named = [
+            c
+            for c, own in zip(clauses[1:], _own_items(clauses)[1:], strict=True)
+            if own and shared_share(own, stems) >= ITEM_SHARE
+        ]
+        if len(named) == 1:
+            return named[0]
     scored = sorted(((len(stems & content_stems(c)), c) for c in clauses), key=lambda x: -x[0])
     if scored[0][0] > scored[1][0]:
         return scored[0][1]
@@ -300,6 +348,8 @@ def contradicted_quantity(claim: str, sentence: str, evidence: str) -> Quantity 
     """The claim's quantity that `sentence` contradicts, if any (see the module docstring)."""
     claim_stems = content_stems(claim) - _value_words(claim)
     if not claim_stems or len(claim_stems & content_stems(sentence)) / len(claim_stems) < MIN_SHARED:
+        return None
+    if _another_kind(claim, sentence, evidence):
         return None
     own = _clause_of(claim, sentence)
     unlimited = _contradicted_unlimited(claim, own or sentence)
