@@ -23,11 +23,16 @@ from __future__ import annotations
 
 import re
 
-NEGATION_WORDS = r"no\s+longer|not|no(?!\s+matter\b)|never|none|nor|neither|nothing|nobody|cannot|unable"
+_BOUND = r"(?:more|less|later|earlier|fewer)"
+NEGATION_WORDS = (
+    rf"no\s+longer|not(?!\s+{_BOUND}\s+than\b)|no(?!\s+(?:matter|{_BOUND})\b)|"
+    r"never|none|nor|neither|nothing|nobody|cannot|unable"
+)
 NT = r"n[’']t\b"
 NON = r"\bnon-(?=(?-i:[a-z]))|\bnon(?=[a-z]+[ai]ble\b)"
 # "whether or not" and "no matter" widen, they do not negate ("every member, whether or not they
-# have bought anything"); "no matter" is kept out of `NEGATION_WORDS` itself.
+# have bought anything"), and "no more than" / "not later than" bound a figure ("no more than five
+# days" says what "3 to 5 days" says of its longest); those two are kept out of `NEGATION_WORDS`.
 _NOT_NEGATING = r"(?<!whether\sor\s)"
 CONDITION_WORDS = r"unless|except|excluding|only\s+if|provided(?:\s+that)?|as\s+long\s+as|other\s+than"
 RESTRICTION_WORDS = r"only|exclusively|solely|limited\s+to|reserved\s+for|restricted\s+to"

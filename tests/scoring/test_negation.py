@@ -98,10 +98,22 @@ def test_no_reversal_otherwise(claim: str, sentence: str) -> None:
             "The mobile app does not export receipts to PDF files.",
             False,
         ),
-        # a negated claim, a plain sentence: not this rule's
+        # a negated claim against a plain sentence about another thing: the same
         (
-            "The web app does not export invoices to spreadsheets.",
-            "The mobile app exports receipts to PDF files.",
+            "Accidental damage is not covered by the warranty.",
+            "The laptop has a two-year warranty; the battery is covered for one year.",
+            True,
+        ),
+        # a negated claim of what the sentence states plainly: a refutation
+        (
+            "The mobile app does not export receipts to PDF files.",
+            "The mobile app exports receipts to PDF files every week.",
+            False,
+        ),
+        # "free" negates a charge without a cue: not a negated claim here
+        (
+            "Economy Light includes one free checked bag.",
+            "Economy Light fares include hand luggage only; checked bags must be bought separately.",
             False,
         ),
     ],
