@@ -43,7 +43,7 @@ CONTRAST_WORDS = r"but|while|whereas|although|however"
 LIGHT = re.compile(
     r"\b(?:can|could|may|might|must|will|would|shall|should|able|possible|allowed|permitted|"
     r"eligible|available|use[ds]?|longer|anymore|any|unfortunately|\w+'(?:ve|re|ll|d|s|m)|"
-    r"i|me|my|we|us|you|they|them|it|our|your|their|customers?)\b",
+    r"i|me|my|we|us|you|they|them|it|our|your|their|customers?)\b(?![’']t\b)",  # "can't" keeps its "can"
     re.IGNORECASE,
 )
 # Predicates a support answer words either way, by the stem the crude stemmer gives each.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.cues import CONDITION_WORDS, CONTRAST_WORDS, negation_pattern, words_pattern
+from scoring.cues import CONDITION_WORDS, CONTRAST_WORDS, LIGHT, negation_pattern, words_pattern
 from scoring.text import content_stems, same_topic, shared_share
 
 MAX_CLAIM_WORDS = 25
@@ -70,8 +70,9 @@ def _polarity(text: str, family: re.Pattern[str]) -> tuple[bool, re.Match[str]] 
     # The negation that governs the word stands just before it ("cannot be exchanged", "will no
     # longer be refunded", "does not include"), within its clause: "not refundable and cannot be
     # exchanged" negates each verb once, not the second twice.
+    # Light verbs and pronouns are not counted: "unable to give you a cash refund".
     clause = _CLAUSE_BREAK.split(text[: m.start()])[-1]
-    window = " ".join(re.split(r"\band\b|\bor\b|,", clause)[-1].split()[-5:])
+    window = " ".join(_LIGHT.sub(" ", LIGHT.sub(" ", re.split(r"\band\b|\bor\b|,", clause)[-1])).split()[-5:])
     after = text[m.end() : m.end() + 20]
     negators = len(_NEGATOR.findall(window)) + (1 if re.match(r"\s+not\b", after) else 0)
     return (negated_word ^ (negators % 2 == 1)), m

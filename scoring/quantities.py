@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring.cues import LIGHT
 from scoring.text import CARDINALS, STOPWORDS, content_stems, content_words, same_topic, shared_share, stem, words
 
 _SPELLED = "|".join(sorted(CARDINALS, key=len, reverse=True))
@@ -270,6 +271,23 @@ def _another_kind(claim: str, sentence: str, evidence: str) -> bool:
     return said[0] not in content_stems(evidence)
 
 
+_POSSESSIVE = re.compile(r"\b([A-Za-z]+)['’]s\s+([A-Za-z]+)")
+
+
+def _unnamed_part(claim: str, evidence: str) -> bool:
+    """The claim speaks of a part the evidence never names, of a thing it does: "the washing
+    machine's drum" against "the washing machine is under warranty for 3 years, with the exception
+    of the door seal". The evidence says nothing of the drum's figure."""
+    m = _POSSESSIVE.search(claim)
+    if m is None or m.group(2).lower() in STOPWORDS:
+        return False
+    stems = content_stems(evidence)
+    return (
+        shared_share({stem(m.group(1).lower())}, stems) == 1.0
+        and shared_share({stem(m.group(2).lower())}, stems) == 0.0
+    )
+
+
 def _subject(claim: str, values: set[str]) -> list[str]:
     """The claim's first run of content words, two at most, as stems."""
     run: list[str] = []
@@ -346,10 +364,12 @@ def _contradicted_unlimited(claim: str, own: str) -> _Unlimited | None:
 
 def contradicted_quantity(claim: str, sentence: str, evidence: str) -> Quantity | None:
     """The claim's quantity that `sentence` contradicts, if any (see the module docstring)."""
-    claim_stems = content_stems(claim) - _value_words(claim)
-    if not claim_stems or len(claim_stems & content_stems(sentence)) / len(claim_stems) < MIN_SHARED:
+    # Pronouns and modals are not what a figure is about ("you'll be charged a $40 fee"); words the
+    # stemmer leaves apart count as shared ("cancel" / "cancellation").
+    claim_stems = content_stems(LIGHT.sub(" ", claim)) - _value_words(claim)
+    if not claim_stems or shared_share(claim_stems, content_stems(sentence)) < MIN_SHARED:
         return None
-    if _another_kind(claim, sentence, evidence):
+    if _another_kind(claim, sentence, evidence) or _unnamed_part(claim, evidence):
         return None
     own = _clause_of(claim, sentence)
     unlimited = _contradicted_unlimited(claim, own or sentence)
