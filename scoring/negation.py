@@ -66,7 +66,7 @@ _ITEM_START = re.compile(
 # "Free" of a charge is a charge negated: "setup is free of charge" says "we do not charge for setup",
 # and so does "without any charge".
 _FREE = re.compile(
-    r"(?<![-\w])(?<!feel\s)(?:free(?:\s+of\s+charge)?|(?:at\s+no|without\s+(?:any\s+|a\s+)?)"
+    r"(?<![-\w])(?<!feel\s)(?:free(?:\s+of\s+charge)?|(?:at\s+no\s+|without\s+(?:any\s+|a\s+)?)"
     r"(?:extra\s+|additional\s+)?(?:cost|charge|fee)s?)\b",
     re.IGNORECASE,
 )
