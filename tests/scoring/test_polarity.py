@@ -60,6 +60,13 @@ def test_the_verbs_own_clause_is_compared() -> None:
     assert _check("You can get a full refund on an unused voucher.", sentence) == "refund"
 
 
+def test_a_negation_reaches_across_light_verbs_and_pronouns() -> None:
+    sentence = "A voucher can't be exchanged for a refund, and its balance can't be paid out in cash."
+    # "unable to give you a cash refund" negates the refund, as the sentence does.
+    assert _check("We're unable to give you a cash refund for a voucher.", sentence) is None
+    assert _check("We can give you a cash refund for a voucher.", sentence) == "refund"
+
+
 def test_a_universal_claim_is_refuted_by_one_case_otherwise() -> None:
     sentence = "Memberships cancelled within 14 days of joining are refunded in full."
     assert _check("Memberships are never refunded.", sentence) == "refunded"

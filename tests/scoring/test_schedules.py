@@ -73,6 +73,26 @@ def test_times_and_availability_words_are_not_what_the_sentence_is_about() -> No
 
 
 @pytest.mark.parametrize(
+    ("claim", "sentence", "flagged"),
+    [
+        # "Pick up" is what a "collection" is, and a call is a phone's; "possible" is availability.
+        (
+            "You can pick up your bike from the depot on Sunday.",
+            "Collection from the depot is possible Monday to Friday.",
+            "Sunday",
+        ),
+        (
+            "You can give us a call on Saturday afternoon.",
+            "Our phone lines are open Monday through Friday.",
+            "Saturday",
+        ),
+    ],
+)
+def test_a_predicate_worded_otherwise_is_the_same_schedule(claim: str, sentence: str, flagged: str) -> None:
+    assert _check(claim, sentence) == flagged
+
+
+@pytest.mark.parametrize(
     ("claim", "sentence", "confirmed"),
     [
         ("You can call the helpdesk on Thursdays.", "The helpdesk is open Monday to Friday, 8am to 6pm.", True),
