@@ -20,12 +20,12 @@ import re
 from dataclasses import dataclass
 
 from scoring.cues import CONDITION_WORDS, CONTRAST_WORDS, LIGHT, negation_pattern, words_pattern
-from scoring.text import content_stems, same_topic, shared_share
+from scoring.text import STOPWORDS, content_stems, same_topic, shared_share
 
 MAX_CLAIM_WORDS = 25
 # Policy verbs and the adjectives made from them, each family under one name.
 _FAMILIES: dict[str, str] = {
-    "refund": r"refund(?:s|ed|ing|able)?",
+    "refund": r"refund(?:s|ed|ing|able)?|(?:money|amount|price|cost|payment)\s+back",
     "return": r"return(?:s|ed|ing|able)?",
     "exchange": r"exchang(?:e|es|ed|ing|eable)",
     "cancel": r"cancel(?:s|led|ed|ling|ing|lable|able|lation|lations)?",
@@ -57,9 +57,23 @@ class PolarityMismatch:
     reason: str
 
 
+def _statement(text: str, family: re.Pattern[str]) -> re.Match[str] | None:
+    """The family's first word in `text` that says something of a thing, not one that names a
+    kind of it: "a non-refundable fare" is a fare, "fares are non-refundable" a policy."""
+    for m in family.finditer(text):
+        if not (m.group("w").lower().endswith(("able", "ible")) and _NAMES_A_KIND.match(text, m.end())):
+            return m
+    return None
+
+
+# The noun an adjective stands before ("non-refundable fare"), and not a stopword ("refundable
+# once ...", "refundable if ...").
+_NAMES_A_KIND = re.compile(r"\s+(?!(?:" + "|".join(sorted(STOPWORDS)) + r")\b)[a-z]", re.IGNORECASE)
+
+
 def _polarity(text: str, family: re.Pattern[str]) -> tuple[bool, re.Match[str]] | None:
-    """(negated?, the word) for the family's first word in `text`, read within its clause."""
-    m = family.search(text)
+    """(negated?, the word) for the family's first statement in `text`, read within its clause."""
+    m = _statement(text, family)
     if m is None:
         return None
     prefix = (m.group("neg") or "").lower()
@@ -70,9 +84,11 @@ def _polarity(text: str, family: re.Pattern[str]) -> tuple[bool, re.Match[str]] 
     # The negation that governs the word stands just before it ("cannot be exchanged", "will no
     # longer be refunded", "does not include"), within its clause: "not refundable and cannot be
     # exchanged" negates each verb once, not the second twice.
-    # Light verbs and pronouns are not counted: "unable to give you a cash refund".
+    # Light verbs and pronouns are not counted: "unable to give you a cash refund"; a condition
+    # opens a clause of its own: "not refunded if you cancel" does not negate the cancelling.
     clause = _CLAUSE_BREAK.split(text[: m.start()])[-1]
-    window = " ".join(_LIGHT.sub(" ", LIGHT.sub(" ", re.split(r"\band\b|\bor\b|,", clause)[-1])).split()[-5:])
+    part = re.split(r"\b(?:and|or|if|when|once|because)\b|,", clause, flags=re.IGNORECASE)[-1]
+    window = " ".join(_LIGHT.sub(" ", LIGHT.sub(" ", part)).split()[-5:])
     after = text[m.end() : m.end() + 20]
     negators = len(_NEGATOR.findall(window)) + (1 if re.match(r"\s+not\b", after) else 0)
     return (negated_word ^ (negators % 2 == 1)), m
@@ -108,9 +124,10 @@ UNIVERSAL_SHARED = 0.5  # share of a universal claim's words (its quantifier asi
 
 
 def _verb_clause(text: str, family: re.Pattern[str]) -> str:
-    """The clause of `text` that holds the family's first word: "A gift card can't be returned for a
-    refund, and its balance can't be paid out in cash" speaks of refunds in its first clause only."""
-    m = family.search(text)
+    """The clause of `text` that holds the family's first statement: "A gift card can't be returned
+    for a refund, and its balance can't be paid out in cash" speaks of refunds in its first clause
+    only."""
+    m = _statement(text, family)
     if m is None:
         return text
     starts = [0] + [b.end() for b in _VERB_CLAUSE.finditer(text) if b.end() <= m.start()]
@@ -145,7 +162,8 @@ def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
         # "your order"). The claim may add conditions only against a flat prohibition ("setup fees
         # are non-refundable" against "we'll refund the setup fee if you cancel in the first
         # month"); a permission in the evidence says nothing of the claim's special case.
-        if len(sentence_stems - claim_stems) > 1 or (claim_stems - sentence_stems and not stated[0]):
+        added = {s for s in sentence_stems if shared_share({s}, claim_stems) < 1}  # "cancel" is "cancelling"'s
+        if len(added) > 1 or (claim_stems - sentence_stems and not stated[0]):
             continue
         if opposite_words(claim_stems, sentence_stems):
             continue  # "unopened items" against "opened items": another subject, not another polarity

@@ -35,7 +35,9 @@ _NEGATION = negation_pattern("without|closed|shut", prefix=False)
 # days are conditions, and a claim about Saturday orders is not contradicted by them.
 _AVAILABILITY = re.compile(
     r"\b(?:open|opens|opening|close|closes|closed|shut|hours|available|availability|operat\w*|staffed|"
-    r"serv(?:e|es|ed|ing)|runs?|reach(?:able)?|contact|call|visit|only|exclusively|takes?\s+place|held|possible)\b",
+    r"serv(?:e|es|ed|ing)|runs?|reach(?:able)?|contact|call|visit|only|exclusively|takes?\s+place|held|possible|"
+    # a schedule of every day is one, whatever its verb: "deliveries are made seven days a week"
+    r"seven\s+days\s+a\s+week|daily|every\s+day|24/7|around\s+the\s+clock)\b",
     re.IGNORECASE,
 )
 # Times of day are when, not what: "on a Saturday morning", "from 10am to 2pm".

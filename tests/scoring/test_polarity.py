@@ -67,6 +67,13 @@ def test_a_negation_reaches_across_light_verbs_and_pronouns() -> None:
     assert _check("We can give you a cash refund for a voucher.", sentence) == "refund"
 
 
+def test_an_adjective_naming_a_kind_is_not_the_policy() -> None:
+    sentence = "Non-refundable tickets are not refunded if you cancel; only airport taxes can be reclaimed."
+    # "a non-refundable ticket" names the ticket; "gets you ... back" is the refund the claim states.
+    assert _check("Cancelling a non-refundable ticket gets you the full price back.", sentence) == "price back"
+    assert _check("Cancelling a non-refundable ticket does not get you the price back.", sentence) is None
+
+
 def test_a_universal_claim_is_refuted_by_one_case_otherwise() -> None:
     sentence = "Memberships cancelled within 14 days of joining are refunded in full."
     assert _check("Memberships are never refunded.", sentence) == "refunded"
