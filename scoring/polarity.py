@@ -140,6 +140,37 @@ def _stems_without(text: str, family: re.Pattern[str]) -> set[str]:
     return content_stems(_LIGHT.sub(" ", _NEGATOR.sub(" ", family.sub(" ", text)))) - {"ca", "wo", "sha"}
 
 
+# A condition in time, from its opening word to the end of its clause: "once the download has
+# started", "while it is being packed". Words of "before" and of "after" are two orders.
+_TIME_CONDITION = re.compile(
+    r"\b(?P<order>once|after|since|while|during|before|until|till|prior\s+to)\b(?P<rest>[^,;.]*)", re.IGNORECASE
+)
+_BEFORE = frozenset({"before", "until", "till", "prior"})
+
+
+def _orders(claim: str, sentence: str) -> tuple[re.Match[str], re.Match[str]] | None:
+    """The two conditions in time, where both have one; None where either has none."""
+    said, stated = _TIME_CONDITION.search(claim), _TIME_CONDITION.search(sentence)
+    return None if said is None or stated is None else (said, stated)
+
+
+def _same_order(said: re.Match[str], stated: re.Match[str]) -> bool:
+    return (said.group("order").lower().split()[0] in _BEFORE) == (stated.group("order").lower().split()[0] in _BEFORE)
+
+
+def _shared_condition(claim: str, sentence: str, family: re.Pattern[str]) -> set[str]:
+    """The words of the sentence's condition in time, where the claim has one in the same order
+    sharing a word with it (else nothing)."""
+    both = _orders(claim, sentence)
+    if both is None or not _same_order(*both):
+        return set()
+    said, stated = both
+    words = _stems_without(stated.group("rest"), family)
+    if not words or shared_share(_stems_without(said.group("rest"), family), words) == 0:
+        return set()
+    return words
+
+
 def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
     """The claim's policy word whose negation `sentence` reverses, if any (see the docstring)."""
     if len(claim.split()) > MAX_CLAIM_WORDS or _CONDITIONAL.search(claim) or _CONDITIONAL.search(sentence):
@@ -151,10 +182,19 @@ def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
             continue
         claim_stems = _stems_without(claim, family)
         sentence_stems = _stems_without(_verb_clause(sentence, family), family)
+        both = _orders(claim, sentence)
+        if both is not None and not _same_order(*both):
+            continue  # "before activating" against "once activated": another case
         universal = _UNIVERSAL.search(claim)
         if universal is not None:
+            # Most of its words, or all of its subject (the words before the verb: "subscriptions
+            # are never refunded once payment has been taken" is refuted by one subscription
+            # refunded).
             topic = _stems_without(_UNIVERSAL.sub(" ", claim), family)
-            if topic and shared_share(topic, sentence_stems) >= UNIVERSAL_SHARED:
+            subject = _stems_without(_UNIVERSAL.sub(" ", claim[: said[1].start()]), family)
+            if (topic and shared_share(topic, sentence_stems) >= UNIVERSAL_SHARED) or (
+                subject and shared_share(subject, sentence_stems) == 1.0
+            ):
                 m = said[1]
                 return PolarityMismatch(m.start(), m.end(), f"the evidence gives a case otherwise ({name})")
         # The sentence must not be narrower than the claim: it adds at most one word ("orders that
@@ -162,6 +202,10 @@ def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
         # "your order"). The claim may add conditions only against a flat prohibition ("setup fees
         # are non-refundable" against "we'll refund the setup fee if you cancel in the first
         # month"); a permission in the evidence says nothing of the claim's special case.
+        # A condition of the sentence the claim states too, in the same order in time, narrows
+        # nothing ("non-refundable once the download has started" against "a refund after
+        # downloading it").
+        sentence_stems -= _shared_condition(claim, _verb_clause(sentence, family), family)
         added = {s for s in sentence_stems if shared_share({s}, claim_stems) < 1}  # "cancel" is "cancelling"'s
         if len(added) > 1 or (claim_stems - sentence_stems and not stated[0]):
             continue
