@@ -404,6 +404,22 @@ def _confirms(stated: Quantity, claimed: Quantity) -> bool:
     return _admits(stated, claimed)
 
 
+# Verbs that carry a figure without saying what it is of ("it takes 5 to 7 days", "you get 2 GB"),
+# and the words of a figure's bound ("within", "a maximum of").
+_CARRIERS = re.compile(
+    r"\b(?:takes?|took|gets?|got|ha(?:ve|s|d)|" + "|".join(_BEFORE[k] for k in ("upper", "lower", "approx")) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _topic(text: str, figures: list[Quantity], units: set[str]) -> set[str]:
+    """What `text` says its figures are of: its content words, less the figures (their words too,
+    "the first year"), their units, pronouns, modals and verbs that only carry a figure."""
+    for q in sorted(figures, key=lambda q: -q.start):
+        text = text[: q.start] + " " + text[q.end :]
+    return content_stems(_CARRIERS.sub(" ", LIGHT.sub(" ", text))) - _value_words(text) - units
+
+
 def confirmed_quantities(claim: str, sentence: str) -> bool:
     """Every figure of the claim is given by its own clause of `sentence` (or the sentence), and the
     two are about the same thing (`scoring.text.same_topic`, figures aside)."""
@@ -415,7 +431,6 @@ def confirmed_quantities(claim: str, sentence: str) -> bool:
     # The units are part of the values: "invoices are kept for two years" shares "years" with
     # "your data is kept for two years" and is about something else all the same.
     units = {q.unit for q in (*claimed, *figures)}
-    claim_topic = content_stems(claim) - _value_words(claim) - units
-    if not same_topic(claim_topic, content_stems(own) - _value_words(own) - units):
+    if not same_topic(_topic(claim, claimed, units), _topic(own, figures, units)):
         return False
     return all(any(_confirms(s, q) for s in figures) for q in claimed)

@@ -143,6 +143,14 @@ def test_words_the_stemmer_leaves_apart_are_shared() -> None:
     assert q is not None and q.value == 40.0
 
 
+def test_a_figure_is_confirmed_whatever_carries_it() -> None:
+    ev = "Refunds are issued within 3-5 business days of us receiving the parcel."
+    assert confirmed_quantities("It takes 3 to 5 business days to issue your refund after we get the parcel.", ev)
+    ev = "The laptop comes with a 2-year warranty; the screen is covered for 1 year."
+    assert confirmed_quantities("The laptop's screen is only covered for the first year.", ev)
+    assert not confirmed_quantities("The laptop's screen is covered for the first two years.", ev)
+
+
 def claim_text(q: Quantity, claim: str) -> str:
     return claim[q.start : q.end]
 
