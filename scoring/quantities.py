@@ -391,6 +391,20 @@ def contradicted_quantity(claim: str, sentence: str, evidence: str) -> Quantity 
     return None
 
 
+def unstated_quantity(claim: str, evidence: str) -> Quantity | None:
+    """A figure of the claim, in a unit that converts (time, money, mass, bytes) or a percentage,
+    that no figure of the evidence admits: "answers calls within five minutes" against evidence
+    that gives no time at all. An entailment the NLI model reads for such a claim rests on the
+    rest of its words."""
+    stated = quantities(evidence)
+    for q in quantities(claim):
+        if q.bound == "potential" or (q.unit not in _SCALE and q.unit not in _CURRENCY.values() and q.unit != "%"):
+            continue
+        if not any(s.dim == q.dim and _admits(s, q) for s in stated):
+            return q
+    return None
+
+
 def _confirms(stated: Quantity, claimed: Quantity) -> bool:
     """A stated figure that gives the claimed one (a bound only by the same bound)."""
     if stated.dim != claimed.dim or stated.bound == "potential":
