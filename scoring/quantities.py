@@ -418,10 +418,12 @@ def _confirms(stated: Quantity, claimed: Quantity) -> bool:
     return _admits(stated, claimed)
 
 
-# Verbs that carry a figure without saying what it is of ("it takes 5 to 7 days", "you get 2 GB"),
-# and the words of a figure's bound ("within", "a maximum of").
+# Verbs that carry a figure without saying what it is of ("it takes 5 to 7 days", "you get 2 GB",
+# "costs $25", "once an order goes over $25", "offered on orders over £40"), the words of a
+# figure's bound ("within", "a maximum of"), "of charge" after "free", and quantifiers.
 _CARRIERS = re.compile(
-    r"\b(?:takes?|took|gets?|got|ha(?:ve|s|d)|" + "|".join(_BEFORE[k] for k in ("upper", "lower", "approx")) + r")\b",
+    r"\b(?:takes?|took|gets?|got|ha(?:ve|s|d)|costs?|pa(?:y|ys|id)|charg(?:e|es|ed)|go(?:es)?|went|offer(?:s|ed)?|"
+    r"(?<=free\s)of\s+charge|every|each|all|any|" + "|".join(_BEFORE[k] for k in ("upper", "lower", "approx")) + r")\b",
     re.IGNORECASE,
 )
 

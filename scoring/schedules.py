@@ -168,3 +168,15 @@ def confirmed_days(claim: str, sentence: str) -> bool:
         elif not days <= stated.open:
             return False
     return True
+
+
+def unstated_days(claim: str, evidence: str) -> bool:
+    """The claim says something happens on a day no evidence gives, where the evidence names days:
+    "our email team replies on Saturdays" against "our phone lines are open Monday through
+    Friday". An entailment the NLI model reads for such a claim rests on the rest of its words. A
+    claim that negates is left alone."""
+    claim_days = day_mentions(claim)
+    stated = schedule(evidence)
+    if not claim_days or stated is None or _NEGATION.search(claim):
+        return False
+    return any(not frozenset(m.days) <= stated.open for m in claim_days)
