@@ -10,6 +10,7 @@ pattern from the lists here and adds only what is its own (a schedule's "closed"
 - `NEGATION_WORDS`: the cue words ("not", "never", "cannot", "no longer", ...); `NT` the
   contraction ("can't", "won’t"); `NON` the prefix ("non-refundable", "nontransferable", not
   "nonetheless" nor a name, "non-GAAP").
+- `DENYING_VERBS`: verbs that negate what follows them ("refuses to", "prohibits").
 - `CONDITION_WORDS`: conditions and exceptions, which change what a negation covers ("unless",
   "except", "only if", ...).
 - `RESTRICTION_WORDS`: what limits a statement to some ("only", "exclusively", ...).
@@ -34,6 +35,8 @@ NON = r"\bnon-(?=(?-i:[a-z]))|\bnon(?=[a-z]+[ai]ble\b)"
 # have bought anything"), and "no more than" / "not later than" bound a figure ("no more than five
 # days" says what "3 to 5 days" says of its longest); those two are kept out of `NEGATION_WORDS`.
 _NOT_NEGATING = r"(?<!whether\sor\s)"
+# Verbs that negate what follows them ("refuses to refund", "prevents changes").
+DENYING_VERBS = r"avoid\w*|prevent\w*|refus\w*|den(?:y|ies|ied)|forbid\w*|prohibit\w*"
 CONDITION_WORDS = r"unless|except|excluding|only\s+if|provided(?:\s+that)?|as\s+long\s+as|other\s+than"
 RESTRICTION_WORDS = r"only|exclusively|solely|limited\s+to|reserved\s+for|restricted\s+to"
 # Words that open a contrasting clause ("refunds are given, but only for ...").
@@ -70,6 +73,9 @@ SYNONYMS: dict[str, str] = {
     "collection": "collect",
     "call": "phone",
     "ring": "phone",
+    "buy": "purchas",
+    "bought": "purchas",
+    "purchase": "purchas",
 }
 
 

@@ -30,7 +30,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.cues import CONDITION_WORDS, CONTRAST_WORDS, LIGHT, SYNONYMS, negation_pattern, words_pattern
+from scoring.cues import (
+    CONDITION_WORDS,
+    CONTRAST_WORDS,
+    DENYING_VERBS,
+    LIGHT,
+    SYNONYMS,
+    negation_pattern,
+    words_pattern,
+)
 from scoring.polarity import opposite_words
 from scoring.text import content_stems, same_topic, shared_share, stem, words
 
@@ -42,10 +50,9 @@ _CLAUSE = re.compile(rf"[;:]|,\s*(?:and|so|{CONTRAST_WORDS})\b|\bwhereas\b", re.
 _TIME_ORDER = re.compile(r"\b(?:before|after|until|till|within|once)\b", re.IGNORECASE)
 # Words that negate without a cue, and the universal ones a single case refutes otherwise: a side
 # holding one is never read as a plain statement here.
-_LEXICAL_NEGATIVE = re.compile(
-    r"\b(?:without|free|exclud\w*|lack\w*|refus\w*|den(?:y|ies|ied)|prohibit\w*|forbid\w*|avoid\w*|"
-    r"prevent\w*|stop\w*|ceas\w*|fail\w*|except\w*|instead|rather|never|always|non\w*|un\w+able|in(?:eligible|valid))\b",
-    re.IGNORECASE,
+_LEXICAL_NEGATIVE = words_pattern(
+    rf"without|free|exclud\w*|lack\w*|{DENYING_VERBS}|stop\w*|ceas\w*|fail\w*|except\w*|instead|rather|never|"
+    r"always|non\w*|un\w+able|in(?:eligible|valid)"
 )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.cues import CONDITION_WORDS, CONTRAST_WORDS, LIGHT, negation_pattern, words_pattern
+from scoring.cues import CONDITION_WORDS, CONTRAST_WORDS, DENYING_VERBS, LIGHT, negation_pattern, words_pattern
 from scoring.text import STOPWORDS, content_stems, same_topic, shared_share
 
 MAX_CLAIM_WORDS = 25
@@ -42,9 +42,7 @@ _FAMILIES: dict[str, str] = {
 _FAMILY = {name: re.compile(rf"\b(?P<neg>non-?|un|in)?(?P<w>{rx})\b", re.IGNORECASE) for name, rx in _FAMILIES.items()}
 # Negations, including the verbs and prepositions that negate what follows them ("avoid
 # allowing", "without any charge", "refuses to refund").
-_NEGATOR = negation_pattern(
-    r"without|avoid\w*|prevent\w*|refus\w*|den(?:y|ies|ied)|forbid\w*|prohibit\w*|fail(?:s|ed)?\s+to", prefix=False
-)
+_NEGATOR = negation_pattern(rf"without|{DENYING_VERBS}|fail(?:s|ed)?\s+to", prefix=False)
 _CLAUSE_BREAK = re.compile(rf"[;:.]|\b(?:{CONTRAST_WORDS})\b")
 # Conditions and exceptions change what a negation covers; such sentences are left to the model.
 _CONDITIONAL = words_pattern(CONDITION_WORDS)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.cues import LIGHT
+from scoring.cues import LIGHT, SYNONYMS
 from scoring.text import CARDINALS, STOPWORDS, content_stems, content_words, same_topic, shared_share, stem, words
 
 _SPELLED = "|".join(sorted(CARDINALS, key=len, reverse=True))
@@ -135,8 +135,19 @@ class Quantity:
         return v, v
 
 
-def _same(a: float, b: float) -> bool:
-    return abs(a - b) <= SAME * max(abs(a), abs(b), 1e-9)
+def _same(a: float, b: float, tolerance: float = SAME) -> bool:
+    return abs(a - b) <= tolerance * max(abs(a), abs(b), 1e-9)
+
+
+WEEKS_APART = 0.1  # relative difference under which weeks and days or months are the same length
+
+
+def _tolerance(a: Quantity, b: Quantity) -> float:
+    """Weeks convert to days and months loosely: "within four weeks" says what "within 30 days"
+    says. Other units, and two figures in weeks, keep the strict tolerance ("13 months" is not "a
+    year")."""
+    weeks = {"week", "fortnight"}
+    return WEEKS_APART if a.unit != b.unit and (a.unit in weeks or b.unit in weeks) else SAME
 
 
 def _bound(text: str, start: int, end: int) -> str:
@@ -230,12 +241,14 @@ def _admits(stated: Quantity, claimed: Quantity) -> bool:
     """Whether a stated figure allows the claimed one (same dimension assumed)."""
     if claimed.bound in {"upper", "lower"}:
         # Bounds compare with bounds of the same kind only; anything else proves nothing.
-        return stated.bound != claimed.bound or _same(stated.base(stated.value), claimed.base(claimed.value))
+        tolerance = _tolerance(stated, claimed)
+        return stated.bound != claimed.bound or _same(stated.base(stated.value), claimed.base(claimed.value), tolerance)
     lo, hi = stated.interval
     c_lo, c_hi = claimed.interval
     if claimed.bound == "approx":
         return c_lo <= hi and lo <= c_hi
-    return (lo <= c_lo or _same(lo, c_lo)) and (c_hi <= hi or _same(c_hi, hi))
+    tolerance = _tolerance(stated, claimed)
+    return (lo <= c_lo or _same(lo, c_lo, tolerance)) and (c_hi <= hi or _same(c_hi, hi, tolerance))
 
 
 def _refutes(stated: list[Quantity], claimed: Quantity) -> bool:
@@ -433,7 +446,8 @@ def _topic(text: str, figures: list[Quantity], units: set[str]) -> set[str]:
     "the first year"), their units, pronouns, modals and verbs that only carry a figure."""
     for q in sorted(figures, key=lambda q: -q.start):
         text = text[: q.start] + " " + text[q.end :]
-    return content_stems(_CARRIERS.sub(" ", LIGHT.sub(" ", text))) - _value_words(text) - units
+    stems = content_stems(_CARRIERS.sub(" ", LIGHT.sub(" ", text))) - _value_words(text) - units
+    return {SYNONYMS.get(s, s) for s in stems}
 
 
 def confirmed_quantities(claim: str, sentence: str) -> bool:

@@ -137,6 +137,14 @@ def test_another_kind_or_an_unnamed_part_is_not_contradicted() -> None:
     assert contradicted_quantity("The dryer is covered for 10 years.", ev, ev) is not None
 
 
+def test_weeks_convert_loosely_and_nothing_else_does() -> None:
+    ev = "You can return most items within 30 days of delivery."
+    assert contradicted_quantity("You can return most items within four weeks of delivery.", ev, ev) is None
+    assert contradicted_quantity("You can return most items within two weeks of delivery.", ev, ev) is not None
+    ev = "The battery is covered for one year."
+    assert contradicted_quantity("The battery is covered for 13 months.", ev, ev) is not None
+
+
 def test_words_the_stemmer_leaves_apart_are_shared() -> None:
     ev = "The late cancellation fee is $25."
     q = contradicted_quantity("If you cancel late, you'll be charged a $40 fee.", ev, ev)
