@@ -21,16 +21,15 @@ and only a contradiction found by the comparators comes first.
 
 from __future__ import annotations
 
-import re
-
+from scoring.cues import negation_pattern
 from scoring.negation import agreed_negation
 from scoring.polarity import agreed_polarity
-from scoring.quantities import confirmed_quantities, quantities
-from scoring.schedules import confirmed_days
+from scoring.quantities import confirmed_quantities, quantities, unstated_quantity
+from scoring.schedules import confirmed_days, unstated_days
 
 # Negations, for the parity test: a claim that negates what its sentence states plainly (or the
 # reverse) is never confirmed here, whatever its values.
-NEGATION = re.compile(r"\b(?:not|no|never|none|nor|cannot|unable|without|no\s+longer)\b|n't\b|\bnon-?\w", re.IGNORECASE)
+NEGATION = negation_pattern("without")
 
 
 def same_negation(claim: str, sentence: str) -> bool:
@@ -48,3 +47,11 @@ def confirmed(claim: str, sentence: str) -> bool:
     if not same_negation(claim, sentence):
         return False
     return confirmed_quantities(claim, sentence) or agreed_polarity(claim, sentence)
+
+
+def unstated_value(claim: str, evidence: str) -> bool:
+    """Whether the claim gives a typed value no evidence gives: a figure in a unit that converts
+    (`scoring.quantities.unstated_quantity`) or a day outside every schedule the evidence states
+    (`scoring.schedules.unstated_days`). The NLI model's entailment of such a claim rests on its
+    other words, and does not make it `supported`."""
+    return unstated_quantity(claim, evidence) is not None or unstated_days(claim, evidence)

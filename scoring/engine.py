@@ -38,7 +38,7 @@ from typing import Any
 from scoring import DEFAULT_TIME_BUDGET_MS, __version__
 from scoring.calibration import FITTED_FOR, Calibrator, default_calibrator
 from scoring.claims import ClaimSpan, segment_claims, strip_citations
-from scoring.confirmations import confirmed
+from scoring.confirmations import confirmed, unstated_value
 from scoring.errors import ConfigurationError
 from scoring.flags import claim_flags
 from scoring.fusion import FusionModel, build_features, model_fusion
@@ -420,6 +420,10 @@ class Scorer:
             # The model found no entailment, but every value of the claim that is compared by
             # type (its figures, its days, whether the policy allows it) is the evidence sentence's.
             verdict, support = "supported", 1.0
+        if verdict == "supported" and unstated_value(span.text, "\n".join(p.text for p in run.nli_passages)):
+            # A figure or a day no evidence gives is not supported, however close the rest of the
+            # claim; the model's entailment stays a fusion feature.
+            verdict = "insufficient"
         if verdict == "refuted" and self._denies_another_thing(run, span, v):
             # The model reads a negation of one thing as refuting a statement of another.
             verdict, contradiction = "insufficient", 0.0

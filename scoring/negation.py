@@ -30,57 +30,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring.cues import (
+    CONDITION_WORDS,
+    CONTRAST_WORDS,
+    DENYING_VERBS,
+    LIGHT,
+    SYNONYMS,
+    negation_pattern,
+    words_pattern,
+)
 from scoring.polarity import opposite_words
 from scoring.text import content_stems, same_topic, shared_share, stem, words
 
 MAX_CLAIM_WORDS = 25
-_CUE = re.compile(
-    r"\b(?:no\s+longer|not|no|never|none|nor|cannot|unable|neither)\b|n't\b|\bnon-?(?=[a-z])",
-    re.IGNORECASE,
-)
+_CUE = negation_pattern()
 # Conditions and exceptions change what the negation covers ("not covered unless declared").
-_CONDITION = re.compile(
-    r"\b(?:unless|except|excluding|exception|only|provided|as\s+long\s+as|but|however|other\s+than)\b",
-    re.IGNORECASE,
-)
-_CLAUSE = re.compile(r"[;:]|,\s*(?:and|but|while|whereas|so)\b|\bwhereas\b", re.IGNORECASE)
+_CONDITION = words_pattern(rf"{CONDITION_WORDS}|exception|only|but|however")
+_CLAUSE = re.compile(rf"[;:]|,\s*(?:and|so|{CONTRAST_WORDS})\b|\bwhereas\b", re.IGNORECASE)
 _TIME_ORDER = re.compile(r"\b(?:before|after|until|till|within|once)\b", re.IGNORECASE)
-# Modal and light verbs, pronoun contractions, and the words a negation leaves behind ("no longer").
-_LIGHT = re.compile(
-    r"\b(?:can|could|may|might|must|will|would|shall|should|able|possible|allowed|permitted|"
-    r"eligible|available|use[ds]?|longer|anymore|any|unfortunately|\w+'(?:ve|re|ll|d|s|m)|"
-    r"i|we|you|they|it|our|your|their|customers?)\b",
-    re.IGNORECASE,
-)
-# Predicates a support answer words either way, by the stem the crude stemmer gives each.
-_SYNONYMS: dict[str, str] = {
-    "deliver": "ship",
-    "send": "ship",
-    "sent": "ship",
-    "dispatch": "ship",
-    "post": "ship",
-    "mail": "ship",
-    "together": "combin",
-    "stack": "combin",
-    "reopen": "reactivat",
-    "restor": "reactivat",
-    "modif": "chang",
-    "modify": "chang",
-    "edit": "chang",
-    "updat": "chang",
-    "returnable": "return",
-    "refundable": "refund",
-    "cancellable": "cancel",
-    "accept": "take",
-}
-
-
 # Words that negate without a cue, and the universal ones a single case refutes otherwise: a side
 # holding one is never read as a plain statement here.
-_LEXICAL_NEGATIVE = re.compile(
-    r"\b(?:without|free|exclud\w*|lack\w*|refus\w*|den(?:y|ies|ied)|prohibit\w*|forbid\w*|avoid\w*|"
-    r"prevent\w*|stop\w*|ceas\w*|fail\w*|except\w*|instead|rather|never|always|non\w*|un\w+able|in(?:eligible|valid))\b",
-    re.IGNORECASE,
+_LEXICAL_NEGATIVE = words_pattern(
+    rf"without|free|exclud\w*|lack\w*|{DENYING_VERBS}|stop\w*|ceas\w*|fail\w*|except\w*|instead|rather|never|"
+    r"always|non\w*|un\w+able|in(?:eligible|valid)"
 )
 
 
@@ -98,9 +70,11 @@ _ITEM_START = re.compile(
 )
 
 
-# "Free" of a charge is a charge negated: "setup is free of charge" says "we do not charge for setup".
+# "Free" of a charge is a charge negated: "setup is free of charge" says "we do not charge for setup",
+# and so does "without any charge".
 _FREE = re.compile(
-    r"(?<![-\w])(?<!feel\s)(?:free(?:\s+of\s+charge)?|at\s+no\s+(?:extra\s+|additional\s+)?cost)\b",
+    r"(?<![-\w])(?<!feel\s)(?:free(?:\s+of\s+charge)?|(?:at\s+no\s+|without\s+(?:any\s+|a\s+)?)"
+    r"(?:extra\s+|additional\s+)?(?:cost|charge|fee)s?)\b",
     re.IGNORECASE,
 )
 
@@ -115,8 +89,8 @@ def _negated(text: str) -> bool:
 
 def _topic(text: str) -> set[str]:
     # "can't" / "won't" leave "ca" / "wo" once their "n't" is taken away.
-    stems = content_stems(_LIGHT.sub(" ", _CUE.sub(" ", text))) - {"ca", "wo", "sha"}
-    return {_SYNONYMS.get(s, s) for s in stems}
+    stems = content_stems(LIGHT.sub(" ", _CUE.sub(" ", text))) - {"ca", "wo", "sha"}
+    return {SYNONYMS.get(s, s) for s in stems}
 
 
 def _readings(clause: str) -> list[str]:
@@ -162,7 +136,7 @@ def _governed(text: str) -> str | None:
         return None
     after = _topic(text[cue.end() :])
     for w in words(text[cue.end() :]):
-        s = _SYNONYMS.get(stem(w), stem(w))
+        s = SYNONYMS.get(stem(w), stem(w))
         if s in after:
             return s
     return None
@@ -188,7 +162,7 @@ def _place(claim: str, governed: str) -> tuple[int, int]:
     if cue is not None:
         return cue.start(), cue.end()
     for m in re.finditer(r"[A-Za-z]+", claim):
-        if _holds({_SYNONYMS.get(stem(m.group().lower()), stem(m.group().lower()))}, governed):
+        if _holds({SYNONYMS.get(stem(m.group().lower()), stem(m.group().lower()))}, governed):
             return m.start(), m.end()
     return 0, len(claim)
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.text import content_stems, same_topic, shared_share
+from scoring.cues import CONDITION_WORDS, CONTRAST_WORDS, DENYING_VERBS, LIGHT, negation_pattern, words_pattern
+from scoring.text import STOPWORDS, content_stems, same_topic, shared_share
 
 MAX_CLAIM_WORDS = 25
 # Policy verbs and the adjectives made from them, each family under one name.
 _FAMILIES: dict[str, str] = {
-    "refund": r"refund(?:s|ed|ing|able)?",
+    "refund": r"refund(?:s|ed|ing|able)?|(?:money|amount|price|cost|payment)\s+back",
     "return": r"return(?:s|ed|ing|able)?",
     "exchange": r"exchang(?:e|es|ed|ing|eable)",
     "cancel": r"cancel(?:s|led|ed|ling|ing|lable|able|lation|lations)?",
@@ -41,14 +42,10 @@ _FAMILIES: dict[str, str] = {
 _FAMILY = {name: re.compile(rf"\b(?P<neg>non-?|un|in)?(?P<w>{rx})\b", re.IGNORECASE) for name, rx in _FAMILIES.items()}
 # Negations, including the verbs and prepositions that negate what follows them ("avoid
 # allowing", "without any charge", "refuses to refund").
-_NEGATOR = re.compile(
-    r"\b(?:not|no|never|none|nor|cannot|unable|neither|no\s+longer|without|avoid\w*|prevent\w*|"
-    r"refus\w*|den(?:y|ies|ied)|forbid\w*|prohibit\w*|fail(?:s|ed)?\s+to)\b|n't\b",
-    re.IGNORECASE,
-)
-_CLAUSE_BREAK = re.compile(r"[;:.]|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bhowever\b")
+_NEGATOR = negation_pattern(rf"without|{DENYING_VERBS}|fail(?:s|ed)?\s+to", prefix=False)
+_CLAUSE_BREAK = re.compile(rf"[;:.]|\b(?:{CONTRAST_WORDS})\b")
 # Conditions and exceptions change what a negation covers; such sentences are left to the model.
-_CONDITIONAL = re.compile(r"\b(?:unless|except|only\s+if|provided\s+that|as\s+long\s+as)\b", re.IGNORECASE)
+_CONDITIONAL = words_pattern(CONDITION_WORDS)
 
 
 @dataclass(frozen=True)
@@ -58,9 +55,23 @@ class PolarityMismatch:
     reason: str
 
 
+def _statement(text: str, family: re.Pattern[str]) -> re.Match[str] | None:
+    """The family's first word in `text` that says something of a thing, not one that names a
+    kind of it: "a non-refundable fare" is a fare, "fares are non-refundable" a policy."""
+    for m in family.finditer(text):
+        if not (m.group("w").lower().endswith(("able", "ible")) and _NAMES_A_KIND.match(text, m.end())):
+            return m
+    return None
+
+
+# The noun an adjective stands before ("non-refundable fare"), and not a stopword ("refundable
+# once ...", "refundable if ...").
+_NAMES_A_KIND = re.compile(r"\s+(?!(?:" + "|".join(sorted(STOPWORDS)) + r")\b)[a-z]", re.IGNORECASE)
+
+
 def _polarity(text: str, family: re.Pattern[str]) -> tuple[bool, re.Match[str]] | None:
-    """(negated?, the word) for the family's first word in `text`, read within its clause."""
-    m = family.search(text)
+    """(negated?, the word) for the family's first statement in `text`, read within its clause."""
+    m = _statement(text, family)
     if m is None:
         return None
     prefix = (m.group("neg") or "").lower()
@@ -71,8 +82,11 @@ def _polarity(text: str, family: re.Pattern[str]) -> tuple[bool, re.Match[str]] 
     # The negation that governs the word stands just before it ("cannot be exchanged", "will no
     # longer be refunded", "does not include"), within its clause: "not refundable and cannot be
     # exchanged" negates each verb once, not the second twice.
+    # Light verbs and pronouns are not counted: "unable to give you a cash refund"; a condition
+    # opens a clause of its own: "not refunded if you cancel" does not negate the cancelling.
     clause = _CLAUSE_BREAK.split(text[: m.start()])[-1]
-    window = " ".join(re.split(r"\band\b|\bor\b|,", clause)[-1].split()[-5:])
+    part = re.split(r"\b(?:and|or|if|when|once|because)\b|,", clause, flags=re.IGNORECASE)[-1]
+    window = " ".join(_LIGHT.sub(" ", LIGHT.sub(" ", part)).split()[-5:])
     after = text[m.end() : m.end() + 20]
     negators = len(_NEGATOR.findall(window)) + (1 if re.match(r"\s+not\b", after) else 0)
     return (negated_word ^ (negators % 2 == 1)), m
@@ -103,14 +117,15 @@ _UNIVERSAL = re.compile(
     r"in\s+all\s+cases|whenever)\b",
     re.IGNORECASE,
 )
-_VERB_CLAUSE = re.compile(r"[;:.]|,\s*(?:and|but|while|whereas|although|however)\b|\bbut\b|\bwhereas\b", re.IGNORECASE)
+_VERB_CLAUSE = re.compile(rf"[;:.]|,\s*(?:and|{CONTRAST_WORDS})\b|\b(?:but|whereas)\b", re.IGNORECASE)
 UNIVERSAL_SHARED = 0.5  # share of a universal claim's words (its quantifier aside) the sentence must hold
 
 
 def _verb_clause(text: str, family: re.Pattern[str]) -> str:
-    """The clause of `text` that holds the family's first word: "A gift card can't be returned for a
-    refund, and its balance can't be paid out in cash" speaks of refunds in its first clause only."""
-    m = family.search(text)
+    """The clause of `text` that holds the family's first statement: "A gift card can't be returned
+    for a refund, and its balance can't be paid out in cash" speaks of refunds in its first clause
+    only."""
+    m = _statement(text, family)
     if m is None:
         return text
     starts = [0] + [b.end() for b in _VERB_CLAUSE.finditer(text) if b.end() <= m.start()]
@@ -121,6 +136,37 @@ def _verb_clause(text: str, family: re.Pattern[str]) -> str:
 def _stems_without(text: str, family: re.Pattern[str]) -> set[str]:
     # "can't" / "won't" leave "ca" / "wo" once their "n't" is taken away.
     return content_stems(_LIGHT.sub(" ", _NEGATOR.sub(" ", family.sub(" ", text)))) - {"ca", "wo", "sha"}
+
+
+# A condition in time, from its opening word to the end of its clause: "once the download has
+# started", "while it is being packed". Words of "before" and of "after" are two orders.
+_TIME_CONDITION = re.compile(
+    r"\b(?P<order>once|after|since|while|during|before|until|till|prior\s+to)\b(?P<rest>[^,;.]*)", re.IGNORECASE
+)
+_BEFORE = frozenset({"before", "until", "till", "prior"})
+
+
+def _orders(claim: str, sentence: str) -> tuple[re.Match[str], re.Match[str]] | None:
+    """The two conditions in time, where both have one; None where either has none."""
+    said, stated = _TIME_CONDITION.search(claim), _TIME_CONDITION.search(sentence)
+    return None if said is None or stated is None else (said, stated)
+
+
+def _same_order(said: re.Match[str], stated: re.Match[str]) -> bool:
+    return (said.group("order").lower().split()[0] in _BEFORE) == (stated.group("order").lower().split()[0] in _BEFORE)
+
+
+def _shared_condition(claim: str, sentence: str, family: re.Pattern[str]) -> set[str]:
+    """The words of the sentence's condition in time, where the claim has one in the same order
+    sharing a word with it (else nothing)."""
+    both = _orders(claim, sentence)
+    if both is None or not _same_order(*both):
+        return set()
+    said, stated = both
+    words = _stems_without(stated.group("rest"), family)
+    if not words or shared_share(_stems_without(said.group("rest"), family), words) == 0:
+        return set()
+    return words
 
 
 def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
@@ -134,10 +180,19 @@ def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
             continue
         claim_stems = _stems_without(claim, family)
         sentence_stems = _stems_without(_verb_clause(sentence, family), family)
+        both = _orders(claim, sentence)
+        if both is not None and not _same_order(*both):
+            continue  # "before activating" against "once activated": another case
         universal = _UNIVERSAL.search(claim)
         if universal is not None:
+            # Most of its words, or all of its subject (the words before the verb: "subscriptions
+            # are never refunded once payment has been taken" is refuted by one subscription
+            # refunded).
             topic = _stems_without(_UNIVERSAL.sub(" ", claim), family)
-            if topic and shared_share(topic, sentence_stems) >= UNIVERSAL_SHARED:
+            subject = _stems_without(_UNIVERSAL.sub(" ", claim[: said[1].start()]), family)
+            if (topic and shared_share(topic, sentence_stems) >= UNIVERSAL_SHARED) or (
+                subject and shared_share(subject, sentence_stems) == 1.0
+            ):
                 m = said[1]
                 return PolarityMismatch(m.start(), m.end(), f"the evidence gives a case otherwise ({name})")
         # The sentence must not be narrower than the claim: it adds at most one word ("orders that
@@ -145,7 +200,12 @@ def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
         # "your order"). The claim may add conditions only against a flat prohibition ("setup fees
         # are non-refundable" against "we'll refund the setup fee if you cancel in the first
         # month"); a permission in the evidence says nothing of the claim's special case.
-        if len(sentence_stems - claim_stems) > 1 or (claim_stems - sentence_stems and not stated[0]):
+        # A condition of the sentence the claim states too, in the same order in time, narrows
+        # nothing ("non-refundable once the download has started" against "a refund after
+        # downloading it").
+        sentence_stems -= _shared_condition(claim, _verb_clause(sentence, family), family)
+        added = {s for s in sentence_stems if shared_share({s}, claim_stems) < 1}  # "cancel" is "cancelling"'s
+        if len(added) > 1 or (claim_stems - sentence_stems and not stated[0]):
             continue
         if opposite_words(claim_stems, sentence_stems):
             continue  # "unopened items" against "opened items": another subject, not another polarity

@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scoring.text import CARDINALS, STOPWORDS, content_stems, content_words, same_topic, stem, words
+from scoring.cues import LIGHT, SYNONYMS
+from scoring.text import CARDINALS, STOPWORDS, content_stems, content_words, same_topic, shared_share, stem, words
 
 _SPELLED = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _QUANTITY = re.compile(
@@ -42,11 +43,16 @@ _QUANTITY = re.compile(
 _RANGE_GAP = re.compile(r"\s*(?:to|-|–|and)\s*", re.IGNORECASE)
 # Clause boundaries inside a sentence: a semicolon, a comma before a contrasting conjunction, or
 # an exception ("with the exception of the door seal, which …").
+_EXCEPTION = r"with\s+the\s+exception\s+of|except\s+for|excluding|apart\s+from|other\s+than"
 _CLAUSE = re.compile(
     r";|,\s*(?=(?:while|whereas|but|except|and)\b)|\s(?=(?:while|whereas)\b)"
-    r"|,?\s*(?=\b(?:with\s+the\s+exception\s+of|except\s+for|excluding|apart\s+from|other\s+than)\b)",
+    rf"|,?\s*(?=\b(?:{_EXCEPTION})\b)"
+    # "a 10-year warranty on the compressor and a 1-year warranty on all other parts": one figure
+    # each, for its own thing.
+    r"|\s(?=and\s+(?:a|an)\s+(?:[$€£¥]?\d|(?:" + _SPELLED + r"|lifetime)\b))",
     re.IGNORECASE,
 )
+_LEAD_IN = re.compile(rf"^\W*(?:and\s+)?(?:{_EXCEPTION})?", re.IGNORECASE)
 _NOT_UNITS = frozenset(
     "and or to of the a an in on at for by with from per than more less over under up about".split()  # noqa: SIM905
 )
@@ -129,8 +135,19 @@ class Quantity:
         return v, v
 
 
-def _same(a: float, b: float) -> bool:
-    return abs(a - b) <= SAME * max(abs(a), abs(b), 1e-9)
+def _same(a: float, b: float, tolerance: float = SAME) -> bool:
+    return abs(a - b) <= tolerance * max(abs(a), abs(b), 1e-9)
+
+
+WEEKS_APART = 0.1  # relative difference under which weeks and days or months are the same length
+
+
+def _tolerance(a: Quantity, b: Quantity) -> float:
+    """Weeks convert to days and months loosely: "within four weeks" says what "within 30 days"
+    says. Other units, and two figures in weeks, keep the strict tolerance ("13 months" is not "a
+    year")."""
+    weeks = {"week", "fortnight"}
+    return WEEKS_APART if a.unit != b.unit and (a.unit in weeks or b.unit in weeks) else SAME
 
 
 def _bound(text: str, start: int, end: int) -> str:
@@ -170,9 +187,12 @@ def _number(m: re.Match[str]) -> float | None:
 
 
 _ONE_UNIT = re.compile(
-    r"\b(?:a|an)\s+(?P<unit>minute|hour|day|week|fortnight|month|year|kilogram|kilo|gigabyte|terabyte)\b",
+    r"\b(?:a|an|the\s+first)\s+(?P<unit>minute|hour|day|week|fortnight|month|year|kilogram|kilo|gigabyte|terabyte)\b",
     re.IGNORECASE,
 )
+# A lifetime warranty is a length of time longer than any other a policy gives.
+_LIFETIME = re.compile(r"\blifetime\b", re.IGNORECASE)
+LIFETIME_YEARS = 1000.0
 
 
 _RATE = re.compile(r"(?:\b(?:once|twice|thrice|times)|\d+\s*[A-Za-z%]*)\s*$", re.IGNORECASE)
@@ -188,6 +208,8 @@ def quantities(text: str) -> list[Quantity]:
         if not any(a < m.end() and m.start() < b for a, b in taken):
             unit = stem(m.group("unit").lower())
             out.append(Quantity(1.0, unit, m.start(), m.end(), _bound(text, m.start(), m.end())))
+    for m in _LIFETIME.finditer(text):
+        out.append(Quantity(LIFETIME_YEARS, "year", m.start(), m.end(), _bound(text, m.start(), m.end())))
     return sorted(out, key=lambda q: q.start)
 
 
@@ -219,12 +241,14 @@ def _admits(stated: Quantity, claimed: Quantity) -> bool:
     """Whether a stated figure allows the claimed one (same dimension assumed)."""
     if claimed.bound in {"upper", "lower"}:
         # Bounds compare with bounds of the same kind only; anything else proves nothing.
-        return stated.bound != claimed.bound or _same(stated.base(stated.value), claimed.base(claimed.value))
+        tolerance = _tolerance(stated, claimed)
+        return stated.bound != claimed.bound or _same(stated.base(stated.value), claimed.base(claimed.value), tolerance)
     lo, hi = stated.interval
     c_lo, c_hi = claimed.interval
     if claimed.bound == "approx":
         return c_lo <= hi and lo <= c_hi
-    return (lo <= c_lo or _same(lo, c_lo)) and (c_hi <= hi or _same(c_hi, hi))
+    tolerance = _tolerance(stated, claimed)
+    return (lo <= c_lo or _same(lo, c_lo, tolerance)) and (c_hi <= hi or _same(c_hi, hi, tolerance))
 
 
 def _refutes(stated: list[Quantity], claimed: Quantity) -> bool:
@@ -239,13 +263,46 @@ def _clauses(sentence: str) -> list[str]:
 
 def _value_words(text: str) -> set[str]:
     """Words that are the value, not what it is about: numbers, spelled cardinals, "unlimited"."""
-    return {stem(w) for w in content_words(text) if w.isdigit() or w in CARDINALS or w == "unlimited"}
+    return {stem(w) for w in content_words(text) if w.isdigit() or w in CARDINALS or w in {"unlimited", "lifetime"}}
 
 
 def _head(claim: str, values: set[str]) -> str | None:
     """The last word of the claim's first run of content words, two at most (a compound noun; a
     longer run has run into the verb): "The mattress cover has …" is about the cover, "The
     battery on the e-bike …" about the battery."""
+    run = _subject(claim, values)
+    return run[-1] if run else None
+
+
+def _another_kind(claim: str, sentence: str, evidence: str) -> bool:
+    """The claim's subject is another kind of the sentence's: the same head word after another
+    word the evidence never uses ("Express shipping" against "Standard shipping takes 3 to 5
+    days"). Its figure is not the sentence's to contradict."""
+    said, stated = _subject(claim, _value_words(claim)), _subject(sentence, _value_words(sentence))
+    if len(said) != 2 or len(stated) != 2 or said[1] != stated[1] or said[0] == stated[0]:
+        return False
+    return said[0] not in content_stems(evidence)
+
+
+_POSSESSIVE = re.compile(r"\b([A-Za-z]+)['’]s\s+([A-Za-z]+)")
+
+
+def _unnamed_part(claim: str, evidence: str) -> bool:
+    """The claim speaks of a part the evidence never names, of a thing it does: "the washing
+    machine's drum" against "the washing machine is under warranty for 3 years, with the exception
+    of the door seal". The evidence says nothing of the drum's figure."""
+    m = _POSSESSIVE.search(claim)
+    if m is None or m.group(2).lower() in STOPWORDS:
+        return False
+    stems = content_stems(evidence)
+    return (
+        shared_share({stem(m.group(1).lower())}, stems) == 1.0
+        and shared_share({stem(m.group(2).lower())}, stems) == 0.0
+    )
+
+
+def _subject(claim: str, values: set[str]) -> list[str]:
+    """The claim's first run of content words, two at most, as stems."""
     run: list[str] = []
     for w in words(claim):
         content = w not in STOPWORDS and len(w) > 1 and stem(w) not in values
@@ -255,17 +312,39 @@ def _head(claim: str, values: set[str]) -> str | None:
             break
         if len(run) == 2:
             break
-    return run[-1] if run else None
+    return run
+
+
+def _own_items(clauses: list[str]) -> list[set[str]]:
+    """The words each clause has and no other clause has, values, units and an exception's
+    lead-in aside: the thing a part's or an exception's clause is about ("door seal")."""
+    units = {q.unit for c in clauses for q in quantities(c)}
+    stems = [content_stems(_LEAD_IN.sub(" ", c)) - _value_words(c) - units for c in clauses]
+    return [s - set().union(*(o for j, o in enumerate(stems) if j != i)) for i, s in enumerate(stems)]
+
+
+ITEM_SHARE = 0.5  # share of a later clause's own words a claim must name to be about its thing
 
 
 def _clause_of(claim: str, sentence: str) -> str | None:
-    """The clause of `sentence` that is clearly the claim's: more of its words than any other, or
-    on a tie the one that holds the claim's head word (its subject, most often)."""
+    """The clause of `sentence` that is clearly the claim's: a later clause whose own thing the
+    claim names (a part, an exception: "door seal included" is about "..., with the exception of
+    the door seal, which is covered for 12 months", whatever else of the first clause it repeats),
+    else the clause with more of its words than any other, or on a tie the one that holds the
+    claim's head word (its subject, most often)."""
     clauses = _clauses(sentence)
     if len(clauses) < 2:
         return None
     values = _value_words(claim)
     stems = content_stems(claim) - values
+    if not re.search(rf"\b(?:{_EXCEPTION}|except)\b", claim, re.IGNORECASE):
+        named = [
+            c
+            for c, own in zip(clauses[1:], _own_items(clauses)[1:], strict=True)
+            if own and shared_share(own, stems) >= ITEM_SHARE
+        ]
+        if len(named) == 1:
+            return named[0]
     scored = sorted(((len(stems & content_stems(c)), c) for c in clauses), key=lambda x: -x[0])
     if scored[0][0] > scored[1][0]:
         return scored[0][1]
@@ -298,8 +377,12 @@ def _contradicted_unlimited(claim: str, own: str) -> _Unlimited | None:
 
 def contradicted_quantity(claim: str, sentence: str, evidence: str) -> Quantity | None:
     """The claim's quantity that `sentence` contradicts, if any (see the module docstring)."""
-    claim_stems = content_stems(claim) - _value_words(claim)
-    if not claim_stems or len(claim_stems & content_stems(sentence)) / len(claim_stems) < MIN_SHARED:
+    # Pronouns and modals are not what a figure is about ("you'll be charged a $40 fee"); words the
+    # stemmer leaves apart count as shared ("cancel" / "cancellation").
+    claim_stems = content_stems(LIGHT.sub(" ", claim)) - _value_words(claim)
+    if not claim_stems or shared_share(claim_stems, content_stems(sentence)) < MIN_SHARED:
+        return None
+    if _another_kind(claim, sentence, evidence) or _unnamed_part(claim, evidence):
         return None
     own = _clause_of(claim, sentence)
     unlimited = _contradicted_unlimited(claim, own or sentence)
@@ -321,6 +404,20 @@ def contradicted_quantity(claim: str, sentence: str, evidence: str) -> Quantity 
     return None
 
 
+def unstated_quantity(claim: str, evidence: str) -> Quantity | None:
+    """A figure of the claim, in a unit that converts (time, money, mass, bytes) or a percentage,
+    that no figure of the evidence admits: "answers calls within five minutes" against evidence
+    that gives no time at all. An entailment the NLI model reads for such a claim rests on the
+    rest of its words."""
+    stated = quantities(evidence)
+    for q in quantities(claim):
+        if q.bound == "potential" or (q.unit not in _SCALE and q.unit not in _CURRENCY.values() and q.unit != "%"):
+            continue
+        if not any(s.dim == q.dim and _admits(s, q) for s in stated):
+            return q
+    return None
+
+
 def _confirms(stated: Quantity, claimed: Quantity) -> bool:
     """A stated figure that gives the claimed one (a bound only by the same bound)."""
     if stated.dim != claimed.dim or stated.bound == "potential":
@@ -334,6 +431,25 @@ def _confirms(stated: Quantity, claimed: Quantity) -> bool:
     return _admits(stated, claimed)
 
 
+# Verbs that carry a figure without saying what it is of ("it takes 5 to 7 days", "you get 2 GB",
+# "costs $25", "once an order goes over $25", "offered on orders over £40"), the words of a
+# figure's bound ("within", "a maximum of"), "of charge" after "free", and quantifiers.
+_CARRIERS = re.compile(
+    r"\b(?:takes?|took|gets?|got|ha(?:ve|s|d)|costs?|pa(?:y|ys|id)|charg(?:e|es|ed)|go(?:es)?|went|offer(?:s|ed)?|"
+    r"(?<=free\s)of\s+charge|every|each|all|any|" + "|".join(_BEFORE[k] for k in ("upper", "lower", "approx")) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _topic(text: str, figures: list[Quantity], units: set[str]) -> set[str]:
+    """What `text` says its figures are of: its content words, less the figures (their words too,
+    "the first year"), their units, pronouns, modals and verbs that only carry a figure."""
+    for q in sorted(figures, key=lambda q: -q.start):
+        text = text[: q.start] + " " + text[q.end :]
+    stems = content_stems(_CARRIERS.sub(" ", LIGHT.sub(" ", text))) - _value_words(text) - units
+    return {SYNONYMS.get(s, s) for s in stems}
+
+
 def confirmed_quantities(claim: str, sentence: str) -> bool:
     """Every figure of the claim is given by its own clause of `sentence` (or the sentence), and the
     two are about the same thing (`scoring.text.same_topic`, figures aside)."""
@@ -345,7 +461,6 @@ def confirmed_quantities(claim: str, sentence: str) -> bool:
     # The units are part of the values: "invoices are kept for two years" shares "years" with
     # "your data is kept for two years" and is about something else all the same.
     units = {q.unit for q in (*claimed, *figures)}
-    claim_topic = content_stems(claim) - _value_words(claim) - units
-    if not same_topic(claim_topic, content_stems(own) - _value_words(own) - units):
+    if not same_topic(_topic(claim, claimed, units), _topic(own, figures, units)):
         return False
     return all(any(_confirms(s, q) for s in figures) for q in claimed)

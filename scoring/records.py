@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from scoring.cues import CONTRAST_WORDS, negation_pattern
 from scoring.text import CARDINALS
 
 __all__ = [
@@ -226,12 +227,12 @@ _BOOL_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 _WIFI_PHRASE = r"wi[- ]?fi|wireless internet|internet access"
 
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|without|lacks?|lacking|nor|none|neither|cannot|unavailable|isn't|aren't|doesn't|"
-    r"don't|won't|can't|didn't|wasn't|weren't|hasn't|haven't|skip|skips|excludes?|excluding|disabled|off)\b|n't\b",
-    re.IGNORECASE,
+# A field's value said not to hold: the shared cues and the words a record's features are denied
+# with ("lacks Wi-Fi", "parking is unavailable", "skips breakfast", "air conditioning is off").
+_NEGATION = negation_pattern("without|lacks?|lacking|unavailable|skips?|excludes?|excluding|disabled|off", prefix=False)
+_CLAUSE_BREAK = re.compile(
+    rf"[;.!?]|,\s*(?:and|though|{CONTRAST_WORDS})\b|\b(?:but|while|whereas|although)\b", re.IGNORECASE
 )
-_CLAUSE_BREAK = re.compile(r"[;.!?]|,\s*(?:but|while|whereas|although|and|though)\b|\b(?:but|while|whereas|although)\b")
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 

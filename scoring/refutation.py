@@ -26,15 +26,10 @@ claims were all NLI-only below 0.7 were bad 87% of the time (27 of 31; the file'
 
 from __future__ import annotations
 
-import re
+from scoring.cues import RESTRICTION_WORDS, negation_pattern, words_pattern
 
-_NEGATION = re.compile(
-    r"\b(?:no\s+longer|not|no|never|none|nor|neither|nothing|nobody|without|cannot|unable)\b|n[’']t\b"
-    # "non-refundable", "nontransferable"; not "nonetheless", nor a name ("non-GAAP earnings").
-    r"|\bnon-(?=(?-i:[a-z]))|\bnon(?=[a-z]+[ai]ble\b)",
-    re.IGNORECASE,
-)
-_RESTRICTION = re.compile(r"\b(?:only|exclusively|solely|except|excluding|unless)\b", re.IGNORECASE)
+_NEGATION = negation_pattern("without")
+_RESTRICTION = words_pattern(rf"{RESTRICTION_WORDS}|except|excluding|unless")
 
 
 def polarity_marks(text: str) -> frozenset[str]:

@@ -23,21 +23,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring.cues import CONTRAST_WORDS, LIGHT, SYNONYMS, negation_pattern
 from scoring.records import DayMention, day_mentions
 from scoring.text import content_stems, shared_share
 
 ALL_DAYS = frozenset(range(7))
 MIN_SHARED = 0.5  # share of the claim's content words (day words aside) the sentence must hold
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|cannot|unable|without|nor)\b|n't\b|\bclosed\b|\bshut\b",
-    re.IGNORECASE,
-)
+_NEGATION = negation_pattern("without|closed|shut", prefix=False)
 # A list of days is read as the whole schedule only where the sentence speaks of availability
 # ("open", "available", "staffed", "only", ...): in "orders placed on Friday ship on Monday" the
 # days are conditions, and a claim about Saturday orders is not contradicted by them.
 _AVAILABILITY = re.compile(
     r"\b(?:open|opens|opening|close|closes|closed|shut|hours|available|availability|operat\w*|staffed|"
-    r"serv(?:e|es|ed|ing)|runs?|reach(?:able)?|contact|call|visit|only|exclusively|takes?\s+place|held)\b",
+    r"serv(?:e|es|ed|ing)|runs?|reach(?:able)?|contact|call|visit|only|exclusively|takes?\s+place|held|possible|"
+    # a schedule of every day is one, whatever its verb: "deliveries are made seven days a week"
+    r"seven\s+days\s+a\s+week|daily|every\s+day|24/7|around\s+the\s+clock)\b",
     re.IGNORECASE,
 )
 # Times of day are when, not what: "on a Saturday morning", "from 10am to 2pm".
@@ -46,7 +46,9 @@ _TIMES = re.compile(
     r"midnight|hours?|any\s+time|anytime|early|late|weekly|week)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[;:.]|,\s*(?:but|and|while|whereas)\b|\bbut\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
+# A call is a phone's, not an availability word, where it is the thing done: "give us a call".
+_CALL = re.compile(r"\b(?:a|us|me)\s+(?:call|ring)\b|\bcall\s+us\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(rf"[;:.]|,\s*(?:and|{CONTRAST_WORDS})\b|\b(?:but|while|whereas)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -95,14 +97,20 @@ def _about_the_same(claim: str, claim_days: list[DayMention], sentence: str, sen
     are closed on Sundays" is about)."""
     if not _AVAILABILITY.search(sentence):
         return False
-    claim_stems = _topic_stems(_without(claim, claim_days))
+    sentence_stems = _topic_stems(_without(sentence, sentence_days))
+    # Light words ("you can give us a call") count only where the sentence has them too.
+    light = _topic_stems(" ".join(LIGHT.findall(claim))) - sentence_stems
+    claim_stems = _topic_stems(_without(claim, claim_days)) - light
     if not claim_stems:
         return False
-    return shared_share(claim_stems, _topic_stems(_without(sentence, sentence_days))) >= MIN_SHARED
+    return shared_share(claim_stems, sentence_stems) >= MIN_SHARED
 
 
 def _topic_stems(text: str) -> set[str]:
-    return content_stems(_AVAILABILITY.sub(" ", _TIMES.sub(" ", text)))
+    """Content stems, times of day and availability words aside, a predicate's synonyms as one
+    ("pick up" / "collection", "call" / "phone")."""
+    text = _AVAILABILITY.sub(" ", _TIMES.sub(" ", _CALL.sub("phone", text)))
+    return {SYNONYMS.get(s, s) for s in content_stems(text)}
 
 
 def contradicted_days(claim: str, sentence: str, evidence: str) -> DayMismatch | None:
@@ -160,3 +168,15 @@ def confirmed_days(claim: str, sentence: str) -> bool:
         elif not days <= stated.open:
             return False
     return True
+
+
+def unstated_days(claim: str, evidence: str) -> bool:
+    """The claim says something happens on a day no evidence gives, where the evidence names days:
+    "our email team replies on Saturdays" against "our phone lines are open Monday through
+    Friday". An entailment the NLI model reads for such a claim rests on the rest of its words. A
+    claim that negates is left alone."""
+    claim_days = day_mentions(claim)
+    stated = schedule(evidence)
+    if not claim_days or stated is None or _NEGATION.search(claim):
+        return False
+    return any(not frozenset(m.days) <= stated.open for m in claim_days)

@@ -20,18 +20,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring.cues import LIGHT, RESTRICTION_WORDS, negation_pattern, words_pattern
 from scoring.text import content_stems
 
 MIN_SHARED = 0.5
-_RESTRICTS = re.compile(
-    r"\b(?:only|exclusively|solely|limited\s+to|reserved\s+for|restricted\s+to)\b",
-    re.IGNORECASE,
-)
+_RESTRICTS = words_pattern(RESTRICTION_WORDS)
 _UNIVERSAL = re.compile(
-    r"\b(?:all|every|any|anyone|anybody|everyone|everybody|regardless\s+of|whether\s+or\s+not|no\s+matter)\b",
+    r"\b(?:all|every|any|anyone|anybody|everyone|everybody|regardless\s+of|whether\s+or\s+not|no\s+matter|"
+    # "also" and "too" hand the rule to more than it names: "the 60-day window also applies to
+    # online orders" against "... to items bought in our stores only".
+    r"also|too|as\s+well)\b",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|without|nor|except)\b|n't\b", re.IGNORECASE)
+# What a claim says of its group, not which group: "gets", "includes", "is available on".
+_HAVING = re.compile(
+    r"\b(?:gets?|got|ha(?:ve|s|d)|includ(?:e|es|ed|ing)|comes?\s+with|offer(?:s|ed)?|anything|anyone)\b", re.IGNORECASE
+)
+# A sentence that hands something to named groups ("available to Premium and Enterprise
+# subscribers", "included with the Pro plan") limits it to them as "only" would.
+_GIVEN_TO = re.compile(
+    r"\b(?:available|offered|included|provided|reserved|open)\s+(?:only\s+)?(?:to|for|on|in|with)\b", re.IGNORECASE
+)
+_NEGATION = negation_pattern("without|except", prefix=False)
 # Kinds of group a benefit is limited to; a claim's word counts only in front of a group noun,
 # so "business days" or "free shipping" are not groups.
 GROUP_KINDS: dict[str, tuple[str, ...]] = {
@@ -58,11 +68,10 @@ _GROUP_NOUN = (
     r"(?:plans?|tiers?|class|cabin|customers?|members?|membership|users?|subscribers?|accounts?|account\s+holders?|"
     r"cardholders?|card\s+holders?|passengers?|editions?|packages?|levels?|status)"
 )
-_GROUP = re.compile(
-    r"\b(?P<g>" + "|".join(sorted({w for ws in GROUP_KINDS.values() for w in ws}, key=len, reverse=True)) + r")"
-    r"(?:\s+(?:class|plan|tier))?\s+" + _GROUP_NOUN + r"\b",
-    re.IGNORECASE,
-)
+_GROUP_WORD = r"(?P<g>" + "|".join(sorted({w for ws in GROUP_KINDS.values() for w in ws}, key=len, reverse=True)) + r")"
+_GROUP = re.compile(r"\b" + _GROUP_WORD + r"(?:\s+(?:class|plan|tier))?\s+" + _GROUP_NOUN + r"\b", re.IGNORECASE)
+# "an Enterprise-only feature": the group word is the restriction's, with no group noun.
+_GROUP_ONLY = re.compile(r"\b" + _GROUP_WORD + r"-only\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,9 +92,8 @@ def _kinds(word: str, noun: str) -> set[str]:
 
 
 def groups(text: str) -> list[tuple[int, int, str, set[str]]]:
-    return [
-        (m.start("g"), m.end("g"), m.group("g").lower(), _kinds(m.group("g"), m.group())) for m in _GROUP.finditer(text)
-    ]
+    found = [*_GROUP.finditer(text), *_GROUP_ONLY.finditer(text)]
+    return [(m.start("g"), m.end("g"), m.group("g").lower(), _kinds(m.group("g"), m.group())) for m in found]
 
 
 def _restricted(sentence: str) -> list[set[str]]:
@@ -112,13 +120,23 @@ def _keeps_restriction(claim: str, sentence: str) -> bool:
 
 def contradicted_scope(claim: str, sentence: str, evidence: str) -> ScopeMismatch | None:
     """The part of the claim that widens or moves the sentence's restriction, if any."""
-    if not _RESTRICTS.search(sentence) or _RESTRICTS.search(claim) or _NEGATION.search(claim):
+    restricts = _RESTRICTS.search(sentence) is not None
+    if not (restricts or _GIVEN_TO.search(sentence)) or _RESTRICTS.search(claim) or _NEGATION.search(claim):
         return None
-    claim_stems = content_stems(_UNIVERSAL.sub(" ", claim))
-    if not claim_stems or len(claim_stems & content_stems(sentence)) / len(claim_stems) < MIN_SHARED:
+    sentence_stems = content_stems(sentence)
+    # Light words count where the sentence has them too, and are set aside where it words them
+    # otherwise ("gets a voucher" / "the voucher is sent").
+    light = {w for rx in (LIGHT, _HAVING) for m in rx.finditer(claim) for w in content_stems(m.group())}
+    claim_stems = content_stems(_UNIVERSAL.sub(" ", claim)) - (light - sentence_stems)
+    if not claim_stems or len(claim_stems & sentence_stems) / len(claim_stems) < MIN_SHARED:
         return None
     universal = _UNIVERSAL.search(claim)
-    if universal is not None and not _UNIVERSAL.search(evidence) and not _keeps_restriction(claim, sentence):
+    if (
+        restricts
+        and universal is not None
+        and not _UNIVERSAL.search(evidence)
+        and not _keeps_restriction(claim, sentence)
+    ):
         return ScopeMismatch(universal.start(), universal.end(), "the evidence limits it to some")
     stated = groups(sentence)
     if not stated:

@@ -60,9 +60,38 @@ def test_the_verbs_own_clause_is_compared() -> None:
     assert _check("You can get a full refund on an unused voucher.", sentence) == "refund"
 
 
+def test_a_negation_reaches_across_light_verbs_and_pronouns() -> None:
+    sentence = "A voucher can't be exchanged for a refund, and its balance can't be paid out in cash."
+    # "unable to give you a cash refund" negates the refund, as the sentence does.
+    assert _check("We're unable to give you a cash refund for a voucher.", sentence) is None
+    assert _check("We can give you a cash refund for a voucher.", sentence) == "refund"
+
+
+def test_an_adjective_naming_a_kind_is_not_the_policy() -> None:
+    sentence = "Non-refundable tickets are not refunded if you cancel; only airport taxes can be reclaimed."
+    # "a non-refundable ticket" names the ticket; "gets you ... back" is the refund the claim states.
+    assert _check("Cancelling a non-refundable ticket gets you the full price back.", sentence) == "price back"
+    assert _check("Cancelling a non-refundable ticket does not get you the price back.", sentence) is None
+
+
+def test_a_condition_the_claim_shares_narrows_nothing() -> None:
+    sentence = "Gift cards cannot be exchanged once they have been activated."
+    assert _check("You can still exchange a gift card after activating it.", sentence) == "exchange"
+    # Another order in time: the claim's case is not the sentence's.
+    assert _check("You can exchange a gift card before activating it.", sentence) is None
+
+
 def test_a_universal_claim_is_refuted_by_one_case_otherwise() -> None:
     sentence = "Memberships cancelled within 14 days of joining are refunded in full."
     assert _check("Memberships are never refunded.", sentence) == "refunded"
+    # Its subject is enough, whatever condition it adds.
+    assert _check("Memberships are never refunded once the card has been charged.", sentence) == "refunded"
+    assert (
+        _check(
+            "Memberships are never refunded before the first visit.", "Memberships are refunded after the first visit."
+        )
+        is None
+    )
     # Without the universal, the narrower sentence says nothing of the claim's case.
     assert _check("Memberships bought with vouchers are not refunded.", sentence) is None
 

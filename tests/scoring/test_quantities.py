@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.quantities import confirmed_quantities, contradicted_quantity, quantities
+from scoring.quantities import Quantity, confirmed_quantities, contradicted_quantity, quantities
 
 
 def test_quantities_carry_their_unit() -> None:
@@ -104,6 +104,63 @@ def test_the_clause_tie_goes_to_the_claims_head_word() -> None:
     assert contradicted_quantity("The cushion covers are guaranteed for 10 years, like the frame.", ev, ev)
     ev = "The oven is covered for 3 years, with the exception of the light bulb, which is covered for 6 months."
     assert contradicted_quantity("The light bulb is covered for 3 years.", ev, ev) is not None
+
+
+def test_a_part_the_claim_names_takes_its_own_clause() -> None:
+    # The claim repeats the first clause's subject, but names the exception's part.
+    ev = "The oven is covered for 3 years, with the exception of the light bulb, which is covered for 6 months."
+    q = contradicted_quantity("Every part of the oven, light bulb included, is covered for 3 years.", ev, ev)
+    assert q is not None and (q.value, q.unit) == (3.0, "year")
+    assert contradicted_quantity("The oven is covered for 3 years.", ev, ev) is None
+    assert contradicted_quantity("The oven's light bulb is covered for six months.", ev, ev) is None
+    # A list of warranties, one figure for each thing.
+    ev = "The dishwasher comes with a 10-year pump warranty and a 2-year parts and labour warranty."
+    q = contradicted_quantity("Parts and labour on the dishwasher are covered for 10 years.", ev, ev)
+    assert q is not None and q.value == 10.0
+    assert contradicted_quantity("The dishwasher's pump has a 10-year warranty.", ev, ev) is None
+
+
+def test_a_lifetime_is_longer_than_any_period() -> None:
+    ev = "Our scooters carry a lifetime warranty on the deck and a 2-year warranty on the motor."
+    q = contradicted_quantity("The scooter motor has a lifetime warranty.", ev, ev)
+    assert q is not None and claim_text(q, "The scooter motor has a lifetime warranty.") == "lifetime"
+    assert contradicted_quantity("The scooter deck has a lifetime warranty.", ev, ev) is None
+    assert [(q.value, q.unit) for q in quantities("covered for the first year")] == [(1.0, "year")]
+
+
+def test_another_kind_or_an_unnamed_part_is_not_contradicted() -> None:
+    ev = "Standard delivery takes 3 to 5 working days."
+    assert contradicted_quantity("Express delivery takes 1 to 2 working days.", ev, ev) is None
+    assert contradicted_quantity("Standard delivery takes 1 to 2 working days.", ev, ev) is not None
+    ev = "The dryer is under warranty for 2 years."
+    assert contradicted_quantity("The dryer's drum is covered for 10 years.", ev, ev) is None
+    assert contradicted_quantity("The dryer is covered for 10 years.", ev, ev) is not None
+
+
+def test_weeks_convert_loosely_and_nothing_else_does() -> None:
+    ev = "You can return most items within 30 days of delivery."
+    assert contradicted_quantity("You can return most items within four weeks of delivery.", ev, ev) is None
+    assert contradicted_quantity("You can return most items within two weeks of delivery.", ev, ev) is not None
+    ev = "The battery is covered for one year."
+    assert contradicted_quantity("The battery is covered for 13 months.", ev, ev) is not None
+
+
+def test_words_the_stemmer_leaves_apart_are_shared() -> None:
+    ev = "The late cancellation fee is $25."
+    q = contradicted_quantity("If you cancel late, you'll be charged a $40 fee.", ev, ev)
+    assert q is not None and q.value == 40.0
+
+
+def test_a_figure_is_confirmed_whatever_carries_it() -> None:
+    ev = "Refunds are issued within 3-5 business days of us receiving the parcel."
+    assert confirmed_quantities("It takes 3 to 5 business days to issue your refund after we get the parcel.", ev)
+    ev = "The laptop comes with a 2-year warranty; the screen is covered for 1 year."
+    assert confirmed_quantities("The laptop's screen is only covered for the first year.", ev)
+    assert not confirmed_quantities("The laptop's screen is covered for the first two years.", ev)
+
+
+def claim_text(q: Quantity, claim: str) -> str:
+    return claim[q.start : q.end]
 
 
 def test_one_unit_written_as_a_word_and_rates_are_not_lengths() -> None:

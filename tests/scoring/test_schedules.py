@@ -44,6 +44,8 @@ def test_days_outside_the_schedule_are_a_contradiction(claim: str, sentence: str
         ("You can reach the help desk on a Wednesday.", "The help desk is open Monday to Saturday."),
         ("The shuttle runs on Saturdays.", "The shuttle operates at weekends."),
         ("Parcels are delivered on Sundays too.", "Parcels are delivered seven days a week."),
+        # Another team than the sentence's.
+        ("Our email team replies on Saturdays.", "Our phone lines are open Monday through Friday."),
         # The claim negates its day the way the sentence does.
         ("You cannot visit the archive on a Monday.", "The archive is closed on Mondays."),
         # A negation elsewhere in the claim: its polarity is not the day's; left to the model.
@@ -73,10 +75,32 @@ def test_times_and_availability_words_are_not_what_the_sentence_is_about() -> No
 
 
 @pytest.mark.parametrize(
+    ("claim", "sentence", "flagged"),
+    [
+        # "Pick up" is what a "collection" is, and a call is a phone's; "possible" is availability.
+        (
+            "You can pick up your bike from the depot on Sunday.",
+            "Collection from the depot is possible Monday to Friday.",
+            "Sunday",
+        ),
+        (
+            "You can give us a call on Saturday afternoon.",
+            "Our phone lines are open Monday through Friday.",
+            "Saturday",
+        ),
+    ],
+)
+def test_a_predicate_worded_otherwise_is_the_same_schedule(claim: str, sentence: str, flagged: str) -> None:
+    assert _check(claim, sentence) == flagged
+
+
+@pytest.mark.parametrize(
     ("claim", "sentence", "confirmed"),
     [
         ("You can call the helpdesk on Thursdays.", "The helpdesk is open Monday to Friday, 8am to 6pm.", True),
         ("The helpdesk is open at weekends.", "The helpdesk operates 24/7.", True),
+        # A schedule of every day is one whatever its verb.
+        ("Collections also take place on Sundays.", "Collections are made seven days a week.", True),
         ("You can't visit the depot on a Sunday.", "The depot is open Monday to Saturday.", True),
         ("The depot is closed on Sundays.", "The depot is closed on Sundays and bank holidays.", True),
         # A day outside the schedule, a day it does not settle, another subject.

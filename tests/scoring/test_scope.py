@@ -35,6 +35,25 @@ def _check(claim: str, sentence: str, evidence: str | None = None) -> str | None
             "Free seat selection is available exclusively to First class passengers.",
             "Economy",
         ),
+        # "Whether or not" widens; it does not negate.
+        (
+            "Every subscriber gets a welcome gift, whether or not they have paid.",
+            "The welcome gift is sent only to subscribers who have renewed at least once.",
+            "Every",
+        ),
+        # "Also" hands the rule to what the restriction leaves out.
+        (
+            "The 45-day price guarantee also covers marketplace orders.",
+            "The 45-day price guarantee covers orders shipped by us only.",
+            "also",
+        ),
+        # An "X-only" feature, and a feature handed to named groups, are restricted to them.
+        ("Single sign-on is available on the Starter plan.", "Single sign-on is a Business-only feature.", "Starter"),
+        (
+            "Phone support is included with the Basic plan.",
+            "Phone support is available to Premium and Enterprise subscribers.",
+            "Basic",
+        ),
     ],
 )
 def test_a_widened_or_moved_restriction_is_a_contradiction(claim: str, sentence: str, flagged: str) -> None:
@@ -57,6 +76,14 @@ def test_a_widened_or_moved_restriction_is_a_contradiction(claim: str, sentence:
         ("Refunds take five business days.", "Refunds are issued only to the original card within five days."),
         # About something else.
         ("Every order ships in recycled packaging.", "Airport lounge access is limited to Gold cardholders."),
+        # "Also" that keeps the restriction.
+        (
+            "The price guarantee also covers orders shipped by us.",
+            "The price guarantee covers orders shipped by us only.",
+        ),
+        # Named groups widened with a universal word: without "only" the sentence may not list
+        # every group, so only another group of the kind is read as moved.
+        ("All plans include phone support.", "Phone support is available to Premium and Enterprise subscribers."),
     ],
 )
 def test_no_contradiction_when_the_restriction_holds(claim: str, sentence: str) -> None:

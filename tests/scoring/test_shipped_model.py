@@ -121,6 +121,85 @@ SUPPORT_PAIRS = [
         "The sofa frame is guaranteed for 10 years; the cushion covers are guaranteed for 2 years.",
         "The cushion covers are guaranteed for 10 years.",
         "refuted",
+    ),  # Read by the comparators since the shared cues (scoring.cues): widening and moved scope, days
+    # worded otherwise, a part's own clause, a figure no evidence gives, a condition both sides
+    # share. Measured miss, not tested here: "Our helpline is open Monday through Friday" against
+    # "You can give us a call on Saturday morning" (insufficient: "helpline" is not read as "phone").
+    # scope: widened by "whether or not" and by "also"
+    (
+        "The loyalty voucher is sent only to members who shopped with us in the last year.",
+        "Every member receives the loyalty voucher, whether or not they have placed an order.",
+        "refuted",
+    ),
+    (
+        "The 90-day return window applies to purchases made in our outlet stores only.",
+        "The 90-day return window also applies to website orders.",
+        "refuted",
+    ),
+    # tier: an "X-only" feature, a feature handed to named plans
+    ("SAML login is an Enterprise-only feature.", "SAML login is available on the Team plan.", "refuted"),
+    (
+        "Phone support is available to Premium and Enterprise subscribers.",
+        "Phone support is included with the Basic plan.",
+        "refuted",
+    ),
+    (
+        "Priority chat is available to Enterprise plan customers only.",
+        "Priority chat answers messages within two minutes.",
+        "insufficient",
+    ),
+    # weekday: the predicate worded otherwise
+    (
+        "Collection from our depot is possible Wednesday to Saturday.",
+        "You can pick up your parcel from the depot on Tuesday.",
+        "refuted",
+    ),
+    # warranty of a part
+    (
+        "Our e-bikes carry a lifetime warranty on the frame and a 2-year warranty on the battery.",
+        "The e-bike battery has a lifetime warranty.",
+        "refuted",
+    ),
+    (
+        "The dishwasher is under warranty for 5 years, with the exception of the door gasket, "
+        "which is covered for 6 months.",
+        "Every part of the dishwasher, door gasket included, has a 5-year warranty.",
+        "refuted",
+    ),
+    # number
+    ("The late return fee is $15.", "If you return the car late, you'll be charged a $30 fee.", "refuted"),
+    ("Standard delivery takes 3 to 5 working days.", "Express delivery takes 1 to 2 working days.", "insufficient"),
+    (
+        "Refunds are issued within 3-5 business days of us receiving the item.",
+        "It takes 3 to 5 business days to issue your refund after we get the item.",
+        "supported",
+    ),
+    # negation
+    (
+        "Early settlement of a personal loan is not free: a fee of 1% applies.",
+        "You can settle your personal loan early without any charge.",
+        "refuted",
+    ),
+    (
+        "Bookings cannot be modified once they have entered the confirmation stage.",
+        "You can still change the dates of your booking while it is being confirmed.",
+        "refuted",
+    ),
+    # refundability
+    (
+        "Non-refundable rooms are not refunded if you cancel; only the city tax can be reclaimed.",
+        "Cancelling a non-refundable room gets you the full price back.",
+        "refuted",
+    ),
+    (
+        "Online courses are non-refundable once the first lesson has started.",
+        "You can still get a refund for an online course after starting the first lesson.",
+        "refuted",
+    ),
+    (
+        "Gym memberships cancelled within 7 days of joining are refunded in full.",
+        "Gym memberships are never refunded once the first payment has been taken.",
+        "refuted",
     ),
 ]
 
