@@ -30,9 +30,10 @@ class Thresholds:
     # Chosen on the shipped model's prior calibrator (`python -m scoring fit-prior`, dev files'
     # fit fold) with the default policy's rules applied (a draft they hold back is never
     # auto-sent whatever its confidence): in every file at most 5% of bad drafts auto-sent
-    # (2.8% on the files' mean there, 4.3% in the worst file), at most 15% auto-sent or drafted
-    # for a person, at most 5% of good drafts blocked, each file weighing the same (0.8647 /
-    # 0.5883 / 0.173 on prior 5, fitted on the verdicts with cut evidence sentences completed).
+    # (2.9% on the files' mean there, 4.3% in the worst file), at most 15% auto-sent or drafted
+    # for a person, at most 5% of good drafts blocked, each file weighing the same (0.8686 /
+    # 0.5803 / 0.1726 on prior 5, fitted on the verdicts with cut evidence sentences completed
+    # and the support comparators' shared cues).
     # Rounded towards caution.
     auto_send: float = 0.87
     auto_draft_human_send: float = 0.59
