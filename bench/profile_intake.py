@@ -23,7 +23,8 @@ endpoint per run:
         --toggle-collect=dropwhile_next --toggle-collect=accumulate_next \\
         --toggle-collect=compress_next --toggle-collect=functools_reduce \\
         --toggle-collect=groupby_next --toggle-collect=takewhile_next \\
-        python bench/profile_intake.py --callgrind --endpoint enqueue && callgrind_annotate --inclusive=yes cg.out
+        python bench/profile_intake.py --callgrind --endpoint enqueue
+    callgrind_annotate --inclusive=yes --threshold=100 cg.out | grep -E '_next|_reduce'
 
 Environment as bench_intake.py (BENCH_DATABASE, BENCH_BROKER_URL); the database is created fresh.
 """
@@ -58,7 +59,7 @@ DRIVERS: list[tuple[str, Callable[[Callable[[], None], int], None]]] = [
     ("filterfalse_next", lambda op, n: list(itertools.filterfalse(lambda _: op(), range(n)))),
     ("starmap_next", lambda op, n: list(itertools.starmap(lambda _: op(), ((i,) for i in range(n))))),
     ("dropwhile_next", lambda op, n: list(itertools.dropwhile(lambda _: op() or True, range(n)))),
-    ("accumulate_next", lambda op, n: list(itertools.accumulate(range(n), lambda a, b: op()))),
+    ("accumulate_next", lambda op, n: list(itertools.accumulate(range(n), lambda a, b: op(), initial=0))),
     ("compress_next", lambda op, n: list(itertools.compress(range(n), (op() or 1 for _ in range(n))))),
     ("functools_reduce", lambda op, n: functools.reduce(lambda a, b: op(), range(n), None)),
 ]
