@@ -184,7 +184,7 @@ _GOES_ON = re.compile(
 # --- greetings, pleasantries, hedges -------------------------------------------------------
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening)|thanks?(?: you)?|"
-    r"thank you|you're welcome|you are welcome|cheers|best regards|regards|kind regards|"
+    r"thank you|you(?:'re| are) welcome(?!\s+to\b)|cheers|best regards|regards|kind regards|"
     r"sincerely|have a (?:great|nice|good)|hope (?:this|that) helps|i hope (?:this|that) helps|"
     r"let me know|please let me know|feel free|happy to help|glad to help|is there anything else|"
     r"sure|certainly|of course|absolutely|great question|no problem)\b",
@@ -207,7 +207,8 @@ _PLEASANTRY = re.compile(
     r"(?:i(?:'m| am)|we(?:'re| are)) (?:always )?(?:happy|glad|here) to help|happy to help|glad to help|"
     r"(?:is there )?anything else (?:i|we) can (?:help|do|assist)|is there anything else|"
     r"have a (?:great|nice|good|wonderful|lovely)|good luck|best of luck|take care|enjoy|"
-    r"you(?:'re| are) (?:very )?welcome|i(?:'m| am) glad (?:i could|to help|i was able)|"
+    # "You're welcome to bring your dog" grants a permission a policy can refuse: a claim.
+    r"you(?:'re| are) (?:very )?welcome(?!\s+to\b)|i(?:'m| am) glad (?:i could|to help|i was able)|"
     r"i understand (?:your|how|that this)|i can see how)\b",
     re.IGNORECASE,
 )

@@ -266,6 +266,18 @@ def test_pleasantries_are_greetings(text):
     assert one(text) == (False, "greeting")
 
 
+@pytest.mark.parametrize("text", ["You're welcome!", "You are very welcome."])
+def test_you_are_welcome_alone_is_a_pleasantry(text):
+    assert one(text) == (False, "greeting")
+
+
+@pytest.mark.parametrize(
+    "text", ["You're welcome to bring your dog into the lobby.", "You are welcome to return it in store."]
+)
+def test_you_are_welcome_to_is_a_permission_and_checkable(text):
+    assert one(text) == (True, "")
+
+
 @pytest.mark.parametrize(
     "text",
     [
