@@ -27,6 +27,7 @@ another clause, about something else.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -409,13 +410,24 @@ def unstated_quantity(claim: str, evidence: str) -> Quantity | None:
     that no figure of the evidence admits: "answers calls within five minutes" against evidence
     that gives no time at all. An entailment the NLI model reads for such a claim rests on the
     rest of its words."""
-    stated = quantities(evidence)
-    for q in quantities(claim):
-        if q.bound == "potential" or (q.unit not in _SCALE and q.unit not in _CURRENCY.values() and q.unit != "%"):
-            continue
+    claimed = [
+        q
+        for q in quantities(claim)
+        if q.bound != "potential" and (q.unit in _SCALE or q.unit in _CURRENCY.values() or q.unit == "%")
+    ]
+    if not claimed:
+        return None
+    # Every claim of a draft is checked against the same evidence: read its figures once.
+    stated = _stated(evidence)
+    for q in claimed:
         if not any(s.dim == q.dim and _admits(s, q) for s in stated):
             return q
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _stated(evidence: str) -> tuple[Quantity, ...]:
+    return tuple(quantities(evidence))
 
 
 def _confirms(stated: Quantity, claimed: Quantity) -> bool:

@@ -176,7 +176,7 @@ def unstated_days(claim: str, evidence: str) -> bool:
     Friday". An entailment the NLI model reads for such a claim rests on the rest of its words. A
     claim that negates is left alone."""
     claim_days = day_mentions(claim)
-    stated = schedule(evidence)
-    if not claim_days or stated is None or _NEGATION.search(claim):
+    if not claim_days or _NEGATION.search(claim):
         return False
-    return any(not frozenset(m.days) <= stated.open for m in claim_days)
+    stated = schedule(evidence)  # only for a claim that names a day: most name none
+    return stated is not None and any(not frozenset(m.days) <= stated.open for m in claim_days)

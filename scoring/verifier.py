@@ -474,6 +474,10 @@ class NLIVerifier:
         # the single window does not already entail (see `verify`), so widening costs pairs only
         # where a claim needs more than one sentence.
         rest = [wi for wi in ranked[1:] if wi not in chosen]
+        if cut[ranked[0]]:
+            # The best window is a piece of a cut sentence: the widened window holds the whole
+            # sentence, so it replaces the piece rather than following it (one pair, not two).
+            return [len(pool) - 1, *rest][: max(1, len(ranked))]
         return [ranked[0], len(pool) - 1, *rest][: max(2, len(ranked))]
 
     def _merge(self, passages: Sequence[Passage], parts: list[Window]) -> Window:
