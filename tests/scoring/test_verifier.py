@@ -285,3 +285,5 @@ def test_a_claim_drawn_from_a_cut_sentence_is_checked_against_the_whole_sentence
     (res,) = v.verify([claim], [passage])[0]
     assert res.verdict == "supported"
     assert any("patches" in p and "impossible" in p and "July" not in p for p in seen)
+    # The whole sentence takes the piece's place: the piece alone is never scored.
+    assert all("impossible" in p for p in seen if "patches" in p)
