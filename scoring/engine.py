@@ -149,6 +149,7 @@ class _Run:
     verifications: dict[int, ClaimVerification] = field(default_factory=dict)  # checkable index → result
     record_checks: dict[int, RecordCheck] = field(default_factory=dict)
     evidence_stems: set[str] = field(default_factory=set)  # content words of all evidence, stemmed
+    nli_text: str = ""  # the prose passages as one text, for the comparators that read all evidence
 
     @property
     def checkable(self) -> list[ClaimSpan]:
@@ -302,6 +303,7 @@ class Scorer:
                 run.derived[pid] = (p.id, [(0, len(f.value), f)])
                 nli.append(Passage(pid, f.value))
         run.nli_passages = tuple(nli)
+        run.nli_text = "\n".join(p.text for p in nli)
         for p in (*run.passages, *(p for p in run.nli_passages if p.id in run.derived)):
             run.evidence_stems |= content_stems(p.text)
 
@@ -420,7 +422,7 @@ class Scorer:
             # The model found no entailment, but every value of the claim that is compared by
             # type (its figures, its days, whether the policy allows it) is the evidence sentence's.
             verdict, support = "supported", 1.0
-        if verdict == "supported" and unstated_value(span.text, "\n".join(p.text for p in run.nli_passages)):
+        if verdict == "supported" and unstated_value(span.text, run.nli_text):
             # A figure or a day no evidence gives is not supported, however close the rest of the
             # claim; the model's entailment stays a fusion feature.
             verdict = "insufficient"
@@ -484,7 +486,7 @@ class Scorer:
         sentence = _evidence_sentence(run, v)
         if sentence is None:
             return None
-        evidence = "\n".join(p.text for p in run.nli_passages)
+        evidence = run.nli_text
         quantity = contradicted_quantity(span.text, sentence, evidence)
         if quantity is not None:
             return quantity.start, quantity.end, "the evidence states another figure"

@@ -86,7 +86,7 @@ def _polarity(text: str, family: re.Pattern[str]) -> tuple[bool, re.Match[str]] 
     # opens a clause of its own: "not refunded if you cancel" does not negate the cancelling.
     clause = _CLAUSE_BREAK.split(text[: m.start()])[-1]
     part = re.split(r"\b(?:and|or|if|when|once|because)\b|,", clause, flags=re.IGNORECASE)[-1]
-    window = " ".join(_LIGHT.sub(" ", LIGHT.sub(" ", part)).split()[-5:])
+    window = " ".join(_GRANTING.sub(" ", LIGHT.sub(" ", part)).split()[-5:])
     after = text[m.end() : m.end() + 20]
     negators = len(_NEGATOR.findall(window)) + (1 if re.match(r"\s+not\b", after) else 0)
     return (negated_word ^ (negators % 2 == 1)), m
@@ -102,9 +102,9 @@ def opposite_words(a: set[str], b: set[str]) -> bool:
     return False
 
 
-# Words of modality and light verbs, not of what is allowed: "you can get a full refund" says what
-# "refunded in full" says.
-_LIGHT = re.compile(
+# Verbs of granting, beside the shared light words (`scoring.cues.LIGHT`), not of what is allowed:
+# "you can get a full refund" says what "refunded in full" says.
+_GRANTING = re.compile(
     r"\b(?:allow(?:s|ed)?|permit(?:s|ted)?|possible|able|get(?:s|ting)?|gets?|give[ns]?|offer(?:s|ed)?|"
     r"receive[sd]?|provide[sd]?|make[s]?|made)\b",
     re.IGNORECASE,
@@ -135,7 +135,7 @@ def _verb_clause(text: str, family: re.Pattern[str]) -> str:
 
 def _stems_without(text: str, family: re.Pattern[str]) -> set[str]:
     # "can't" / "won't" leave "ca" / "wo" once their "n't" is taken away.
-    return content_stems(_LIGHT.sub(" ", _NEGATOR.sub(" ", family.sub(" ", text)))) - {"ca", "wo", "sha"}
+    return content_stems(_GRANTING.sub(" ", _NEGATOR.sub(" ", family.sub(" ", text)))) - {"ca", "wo", "sha"}
 
 
 # A condition in time, from its opening word to the end of its clause: "once the download has
