@@ -2132,7 +2132,10 @@ def _bool_phrases(f: Field) -> tuple[str, ...]:
     k = re.sub(r"[^a-z0-9]", "", _last_key(f.path).lower())
     if "parking" in f.path.lower() and "bikeparking" not in k:
         if k == "lot":
-            return (r"parking lot", r"lot parking")
+            own_lot = r"(?:in|at|into) (?:a|the|its|their|our) (?:own |private |on-?site )?lot"
+            return (r"parking lot", r"lot parking", own_lot)
+        if k == "street":
+            return (r"(?:on[- ])?street parking", r"parking on the street", r"on the street")
         if k == "valet":
             return (r"valet(?: parking)?",)
         return (re.escape(k) + r" parking", r"parking " + re.escape(k))
@@ -2149,9 +2152,14 @@ def _bool_phrases(f: Field) -> tuple[str, ...]:
 def _check_booleans(ctx: _Ctx) -> None:
     claim = ctx.claim
     for f in ctx.fields:
+        lk = re.sub(r"[^a-z0-9]", "", _last_key(f.path).lower())
+        if lk == "alcohol":
+            _check_alcohol(ctx, f)
+            continue
         if f.kind != "boolean":
             continue
-        lk = re.sub(r"[^a-z0-9]", "", _last_key(f.path).lower())
+        if "parking" in f.path.lower() and lk != "bikeparking" and not re.search(r"\bpark", claim, re.IGNORECASE):
+            continue  # "a lot", "on the street": parking words only where the claim is about parking
         if lk == "wifi":
             _check_wifi(ctx, f)
             continue
@@ -2198,6 +2206,38 @@ def _check_wifi(ctx: _Ctx, f: Field) -> None:
     else:
         return
     ctx.add(m.start(), m.end(), "boolean", "supported" if ok else "refuted", f, f"record says WiFi: {v}")
+
+
+# What a claim can say about Yelp's `Alcohol` ("none", "beer_and_wine", "full_bar"), most specific
+# first, with the values under which it holds: a full bar serves beer and wine too.
+_ALCOHOL_MENTIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
+    (re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.IGNORECASE), frozenset(values))
+    for rx, values in (
+        (r"alcohol[- ]free|no[- ]alcohol|dry (?:restaurant|venue|establishment)", {"none"}),
+        (r"full[- ]bar|cocktails?|liquor|spirits|mixed drinks", {"full_bar"}),
+        (r"beer(?:s)? and wines?|wines? and beers?", {"beer_and_wine", "full_bar"}),
+        (r"beers?|wines?", {"beer_and_wine", "full_bar"}),
+        (r"alcohol(?:ic (?:drinks|beverages))?|booze", {"beer_and_wine", "full_bar"}),
+    )
+)
+
+
+def _check_alcohol(ctx: _Ctx, f: Field) -> None:
+    v = re.sub(r"[^a-z]+", "_", _clean_value(f.value).lower()).strip("_")
+    if v not in ("none", "beer_and_wine", "full_bar"):
+        return
+    claim = ctx.claim
+    for rx, holds_for in _ALCOHOL_MENTIONS:
+        m = next((m for m in rx.finditer(claim) if ctx.free(m.start(), m.end())), None)
+        if m is None:
+            continue
+        holds = v in holds_for
+        clause = claim[max(0, m.start() - 40) : m.end() + 20]
+        if holds_for == {"beer_and_wine", "full_bar"} and v == "full_bar" and re.search(r"\bonly\b", clause, re.I):
+            holds = m.group().lower().startswith(("alcohol", "booze"))  # "only beer and wine"
+        ok = _polarity(claim, m.start(), m.end()) == holds
+        ctx.add(m.start(), m.end(), "boolean", "supported" if ok else "refuted", f, f"record says Alcohol: {v}")
+        return
 
 
 # ---- counts and numbers ----

@@ -359,6 +359,53 @@ def test_wifi_no_refutes_free_wifi() -> None:
     assert verdict("There's no Wi-Fi.", fields) == "supported"
 
 
+def _alcohol(value: str) -> list[Field]:
+    fields = parse_record(
+        json.dumps(
+            {
+                "name": "Casa Verde",
+                "attributes": {
+                    "Alcohol": value,
+                    "BusinessParking": "{'garage': False, 'street': True, 'lot': False, 'valet': False}",
+                },
+            }
+        )
+    )
+    assert fields is not None
+    return fields
+
+
+def _alcohol_check(claim: str, fields: list[Field]) -> str:
+    """The verdict of the Alcohol field's check ('' when the claim says nothing it reads)."""
+    return next((c.verdict for c in check_claim(claim, fields).checks if c.field.path == "attributes.Alcohol"), "")
+
+
+@pytest.mark.parametrize(
+    ("value", "claim", "expected"),
+    [
+        ("u'none'", "They serve beer and wine.", "refuted"),
+        ("u'none'", "It doesn't serve alcohol.", "supported"),
+        ("u'none'", "It is an alcohol-free restaurant.", "supported"),
+        ("'beer_and_wine'", "It has a full bar.", "refuted"),
+        ("'beer_and_wine'", "It serves only beer and wine.", "supported"),
+        ("u'full_bar'", "It serves only beer and wine.", "refuted"),  # it has a full bar
+        ("u'full_bar'", "Wine is served.", "supported"),  # a full bar serves wine too
+        ("u'full_bar'", "It does not serve alcohol.", "refuted"),
+        ("u'none'", "It has a sushi bar.", ""),  # a bar of another kind says nothing of alcohol
+    ],
+)
+def test_yelp_alcohol_levels(value: str, claim: str, expected: str) -> None:
+    assert _alcohol_check(claim, _alcohol(value)) == expected
+
+
+def test_parking_said_in_other_words() -> None:
+    fields = _alcohol("u'none'")
+    assert verdict("You can park in the lot behind the building.", fields) == "refuted"
+    assert verdict("Parking is available on the street.", fields) == "supported"
+    # "a lot" and "the street" say nothing of parking in a claim that is not about parking
+    assert check_claim("There is a lot of seating facing the street.", fields).checks == ()
+
+
 def test_auto_renew_negation() -> None:
     fields = parse_record("Plan: Pro\nAuto-renew: no\nSeats: 5")
     assert fields is not None
