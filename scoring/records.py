@@ -2156,6 +2156,9 @@ def _check_booleans(ctx: _Ctx) -> None:
         if lk == "alcohol":
             _check_alcohol(ctx, f)
             continue
+        if "pricerange" in lk:
+            _check_price_level(ctx, f)
+            continue
         if f.kind != "boolean":
             continue
         if "parking" in f.path.lower() and lk != "bikeparking" and not re.search(r"\bpark", claim, re.IGNORECASE):
@@ -2237,6 +2240,46 @@ def _check_alcohol(ctx: _Ctx, f: Field) -> None:
             holds = m.group().lower().startswith(("alcohol", "booze"))  # "only beer and wine"
         ok = _polarity(claim, m.start(), m.end()) == holds
         ctx.add(m.start(), m.end(), "boolean", "supported" if ok else "refuted", f, f"record says Alcohol: {v}")
+        return
+
+
+# Yelp's price range (1 "$" inexpensive, 2 "$$" moderate, 3 "$$$" pricey, 4 "$$$$" ultra high-end)
+# as drafts word it: the levels each wording fits and those it contradicts; a level in neither
+# ("moderately priced" for a 3) is left to the model.
+_PRICE_WORDS: tuple[tuple[re.Pattern[str], frozenset[int], frozenset[int]], ...] = tuple(
+    (re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.IGNORECASE), frozenset(fits), frozenset(contradicts))
+    for rx, fits, contradicts in (
+        (r"(?:very |super )?(?:cheap|inexpensive|budget[- ]friendly|low[- ](?:cost|priced))", {1}, {3, 4}),
+        (r"(?:very |quite |reasonably |fairly )?(?:affordable|reasonably priced|wallet[- ]friendly)", {1, 2}, {3, 4}),
+        (
+            r"moderately[- ]priced|moderate(?:ly)? pric(?:es|ing|ed)|moderate price range|mid[- ](?:range|priced)",
+            {2},
+            {4},
+        ),
+        (r"(?:price range|prices) (?:is|are) (?:moderate|mid[- ]range)", {2}, {4}),
+        (r"(?:very |quite |rather )?(?:expensive|pricey|high[- ]end|luxury|splurge)", {3, 4}, {1, 2}),
+    )
+)
+_DOLLAR_LEVEL = re.compile(r"(?<![\w$])(\${1,4})(?![\w$\d])")
+
+
+def _check_price_level(ctx: _Ctx, f: Field) -> None:
+    level = _first_int(_clean_value(f.value))
+    if level is None or not 1 <= level <= 4:
+        return
+    claim = ctx.claim
+    reason = f"record says price range {'$' * level}"
+    dollars = next((d for d in _DOLLAR_LEVEL.finditer(claim) if ctx.free(d.start(), d.end())), None)
+    if dollars is not None:
+        verdict = "supported" if len(dollars.group(1)) == level else "refuted"
+        ctx.add(dollars.start(), dollars.end(), "number", verdict, f, reason)
+        return
+    for rx, fits, contradicts in _PRICE_WORDS:
+        m = next((m for m in rx.finditer(claim) if ctx.free(m.start(), m.end())), None)
+        if m is None or not _polarity(claim, m.start(), m.end()):
+            continue  # "not expensive" says less than "cheap": the model reads it
+        if level in fits or level in contradicts:
+            ctx.add(m.start(), m.end(), "number", "supported" if level in fits else "refuted", f, reason)
         return
 
 

@@ -398,6 +398,29 @@ def test_yelp_alcohol_levels(value: str, claim: str, expected: str) -> None:
     assert _alcohol_check(claim, _alcohol(value)) == expected
 
 
+@pytest.mark.parametrize(
+    ("level", "claim", "expected"),
+    [
+        ("1", "It is a cheap eat.", "supported"),
+        ("3", "It is a cheap eat.", "refuted"),
+        ("2", "The price range is moderate.", "supported"),
+        ("4", "It is a moderately priced bistro.", "refuted"),
+        ("1", "It's an expensive restaurant.", "refuted"),
+        ("3", "It's an expensive restaurant.", "supported"),
+        ("2", "It is a $$ restaurant.", "supported"),
+        ("2", "It is a $$$ restaurant.", "refuted"),
+        ("2", "It is an inexpensive spot.", ""),  # "$$" is neither cheap nor dear: the model reads it
+        ("2", "It is not expensive.", ""),  # a denial says less than "cheap"
+        ("2", "Dinner costs $12.", ""),  # a price is not a price level
+    ],
+)
+def test_yelp_price_level(level: str, claim: str, expected: str) -> None:
+    fields = parse_record(json.dumps({"name": "Bistro", "attributes": {"RestaurantsPriceRange2": level}}))
+    assert fields is not None
+    got = [c.verdict for c in check_claim(claim, fields).checks if c.field.path == "attributes.RestaurantsPriceRange2"]
+    assert got == ([expected] if expected else [])
+
+
 def test_parking_said_in_other_words() -> None:
     fields = _alcohol("u'none'")
     assert verdict("You can park in the lot behind the building.", fields) == "refuted"
