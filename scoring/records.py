@@ -2225,9 +2225,14 @@ _ALCOHOL_MENTIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
 )
 
 
+# A claim that reports what reviewers or customers said ("one reviewer found it a bit pricey") is
+# read against the reviews, not against the business's attributes.
+_REPORTED = re.compile(r"\b(?:reviews?|reviewers?|customers?|diners?|guests?|patrons?|visitors?)\b", re.IGNORECASE)
+
+
 def _check_alcohol(ctx: _Ctx, f: Field) -> None:
     v = re.sub(r"[^a-z]+", "_", _clean_value(f.value).lower()).strip("_")
-    if v not in ("none", "beer_and_wine", "full_bar"):
+    if v not in ("none", "beer_and_wine", "full_bar") or _REPORTED.search(ctx.claim):
         return
     claim = ctx.claim
     for rx, holds_for in _ALCOHOL_MENTIONS:
@@ -2265,7 +2270,7 @@ _DOLLAR_LEVEL = re.compile(r"(?<![\w$])(\${1,4})(?![\w$\d])")
 
 def _check_price_level(ctx: _Ctx, f: Field) -> None:
     level = _first_int(_clean_value(f.value))
-    if level is None or not 1 <= level <= 4:
+    if level is None or not 1 <= level <= 4 or _REPORTED.search(ctx.claim):
         return
     claim = ctx.claim
     reason = f"record says price range {'$' * level}"

@@ -392,6 +392,7 @@ def _alcohol_check(claim: str, fields: list[Field]) -> str:
         ("u'full_bar'", "Wine is served.", "supported"),  # a full bar serves wine too
         ("u'full_bar'", "It does not serve alcohol.", "refuted"),
         ("u'none'", "It has a sushi bar.", ""),  # a bar of another kind says nothing of alcohol
+        ("u'none'", "Reviewers loved the margaritas and the wine list.", ""),  # read against the reviews
     ],
 )
 def test_yelp_alcohol_levels(value: str, claim: str, expected: str) -> None:
@@ -412,6 +413,7 @@ def test_yelp_alcohol_levels(value: str, claim: str, expected: str) -> None:
         ("2", "It is an inexpensive spot.", ""),  # "$$" is neither cheap nor dear: the model reads it
         ("2", "It is not expensive.", ""),  # a denial says less than "cheap"
         ("2", "Dinner costs $12.", ""),  # a price is not a price level
+        ("2", "One reviewer found it a bit pricey.", ""),  # what a reviewer said is read against the reviews
     ],
 )
 def test_yelp_price_level(level: str, claim: str, expected: str) -> None:
