@@ -234,6 +234,17 @@ _CLAUSE_BREAK = re.compile(
     rf"[;.!?]|,\s*(?:and|though|{CONTRAST_WORDS})\b|\b(?:but|while|whereas|although)\b", re.IGNORECASE
 )
 
+# A claim that reports what reviewers or customers said ("one reviewer found it a bit pricey") is
+# read against the reviews, not against the business's attributes.
+_REPORTED = re.compile(
+    r"\b(?:reviewers?|customers?|diners?|guests?|patrons?|visitors?|people)\b[^.;]{0,40}?\b(?:says?|said|"
+    r"praise[sd]?|loved?|loves|mention(?:s|ed)?|describe[sd]?|complain(?:s|ed)?|f(?:ou|i)nds?|found|note[sd]?|"
+    r"rave[sd]?|recommend(?:s|ed)?|enjoy(?:s|ed)?|like[sd]?|call(?:s|ed)?|report(?:s|ed)?|fe(?:e|l)ls?|felt|"
+    r"think|thought)\b|\baccording to\b|\b(?:one|a|some|several|many|most) reviews?\b|"
+    r"\breviews? (?:says?|mention|praise|describe|note|highlight)",
+    re.IGNORECASE,
+)
+
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
 # --------------------------------------------------------------------------------------------
@@ -1175,6 +1186,7 @@ def _check_claim(claim: str, fields: list[Field], context: str = "") -> RecordCh
     _check_booleans(ctx)
     _check_numbers(ctx)
     _check_names(ctx)
+    _check_unlisted_attributes(ctx, fields)
     for cond in _CONDITIONAL.finditer(claim):
         a, b = cond.span()
         inside = [c for c in ctx.checks if c.verdict == "refuted" and a <= c.claim_start < b]
@@ -2151,6 +2163,8 @@ def _bool_phrases(f: Field) -> tuple[str, ...]:
 
 def _check_booleans(ctx: _Ctx) -> None:
     claim = ctx.claim
+    if _REPORTED.search(claim):
+        return  # "guests enjoyed the patio" is read against the reviews, not the listing's attributes
     for f in ctx.fields:
         lk = re.sub(r"[^a-z0-9]", "", _last_key(f.path).lower())
         if lk == "alcohol":
@@ -2225,14 +2239,9 @@ _ALCOHOL_MENTIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
 )
 
 
-# A claim that reports what reviewers or customers said ("one reviewer found it a bit pricey") is
-# read against the reviews, not against the business's attributes.
-_REPORTED = re.compile(r"\b(?:reviews?|reviewers?|customers?|diners?|guests?|patrons?|visitors?)\b", re.IGNORECASE)
-
-
 def _check_alcohol(ctx: _Ctx, f: Field) -> None:
     v = re.sub(r"[^a-z]+", "_", _clean_value(f.value).lower()).strip("_")
-    if v not in ("none", "beer_and_wine", "full_bar") or _REPORTED.search(ctx.claim):
+    if v not in ("none", "beer_and_wine", "full_bar"):
         return
     claim = ctx.claim
     for rx, holds_for in _ALCOHOL_MENTIONS:
@@ -2270,7 +2279,7 @@ _DOLLAR_LEVEL = re.compile(r"(?<![\w$])(\${1,4})(?![\w$\d])")
 
 def _check_price_level(ctx: _Ctx, f: Field) -> None:
     level = _first_int(_clean_value(f.value))
-    if level is None or not 1 <= level <= 4 or _REPORTED.search(ctx.claim):
+    if level is None or not 1 <= level <= 4:
         return
     claim = ctx.claim
     reason = f"record says price range {'$' * level}"
@@ -2286,6 +2295,48 @@ def _check_price_level(ctx: _Ctx, f: Field) -> None:
         if level in fits or level in contradicts:
             ctx.add(m.start(), m.end(), "number", "supported" if level in fits else "refuted", f, reason)
         return
+
+
+# A business listing's attributes (Yelp's): a claim that gives one the listing does not have
+# ("it offers take-out" where no take-out field exists) says what the record cannot confirm.
+_LISTING_ATTRIBUTES = (
+    "businessacceptscreditcards",
+    "restaurantstakeout",
+    "restaurantsdelivery",
+    "goodforkids",
+    "wheelchairaccessible",
+    "outdoorseating",
+    "bikeparking",
+    "restaurantsreservations",
+    "hastv",
+    "restaurantsgoodforgroups",
+    "dogsallowed",
+    "happyhour",
+    "restaurantstableservice",
+    "byob",
+    "drivethru",
+    "caters",
+)
+_LISTING_MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    *(
+        (key, re.compile(r"(?<![\w-])(?:" + "|".join(_BOOL_SYNONYMS[key]) + r")(?![\w-])", re.I))
+        for key in _LISTING_ATTRIBUTES
+    ),
+    ("wifi", re.compile(rf"(?<![\w-])(?:{_WIFI_PHRASE})(?![\w-])", re.IGNORECASE)),
+    ("alcohol", re.compile(r"(?<![\w-])(?:full[- ]bar|alcohol|beer|wine|cocktails)(?![\w-])", re.IGNORECASE)),
+    ("businessparking", re.compile(r"(?<![\w-])(?:parking(?! lot)|valet)(?![\w-])", re.IGNORECASE)),
+)
+
+
+def _check_unlisted_attributes(ctx: _Ctx, fields: list[Field]) -> None:
+    keys = {re.sub(r"[^a-z0-9]", "", part.lower()) for f in fields for part in re.split(r"[.\[\]]+", f.path)}
+    if not keys & set(_LISTING_ATTRIBUTES) or _REPORTED.search(ctx.claim):
+        return  # not a business listing, or a claim about what reviewers said
+    for key, rx in _LISTING_MENTIONS:
+        if key in keys or (key == "businessparking" and "bikeparking" in keys and "bike" in ctx.claim.lower()):
+            continue
+        if any(ctx.free(m.start(), m.end()) for m in rx.finditer(ctx.claim)):
+            ctx.unmatched += 1
 
 
 # ---- counts and numbers ----

@@ -431,6 +431,26 @@ def test_parking_said_in_other_words() -> None:
     assert check_claim("There is a lot of seating facing the street.", fields).checks == ()
 
 
+def test_an_attribute_the_listing_lacks_is_not_confirmed() -> None:
+    listing = {"name": "Casa Verde", "stars": 3.5, "review_count": 148, "attributes": {"OutdoorSeating": "False"}}
+    fields = parse_record(json.dumps(listing))
+    assert fields is not None
+    assert verdict("It has a 3.5 star rating based on 148 reviews.", fields) == "supported"
+    # no take-out field: the figures are right, the take-out is the record's to confirm and it cannot
+    assert verdict("It has a 3.5 star rating based on 148 reviews, and it offers take-out.", fields) is None
+    # an order is no listing: its delivery is not a restaurant's
+    order = parse_record(json.dumps({"order_id": "ORD-1", "total": 20.0, "status": "shipped"}))
+    assert order is not None
+    assert verdict("Your order of $20.00 has shipped.", order) == "supported"
+
+
+def test_what_reviewers_said_is_left_to_the_reviews() -> None:
+    fields = parse_record(json.dumps({"name": "Casa Verde", "attributes": {"OutdoorSeating": "False"}}))
+    assert fields is not None
+    assert verdict("It has outdoor seating.", fields) == "refuted"
+    assert check_claim("Guests enjoyed sitting on the patio.", fields).checks == ()
+
+
 def test_auto_renew_negation() -> None:
     fields = parse_record("Plan: Pro\nAuto-renew: no\nSeats: 5")
     assert fields is not None
