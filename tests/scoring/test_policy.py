@@ -35,20 +35,20 @@ POLICY = RoutingPolicy.default()
     ("confidence", "action"),
     [
         (0.99, "auto_send"),
-        (0.90, "auto_send"),
-        (0.8999, "auto_draft_human_send"),
-        (0.60, "auto_draft_human_send"),
-        (0.5999, "queue_for_review"),
-        (0.18, "queue_for_review"),
-        (0.1799, "block"),
+        (0.87, "auto_send"),
+        (0.8699, "auto_draft_human_send"),
+        (0.59, "auto_draft_human_send"),
+        (0.5899, "queue_for_review"),
+        (0.19, "queue_for_review"),
+        (0.1899, "block"),
     ],
 )
 def test_thresholds(confidence, action):
     d = POLICY.decide(result(confidence), draft())
     assert d.action == action
     assert d.reason_codes[0] == f"confidence_{action}"
-    assert d.policy_version == "default-5"
-    assert d.versions["policy"] == "default-5" and d.versions["model"] == "m@1"
+    assert d.policy_version == "default-6"
+    assert d.versions["policy"] == "default-6" and d.versions["model"] == "m@1"
 
 
 def test_a_refuted_claim_never_auto_sends():
