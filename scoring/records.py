@@ -2175,8 +2175,8 @@ def _check_booleans(ctx: _Ctx) -> None:
             continue
         if f.kind != "boolean":
             continue
-        if "parking" in f.path.lower() and lk != "bikeparking" and not re.search(r"\bpark", claim, re.IGNORECASE):
-            continue  # "a lot", "on the street": parking words only where the claim is about parking
+        if lk in ("lot", "street") and "parking" in f.path.lower() and not re.search(r"\bpark", claim, re.I):
+            continue  # "a lot", "on the street" speak of parking only in a claim about parking
         if lk == "wifi":
             _check_wifi(ctx, f)
             continue
@@ -2324,7 +2324,7 @@ _LISTING_MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("wifi", re.compile(rf"(?<![\w-])(?:{_WIFI_PHRASE})(?![\w-])", re.IGNORECASE)),
     ("alcohol", re.compile(r"(?<![\w-])(?:full[- ]bar|alcohol|beer|wine|cocktails)(?![\w-])", re.IGNORECASE)),
-    ("businessparking", re.compile(r"(?<![\w-])(?:parking(?! lot)|valet)(?![\w-])", re.IGNORECASE)),
+    ("businessparking", re.compile(r"(?<![\w-])(?:parking|valet)(?![\w-])", re.IGNORECASE)),
 )
 
 

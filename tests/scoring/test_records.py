@@ -429,6 +429,7 @@ def test_parking_said_in_other_words() -> None:
     assert verdict("Parking is available on the street.", fields) == "supported"
     # "a lot" and "the street" say nothing of parking in a claim that is not about parking
     assert check_claim("There is a lot of seating facing the street.", fields).checks == ()
+    assert verdict("Valet service is available.", fields) == "refuted"  # valet needs no "parking"
 
 
 def test_an_attribute_the_listing_lacks_is_not_confirmed() -> None:
