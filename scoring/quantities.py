@@ -252,6 +252,25 @@ def _admits(stated: Quantity, claimed: Quantity) -> bool:
     return (lo <= c_lo or _same(lo, c_lo, tolerance)) and (c_hi <= hi or _same(c_hi, hi, tolerance))
 
 
+def _bears_out(stated: Quantity, claimed: Quantity) -> bool:
+    """Whether a figure elsewhere in the evidence allows the claimed one on its own terms.
+
+    Unlike `_admits`, a figure that proves nothing about a bound does not count: the warranty's
+    "two years" does not bear out "register within 60 days" where the sentence about registering
+    says "within 30 days"; an exact or ranged figure bears out a bound it lies within.
+    """
+    if claimed.bound not in {"upper", "lower"}:
+        return _admits(stated, claimed)
+    if stated.bound in {"upper", "lower"}:
+        return stated.bound == claimed.bound and _admits(stated, claimed)
+    lo, hi = stated.interval
+    c_lo, c_hi = claimed.interval
+    tolerance = _tolerance(stated, claimed)
+    if claimed.bound == "upper":
+        return hi <= c_hi or _same(hi, c_hi, tolerance)
+    return lo >= c_lo or _same(lo, c_lo, tolerance)
+
+
 def _refutes(stated: list[Quantity], claimed: Quantity) -> bool:
     """The stated figures of the claim's dimension, none of which admits it (and at least one)."""
     same_dim = [s for s in stated if s.dim == claimed.dim and s.bound != "potential"]
@@ -398,7 +417,7 @@ def contradicted_quantity(claim: str, sentence: str, evidence: str) -> Quantity 
         single = sum(1 for o in claimed if o.dim == q.dim) == 1
         if single and _refutes(own_figures, q):
             return q  # the claim's own clause gives this kind of figure another value
-        if any(s.dim == q.dim and _admits(s, q) for s in stated):
+        if any(s.dim == q.dim and _bears_out(s, q) for s in stated):
             continue
         if _refutes(in_sentence, q):
             return q

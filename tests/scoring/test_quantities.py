@@ -176,3 +176,15 @@ def test_confirmed_quantities() -> None:
     assert not confirmed_quantities("Loyalty points expire 6 months after they are earned.", ev)
     # Same figure, another subject: not confirmed.
     assert not confirmed_quantities("Gift vouchers expire 12 months after purchase.", ev)
+
+
+def test_a_figure_about_something_else_does_not_clear_a_bound() -> None:
+    # The warranty's "two years" says nothing of the registration deadline: the sentence about
+    # registering decides, and it says 30 days.
+    sentence = "Products must be registered within 30 days of purchase."
+    ev = "All X200 blenders come with a two-year limited warranty. " + sentence
+    assert contradicted_quantity("Products must be registered within 60 days of purchase.", sentence, ev) is not None
+    assert contradicted_quantity("Products must be registered within 30 days of purchase.", sentence, ev) is None
+    # an exact or ranged figure inside the bound bears it out
+    ev = "Standard delivery takes 3 to 5 days. Orders over $50 ship free."
+    assert contradicted_quantity("Standard delivery takes under 5 days.", ev, ev) is None
