@@ -2299,38 +2299,40 @@ def _check_price_level(ctx: _Ctx, f: Field) -> None:
 
 # A business listing's attributes (Yelp's): a claim that gives one the listing does not have
 # ("it offers take-out" where no take-out field exists) says what the record cannot confirm.
-_LISTING_ATTRIBUTES = (
-    "businessacceptscreditcards",
-    "restaurantstakeout",
-    "restaurantsdelivery",
-    "goodforkids",
-    "wheelchairaccessible",
-    "outdoorseating",
-    "bikeparking",
-    "restaurantsreservations",
-    "hastv",
-    "restaurantsgoodforgroups",
-    "dogsallowed",
-    "happyhour",
-    "restaurantstableservice",
-    "byob",
-    "drivethru",
-    "caters",
+_LISTING_ATTRIBUTES = frozenset(
+    (
+        "businessacceptscreditcards",
+        "restaurantstakeout",
+        "restaurantsdelivery",
+        "goodforkids",
+        "wheelchairaccessible",
+        "outdoorseating",
+        "bikeparking",
+        "restaurantsreservations",
+        "hastv",
+        "restaurantsgoodforgroups",
+        "dogsallowed",
+        "happyhour",
+        "restaurantstableservice",
+        "byob",
+        "drivethru",
+        "caters",
+    )
 )
 _LISTING_MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     *(
         (key, re.compile(r"(?<![\w-])(?:" + "|".join(_BOOL_SYNONYMS[key]) + r")(?![\w-])", re.I))
-        for key in _LISTING_ATTRIBUTES
+        for key in sorted(_LISTING_ATTRIBUTES)
     ),
     ("wifi", re.compile(rf"(?<![\w-])(?:{_WIFI_PHRASE})(?![\w-])", re.IGNORECASE)),
-    ("alcohol", re.compile(r"(?<![\w-])(?:full[- ]bar|alcohol|beer|wine|cocktails)(?![\w-])", re.IGNORECASE)),
+    ("alcohol", re.compile("|".join(rx.pattern for rx, _ in _ALCOHOL_MENTIONS), re.IGNORECASE)),
     ("businessparking", re.compile(r"(?<![\w-])(?:parking|valet)(?![\w-])", re.IGNORECASE)),
 )
 
 
 def _check_unlisted_attributes(ctx: _Ctx, fields: list[Field]) -> None:
     keys = {re.sub(r"[^a-z0-9]", "", part.lower()) for f in fields for part in re.split(r"[.\[\]]+", f.path)}
-    if not keys & set(_LISTING_ATTRIBUTES) or _REPORTED.search(ctx.claim):
+    if not keys & _LISTING_ATTRIBUTES or _REPORTED.search(ctx.claim):
         return  # not a business listing, or a claim about what reviewers said
     for key, rx in _LISTING_MENTIONS:
         if key in keys or (key == "businessparking" and "bikeparking" in keys and "bike" in ctx.claim.lower()):
