@@ -2173,6 +2173,12 @@ def _check_booleans(ctx: _Ctx) -> None:
         if "pricerange" in lk:
             _check_price_level(ctx, f)
             continue
+        if lk == "noiselevel":
+            _check_named_level(ctx, f, _NOISE_LEVELS, _NOISE_WORDS, "noise level")
+            continue
+        if lk == "restaurantsattire":
+            _check_named_level(ctx, f, _ATTIRE_LEVELS, _ATTIRE_WORDS, "attire")
+            continue
         if f.kind != "boolean":
             continue
         if lk in ("lot", "street") and "parking" in f.path.lower() and not re.search(r"\bpark", claim, re.I):
@@ -2257,12 +2263,22 @@ def _check_alcohol(ctx: _Ctx, f: Field) -> None:
         return
 
 
+_LevelTable = tuple[tuple[re.Pattern[str], frozenset[Any], frozenset[Any]], ...]
+
+
+def _level_table(rows: tuple[tuple[str, set[Any], set[Any]], ...]) -> _LevelTable:
+    """(wording, levels it fits, levels it contradicts) rows, each wording matched as a whole phrase."""
+    return tuple(
+        (re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.IGNORECASE), frozenset(fits), frozenset(contradicts))
+        for rx, fits, contradicts in rows
+    )
+
+
 # Yelp's price range (1 "$" inexpensive, 2 "$$" moderate, 3 "$$$" pricey, 4 "$$$$" ultra high-end)
 # as drafts word it: the levels each wording fits and those it contradicts; a level in neither
 # ("moderately priced" for a 3) is left to the model.
-_PRICE_WORDS: tuple[tuple[re.Pattern[str], frozenset[int], frozenset[int]], ...] = tuple(
-    (re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.IGNORECASE), frozenset(fits), frozenset(contradicts))
-    for rx, fits, contradicts in (
+_PRICE_WORDS = _level_table(
+    (
         (r"(?:very |super )?(?:cheap|inexpensive|budget[- ]friendly|low[- ](?:cost|priced))", {1}, {3, 4}),
         (r"(?:very |quite |reasonably |fairly )?(?:affordable|reasonably priced|wallet[- ]friendly)", {1, 2}, {3, 4}),
         (
@@ -2288,13 +2304,69 @@ def _check_price_level(ctx: _Ctx, f: Field) -> None:
         verdict = "supported" if len(dollars.group(1)) == level else "refuted"
         ctx.add(dollars.start(), dollars.end(), "number", verdict, f, reason)
         return
-    for rx, fits, contradicts in _PRICE_WORDS:
+    _check_level_words(ctx, f, level, _PRICE_WORDS, "number", reason)
+
+
+def _check_level_words(
+    ctx: _Ctx,
+    f: Field,
+    level: object,
+    table: _LevelTable,
+    kind: str,
+    reason: str,
+) -> None:
+    """The first wording of `table` the claim asserts decides: supported where it fits the
+    record's level, refuted where it contradicts it, left to the model where it does neither."""
+    claim = ctx.claim
+    for rx, fits, contradicts in table:
         m = next((m for m in rx.finditer(claim) if ctx.free(m.start(), m.end())), None)
         if m is None or not _polarity(claim, m.start(), m.end()):
-            continue  # "not expensive" says less than "cheap": the model reads it
+            continue  # "not expensive" says less than "cheap", "not too loud" less than "quiet"
         if level in fits or level in contradicts:
-            ctx.add(m.start(), m.end(), "number", "supported" if level in fits else "refuted", f, reason)
+            ctx.add(m.start(), m.end(), kind, "supported" if level in fits else "refuted", f, reason)
         return
+
+
+# Yelp's NoiseLevel (quiet, average, loud, very_loud) and RestaurantsAttire (casual, dressy,
+# formal) as drafts word them, most specific first. "Quiet" against "average" is left to the model.
+_NOISE_WORDS = _level_table(
+    (
+        (r"(?:very|extremely|really) (?:loud|noisy)", {"very_loud"}, {"quiet", "average"}),
+        (
+            r"(?:moderate|average|normal) (?:noise|volume)(?: levels?)?|noise levels? (?:is|are) (?:moderate|average)",
+            {"average"},
+            {"very_loud"},
+        ),
+        (r"(?:quite |fairly |very |relatively )?(?:quiet|peaceful|tranquil|hushed)", {"quiet"}, {"loud", "very_loud"}),
+        (r"(?:quite |fairly |rather )?(?:loud|noisy|boisterous)", {"loud", "very_loud"}, {"quiet"}),
+    )
+)
+_ATTIRE_WORDS = _level_table(
+    (
+        (r"formal (?:attire|dress(?: code)?|wear)|jackets? (?:are |is )?required|black[- ]tie", {"formal"}, {"casual"}),
+        (r"dressy|dress(?:ed)? up|upscale (?:attire|dress(?: code)?)", {"dressy", "formal"}, {"casual"}),
+        (
+            r"casual (?:attire|dress(?: code)?|wear|clothing|clothes)|dress(?: code)? is casual|dress casually|"
+            r"attire is casual",
+            {"casual"},
+            {"dressy", "formal"},
+        ),
+    )
+)
+_NOISE_LEVELS = ("quiet", "average", "loud", "very_loud")
+_ATTIRE_LEVELS = ("casual", "dressy", "formal")
+
+
+def _check_named_level(
+    ctx: _Ctx,
+    f: Field,
+    levels: tuple[str, ...],
+    table: _LevelTable,
+    label: str,
+) -> None:
+    v = re.sub(r"[^a-z]+", "_", _clean_value(f.value).lower()).strip("_")
+    if v in levels:
+        _check_level_words(ctx, f, v, table, "boolean", f"record says {label}: {v.replace('_', ' ')}")
 
 
 # A business listing's attributes (Yelp's): a claim that gives one the listing does not have

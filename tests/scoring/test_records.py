@@ -423,6 +423,32 @@ def test_yelp_price_level(level: str, claim: str, expected: str) -> None:
     assert got == ([expected] if expected else [])
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "claim", "expected"),
+    [
+        ("NoiseLevel", "u'quiet'", "It is a quiet place for dinner.", "supported"),
+        ("NoiseLevel", "u'loud'", "It is a quiet place for dinner.", "refuted"),
+        ("NoiseLevel", "u'very_loud'", "The dining room is noisy.", "supported"),
+        ("NoiseLevel", "u'quiet'", "The dining room can get quite noisy.", "refuted"),
+        ("NoiseLevel", "u'average'", "The noise level is average.", "supported"),
+        ("NoiseLevel", "u'average'", "It is very loud on weekends.", "refuted"),
+        ("NoiseLevel", "u'average'", "It is a quiet spot.", ""),  # "average" is neither: the model reads it
+        ("NoiseLevel", "u'loud'", "It is not too loud.", ""),  # a denial says less than "quiet"
+        ("NoiseLevel", "u'loud'", "Reviewers found it peaceful.", ""),  # read against the reviews
+        ("RestaurantsAttire", "'casual'", "The dress code is casual.", "supported"),
+        ("RestaurantsAttire", "'casual'", "Guests are expected to dress up.", "refuted"),
+        ("RestaurantsAttire", "u'dressy'", "Casual attire is fine.", "refuted"),
+        ("RestaurantsAttire", "u'formal'", "Jackets are required.", "supported"),
+        ("RestaurantsAttire", "'dressy'", "It is a casual spot for lunch.", ""),  # an atmosphere, not a dress code
+    ],
+)
+def test_yelp_noise_and_attire_levels(key: str, value: str, claim: str, expected: str) -> None:
+    fields = parse_record(json.dumps({"name": "Bistro", "attributes": {key: value, "HasTV": "True"}}))
+    assert fields is not None
+    got = [c.verdict for c in check_claim(claim, fields).checks if c.field.path == f"attributes.{key}"]
+    assert got == ([expected] if expected else [])
+
+
 def test_parking_said_in_other_words() -> None:
     fields = _alcohol("u'none'")
     assert verdict("You can park in the lot behind the building.", fields) == "refuted"
