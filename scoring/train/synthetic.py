@@ -6,10 +6,13 @@ neighbours), gives a pair whose label follows from how the hypothesis was made:
 - entailment: the sentence copied (`copy`) or lightly reworded (`paraphrase`: parentheticals
   dropped, a leading phrase dropped, synonyms, small numbers spelled out; `reword`: the same
   polarity in other words, "is not refundable" / "isn't refundable" / "is non-refundable", and
-  a policy's "Customers can ..." as an answer's "You can ...");
+  a policy's "Customers can ..." as an answer's "You can ..."), shortened as a summary shortens it
+  (`compress`: a non-restrictive clause or an example list dropped), or two neighbouring sentences
+  told as one (`merge`: a claim that needs both);
 - contradiction: one detail inside the otherwise copied sentence changed: a number, a date, a
   weekday, a name, a negation added or removed, a quantifier's scope, or an attribute turned into
-  its opposite;
+  its opposite. Some of these (and of the invented details) are made from a reworded sentence, so
+  that how closely a hypothesis copies its premise is no cue to its label;
 - neutral: a sentence of another document (`other_doc`), or the copied sentence with a detail
   from another document added (`invented_detail`: what RAG drafts most often get wrong).
 
@@ -28,7 +31,7 @@ from scoring.text import split_sentences, words
 from scoring.train import LABEL2ID
 from scoring.train.data import _COMPARATIVE, Pair, _perturb_number
 
-ENTAIL_KINDS = ("copy", "paraphrase", "reword")
+ENTAIL_KINDS = ("copy", "paraphrase", "reword", "compress", "merge")
 CONTRADICT_KINDS = ("number", "date", "weekday", "name", "negation", "scope", "attribute")
 NEUTRAL_KINDS = ("other_doc", "invented_detail")
 KINDS = ENTAIL_KINDS + CONTRADICT_KINDS + NEUTRAL_KINDS
@@ -293,6 +296,66 @@ def _paraphrase(s: str, rng: random.Random) -> str | None:
     return out if changed else None
 
 
+# What a summary leaves out without changing what the sentence says: a non-restrictive clause
+# (", which ...", ", who ..."), an appositive between commas, an example list (", including ..."),
+# an attribution (", according to ..."). A restrictive clause ("Customers who ... can") is never
+# dropped: without it the sentence speaks of everyone, which is the scope error of a bad draft;
+# nor is a clause that limits or negates ("except", "only", "not"): dropping it changes the claim.
+_DROPPABLE = re.compile(
+    r",\s+(?:which|who|whose)\s[^,;()]{4,90}(?=,|[.!?]?$)"
+    r"|,\s+(?:including|such as|for example|for instance|according to)\s[^;()]{3,100}(?=[.!?]?$)"
+    r"|(?<=[a-z]),\s+(?:a|an|the)\s[^,;()]{3,60},(?=\s)"
+)
+_NAMED = re.compile(r"\b[A-Z][a-z]+$")  # an appositive follows a name: "Monet, a French painter, ..."
+_LIMITING = re.compile(r"\b(?:not|no|never|only|except|unless|without|but|until|if|n't)\b|n't\b", re.IGNORECASE)
+
+
+def _compress(s: str, rng: random.Random) -> str | None:
+    hits = [
+        m
+        for m in _DROPPABLE.finditer(s)
+        if not _LIMITING.search(m.group())
+        and (not re.match(r",\s+(?:a|an|the)\s", m.group()) or _NAMED.search(s[: m.start()]))
+    ]
+    if not hits:
+        return None
+    m = rng.choice(hits)
+    end = m.end() + 1 if s[m.end() : m.end() + 1] == "," else m.end()  # the clause's closing comma
+    new = (s[: m.start()] + s[end:]).rstrip()
+    if not re.search(r"[.!?]$", new):
+        new += "."
+    if len(words(new)) < 5:
+        return None
+    # A summary often rewords what it keeps, too.
+    return (_paraphrase(new, rng) or new) if rng.random() < 0.4 else new
+
+
+_OPENINGS = frozenset(
+    "the it its they their this these those he his she her there a an in on at all most some many we our "  # noqa: SIM905
+    "after before during when while since however also both each one as for by with from if because "
+    "although though but so then now today later until".split()
+)
+
+
+def _merge(s: str, following: str | None, window: str, rng: random.Random) -> str | None:
+    """Two neighbouring sentences as one: "The shop opened in 2015. It sells shoes." → "The shop
+    opened in 2015, and it sells shoes." A claim that needs both sentences of its window."""
+    if not following or len(words(s)) + len(words(following)) > 40:
+        return None
+    first = s.rstrip().rstrip(".!?")
+    second = following.strip()
+    if not re.search(r"[.!?]$", second) or "?" in first + second:
+        return None
+    # The second sentence's first word is lower-cased when it is a common opening word, kept when
+    # the window also writes it capitalised inside a sentence (a name); otherwise no merge.
+    head = second.split()[0]
+    if head.lower() in _OPENINGS:
+        second = second[0].lower() + second[1:]
+    elif not re.search(rf"[\w,] {re.escape(head)}\b", window):
+        return None
+    return first + rng.choice((", and ", "; ", ", and ")) + second
+
+
 # The same polarity in other words. A model taught only that an added or removed "not"
 # contradicts reads "can't be refunded" against "non-refundable" as a contradiction; these pairs
 # say a negation written another way is still the same statement. Each side is matched as a
@@ -418,6 +481,7 @@ def make_pairs(docs: Sequence[Doc], n: int, *, seed: int, source: str = "synthet
             fragments.extend(m.group() for m in _FRAGMENT.finditer(doc.text))
     if len(sentences) < 2:
         return []
+    following: str | None = None  # the sentence after the drawn one, for `merge`
     makers: dict[str, Callable[[str, str], str | None]] = {
         "number": lambda s, w: _number(s, rng, w),
         "date": lambda s, w: _date(s, rng, w),
@@ -428,6 +492,8 @@ def make_pairs(docs: Sequence[Doc], n: int, *, seed: int, source: str = "synthet
         "attribute": lambda s, w: _attribute(s, rng, w),
         "paraphrase": lambda s, w: _paraphrase(s, rng),
         "reword": lambda s, w: _reword(s, rng),
+        "compress": lambda s, w: _compress(s, rng),
+        "merge": lambda s, w: _merge(s, following, w, rng),
         "copy": lambda s, w: s,
         "invented_detail": lambda s, w: _invented(s, rng, fragments),
     }
@@ -452,9 +518,24 @@ def make_pairs(docs: Sequence[Doc], n: int, *, seed: int, source: str = "synthet
             # A copied sentence needs context around it, or the pair is premise == hypothesis.
             lo, hi = (si - 1, si + 1) if si > 0 else (si, si + 2)
             window = " ".join(x.strip() for x in sents[lo:hi])
+        following = sents[si + 1].strip() if si + 1 < len(sents) else None
         if label == "entailment":
+            # Copies are the fewest: a model taught mostly on copies reads any rewording as neutral.
             r = rng.random()
-            kinds = ["reword", "paraphrase", "copy"] if r < 0.3 else ["paraphrase", "copy"] if r < 0.6 else ["copy"]
+            kinds = (
+                ["reword", "paraphrase", "compress", "copy"]
+                if r < 0.25
+                else ["paraphrase", "compress", "copy"]
+                if r < 0.5
+                else ["compress", "paraphrase", "copy"]
+                if r < 0.7
+                else ["merge", "compress", "copy"]
+                if r < 0.85
+                else ["copy"]
+            )
+            if "merge" in kinds and following and hi < si + 2:
+                hi = si + 2  # the window holds both sentences the merged claim needs
+                window = " ".join(x.strip() for x in sents[lo:hi])
         elif label == "contradiction":
             kinds = list(CONTRADICT_KINDS)
         else:
@@ -463,8 +544,12 @@ def make_pairs(docs: Sequence[Doc], n: int, *, seed: int, source: str = "synthet
         # get their share wherever the sentence allows them.
         if label != "entailment":
             rng.shuffle(kinds)
+        # A third of the changed details are made in a reworded sentence (see the module's docstring).
+        base = s
+        if label != "entailment" and rng.random() < 0.33:
+            base = _paraphrase(s, rng) or _compress(s, rng) or s
         for kind in kinds:
-            hyp = _other_doc(sentences, di, rng) if kind == "other_doc" else makers[kind](s, window)
+            hyp = _other_doc(sentences, di, rng) if kind == "other_doc" else makers[kind](base, window)
             if hyp and LABEL_OF[kind] == "contradiction" and rng.random() < 0.25:
                 # Answers say "you" whatever their label: the second person is no cue to entailment.
                 hyp = to_second_person(hyp) or hyp
