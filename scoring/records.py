@@ -1183,7 +1183,7 @@ def _check_claim(claim: str, fields: list[Field], context: str = "") -> RecordCh
     _check_addresses(ctx)
     _check_hours(ctx)
     _check_ids(ctx)
-    _check_booleans(ctx)
+    _check_attributes(ctx)
     _check_numbers(ctx)
     _check_names(ctx)
     _check_unlisted_attributes(ctx, fields)
@@ -2161,7 +2161,8 @@ def _bool_phrases(f: Field) -> tuple[str, ...]:
     return (r"[- ]?".join(re.escape(w) for w in words),)
 
 
-def _check_booleans(ctx: _Ctx) -> None:
+def _check_attributes(ctx: _Ctx) -> None:
+    """Booleans ("offers delivery"), WiFi, and the listing levels (alcohol, price, noise, attire)."""
     claim = ctx.claim
     if _REPORTED.search(claim):
         return  # "guests enjoyed the patio" is read against the reviews, not the listing's attributes
