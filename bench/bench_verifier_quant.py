@@ -1,7 +1,7 @@
 """Verifier speed and accuracy on one CPU thread: torch fp32 vs dynamic int8 (Linear layers).
 
     python bench/bench_verifier_quant.py --bigbench /path/to/bigbench-1.0.0[.tar.gz] \\
-        [--model scoring/models/nli-minilm-l6-v4] [--json scoring/models/.../speed.json]
+        [--model scoring/models/nli-minilm-l6-v5] [--json scoring/models/.../speed.json]
     python bench/bench_verifier_quant.py --dev-file ../shared/data/dev/wice_dev.jsonl ... \\
         [--synthetic N] [--model ...] [--json ...]
 
@@ -65,7 +65,7 @@ def main() -> int:
     ap.add_argument("--val-frac", type=float, default=0.03, help="as given to python -m scoring.train")
     ap.add_argument("--test-frac", type=float, default=0.10, help="as given to python -m scoring.train")
     ap.add_argument("--seed", type=int, default=13, help="as given to python -m scoring.train")
-    ap.add_argument("--model", type=Path, default=Path("scoring/models/nli-minilm-l6-v4"))
+    ap.add_argument("--model", type=Path, default=Path("scoring/models/nli-minilm-l6-v5"))
     ap.add_argument("--speed-pairs", type=int, default=512)
     ap.add_argument("--accuracy-pairs", type=int, default=0, help="0: all held-out pairs")
     ap.add_argument("--batch-size", type=int, default=32)

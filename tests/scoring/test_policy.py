@@ -37,18 +37,18 @@ POLICY = RoutingPolicy.default()
         (0.99, "auto_send"),
         (0.87, "auto_send"),
         (0.8699, "auto_draft_human_send"),
-        (0.59, "auto_draft_human_send"),
-        (0.5899, "queue_for_review"),
-        (0.19, "queue_for_review"),
-        (0.1899, "block"),
+        (0.57, "auto_draft_human_send"),
+        (0.5699, "queue_for_review"),
+        (0.20, "queue_for_review"),
+        (0.1999, "block"),
     ],
 )
 def test_thresholds(confidence, action):
     d = POLICY.decide(result(confidence), draft())
     assert d.action == action
     assert d.reason_codes[0] == f"confidence_{action}"
-    assert d.policy_version == "default-6"
-    assert d.versions["policy"] == "default-6" and d.versions["model"] == "m@1"
+    assert d.policy_version == "default-7"
+    assert d.versions["policy"] == "default-7" and d.versions["model"] == "m@1"
 
 
 def test_a_refuted_claim_never_auto_sends():
