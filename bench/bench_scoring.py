@@ -6,8 +6,8 @@ In one run:
    tokenisation included in both — the ratio is the project's overhead (target >= 85%);
 2. per-draft latency p50/p95 for drafts of 3 claims x 3 passages.
 
-Model: scoring/models/nli-minilm-l6-v2 when present, else all-MiniLM-L6-v2 (same size) with
-a random 3-way head — speed only, its predictions mean nothing.
+Model: the shipped verifier (`scoring.engine.DEFAULT_MODEL_DIR`) when present, else
+all-MiniLM-L6-v2 (same size) with a random 3-way head — speed only, its predictions mean nothing.
 
     .venv/bin/python bench/bench_scoring.py [--drafts 60] [--model DIR] [--int8/--no-int8] [--jit/--no-jit]
 """
