@@ -2338,7 +2338,13 @@ _NOISE_WORDS = _level_table(
             {"average"},
             {"very_loud"},
         ),
-        (r"(?:quite |fairly |very |relatively )?(?:quiet|peaceful|tranquil|hushed)", {"quiet"}, {"loud", "very_loud"}),
+        # "a quiet street" speaks of the neighbourhood, not of the room
+        (
+            r"(?:quite |fairly |very |relatively )?(?:quiet|peaceful|tranquil|hushed)"
+            r"(?!\s+(?:street|road|neighbou?rhood|area|part of town|suburb|corner of))",
+            {"quiet"},
+            {"loud", "very_loud"},
+        ),
         (r"(?:quite |fairly |rather )?(?:loud|noisy|boisterous)", {"loud", "very_loud"}, {"quiet"}),
     )
 )

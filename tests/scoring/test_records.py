@@ -435,6 +435,7 @@ def test_yelp_price_level(level: str, claim: str, expected: str) -> None:
         ("NoiseLevel", "u'average'", "It is a quiet spot.", ""),  # "average" is neither: the model reads it
         ("NoiseLevel", "u'loud'", "It is not too loud.", ""),  # a denial says less than "quiet"
         ("NoiseLevel", "u'loud'", "Reviewers found it peaceful.", ""),  # read against the reviews
+        ("NoiseLevel", "u'loud'", "It sits on a quiet street downtown.", ""),  # the street, not the room
         ("RestaurantsAttire", "'casual'", "The dress code is casual.", "supported"),
         ("RestaurantsAttire", "'casual'", "Guests are expected to dress up.", "refuted"),
         ("RestaurantsAttire", "u'dressy'", "Casual attire is fine.", "refuted"),
