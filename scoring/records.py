@@ -2246,8 +2246,13 @@ _ALCOHOL_MENTIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
 )
 
 
+def _level_value(f: Field) -> str:
+    """A listing level as one token: "u'full_bar'" → "full_bar", "Very Loud" → "very_loud"."""
+    return re.sub(r"[^a-z]+", "_", _clean_value(f.value).lower()).strip("_")
+
+
 def _check_alcohol(ctx: _Ctx, f: Field) -> None:
-    v = re.sub(r"[^a-z]+", "_", _clean_value(f.value).lower()).strip("_")
+    v = _level_value(f)
     if v not in ("none", "beer_and_wine", "full_bar"):
         return
     claim = ctx.claim
@@ -2371,7 +2376,7 @@ def _check_named_level(
     table: _LevelTable,
     label: str,
 ) -> None:
-    v = re.sub(r"[^a-z]+", "_", _clean_value(f.value).lower()).strip("_")
+    v = _level_value(f)
     if v in levels:
         _check_level_words(ctx, f, v, table, "boolean", f"record says {label}: {v.replace('_', ' ')}")
 

@@ -304,18 +304,17 @@ def _paraphrase(s: str, rng: random.Random) -> str | None:
 _DROPPABLE = re.compile(
     r",\s+(?:which|who|whose)\s[^,;()]{4,90}(?=,|[.!?]?$)"
     r"|,\s+(?:including|such as|for example|for instance|according to)\s[^;()]{3,100}(?=[.!?]?$)"
-    r"|(?<=[a-z]),\s+(?:a|an|the)\s[^,;()]{3,60},(?=\s)"
+    r"|(?P<appositive>(?<=[a-z]),\s+(?:a|an|the)\s[^,;()]{3,60},(?=\s))"
 )
 _NAMED = re.compile(r"\b[A-Z][a-z]+$")  # an appositive follows a name: "Monet, a French painter, ..."
-_LIMITING = re.compile(r"\b(?:not|no|never|only|except|unless|without|but|until|if|n't)\b|n't\b", re.IGNORECASE)
+_LIMITING = re.compile(r"\b(?:not|no|never|only|except|unless|without|but|until|if)\b|n't\b", re.IGNORECASE)
 
 
 def _compress(s: str, rng: random.Random) -> str | None:
     hits = [
         m
         for m in _DROPPABLE.finditer(s)
-        if not _LIMITING.search(m.group())
-        and (not re.match(r",\s+(?:a|an|the)\s", m.group()) or _NAMED.search(s[: m.start()]))
+        if not _LIMITING.search(m.group()) and (m.group("appositive") is None or _NAMED.search(s[: m.start()]))
     ]
     if not hits:
         return None
