@@ -399,6 +399,13 @@ def test_yelp_alcohol_levels(value: str, claim: str, expected: str) -> None:
     assert _alcohol_check(claim, _alcohol(value)) == expected
 
 
+def _attribute_verdicts(claim: str, attributes: dict[str, str], key: str) -> list[str]:
+    """The verdicts the listing's `key` attribute gives the claim (none when it reads nothing)."""
+    fields = parse_record(json.dumps({"name": "Bistro", "attributes": attributes}))
+    assert fields is not None
+    return [c.verdict for c in check_claim(claim, fields).checks if c.field.path == f"attributes.{key}"]
+
+
 @pytest.mark.parametrize(
     ("level", "claim", "expected"),
     [
@@ -417,10 +424,9 @@ def test_yelp_alcohol_levels(value: str, claim: str, expected: str) -> None:
     ],
 )
 def test_yelp_price_level(level: str, claim: str, expected: str) -> None:
-    fields = parse_record(json.dumps({"name": "Bistro", "attributes": {"RestaurantsPriceRange2": level}}))
-    assert fields is not None
-    got = [c.verdict for c in check_claim(claim, fields).checks if c.field.path == "attributes.RestaurantsPriceRange2"]
-    assert got == ([expected] if expected else [])
+    assert _attribute_verdicts(claim, {"RestaurantsPriceRange2": level}, "RestaurantsPriceRange2") == (
+        [expected] if expected else []
+    )
 
 
 @pytest.mark.parametrize(
@@ -444,10 +450,7 @@ def test_yelp_price_level(level: str, claim: str, expected: str) -> None:
     ],
 )
 def test_yelp_noise_and_attire_levels(key: str, value: str, claim: str, expected: str) -> None:
-    fields = parse_record(json.dumps({"name": "Bistro", "attributes": {key: value, "HasTV": "True"}}))
-    assert fields is not None
-    got = [c.verdict for c in check_claim(claim, fields).checks if c.field.path == f"attributes.{key}"]
-    assert got == ([expected] if expected else [])
+    assert _attribute_verdicts(claim, {key: value, "HasTV": "True"}, key) == ([expected] if expected else [])
 
 
 def test_parking_said_in_other_words() -> None:
