@@ -52,6 +52,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         help="extra labelled pairs (JSONL; see scoring/train/README.md); repeatable",
     )
+    p.add_argument(
+        "--extra-repeat",
+        type=int,
+        default=1,
+        help="put each --extra-jsonl training pair in N times (hand-written pairs are few); default 1",
+    )
     p.add_argument("--out", type=Path, required=True, help="model directory to write")
     p.add_argument(
         "--run-dir",
@@ -126,6 +132,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         )
     if args.bigbench is None and args.vitaminc_limit:
         p.error("--vitaminc-limit needs --bigbench (VitaminC comes from BIG-bench)")
+    if args.extra_repeat < 1:
+        p.error("--extra-repeat must be at least 1")
     if not 0.0 <= args.distill_weight <= 1.0:
         p.error("--distill-weight must be between 0 and 1")
     if args.distill_weight > 0 and not args.teacher:
@@ -155,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             dev_files=args.dev_file,
             synthetic=args.synthetic,
             vitaminc_limit=args.vitaminc_limit,
+            extra_repeat=args.extra_repeat,
         )
     except ValueError as exc:
         print(f"python -m scoring.train: error: {exc}", file=sys.stderr)

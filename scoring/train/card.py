@@ -299,6 +299,8 @@ def _train_reproduce(metrics: dict[str, Any], vitaminc: bool) -> list[str]:
         args.append(f"--base {metrics['base_model']}")
     args += [f"--dev-file {f}" for f in s.get("dev_files") or []]
     args += [f"--extra-jsonl {f}" for f in s.get("extra_jsonl") or []]
+    if (s.get("extra_repeat") or 1) > 1:
+        args.append(f"--extra-repeat {s['extra_repeat']}")
     if s.get("synthetic"):
         args.append(f"--synthetic {s['synthetic']}")
     if s.get("vitaminc_limit"):

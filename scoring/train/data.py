@@ -259,6 +259,7 @@ def build(
     dev_files: Sequence[Path] = (),
     synthetic: int = 0,
     vitaminc_limit: int = 0,
+    extra_repeat: int = 1,
 ) -> Splits:
     """All training, validation (checkpoint choice) and test (reporting) pairs.
 
@@ -267,7 +268,8 @@ def build(
     extra JSONL pairs go to training. `dev_files` adds their labelled claims and `synthetic` pairs
     made from their passages, both from the training folds only (`scoring.folds`; RAGTruth-dev
     never); `vitaminc_limit` keeps a seeded sample of that many VitaminC training pairs (replay, so
-    a model continued on the new data keeps what it learnt there).
+    a model continued on the new data keeps what it learnt there). `extra_repeat` puts each extra
+    JSONL training pair in that many times: hand-written pairs are few beside the generated ones.
 
     Without `bigbench` (``None``): no VitaminC, no presuppositions. The dev files' training-fold
     claims, the synthetic pairs (from the dev passages, and a tenth as many from the support
@@ -281,7 +283,9 @@ def build(
     if bigbench is None and not dev_files and not extra_jsonl:
         raise ValueError("no training data: give a BIG-bench sdist, or dev files / extra JSONL files")
     if bigbench is None:
-        return _build_held_out_documents(extra_jsonl, val_frac, test_frac, number_swap, seed, dev_files, synthetic)
+        return _build_held_out_documents(
+            extra_jsonl, val_frac, test_frac, number_swap, seed, dev_files, synthetic, extra_repeat
+        )
     vc = vitaminc_pairs(read_task(bigbench, VITAMINC))
     train, val, test = split_by_group(vc, val_frac, test_frac)
     if number_swap:
@@ -301,7 +305,7 @@ def build(
             # The support passages are few: a tenth of the synthetic pairs, drawn from them alone.
             train += make_pairs(support_documents(), synthetic // 10, seed=seed + 1, source="synthetic-support")
     for path in extra_jsonl:
-        train += list(jsonl_pairs(path))
+        train += list(jsonl_pairs(path)) * extra_repeat
     return Splits(train, val, test, TEST_VITAMINC)
 
 
@@ -313,6 +317,7 @@ def _build_held_out_documents(
     seed: int,
     dev_files: Sequence[Path],
     synthetic: int,
+    extra_repeat: int = 1,
 ) -> Splits:
     from scoring.train.devpairs import dev_pairs, training_documents
     from scoring.train.synthetic import Doc, make_pairs, support_documents
@@ -323,6 +328,8 @@ def _build_held_out_documents(
     for path in extra_jsonl:
         pairs += list(jsonl_pairs(path))
     train, val, test = split_by_group(pairs, val_frac, test_frac)
+    # Repeated after the split, so a held-out document's pairs stay out of training.
+    train += [p for p in train if p.source.startswith("jsonl:")] * (extra_repeat - 1)
     if dev_files and synthetic:
         # Seed passages split as their documents' claims are; the pairs of each part are made from
         # that part's passages alone. The support passages give a tenth as many, split by passage.

@@ -67,6 +67,7 @@ def evaluate_and_export(
             "val_frac": args.val_frac,
             "test_frac": args.test_frac,
             "extra_jsonl": [str(p) for p in args.extra_jsonl],
+            "extra_repeat": args.extra_repeat,
             "limit_train": args.limit_train,
             "bigbench": args.bigbench is not None,
             "dev_files": [str(p) for p in args.dev_file],

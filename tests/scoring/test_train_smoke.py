@@ -360,6 +360,29 @@ def test_jsonl_label_mapping(extra_jsonl: Path) -> None:
     assert labels == [0, 2, 1, 2]
 
 
+def test_extra_repeat_repeats_training_pairs_only(tmp_path: Path) -> None:
+    """Hand-written pairs put in N times go N times into training, once into validation and test,
+    and a held-out document's pairs never reach training however often they are repeated."""
+    from collections import Counter
+
+    from scoring.train.data import build
+
+    rows = [
+        {"premise": f"Plan {g} costs ${g} a month.", "hypothesis": h, "label": lab, "group": f"kb-{g}"}
+        for g in range(40)
+        for h, lab in ((f"Plan {g} is ${g} monthly.", "entailment"), (f"Plan {g} is free.", "contradiction"))
+    ]
+    path = tmp_path / "handwritten.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    once = build(None, [path], val_frac=0.2, test_frac=0.2, number_swap=0)
+    thrice = build(None, [path], val_frac=0.2, test_frac=0.2, number_swap=0, extra_repeat=3)
+    assert once.val and once.test and thrice.val == once.val and thrice.test == once.test
+    counts = Counter((p.premise, p.hypothesis) for p in thrice.train)
+    assert set(counts) == {(p.premise, p.hypothesis) for p in once.train} and set(counts.values()) == {3}
+    assert not {p.group for p in thrice.train} & {p.group for p in thrice.val + thrice.test}
+
+
 def test_vitaminc_split_is_by_page(bigbench: Path) -> None:
     from scoring.train.data import build
 
