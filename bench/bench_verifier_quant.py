@@ -1,16 +1,16 @@
 """Verifier speed and accuracy on one CPU thread: torch fp32 vs dynamic int8 (Linear layers).
 
     python bench/bench_verifier_quant.py --bigbench /path/to/bigbench-1.0.0[.tar.gz] \\
-        [--model scoring/models/nli-minilm-l6-v5] [--json scoring/models/.../speed.json]
+        [--model scoring/models/nli-minilm-l6-v6] [--json scoring/models/.../speed.json]
     python bench/bench_verifier_quant.py --dev-file ../shared/data/dev/wice_dev.jsonl ... \\
-        [--synthetic N] [--model ...] [--json ...]
+        [--synthetic N] [--extra-jsonl FILE ...] [--model ...] [--json ...]
 
 Accuracy is on the training command's test set: the held-out VitaminC pages with ``--bigbench``
 (the same page split as training); without it (the BIG-bench 1.0.0 sdist is no longer on the
-package registry), the held-out source documents of the ``--dev-file`` files (and ``--synthetic``
-pairs), split as ``python -m scoring.train`` splits them with the same options, so a model trained
-without BIG-bench is measured on its own test set. Speed is measured
-on a fixed random sample of those pairs in batches of ``--batch-size`` (dynamic padding), after a
+package registry), the held-out source documents of the ``--dev-file`` files (with the
+``--synthetic`` and ``--extra-jsonl`` pairs), split as ``python -m scoring.train`` splits them
+with the same options, so a model trained without BIG-bench is measured on its own test set.
+Speed is measured on a fixed random sample of those pairs in batches of ``--batch-size`` (dynamic padding), after a
 warm-up, with ``torch.set_num_threads(1)``. The int8 path is recommended only if it loses at most
 ``--max-drop`` accuracy points.
 """
@@ -62,10 +62,11 @@ def main() -> int:
     ap.add_argument("--bigbench", type=Path, default=None, help="BIG-bench 1.0.0 sdist: held-out VitaminC pages")
     ap.add_argument("--dev-file", type=Path, action="append", default=[], help="without --bigbench; repeatable")
     ap.add_argument("--synthetic", type=int, default=0, help="as given to python -m scoring.train")
+    ap.add_argument("--extra-jsonl", type=Path, action="append", default=[], help="as given to python -m scoring.train")
     ap.add_argument("--val-frac", type=float, default=0.03, help="as given to python -m scoring.train")
     ap.add_argument("--test-frac", type=float, default=0.10, help="as given to python -m scoring.train")
     ap.add_argument("--seed", type=int, default=13, help="as given to python -m scoring.train")
-    ap.add_argument("--model", type=Path, default=Path("scoring/models/nli-minilm-l6-v5"))
+    ap.add_argument("--model", type=Path, default=Path("scoring/models/nli-minilm-l6-v6"))
     ap.add_argument("--speed-pairs", type=int, default=512)
     ap.add_argument("--accuracy-pairs", type=int, default=0, help="0: all held-out pairs")
     ap.add_argument("--batch-size", type=int, default=32)
@@ -81,6 +82,7 @@ def main() -> int:
     pad_id = tokenizer.pad_token_id or 0
     splits = build(
         args.bigbench,
+        args.extra_jsonl,
         val_frac=args.val_frac,
         test_frac=args.test_frac,
         seed=args.seed,

@@ -58,7 +58,7 @@ from scoring.verifier import ClaimVerification, NLIVerifier, VerifierConfig
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "nli-minilm-l6-v5"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "nli-minilm-l6-v6"
 
 
 def default_model_path() -> str:

@@ -10,9 +10,9 @@ pairs and extra JSONL files are the training data, and validation/test are held-
 documents of those sources; ``--teacher`` + ``--distill-weight`` replay an earlier model instead
 of VitaminC::
 
-    HF_HUB_OFFLINE=1 python -m scoring.train --base scoring/models/nli-minilm-l6-v5 \\
-        --teacher scoring/models/nli-minilm-l6-v5 --distill-weight 0.2 \\
-        --dev-file ../shared/data/dev/wice_dev.jsonl --synthetic 20000 --out scoring/models/nli-minilm-l6-v6
+    HF_HUB_OFFLINE=1 python -m scoring.train --base scoring/models/nli-minilm-l6-v6 \\
+        --teacher scoring/models/nli-minilm-l6-v6 --distill-weight 0.2 \\
+        --dev-file ../shared/data/dev/wice_dev.jsonl --synthetic 20000 --out scoring/models/nli-minilm-l6-v7
 
 ``--resume`` continues from ``RUN_DIR/checkpoint-last``; ``--export-only`` skips training and
 evaluates/exports ``RUN_DIR/checkpoint-best``.

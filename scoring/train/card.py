@@ -135,6 +135,8 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
         "dev:begin": "BEGIN (Dziri et al., 2022), CC BY 4.0",
     }
 
+    handwritten = {Path(f).name for f in metrics["settings"].get("extra_jsonl") or [] if "train/handwritten/" in f}
+
     def licence(name: str) -> str:
         if name in licences:
             return licences[name]
@@ -144,6 +146,8 @@ def render(metrics: dict[str, Any], speed: dict[str, Any] | None, dev_eval: dict
             return "synthetic from the project's own support passages (scoring/train/support_kb.txt)"
         if name.startswith("synthetic:"):
             return "synthetic from the training folds' passages (scoring.train.synthetic); the passage's licence"
+        if name.startswith("jsonl:") and name[len("jsonl:") :] in handwritten:
+            return "hand-written by the project (scoring/train/handwritten/), the code's licence"
         return "user-supplied JSONL"
 
     for name, n in src.items():

@@ -70,3 +70,13 @@ def test_no_sentence_of_an_evaluation_set_is_trained_on() -> None:
         if len(_words(r["premise"]) & e) >= NEAR_DUPLICATE * len(_words(r["premise"]) | e)
     ]
     assert not near
+
+
+def test_the_shipped_card_names_them_the_projects_own_and_how_often_they_were_put_in() -> None:
+    from scoring.engine import DEFAULT_MODEL_DIR
+    from scoring.train.card import render
+
+    metrics = json.loads((DEFAULT_MODEL_DIR / "training_metrics.json").read_text(encoding="utf-8"))
+    card = render(metrics, None, None)
+    assert "| jsonl:reviews.jsonl |" in card and "hand-written by the project" in card
+    assert "user-supplied JSONL" not in card and "--extra-repeat 2" in card
