@@ -51,7 +51,7 @@ CLEAR_PAIRS = [
 # those kinds pass through the engine even where the model alone would not. The support-pair
 # accuracy through the engine is in the README; the blind sets' misses are the model's.
 SUPPORT_PAIRS = [
-    # the same negation in other words (v3 read it insufficient; v4 and v5 entail it)
+    # the same negation in other words (v3 read it insufficient; v4 to v6 entail it)
     ("Opened cosmetics cannot be returned.", "Opened cosmetics are not returnable.", "supported"),
     # negation
     ("Opened cosmetics cannot be returned.", "You can return an opened lipstick.", "refuted"),
