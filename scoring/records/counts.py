@@ -1,0 +1,150 @@
+"""Checking the counts and other numbers a claim mentions (seats, items, stars, days, months)."""
+
+from __future__ import annotations
+
+import re
+
+from scoring.records.fields import _NUMBER_WORDS, _STOP, Field, _clean_value, _humanise, _last_key
+from scoring.records.matching import _claim_words, _Ctx, _field_keywords, _key_score, _stem
+from scoring.records.money import _approximate
+from scoring.records.values import _parse_number
+
+# ---- counts and numbers ----
+
+_NUM_WORD_RX = "|".join(
+    sorted((w for w in _NUMBER_WORDS if w not in ("single", "couple", "pair")), key=len, reverse=True)
+)
+_COUNT_CLAIM = re.compile(
+    r"(?<![\w$€£.,:/-])(?P<n>\d[\d,]*(?:\.\d+)?|(?:" + _NUM_WORD_RX + r")(?:[- ](?:" + _NUM_WORD_RX + r"))*)"
+    r"(?![\d:/])(?P<pct>\s?%|\s?percent)?(?:[- ](?P<noun>[A-Za-z][A-Za-z-]*)(?:\s(?P<noun2>[A-Za-z][A-Za-z-]*))?)?",
+    re.IGNORECASE,
+)
+_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def _unit_of(word: str | None) -> str | None:
+    if not word:
+        return None
+    w = word.lower().rstrip("s")
+    if w.endswith("-day"):
+        w = "day"
+    return w if w in _UNITS else None
+
+
+def _field_unit(f: Field) -> str | None:
+    for w in reversed(_humanise(_last_key(f.path)).lower().split()):
+        u = _unit_of(w)
+        if u:
+            return u
+    m = re.search(r"\d\s*([a-z]+)", _clean_value(f.value).lower())
+    return _unit_of(m.group(1)) if m else None
+
+
+def _field_number(f: Field) -> float | None:
+    v = _clean_value(f.value)
+    n = _parse_number(v)
+    if n is None:
+        m = re.match(r"\s*(\d[\d,]*(?:\.\d+)?)\s+[a-z]+", v.lower())
+        if m:
+            n = _parse_number(m.group(1))
+    return n
+
+
+def _check_numbers(ctx: _Ctx) -> None:
+    claim = ctx.claim
+    cands_all = [f for f in ctx.fields if f.kind in ("count", "number")]
+    nums = {id(f): _field_number(f) for f in cands_all}
+    cands_all = [f for f in cands_all if nums[id(f)] is not None]
+    claim_stems = {w for w, _, _ in _claim_words(claim)}
+    for m in re.finditer(r"\b(?:out of|of a possible)\s+\d+(?:\.\d+)?|/\s?(?:5|10|100)\b", claim, re.IGNORECASE):
+        ctx.take(m.start(), m.end())  # the scale of a rating, not a value
+    for m in _COUNT_CLAIM.finditer(claim):
+        s, e = m.start("n"), m.end("n")
+        if not ctx.free(s, e):
+            continue
+        raw = m.group("n")
+        is_word = not raw[0].isdigit()
+        n = _parse_number(raw)
+        if n is None:
+            continue
+        noun = (m.group("noun") or "").lower()
+        noun2 = (m.group("noun2") or "").lower()
+        approx = _approximate(claim, s, e) or bool(
+            re.match(
+                r"\+|\s*(?:or more|or less|or so|or fewer|plus)\b|"
+                r"\s+(?:\w+\s+)?(?:more|left|remaining|extra|additional|fewer|spare|unused)\b",
+                claim[e:],
+                re.IGNORECASE,
+            )
+        )
+        initial = not claim[:s].strip(" \"'(")
+        unit = _unit_of(noun)
+        if not cands_all:
+            continue
+        nouns = {_stem(noun), _stem(noun2)} - {""}
+        if m.group("pct"):
+            nouns.add("percent")
+
+        def rel(f: Field, s: int = s, e: int = e, nouns: set[str] = nouns, unit: str | None = unit) -> float:
+            kws = _field_keywords(f, ctx.fields)
+            sc = _key_score(claim, s, e, f, ctx.fields)
+            # Prefer the field whose key words are all present ("seats" -> Seats over Seats used).
+            own = [_stem(w) for w in _humanise(_last_key(f.path)).lower().split() if w not in _STOP]
+            if own:
+                sc += 0.5 * sum(1 for w in own if w in claim_stems) / len(own)
+            # A top-level field before the same key inside an array of records (stars vs reviews[0].stars).
+            sc -= 0.25 * f.path.count("[")
+            if nouns & kws:
+                sc += 3.0
+            if unit and _field_unit(f) == unit:
+                sc += 3.0
+            return sc
+
+        def equal(f: Field, n: float = n, unit: str | None = unit) -> bool:
+            fv = nums[id(f)] if id(f) in nums else _field_number(f)
+            if fv is None:
+                return False
+            fu = _field_unit(f)
+            if unit and fu and unit != fu:
+                if {unit, fu} <= {"month", "year"}:
+                    a = n * (12 if unit == "year" else 1)
+                    b = fv * (12 if fu == "year" else 1)
+                    return abs(a - b) < 1e-6
+                if {unit, fu} <= {"day", "week"}:
+                    return abs(n * _UNITS[unit] - fv * _UNITS[fu]) < 1e-6
+                return False
+            return abs(fv - n) < 1e-6
+
+        scored = sorted(((rel(f), i, f) for i, f in enumerate(cands_all)), key=lambda t: (-t[0], t[1]))
+        related = [(sc, i, f) for sc, i, f in scored if sc >= 2.0]
+        if not related:
+            continue  # a number with no field words near it is left alone
+        eq = [f for sc, i, f in related if equal(f)]
+        if eq:
+            f = eq[0]
+            ctx.add(s, e, _kind_for(f), "supported", f, f"record says {f.key} {_clean_value(f.value)}")
+            if m.group("noun") and (_stem(noun) in _field_keywords(f, ctx.fields) or unit):
+                ctx.take(m.start("noun"), m.end("noun"))
+            continue
+        if is_word and n in (1.0,) and not nouns & _field_keywords(related[0][2], ctx.fields):
+            continue
+        if approx or initial:
+            ctx.take(s, e)  # "over 100 reviews", "Two reviewers said...": not a value to refute
+            ctx.unmatched += 1
+            continue
+        best = related[0]
+        if len(related) > 1 and related[1][0] == best[0]:
+            ctx.take(s, e)
+            ctx.unmatched += 1
+            continue
+        f = best[2]
+        fu = _field_unit(f)
+        if unit and fu and unit != fu and not ({unit, fu} <= {"month", "year"} or {unit, fu} <= {"day", "week"}):
+            ctx.take(s, e)
+            ctx.unmatched += 1
+            continue
+        ctx.add(s, e, _kind_for(f), "refuted", f, f"record says {f.key} {_clean_value(f.value)}")
+
+
+def _kind_for(f: Field) -> str:
+    return f.kind
