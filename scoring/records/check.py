@@ -15,7 +15,6 @@ from scoring.records.identifiers import _check_emails, _check_ids, _check_phones
 from scoring.records.matching import _Ctx, _stem
 from scoring.records.money import _check_money
 from scoring.records.names import _check_names
-from scoring.records.values import _norm_text
 
 # --------------------------------------------------------------------------------------------
 # Claim checking
@@ -111,10 +110,6 @@ def _names_row(claim: str, value: str) -> bool:
     rx = r"(?<![A-Za-z0-9])" + r"[\W_]+".join(re.escape(t) for t in toks) + r"(?:s|es)?(?![A-Za-z0-9])"
     flags = 0 if any(c.isupper() for c in value) else re.IGNORECASE
     return re.search(rx, claim, flags) is not None
-
-
-def _stem_text(s: str) -> str:
-    return " ".join(_stem(t) for t in _norm_text(s).split())
 
 
 def _partly_named(claim: str, dropped: list[Field]) -> tuple[Field, ...]:

@@ -122,7 +122,7 @@ def _check_numbers(ctx: _Ctx) -> None:
         eq = [f for sc, i, f in related if equal(f)]
         if eq:
             f = eq[0]
-            ctx.add(s, e, _kind_for(f), "supported", f, f"record says {f.key} {_clean_value(f.value)}")
+            ctx.add(s, e, f.kind, "supported", f, f"record says {f.key} {_clean_value(f.value)}")
             if m.group("noun") and (_stem(noun) in _field_keywords(f, ctx.fields) or unit):
                 ctx.take(m.start("noun"), m.end("noun"))
             continue
@@ -143,8 +143,4 @@ def _check_numbers(ctx: _Ctx) -> None:
             ctx.take(s, e)
             ctx.unmatched += 1
             continue
-        ctx.add(s, e, _kind_for(f), "refuted", f, f"record says {f.key} {_clean_value(f.value)}")
-
-
-def _kind_for(f: Field) -> str:
-    return f.kind
+        ctx.add(s, e, f.kind, "refuted", f, f"record says {f.key} {_clean_value(f.value)}")

@@ -31,12 +31,6 @@ _OPEN_CONTEXT = re.compile(
     r"visit|serves|serving|staffed)\b",
     re.IGNORECASE,
 )
-_HOURS_TRIGGER = re.compile(
-    r"\b(?:open|opens|opening|closes|close|closing|closed|hours|from|until|till|til|between|serves?|"
-    r"operates?|operating|available|staffed|business)\b",
-    re.IGNORECASE,
-)
-
 _T = r"(?:\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?\s?m\b\.?)?|noon|midday|midnight)"
 _TIME_RANGE_CLAIM = re.compile(
     r"(?P<pre>\b(?:from|between|open|opens|hours(?:\s+are)?|hours\s+of)\s+)?"
@@ -270,8 +264,6 @@ def _check_hours(ctx: _Ctx) -> None:
         dayset -= excluded
         _check_time_against_days(ctx, t, dayset, sched, groups)
     # Day mentions with no time: "open Monday through Saturday", "closed on Sundays".
-    if not hours_context:
-        return
     for d in days:
         if id(d) in used_day_mentions and not d.closed:
             continue
