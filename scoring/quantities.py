@@ -32,11 +32,22 @@ import re
 from dataclasses import dataclass
 
 from scoring.cues import LIGHT, SYNONYMS
-from scoring.text import CARDINALS, STOPWORDS, content_stems, content_words, same_topic, shared_share, stem, words
+from scoring.text import (
+    CARDINALS,
+    NUMBER_PATTERN,
+    STOPWORDS,
+    content_stems,
+    content_words,
+    number_value,
+    same_topic,
+    shared_share,
+    stem,
+    words,
+)
 
 _SPELLED = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _QUANTITY = re.compile(
-    r"(?:(?P<cur>[$€£¥])\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:" + _SPELLED + r")\b)"
+    r"(?:(?P<cur>[$€£¥])\s?)?(?P<num>" + NUMBER_PATTERN + r")"
     r"(?:(?:\s?|-)(?P<unit>%|percent\b|(?:(?:business|working|calendar)[\s-]+)?[A-Za-z]{1,12}\b))?",
     re.IGNORECASE,
 )
@@ -178,13 +189,9 @@ def _unit_of(m: re.Match[str]) -> str:
 
 def _number(m: re.Match[str]) -> float | None:
     num = m.group("num")
-    spelled = CARDINALS.get(num.lower())
-    if spelled is not None and m.group("cur"):
+    if m.group("cur") and num.split()[0].split("-")[0].lower() in CARDINALS:
         return None  # "$ one" is not an amount
-    try:
-        return float(spelled if spelled is not None else num.replace(",", ""))
-    except ValueError:
-        return None
+    return number_value(num)
 
 
 _ONE_UNIT = re.compile(

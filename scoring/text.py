@@ -55,6 +55,47 @@ CARDINALS = {
     "ninety": 90,
 }
 
+# Words that multiply the figure before them: "five hundred", "2 thousand", "1.5 million".
+MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
+_SPELLED_WORDS = "|".join(sorted(CARDINALS, key=len, reverse=True))
+_ONES = "|".join(w for w, n in CARDINALS.items() if 1 <= n <= 9)
+# A figure as drafts write it: digits ("1,200", "4.5") or spelled ("twenty-five"), either maybe
+# followed by a multiplier and, for spelled ones, the rest ("five hundred and fifty").
+_SPELLED_FIGURE = r"\b(?:" + _SPELLED_WORDS + r")(?:-(?:" + _ONES + r"))?\b"
+NUMBER_PATTERN = (
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + _SPELLED_FIGURE + r")"
+    r"(?:\s+(?:" + "|".join(MULTIPLIERS) + r")\b(?:\s+(?:and\s+)?" + _SPELLED_FIGURE + r")?){0,2}"
+)
+
+
+def number_value(text: str) -> float | None:
+    """The value of a figure matched by `NUMBER_PATTERN` ("1,200", "twenty-five", "five hundred
+    and fifty", "2 million"); None for anything else."""
+    total = 0.0
+    current: float | None = None
+    for part in re.split(r"[\s-]+", text.strip().lower()):
+        if part == "and" and current is not None:
+            continue
+        if part in MULTIPLIERS and current is not None:
+            current *= MULTIPLIERS[part]
+            if MULTIPLIERS[part] > 100:
+                total, current = total + current, 0.0
+            continue
+        if part in CARDINALS:
+            current = (current or 0.0) + CARDINALS[part]
+            continue
+        try:
+            value = float(part.replace(",", ""))
+        except ValueError:
+            return None
+        if current is not None:
+            return None  # digits after another figure: not one number
+        current = value
+    if current is None:
+        return None
+    return total + current
+
+
 STOPWORDS = frozenset(
     """
     a an the and or but if then else of to in on at by for with from as is are was were be

@@ -41,6 +41,15 @@ def test_spelled_and_hyphenated_figures_are_quantities() -> None:
     assert contradicted_quantity("The Team plan includes five seats.", ev, ev) is not None
 
 
+def test_compound_spelled_figures_are_one_value() -> None:
+    text = "Up to five hundred dollars, twenty-five seats, two thousand five hundred and ten points, a $2 million fund."
+    got = [(q.value, q.unit) for q in quantities(text)]
+    assert got == [(500.0, "$"), (25.0, "seat"), (2510.0, "point"), (2_000_000.0, "$")]
+    ev = "Each member may bring twenty-five guests."
+    assert contradicted_quantity("Each member may bring twenty-two guests.", ev, ev) is not None
+    assert contradicted_quantity("Each member may bring 25 guests.", ev, ev) is None
+
+
 def test_the_claims_own_clause_decides_when_the_sentence_has_several() -> None:
     ev = "The dryer is covered for two years; its heating element is covered for one year."
     q = contradicted_quantity("The heating element is covered for two years.", ev, ev)
