@@ -19,6 +19,11 @@ BLIND2 = Path(__file__).parent / "data" / "support_pairs_blind2.jsonl"
 # Written by a helper session that saw neither the engine's rules, the other sets nor the
 # hand-written training pairs (`scoring/train/handwritten/`), in other services' wording.
 BLIND5 = Path(__file__).parent / "data" / "support_pairs_blind5.jsonl"
+# Written the same way in a later session, its paraphrases half entailed, half neutral (a detail
+# the premise does not give), and first run after that session's model decision.
+BLIND6 = Path(__file__).parent / "data" / "support_pairs_blind6.jsonl"
+# Overviews written from customer reviews, by helpers that saw no other set.
+REVIEW_BLIND = [Path(__file__).parent / "data" / f"review_pairs_blind{n}.jsonl" for n in ("", "2")]
 
 
 def test_pair_metrics_by_hand():
@@ -96,8 +101,12 @@ def test_the_support_pairs_sets_are_well_formed(path):
     assert all(p["premise"].strip() != p["hypothesis"].strip() for p in pairs)
 
 
-@pytest.mark.parametrize(("path", "per_label"), [(BLIND2, 4), (BLIND5, 6)], ids=["blind2", "blind5"])
-def test_the_balanced_blind_sets_are_well_formed(path, per_label):
+@pytest.mark.parametrize(
+    ("path", "per_label", "paraphrase"),
+    [(BLIND2, 4, {"entailment"}), (BLIND5, 6, {"entailment"}), (BLIND6, 6, {"entailment", "neutral"})],
+    ids=["blind2", "blind5", "blind6"],
+)
+def test_the_balanced_blind_sets_are_well_formed(path, per_label, paraphrase):
     """Written before any error analysis of what they measure; balanced within each kind."""
     pairs = read_pairs(path)
     assert len(pairs) >= 80
@@ -106,6 +115,16 @@ def test_the_balanced_blind_sets_are_well_formed(path, per_label):
     assert set(kinds) == {*contrastive, "paraphrase", "unrelated"}
     for kind in contrastive:
         assert Counter(p["label"] for p in pairs if p["kind"] == kind) == dict.fromkeys(LABELS, per_label), kind
-    assert {p["label"] for p in pairs if p["kind"] == "paraphrase"} == {"entailment"}
+    assert {p["label"] for p in pairs if p["kind"] == "paraphrase"} == paraphrase
     assert {p["label"] for p in pairs if p["kind"] == "unrelated"} == {"neutral"}
+    assert len({(p["premise"], p["hypothesis"]) for p in pairs}) == len(pairs)
+
+
+@pytest.mark.parametrize("path", REVIEW_BLIND, ids=lambda p: p.stem)
+def test_the_review_blind_sets_are_balanced_by_kind_and_label(path):
+    pairs = read_pairs(path)
+    kinds = Counter(p["kind"] for p in pairs)
+    assert set(kinds) == {"sentiment", "aspect", "number", "name", "negation"}
+    for kind in kinds:
+        assert Counter(p["label"] for p in pairs if p["kind"] == kind) == dict.fromkeys(LABELS, 6), kind
     assert len({(p["premise"], p["hypothesis"]) for p in pairs}) == len(pairs)
