@@ -14,7 +14,7 @@ the earlier stages found:
 7. `_fuse`: features → fused raw score → calibrated confidence, and the risk.
 
 Each claim's verdict is assembled in `_claim_result`: a typed mismatch (a record field, or a
-figure, days, scope or polarity the prose comparators read) refutes; the NLI's contradiction
+figure, days, scope, polarity or a reviewer's opinion the prose comparators read) refutes; the NLI's contradiction
 refutes only where the claim and its evidence window differ in polarity (`scoring.refutation`).
 
 `score` never raises on odd input: a stage that fails records its error in the result
@@ -46,6 +46,7 @@ from scoring.guardrails import GuardrailHit, GuardrailRules, check_guardrails
 from scoring.inputs import DraftInput, Passage
 from scoring.logprobs import DEFAULT_FLOOR, LogprobSignals, compute_logprob_signals
 from scoring.negation import denies_another_thing, reversed_negation
+from scoring.opinions import contradicted_opinion
 from scoring.polarity import contradicted_polarity
 from scoring.quantities import contradicted_quantity
 from scoring.records import Field, RecordCheck, check_claim, field_statements, parse_record, text_fields
@@ -481,8 +482,8 @@ class Scorer:
     @staticmethod
     def _prose_mismatch(run: _Run, span: ClaimSpan, v: ClaimVerification) -> tuple[int, int, str] | None:
         """A value of the claim its prose evidence sentence states otherwise: a figure, the days
-        of a schedule, who a rule applies to, or whether it is allowed at all ((start, end) in the
-        claim, and why)."""
+        of a schedule, who a rule applies to, whether it is allowed at all, or what reviewers
+        thought of it ((start, end) in the claim, and why)."""
         sentence = _evidence_sentence(run, v)
         if sentence is None:
             return None
@@ -498,6 +499,11 @@ class Scorer:
             reversed_ = reversal(span.text, sentence)
             if reversed_ is not None:
                 return reversed_.start, reversed_.end, reversed_.reason
+        # A reported opinion is read against every review, not one sentence: the aspect it names
+        # may be anywhere in them.
+        opinion = contradicted_opinion(span.text, evidence)
+        if opinion is not None:
+            return opinion.start, opinion.end, opinion.reason
         return None
 
     @staticmethod

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from scoring.cues import CONTRAST_WORDS, negation_pattern
+from scoring.opinions import REPORTED
 from scoring.records.fields import Field, _clean_value, _humanise, _last_key
 from scoring.records.matching import _Ctx
 from scoring.records.statements import _bool_label
@@ -65,16 +66,8 @@ _CLAUSE_BREAK = re.compile(
     rf"[;.!?]|,\s*(?:and|though|{CONTRAST_WORDS})\b|\b(?:but|while|whereas|although)\b", re.IGNORECASE
 )
 
-# A claim that reports what reviewers or customers said ("one reviewer found it a bit pricey") is
-# read against the reviews, not against the business's attributes.
-_REPORTED = re.compile(
-    r"\b(?:reviewers?|customers?|diners?|guests?|patrons?|visitors?|people)\b[^.;]{0,40}?\b(?:says?|said|"
-    r"praise[sd]?|loved?|loves|mention(?:s|ed)?|describe[sd]?|complain(?:s|ed)?|f(?:ou|i)nds?|found|note[sd]?|"
-    r"rave[sd]?|recommend(?:s|ed)?|enjoy(?:s|ed)?|like[sd]?|call(?:s|ed)?|report(?:s|ed)?|fe(?:e|l)ls?|felt|"
-    r"think|thought)\b|\baccording to\b|\b(?:one|a|some|several|many|most) reviews?\b|"
-    r"\breviews? (?:says?|mention|praise|describe|note|highlight)",
-    re.IGNORECASE,
-)
+# A claim that reports what reviewers or customers said ("one reviewer found it a bit pricey",
+# `scoring.opinions.REPORTED`) is read against the reviews, not against the business's attributes.
 
 
 def _polarity(claim: str, s: int, e: int) -> bool:
@@ -128,7 +121,7 @@ def _bool_phrases(f: Field) -> tuple[str, ...]:
 def _check_attributes(ctx: _Ctx) -> None:
     """Booleans ("offers delivery"), WiFi, and the listing levels (alcohol, price, noise, attire)."""
     claim = ctx.claim
-    if _REPORTED.search(claim):
+    if REPORTED.search(claim):
         return  # "guests enjoyed the patio" is read against the reviews, not the listing's attributes
     for f in ctx.fields:
         lk = re.sub(r"[^a-z0-9]", "", _last_key(f.path).lower())
@@ -380,7 +373,7 @@ _LISTING_MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def _check_unlisted_attributes(ctx: _Ctx, fields: list[Field]) -> None:
     keys = {re.sub(r"[^a-z0-9]", "", part.lower()) for f in fields for part in re.split(r"[.\[\]]+", f.path)}
-    if not keys & _LISTING_ATTRIBUTES or _REPORTED.search(ctx.claim):
+    if not keys & _LISTING_ATTRIBUTES or REPORTED.search(ctx.claim):
         return  # not a business listing, or a claim about what reviewers said
     for key, rx in _LISTING_MENTIONS:
         if key in keys or (key == "businessparking" and "bikeparking" in keys and "bike" in ctx.claim.lower()):

@@ -69,9 +69,15 @@ def test_claims_carry_verdicts_probabilities_and_evidence(fresh_scorer):
             "every",
             "the evidence limits it to some",
         ),
+        (
+            "The green curry was fragrant. Service was painfully slow, though.",
+            "One reviewer loved the service.",
+            "One reviewer loved the service.",
+            "the reviews criticised the service",
+        ),
     ],
 )
-def test_a_prose_schedule_or_scope_mismatch_overrules_the_nli(fresh_scorer, passage, claim, flagged, reason):
+def test_a_prose_schedule_scope_or_opinion_mismatch_overrules_the_nli(fresh_scorer, passage, claim, flagged, reason):
     # The NLI reads both as paraphrases; the value comparison decides, and flags the words.
     s = fresh_scorer()
     s.verifier._forward = FixedNLI({}, default=(0.9, 0.05, 0.05))

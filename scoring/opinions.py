@@ -1,0 +1,171 @@
+"""What reviewers said, compared in prose: "One reviewer loved the service" against "Service was
+painfully slow".
+
+Overviews written from customer reviews go wrong on opinions: they turn a complaint into praise,
+or move the praise to another aspect ("praised the room, complained about the location" where
+the review loved the location and hated the room). The NLI model reads both sentences as about
+the same service and often calls them compatible; on the project's review pair sets it called
+such contradictions entailed about as often as refuted.
+
+A claim that reports an opinion ("reviewers praise …", "one guest found … cramped", "a customer
+complained about …") is cut into clauses ("… loved the curry but found the service slow"). A
+clause with a clear sentiment and an aspect (its content words that are neither sentiment,
+reporting nor the business's name: "the green curry", "the front office") is refuted when the
+evidence speaks of that aspect only with the opposite sentiment: every clause of the evidence
+that names the aspect and has a clear sentiment has the other sign. Reviews that disagree, or
+say nothing of the aspect, are left to the model.
+
+Sentiment is VADER's (Hutto & Gilbert 2014, the `vaderSentiment` package, MIT): a valence
+lexicon with rules for negation ("not good"), intensifiers and "but". Its lexicon comes from
+social-media text and lacks much of the vocabulary of reviews ("bland", "cramped", "attentive",
+"overpriced"); `REVIEW_VALENCE` adds those words at valences on VADER's scale.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from scoring.text import CARDINALS, STOPWORDS, iter_sentence_spans, stem, word_spans
+
+# A claim that reports what reviewers or customers said ("one reviewer found it a bit pricey").
+REPORTED = re.compile(
+    r"\b(?:reviewers?|customers?|diners?|guests?|patrons?|visitors?|people|clients?|shoppers?|users?)\b"
+    r"[^.;]{0,40}?\b(?:says?|said|"
+    r"praise[sd]?|loved?|loves|mention(?:s|ed)?|describe[sd]?|complain(?:s|ed)?|f(?:ou|i)nds?|found|note[sd]?|"
+    r"rave[sd]?|recommend(?:s|ed)?|enjoy(?:s|ed)?|like[sd]?|call(?:s|ed)?|report(?:s|ed)?|fe(?:e|l)ls?|felt|"
+    r"think|thought)\b|\baccording to\b|\b(?:one|a|some|several|many|most) reviews?\b|"
+    r"\breviews? (?:says?|mention|praise|describe|note|highlight)",
+    re.IGNORECASE,
+)
+# A reviewer's feeling or verdict stated as a noun or an adjective ("the reviewer's main complaint
+# was …", "one guest was disappointed by …").
+_FELT = re.compile(
+    r"\b(?:reviewers?|customers?|diners?|guests?|patrons?|visitors?|clients?)(?:['’]s?)?\s+(?:\w+\s+){0,2}?"
+    r"(?:complaints?|gripes?|praise|favou?rite|highlight|(?:was|were|is|are|seemed)\s+(?:\w+\s+)?"
+    r"(?:un)?(?:happy|pleased|impressed|disappointed|satisfied|dissatisfied|delighted|bothered|annoyed|frustrated))\b",
+    re.IGNORECASE,
+)
+# Review vocabulary VADER's lexicon lacks, on its scale (-4 … +4).
+REVIEW_VALENCE: dict[str, float] = {
+    **dict.fromkeys(("attentive", "thorough", "knowledgeable", "tender", "juicy", "crisp", "spotless"), 2.0),
+    **dict.fromkeys(("cozy", "comfy", "spacious", "prompt", "affordable", "tasty", "flavorful"), 1.8),
+    **dict.fromkeys(("flavourful", "quick", "fast", "reasonable", "courteous", "polite", "gentle"), 1.5),
+    **dict.fromkeys(("cosy", "speedy", "roomy", "homemade", "fluffy", "crispy", "succulent", "fragrant"), 1.5),
+    **dict.fromkeys(("patient", "professional", "immaculate", "stunning", "gorgeous", "superb"), 2.0),
+    **dict.fromkeys(("unhelpful", "overpriced", "filthy", "tasteless", "flavorless", "flavourless"), -2.0),
+    **dict.fromkeys(("undercooked", "overcooked", "inedible", "unprofessional", "dismissive"), -2.0),
+    **dict.fromkeys(("bland", "burnt", "cramped", "lukewarm", "soggy", "stale", "greasy", "smelly"), -1.5),
+    **dict.fromkeys(("slow", "pricey", "mediocre", "watery", "crowded", "understaffed", "disorganized"), -1.3),
+    **dict.fromkeys(("disorganised", "overwhelmed", "letdown", "gripe", "chaotic", "sloppy", "tiny"), -1.3),
+    **dict.fromkeys(("loud", "noisy", "steep", "expensive", "rushed", "cold", "dated", "shabby"), -1.0),
+    **dict.fromkeys(("unimpressed", "rip-off", "ripoff", "underwhelming", "underwhelmed"), -1.5),
+    "killer": 2.0,  # "a killer margherita": praise in a review, -3.3 in VADER's lexicon
+}
+_POSSESSIVE = re.compile(r"['’]s?$")
+CLEAR = 0.3  # |VADER compound| from which a clause has a sentiment
+# Clause breaks, in a claim and in the reviews: a contrast, a semicolon or a dash.
+# ("However" is left out: mid-sentence it is parenthetical, "the coffee, however, tasted burnt".)
+_CLAUSE = re.compile(r"\s*(?:[;:–—]|\s-\s|,?\s+\b(?:but|though|although|while|whereas|yet)\b,?)\s*", re.I)
+# Words that say who reported or how, not what about.
+_REPORTING = frozenset(
+    stem(w)
+    for w in """
+    reviewer reviewers review reviews customer customers diner diners guest guests patron patrons visitor
+    visitors people client clients shopper shoppers user users one some several many most few other others
+    found find finds felt feel feels thought think said say says described describe noted note mentioned
+    mention called call reported report consistently generally overall also especially particularly
+    really very quite bit little main only thing things place spot experience visit time everything
+    anything something stay business
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+@dataclass(frozen=True)
+class OpinionMismatch:
+    start: int  # the clause of the claim, offsets into the claim
+    end: int
+    reason: str
+
+
+@functools.cache
+def _analyzer() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    analyzer.lexicon.update(REVIEW_VALENCE)
+    return analyzer
+
+
+def sentiment(text: str) -> float:
+    """VADER's compound score of `text` with the review vocabulary added (-1 … 1)."""
+    return float(_analyzer().polarity_scores(text)["compound"])
+
+
+def _sign(score: float) -> int:
+    return 1 if score >= CLEAR else -1 if score <= -CLEAR else 0
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, cursor = [], start
+    for m in _CLAUSE.finditer(text, start, end):
+        if m.start() > cursor:
+            out.append((cursor, m.start()))
+        cursor = m.end()
+    if end > cursor:
+        out.append((cursor, end))
+    return out
+
+
+def _aspect(text: str, start: int, end: int) -> set[str]:
+    """The clause's aspect: its content words that carry no sentiment, report no one and name
+    nothing (a capitalised word past the clause's first)."""
+    lexicon = _analyzer().lexicon
+    out = set()
+    for k, (a, b) in enumerate(word_spans(text[start:end])):
+        word = text[start + a : start + b]
+        lower = _POSSESSIVE.sub("", word.lower())
+        if lower in STOPWORDS or lower in lexicon or lower in CARDINALS or len(lower) < 3 or (k and word[0].isupper()):
+            continue
+        s = stem(lower)
+        if s not in _REPORTING:
+            out.add(s)
+    return out
+
+
+def _about(aspect: set[str], stems: set[str]) -> bool:
+    """Whether a clause with these stems speaks of the aspect: it names at least half its words
+    ("the green curry" in "the curry was bland"; not "noise from the next room" in "our room was
+    spotless")."""
+    return 2 * len(aspect & stems) >= len(aspect)
+
+
+def _evidence_clauses(evidence: str) -> list[tuple[set[str], int]]:
+    """Each clause of the evidence: its words' stems and its sentiment's sign."""
+    out = []
+    for s_start, s_end in iter_sentence_spans(evidence):
+        for a, b in _clauses(evidence, s_start, s_end):
+            piece = evidence[a:b]
+            stems = {stem(_POSSESSIVE.sub("", piece[x:y].lower())) for x, y in word_spans(piece)}
+            out.append((stems, _sign(sentiment(piece))))
+    return out
+
+
+def contradicted_opinion(claim: str, evidence: str) -> OpinionMismatch | None:
+    """The clause of a reported opinion that the evidence states only the other way, if any."""
+    if not (REPORTED.search(claim) or _FELT.search(claim)):
+        return None
+    judged: list[tuple[set[str], int]] | None = None
+    for start, end in _clauses(claim, 0, len(claim)):
+        sign = _sign(sentiment(claim[start:end]))
+        aspect = _aspect(claim, start, end) if sign else set()
+        if not aspect:
+            continue
+        judged = judged if judged is not None else _evidence_clauses(evidence)
+        signs = {s for stems, s in judged if s and _about(aspect, stems)}
+        if signs == {-sign}:
+            said = "praised" if sign < 0 else "criticised"
+            return OpinionMismatch(start, end, f"the reviews {said} the {' '.join(sorted(aspect))}")
+    return None

@@ -1,0 +1,72 @@
+"""Reported opinions compared with the reviews they report (`scoring.opinions`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.opinions import contradicted_opinion, sentiment
+
+REVIEWS = (
+    "Bangkok Garden's green curry was fragrant and properly spicy. Service was painfully slow, though - "
+    "we waited ages just to get the check."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "clause", "reason"),
+    [
+        # Praise where the reviews complain, and the reverse.
+        (
+            "One reviewer loved the service at Bangkok Garden.",
+            "One reviewer loved the service at Bangkok Garden.",
+            "service",
+        ),
+        ("A diner found the green curry bland.", "A diner found the green curry bland.", "curry green"),
+        # The right opinions on swapped aspects: the first clause that the reviews turn over.
+        (
+            "A reviewer praised the service but found the curry disappointing.",
+            "A reviewer praised the service",
+            "service",
+        ),
+    ],
+)
+def test_an_opinion_the_reviews_state_the_other_way_is_refuted(claim: str, clause: str, reason: str) -> None:
+    m = contradicted_opinion(claim, REVIEWS)
+    assert m is not None and claim[m.start : m.end] == clause and m.reason.endswith(reason)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "One reviewer loved the green curry at Bangkok Garden.",  # as the review says
+        "A reviewer found the service slow.",  # as the review says
+        "Guests praised the cocktails.",  # an aspect no review names: left to the model
+        "The service at Bangkok Garden is slow.",  # not a reported opinion
+    ],
+)
+def test_an_opinion_the_reviews_share_or_do_not_mention_is_left_alone(claim: str) -> None:
+    assert contradicted_opinion(claim, REVIEWS) is None
+
+
+def test_reviews_that_disagree_refute_neither_side() -> None:
+    reviews = "Review 1: The rooms were spotless and quiet. Review 2: Our room was dirty and the carpet smelled."
+    assert contradicted_opinion("Guests loved the rooms.", reviews) is None
+    assert contradicted_opinion("Guests complained about the rooms.", reviews) is None
+
+
+def test_a_clause_must_name_most_of_the_aspect() -> None:
+    # "room" alone (a spotless room) is not "noise from the next room".
+    reviews = "Our room was spotless and the bed really comfortable. The walls are thin; we heard the TV next door."
+    assert contradicted_opinion("A guest was bothered by noise from the next room.", reviews) is None
+
+
+def test_a_parenthetical_however_stays_in_its_clause() -> None:
+    reviews = "The croissants are flaky and buttery. The coffee, however, tasted burnt both times I visited."
+    m = contradicted_opinion("A reviewer praised the coffee at Maison Bakery.", reviews)
+    assert m is not None and m.reason == "the reviews criticised the coffee"
+
+
+def test_review_words_carry_their_sentiment() -> None:
+    # VADER's lexicon lacks these (or, for "killer", reads them the other way).
+    for word, sign in [("bland", -1), ("cramped", -1), ("overpriced", -1), ("attentive", 1), ("killer", 1)]:
+        assert sign * sentiment(f"The place was {word}.") > 0.3, word
