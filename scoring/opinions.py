@@ -135,29 +135,31 @@ def _aspect(text: str, start: int, end: int) -> set[str]:
     return out
 
 
-def _about(aspect: set[str], stems: set[str]) -> bool:
+def _about(aspect: set[str], stems: frozenset[str]) -> bool:
     """Whether a clause with these stems speaks of the aspect: it names at least half its words
     ("the green curry" in "the curry was bland"; not "noise from the next room" in "our room was
     spotless")."""
     return 2 * len(aspect & stems) >= len(aspect)
 
 
-def _evidence_clauses(evidence: str) -> list[tuple[set[str], int]]:
-    """Each clause of the evidence: its words' stems and its sentiment's sign."""
+@functools.lru_cache(maxsize=16)
+def _evidence_clauses(evidence: str) -> tuple[tuple[frozenset[str], int], ...]:
+    """Each clause of the evidence: its words' stems and its sentiment's sign (kept for the next
+    claim of the same draft, which reads the same reviews)."""
     out = []
     for s_start, s_end in iter_sentence_spans(evidence):
         for a, b in _clauses(evidence, s_start, s_end):
             piece = evidence[a:b]
-            stems = {stem(_POSSESSIVE.sub("", piece[x:y].lower())) for x, y in word_spans(piece)}
+            stems = frozenset(stem(_POSSESSIVE.sub("", piece[x:y].lower())) for x, y in word_spans(piece))
             out.append((stems, _sign(sentiment(piece))))
-    return out
+    return tuple(out)
 
 
 def contradicted_opinion(claim: str, evidence: str) -> OpinionMismatch | None:
     """The clause of a reported opinion that the evidence states only the other way, if any."""
     if not (REPORTED.search(claim) or _FELT.search(claim)):
         return None
-    judged: list[tuple[set[str], int]] | None = None
+    judged: tuple[tuple[frozenset[str], int], ...] | None = None
     for start, end in _clauses(claim, 0, len(claim)):
         sign = _sign(sentiment(claim[start:end]))
         aspect = _aspect(claim, start, end) if sign else set()
