@@ -14,6 +14,7 @@ from scoring.records.values import _bool_value, _first_int
 
 # ---- booleans and categorical attributes ----
 
+_AUTORENEW = (r"auto[- ]?renew(?:s|al|ed|ing)?", r"renews? automatically", r"automatic(?:ally)? renew(?:s|al)?")
 # Boolean attribute keys (lower-cased, no separators) -> claim phrases (regex alternatives).
 _BOOL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "businessacceptscreditcards": (r"credit[- ]cards?", r"(?:debit|bank) cards?", r"card payments?", r"cards"),
@@ -41,8 +42,8 @@ _BOOL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "byob": (r"byob", r"bring your own"),
     "drivethru": (r"drive[- ]?thr(?:u|ough)",),
     "caters": (r"cater(?:s|ing)?",),
-    "autorenew": (r"auto[- ]?renew(?:s|al|ed|ing)?", r"renews? automatically", r"automatic(?:ally)? renew(?:s|al)?"),
-    "autorenewal": (r"auto[- ]?renew(?:s|al|ed|ing)?", r"renews? automatically", r"automatic(?:ally)? renew(?:s|al)?"),
+    "autorenew": _AUTORENEW,
+    "autorenewal": _AUTORENEW,
     "giftwrap": (r"gift[- ]wrap(?:ping|ped)?",),
     "isgift": (r"gift",),
     "expedited": (r"expedited", r"express shipping"),
