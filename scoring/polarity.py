@@ -215,12 +215,44 @@ def contradicted_polarity(claim: str, sentence: str) -> PolarityMismatch | None:
     return None
 
 
+# Two policy verbs coordinated ("cannot be refunded or exchanged for cash", "non-refundable and
+# non-transferable"): each holds on its own, with the coordination's polarity.
+_ANY_VERB = "|".join(f"(?:{rx})" for rx in _FAMILIES.values())
+_COORDINATED = re.compile(
+    rf"\b(?P<a>(?:non-?)?(?:{_ANY_VERB}))(?P<conj>\s+(?:or|nor|and)\s+(?:be\s+)?)"
+    rf"(?P<b>(?:non-?)?(?:{_ANY_VERB}))\b(?P<obj>\s+(?:for|into)\s+(?:a\s+)?\w+)?",
+    re.IGNORECASE,
+)
+
+
+def _speaks_of(claim: str, word: str) -> bool:
+    return any(family.search(word) and _statement(claim, family) is not None for family in _FAMILY.values())
+
+
+def _without_alternatives(sentence: str, claim: str) -> str:
+    """`sentence` without the policy verbs coordinated with the claim's that the claim does not
+    speak of: "Gift cards cannot be refunded or exchanged for cash" says of a refund what "Gift
+    cards cannot be refunded" says."""
+    out, cursor = [], 0
+    for m in _COORDINATED.finditer(sentence):
+        has_a, has_b = _speaks_of(claim, m.group("a")), _speaks_of(claim, m.group("b"))
+        if has_a and not has_b:
+            out.append(sentence[cursor : m.end("a")])
+            cursor = m.end()
+        elif has_b and not has_a:
+            out.append(sentence[cursor : m.start("a")])
+            cursor = m.start("b")
+    return "".join(out) + sentence[cursor:]
+
+
 def agreed_polarity(claim: str, sentence: str) -> bool:
     """The claim and `sentence` speak of the same policy verb with the same polarity ("Event tickets
     are non-refundable" / "we can't refund event tickets"), about the same thing, and neither puts
-    a condition on it."""
+    a condition on it. A verb of the sentence coordinated with the claim's ("… cannot be refunded
+    or exchanged") is not one the claim must speak of too."""
     if len(claim.split()) > MAX_CLAIM_WORDS or _CONDITIONAL.search(claim) or _CONDITIONAL.search(sentence):
         return False
+    sentence = _without_alternatives(sentence, claim)
     agreed = False
     for family in _FAMILY.values():
         said, stated = _polarity(claim, family), _polarity(sentence, family)

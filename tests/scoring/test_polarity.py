@@ -106,11 +106,24 @@ def test_changes_are_a_policy_verb() -> None:
         ("Unfortunately we can't refund concert tickets.", "Concert tickets are non-refundable.", True),
         ("The setup fee isn't refundable.", "Setup fees cannot be refunded under any circumstances.", True),
         ("Opened games are not returnable.", "Opened games cannot be returned.", True),
+        # A verb coordinated with the claim's holds on its own; the claim need not speak of it.
+        (
+            "Since gift cards are non-refundable, we cannot refund your gift card.",
+            "Gift cards cannot be refunded or exchanged for cash.",
+            True,
+        ),
+        (
+            "Concert tickets are not transferable to friends.",
+            "Concert tickets are non-refundable and non-transferable to friends.",
+            True,
+        ),
         # Opposite polarity, a condition, another subject, a narrower sentence: not agreed.
         ("You can refund concert tickets.", "Concert tickets are non-refundable.", False),
         ("Tickets are refunded unless the show has started.", "Tickets are refunded.", False),
         ("Parking fees are non-refundable.", "Concert tickets are non-refundable.", False),
         ("Annual plans are non-refundable.", "Annual plans are non-refundable after the first 30 days.", False),
+        # A coordinated verb the claim does speak of stays, and must agree.
+        ("You can exchange gift cards for cash.", "Gift cards cannot be refunded or exchanged for cash.", False),
     ],
 )
 def test_agreed_polarity(claim: str, sentence: str, agreed: bool) -> None:
