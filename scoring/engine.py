@@ -484,23 +484,22 @@ class Scorer:
         """A value of the claim its prose evidence sentence states otherwise: a figure, the days
         of a schedule, who a rule applies to, whether it is allowed at all, or what reviewers
         thought of it ((start, end) in the claim, and why)."""
-        sentence = _evidence_sentence(run, v)
-        if sentence is None:
-            return None
         evidence = run.nli_text
-        quantity = contradicted_quantity(span.text, sentence, evidence)
-        if quantity is not None:
-            return quantity.start, quantity.end, "the evidence states another figure"
-        for check in (contradicted_days, contradicted_scope):
-            mismatch = check(span.text, sentence, evidence)
-            if mismatch is not None:
-                return mismatch.start, mismatch.end, mismatch.reason
-        for reversal in (contradicted_polarity, reversed_negation):
-            reversed_ = reversal(span.text, sentence)
-            if reversed_ is not None:
-                return reversed_.start, reversed_.end, reversed_.reason
-        # A reported opinion is read against every review, not one sentence: the aspect it names
-        # may be anywhere in them.
+        sentence = _evidence_sentence(run, v)
+        if sentence is not None:
+            quantity = contradicted_quantity(span.text, sentence, evidence)
+            if quantity is not None:
+                return quantity.start, quantity.end, "the evidence states another figure"
+            for check in (contradicted_days, contradicted_scope):
+                mismatch = check(span.text, sentence, evidence)
+                if mismatch is not None:
+                    return mismatch.start, mismatch.end, mismatch.reason
+            for reversal in (contradicted_polarity, reversed_negation):
+                reversed_ = reversal(span.text, sentence)
+                if reversed_ is not None:
+                    return reversed_.start, reversed_.end, reversed_.reason
+        # A reported opinion is read against every review, not one sentence (the aspect it names
+        # may be anywhere in them, and a record's reviews are fields, with no prose sentence).
         opinion = contradicted_opinion(span.text, evidence)
         if opinion is not None:
             return opinion.start, opinion.end, opinion.reason

@@ -265,6 +265,23 @@ def test_a_record_field_refutes_a_wrong_value_and_is_shown_as_the_evidence(fresh
     assert [c.verdict for c in good.claims if c.checkable] == ["supported"]
 
 
+def test_a_records_reviews_refute_an_opinion_they_state_the_other_way(fresh_scorer):
+    import json
+
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=(0.9, 0.05, 0.05))
+    reviews = [
+        {"review_stars": 2, "review_text": "The green curry was fragrant. Service was painfully slow, though."},
+        {"review_stars": 4, "review_text": "Lovely pad thai and the staff were friendly."},
+    ]
+    record = json.dumps({"name": "Bangkok Garden", "stars": 3.5, "review_info": reviews})
+    r = s.score(draft("Customers praise the quick service.", passages=(Passage("rec", record),)))
+    (claim,) = [c for c in r.claims if c.checkable]
+    assert (claim.verdict, claim.evidence_reason) == ("refuted", "the reviews criticised the service")
+    r = s.score(draft("Customers praise the friendly staff.", passages=(Passage("rec", record),)))
+    assert [c.verdict for c in r.claims if c.checkable] == ["supported"]
+
+
 def test_the_nli_may_not_refute_a_claim_from_a_records_field_statements(fresh_scorer):
     import json
 
