@@ -400,6 +400,11 @@ class Scorer:
         verdict, contradiction = v.verdict, v.max_contradict or 0.0
         wrong = self._prose_mismatch(run, span, v)
         if wrong is not None:
+            # The evidence shown is the comparator's where it names one (the review that says
+            # otherwise), else the sentence the verifier read; either mapped back from a record's
+            # derived passage to its field.
+            pid, a, b = wrong.evidence or (v.best_passage_id, v.best_sentence_start, v.best_sentence_end)
+            pid, a, b, path = self._evidence_place(run, pid, a, b)
             claim = ClaimResult(
                 span.text,
                 span.start,
@@ -409,13 +414,14 @@ class Scorer:
                 v.p_entail,
                 v.p_neutral,
                 v.p_contradict,
-                v.best_passage_id,
-                v.best_sentence_start,
-                v.best_sentence_end,
+                pid,
+                a,
+                b,
                 "",
                 lexical,
-                evidence_reason=wrong[2],
-                flags=((span.start + wrong[0], span.start + wrong[1]),),
+                evidence_field=path,
+                evidence_reason=wrong.reason,
+                flags=((span.start + wrong.start, span.start + wrong.end),),
             )
             return claim, (v.max_entail or 0.0, 1.0)
         support = v.max_entail or 0.0
@@ -480,29 +486,30 @@ class Scorer:
         return contradiction_holds(strip_citations(span.text), _window_text(run, v) or "")
 
     @staticmethod
-    def _prose_mismatch(run: _Run, span: ClaimSpan, v: ClaimVerification) -> tuple[int, int, str] | None:
+    def _prose_mismatch(run: _Run, span: ClaimSpan, v: ClaimVerification) -> _Mismatch | None:
         """A value of the claim its prose evidence sentence states otherwise: a figure, the days
         of a schedule, who a rule applies to, whether it is allowed at all, or what reviewers
-        thought of it ((start, end) in the claim, and why)."""
+        thought of it."""
         evidence = run.nli_text
         sentence = _evidence_sentence(run, v)
         if sentence is not None:
             quantity = contradicted_quantity(span.text, sentence, evidence)
             if quantity is not None:
-                return quantity.start, quantity.end, "the evidence states another figure"
+                return _Mismatch(quantity.start, quantity.end, "the evidence states another figure")
             for check in (contradicted_days, contradicted_scope):
                 mismatch = check(span.text, sentence, evidence)
                 if mismatch is not None:
-                    return mismatch.start, mismatch.end, mismatch.reason
+                    return _Mismatch(mismatch.start, mismatch.end, mismatch.reason)
             for reversal in (contradicted_polarity, reversed_negation):
                 reversed_ = reversal(span.text, sentence)
                 if reversed_ is not None:
-                    return reversed_.start, reversed_.end, reversed_.reason
+                    return _Mismatch(reversed_.start, reversed_.end, reversed_.reason)
         # A reported opinion is read against every review, not one sentence (the aspect it names
         # may be anywhere in them, and a record's reviews are fields, with no prose sentence).
         opinion = contradicted_opinion(span.text, evidence)
         if opinion is not None:
-            return opinion.start, opinion.end, opinion.reason
+            place = _nli_place(run, opinion.evidence_start, opinion.evidence_end)
+            return _Mismatch(opinion.start, opinion.end, opinion.reason, place)
         return None
 
     @staticmethod
@@ -659,6 +666,29 @@ class Scorer:
         other.calibrator = self.calibrator
         other.fusion = other.config.fusion or self.fusion
         return other
+
+
+@dataclass(frozen=True)
+class _Mismatch:
+    """A claim's value a prose comparator found contradicted: its offsets in the claim, why, and
+    where the evidence says otherwise when the comparator names the place (passage id and offsets
+    into that passage's text; a record's derived passage until `_evidence_place` maps it)."""
+
+    start: int
+    end: int
+    reason: str
+    evidence: tuple[str, int, int] | None = None
+
+
+def _nli_place(run: _Run, a: int, b: int) -> tuple[str, int, int] | None:
+    """The passage of `run.nli_text` (the NLI passages joined by newlines) that offsets a..b fall
+    in, with the offsets into it."""
+    at = 0
+    for p in run.nli_passages:
+        if at <= a and b <= at + len(p.text):
+            return p.id, a - at, b - at
+        at += len(p.text) + 1
+    return None
 
 
 def _evidence_sentence(run: _Run, v: ClaimVerification) -> str | None:

@@ -88,6 +88,8 @@ class OpinionMismatch:
     start: int  # the clause of the claim, offsets into the claim
     end: int
     reason: str
+    evidence_start: int  # the first clause of the evidence that says otherwise, offsets into it
+    evidence_end: int
 
 
 @functools.cache
@@ -142,16 +144,24 @@ def _about(aspect: set[str], stems: frozenset[str]) -> bool:
     return 2 * len(aspect & stems) >= len(aspect)
 
 
+@dataclass(frozen=True)
+class _Clause:
+    start: int
+    end: int
+    stems: frozenset[str]
+    sign: int
+
+
 @functools.lru_cache(maxsize=16)
-def _evidence_clauses(evidence: str) -> tuple[tuple[frozenset[str], int], ...]:
-    """Each clause of the evidence: its words' stems and its sentiment's sign (kept for the next
-    claim of the same draft, which reads the same reviews)."""
+def _evidence_clauses(evidence: str) -> tuple[_Clause, ...]:
+    """Each clause of the evidence, with its words' stems and its sentiment's sign (kept for the
+    next claim of the same draft, which reads the same reviews)."""
     out = []
     for s_start, s_end in iter_sentence_spans(evidence):
         for a, b in _clauses(evidence, s_start, s_end):
             piece = evidence[a:b]
             stems = frozenset(stem(_POSSESSIVE.sub("", piece[x:y].lower())) for x, y in word_spans(piece))
-            out.append((stems, _sign(sentiment(piece))))
+            out.append(_Clause(a, b, stems, _sign(sentiment(piece))))
     return tuple(out)
 
 
@@ -159,15 +169,14 @@ def contradicted_opinion(claim: str, evidence: str) -> OpinionMismatch | None:
     """The clause of a reported opinion that the evidence states only the other way, if any."""
     if not (REPORTED.search(claim) or _FELT.search(claim)):
         return None
-    judged: tuple[tuple[frozenset[str], int], ...] | None = None
     for start, end in _clauses(claim, 0, len(claim)):
         sign = _sign(sentiment(claim[start:end]))
         aspect = _aspect(claim, start, end) if sign else set()
         if not aspect:
             continue
-        judged = judged if judged is not None else _evidence_clauses(evidence)
-        signs = {s for stems, s in judged if s and _about(aspect, stems)}
-        if signs == {-sign}:
+        about = [c for c in _evidence_clauses(evidence) if c.sign and _about(aspect, c.stems)]
+        if about and all(c.sign == -sign for c in about):
             said = "praised" if sign < 0 else "criticised"
-            return OpinionMismatch(start, end, f"the reviews {said} the {' '.join(sorted(aspect))}")
+            reason = f"the reviews {said} the {' '.join(sorted(aspect))}"
+            return OpinionMismatch(start, end, reason, about[0].start, about[0].end)
     return None

@@ -278,6 +278,9 @@ def test_a_records_reviews_refute_an_opinion_they_state_the_other_way(fresh_scor
     r = s.score(draft("Customers praise the quick service.", passages=(Passage("rec", record),)))
     (claim,) = [c for c in r.claims if c.checkable]
     assert (claim.verdict, claim.evidence_reason) == ("refuted", "the reviews criticised the service")
+    # The review page shows the review that says otherwise, in the record's own text.
+    assert (claim.best_passage_id, claim.evidence_field) == ("rec", "review_info[0].review_text")
+    assert "Service was painfully slow" in record[claim.best_sentence_start : claim.best_sentence_end]
     r = s.score(draft("Customers praise the friendly staff.", passages=(Passage("rec", record),)))
     assert [c.verdict for c in r.claims if c.checkable] == ["supported"]
 
