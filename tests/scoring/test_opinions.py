@@ -70,3 +70,10 @@ def test_review_words_carry_their_sentiment() -> None:
     # VADER's lexicon lacks these (or, for "killer", reads them the other way).
     for word, sign in [("bland", -1), ("cramped", -1), ("overpriced", -1), ("attentive", 1), ("killer", 1)]:
         assert sign * sentiment(f"The place was {word}.") > 0.3, word
+
+
+def test_like_compares_in_a_review() -> None:
+    # "taste like it" is no praise: an unimpressed reviewer is not contradicted by it.
+    reviews = "Their pour-over is bright and fruity. Pastries are bought in and taste like it."
+    assert abs(sentiment("Pastries are bought in and taste like it.")) < 0.3
+    assert contradicted_opinion("A reviewer was unimpressed by the pastries.", reviews) is None
