@@ -65,6 +65,27 @@ REVIEW_VALENCE: dict[str, float] = {
     "killer": 2.0,  # "a killer margherita": praise in a review, -3.3 in VADER's lexicon
 }
 _POSSESSIVE = re.compile(r"['’]s?$")
+# Sentiment words that judge one facet of a thing: "overpriced cocktails" says nothing of how they
+# taste, so a review that praises the cocktails' look does not answer it. A clause judged by such
+# a word is compared only with the evidence clauses that speak of the same facet.
+_FACETS: dict[str, tuple[frozenset[str], re.Pattern[str]]] = {
+    name: (frozenset(judging.split()), re.compile(rf"(?:{marks})", re.IGNORECASE))
+    for name, judging, marks in (
+        (
+            "price",
+            "overpriced pricey expensive cheap affordable reasonable steep rip-off ripoff bargain",
+            r"\$|\b(?:pric\w*|cost\w*|expensive|cheap\w*|overpriced|affordable|value|steep|bill|charg\w*|"
+            r"rip-?off|bargain|dollars?|bucks)\b",
+        ),
+        (
+            "speed",
+            "slow quick fast speedy prompt rushed",
+            r"\b(?:slow\w*|quick\w*|fast|speedy|prompt\w*|wait\w*|minutes?|hours?|took|forever|ages|rushed)\b",
+        ),
+        ("noise", "loud noisy quiet", r"\b(?:loud|noisy|noise|quiet|music|hear\w*|thin\s+walls?)\b"),
+        ("size", "tiny cramped spacious roomy", r"\b(?:tiny|cramped|spacious|roomy|small|big|large|huge|space)\b"),
+    )
+}
 CLEAR = 0.3  # |VADER compound| from which a clause has a sentiment
 # Clause breaks, in a claim and in the reviews: a contrast, a semicolon or a dash.
 # ("However" is left out: mid-sentence it is parenthetical, "the coffee, however, tasted burnt".)
@@ -134,10 +155,23 @@ def _aspect(text: str, start: int, end: int) -> set[str]:
         lower = _POSSESSIVE.sub("", word.lower())
         if lower in STOPWORDS or lower in lexicon or lower in CARDINALS or len(lower) < 3 or (k and word[0].isupper()):
             continue
+        if lower.endswith(("n't", "n’t")):
+            continue  # "didn't work": the negation is the sentiment's, not the aspect's
         s = stem(lower)
         if s not in _REPORTING:
             out.add(s)
     return out
+
+
+def _facets(clause: str) -> list[re.Pattern[str]]:
+    """The markers of each facet a word of the clause judges ("overpriced": the price)."""
+    said = {w.lower() for w in re.findall(r"[\w-]+", clause)}
+    return [marks for judging, marks in _FACETS.values() if said & judging]
+
+
+def _on_facet(clause: str, facets: list[re.Pattern[str]]) -> bool:
+    """Whether an evidence clause speaks of one of the facets the claim judges (any, if none)."""
+    return not facets or any(marks.search(clause) for marks in facets)
 
 
 def _about(aspect: set[str], stems: frozenset[str]) -> bool:
@@ -177,7 +211,12 @@ def contradicted_opinion(claim: str, evidence: str) -> OpinionMismatch | None:
         aspect = _aspect(claim, start, end) if sign else set()
         if not aspect:
             continue
-        about = [c for c in _evidence_clauses(evidence) if c.sign and _about(aspect, c.stems)]
+        facets = _facets(claim[start:end])
+        about = [
+            c
+            for c in _evidence_clauses(evidence)
+            if c.sign and _about(aspect, c.stems) and _on_facet(evidence[c.start : c.end], facets)
+        ]
         if about and all(c.sign == -sign for c in about):
             said = "praised" if sign < 0 else "criticised"
             reason = f"the reviews {said} the {' '.join(sorted(aspect))}"

@@ -77,3 +77,18 @@ def test_like_compares_in_a_review() -> None:
     reviews = "Their pour-over is bright and fruity. Pastries are bought in and taste like it."
     assert abs(sentiment("Pastries are bought in and taste like it.")) < 0.3
     assert contradicted_opinion("A reviewer was unimpressed by the pastries.", reviews) is None
+
+
+def test_a_word_that_judges_one_facet_is_compared_on_that_facet() -> None:
+    # "Overpriced" judges the price: praise of how the cocktails look does not answer it.
+    looks = "Cocktails are creative and beautifully presented. Music was loud but that's the vibe."
+    assert contradicted_opinion("The reviewer found the cocktails overpriced.", looks) is None
+    price = "Cocktails are a bargain at $8 and beautifully presented."
+    m = contradicted_opinion("The reviewer found the cocktails overpriced.", price)
+    assert m is not None and m.reason == "the reviews praised the cocktail"
+
+
+def test_a_negation_is_not_part_of_the_aspect() -> None:
+    reviews = "The Wi-Fi worked perfectly, even out in the garden."
+    m = contradicted_opinion("Reviewers complain that the Wi-Fi didn't work.", reviews)
+    assert m is not None and "didn't" not in m.reason
