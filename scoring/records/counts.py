@@ -50,9 +50,16 @@ def _field_number(f: Field) -> float | None:
     return n
 
 
+def _is_price_level(f: Field) -> bool:
+    return "pricerange" in re.sub(r"[^a-z]", "", _last_key(f.path).lower())
+
+
 def _check_numbers(ctx: _Ctx) -> None:
     claim = ctx.claim
-    cands_all = [f for f in ctx.fields if f.kind in ("count", "number")]
+    # A price range ("RestaurantsPriceRange2": 2) is a level, read by the attributes' price-level
+    # check ("moderately priced", "$$"); as a count it would take "1900 Route 70" or "one noted
+    # prices" for a price level of 1900 or one.
+    cands_all = [f for f in ctx.fields if f.kind in ("count", "number") and not _is_price_level(f)]
     nums = {id(f): _field_number(f) for f in cands_all}
     cands_all = [f for f in cands_all if nums[id(f)] is not None]
     claim_stems = {w for w, _, _ in _claim_words(claim)}

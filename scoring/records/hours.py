@@ -22,7 +22,7 @@ _DAY_RANGE = re.compile(
     re.IGNORECASE,
 )
 _DAY_GROUPS = re.compile(
-    r"\b(?P<g>weekdays?|weekends|(?<=on\s)weekend|(?<=the\s)weekend|(?<=every\s)weekend|every\s+day|everyday|daily|all\s+week(?:\s+long)?|seven\s+days\s+a\s+week|"
+    r"\b(?P<g>midweek|weekdays?|weekends|(?<=on\s)weekend|(?<=the\s)weekend|(?<=every\s)weekend|every\s+day|everyday|daily|all\s+week(?:\s+long)?|seven\s+days\s+a\s+week|"
     r"7\s+days\s+a\s+week|each\s+day|the\s+whole\s+week|24/7|around\s+the\s+clock|any\s+day(?:\s+of\s+the\s+week)?)\b",
     re.IGNORECASE,
 )
@@ -31,7 +31,8 @@ _OPEN_CONTEXT = re.compile(
     r"visit|serves|serving|staffed)\b",
     re.IGNORECASE,
 )
-_T = r"(?:\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?\s?m\b\.?)?|noon|midday|midnight)"
+# "noon" is a time, "afternoon" is not.
+_T = r"(?:\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?\s?m\b\.?)?|\b(?:noon|midday|midnight)\b)"
 _TIME_RANGE_CLAIM = re.compile(
     r"(?P<pre>\b(?:from|between|open|opens|hours(?:\s+are)?|hours\s+of)\s+)?"
     r"(?P<a>" + _T + r")\s*(?:-|–|—|to|until|till|til|through|thru|and)\s*(?P<b>" + _T + r")(?![\d:/])",
@@ -42,6 +43,12 @@ _TIME_SINGLE_CLAIM = re.compile(
     r"begins?|last\s+call|by)(?:\s+(?:at|around|by|up|from))?\s+)?(?P<a>" + _T + r")(?![\d:/])",
     re.IGNORECASE,
 )
+# A range of closing times, not opening hours: "closing times between 8 PM and 10 PM", "closes
+# between 9 and 11 PM".
+_CLOSING_WINDOW = re.compile(r"\bclos(?:e|es|ing)(?:\s+times?)?\s+(?:vary\s+)?(?:between|from)\s+$", re.IGNORECASE)
+_OR_BOUND = re.compile(r"\s+or\s+(later|earlier)\b", re.IGNORECASE)
+_TOUCH_AFTER = re.compile(r"\s*(?:or\s+(?:later|earlier|so)\s*)?(?:on|for|every|each)?\s*", re.IGNORECASE)
+_TOUCH_BEFORE = re.compile(r"\s*,?\s*(?:from|at|until|till|:)?\s*", re.IGNORECASE)
 _TIME_EXACT = re.compile(r"[ap]\.?\s?m\b|:|noon|midday|midnight", re.IGNORECASE)
 
 
@@ -59,6 +66,8 @@ def _day_set_from(text: str) -> set[int]:
             out.add(i)
         return out
     g = text.strip().lower()
+    if g == "midweek":
+        return {1, 2, 3}  # Tuesday to Thursday: the days every reading of "midweek" shares
     if g.startswith("weekday"):
         return {0, 1, 2, 3, 4}
     if g.startswith("weekend"):
@@ -156,8 +165,13 @@ def _time_mentions(claim: str, blocked: list[tuple[int, int]]) -> list[_TimeMent
         b = _claim_time_candidates(b_txt)
         if a is None or b is None:
             continue
-        # "11 to 8 PM": the bare side takes the meridiem pattern loosely (either reading).
-        out.append(_TimeMention(s, e, a, b, "range"))
+        if _CLOSING_WINDOW.search(claim[max(0, m.start() - 30) : s]):
+            # "closing times between 8 PM and 10 PM": when it closes, somewhere in that window.
+            window = {t for x in a for y in b if x <= y for t in range(x, y + 1)}
+            out.append(_TimeMention(s, e, None, window, "close"))
+        else:
+            # "11 to 8 PM": the bare side takes the meridiem pattern loosely (either reading).
+            out.append(_TimeMention(s, e, a, b, "range"))
         taken.append((s, e))
     for m in _TIME_SINGLE_CLAIM.finditer(claim):
         s, e = m.start("a"), m.end("a")
@@ -173,6 +187,11 @@ def _time_mentions(claim: str, blocked: list[tuple[int, int]]) -> list[_TimeMent
         c = _claim_time_candidates(a_txt)
         if c is None:
             continue
+        bound = _OR_BOUND.match(claim, e)
+        if bound is not None:
+            # "until 10 PM or later": any time from 10 PM to midnight ("or earlier": up to it).
+            later = bound.group(1).lower() == "later"
+            c = {t for x in c for t in (range(x, 1441) if later else range(max(0, x - 360), x + 1))}
         if re.match(r"(?:until|till|til|clos|shut|last|by)", pre):
             role = "close"
         elif re.match(r"(?:open|start|begin)", pre):
@@ -240,15 +259,22 @@ def _check_hours(ctx: _Ctx) -> None:
     positive = [d for d in days if not d.closed and not d.excluded]
     first_is_day = bool(days) and (not times or days[0].start < times[0].start)
     assigned: dict[int, list[DayMention]] = {}
+    own: dict[int, set[int]] = {}  # the days a time names right after it ("noon on Sundays")
     for ti, t in enumerate(times):
         prev_t_end = times[ti - 1].end if ti > 0 else -1
         next_t_start = times[ti + 1].start if ti + 1 < len(times) else len(claim) + 1
         left = [d for d in positive if prev_t_end <= d.start and d.end <= t.start]
         right = [d for d in positive if t.end <= d.start and d.end <= next_t_start]
-        pick = (left or right) if first_is_day else (right or left)
+        # A day group that touches the time is its own ("until 10 PM on Fridays", "9 PM midweek",
+        # "Sundays from noon"); otherwise the claim's order decides.
+        touching_right = [d for d in right[:1] if _TOUCH_AFTER.fullmatch(claim[t.end : d.start])]
+        touching_left = [d for d in left[-1:] if _TOUCH_BEFORE.fullmatch(claim[d.end : t.start])]
+        pick = touching_right or touching_left or ((left or right) if first_is_day else (right or left))
         if not pick and positive and len(times) == 1:
             pick = positive
         assigned[ti] = pick
+        if touching_right:
+            own[ti] = set().union(*(d.days for d in touching_right))
     # Exclusions ("every day except Sunday") remove days from the groups before them.
     excluded: set[int] = set()
     for d in days:
@@ -262,6 +288,11 @@ def _check_hours(ctx: _Ctx) -> None:
             dayset |= g.days
             used_day_mentions.add(id(g))
         dayset -= excluded
+        # A time given for named days is the exception to one given for more ("from 11 AM (noon
+        # on Sundays)", "until 10 PM Monday through Saturday and 9:30 PM on Sundays").
+        narrower = set().union(*(days for tj, days in own.items() if tj != ti and _same_end(t, times[tj])))
+        if dayset - narrower:
+            dayset -= narrower
         _check_time_against_days(ctx, t, dayset, sched, groups)
     # Day mentions with no time: "open Monday through Saturday", "closed on Sundays".
     for d in days:
@@ -315,6 +346,12 @@ def _nearest_day_field(sched: dict[int, tuple[Field, tuple[int, int] | None]], d
             if cand in sched:
                 return sched[cand][0]
     return next(iter(sched.values()))[0]
+
+
+def _same_end(a: _TimeMention, b: _TimeMention) -> bool:
+    """Whether two times may say the same end of the day: both an opening or both a closing (a
+    time of unknown role may be either)."""
+    return (a.open_c is not None and b.open_c is not None) or (a.close_c is not None and b.close_c is not None)
 
 
 def _time_matches(t: _TimeMention, r: tuple[int, int]) -> bool:

@@ -273,6 +273,56 @@ def test_closed_day_and_open_days(yelp: list[Field]) -> None:
     assert verdict("It is open seven days a week.", yelp) == "refuted"
 
 
+# A week of varied hours, as overviews summarise them (tests/scoring/data/listings_blind.jsonl).
+VARIED = {
+    "Monday": "11:30-22:0",
+    "Tuesday": "11:30-22:0",
+    "Wednesday": "11:30-22:0",
+    "Thursday": "11:30-22:0",
+    "Friday": "11:30-23:0",
+    "Saturday": "11:30-23:0",
+    "Sunday": "12:0-21:30",
+}
+CAFE = {"Tuesday": "11:0-21:0", "Wednesday": "11:0-21:0", "Thursday": "11:0-21:0", "Friday": "11:0-22:0"}
+
+
+@pytest.mark.parametrize(
+    ("hours", "claim"),
+    [
+        # A time given for named days is the exception to one given for more.
+        (VARIED, "It is open daily from 11:30 AM (noon on Sundays) until 10 PM or later Monday through Saturday."),
+        (VARIED, "It is open daily from 11:30 AM Monday through Saturday and noon on Sunday."),
+        # "Midweek" is Tuesday to Thursday; a day group right after a time is that time's.
+        (CAFE, "It is open Tuesday through Friday, with hours of 11 AM to 9 PM midweek, until 10 PM on Fridays."),
+        # A window of closing times, not an opening range.
+        (VARIED, "It opens at 11:30 AM on weekdays, with closing times between 9 PM and 11 PM."),
+        # "Afternoon" holds no "noon".
+        ({"Saturday": "8:0-14:0"}, "On Saturdays it opens at 8 AM, closing by mid-afternoon."),
+    ],
+)
+def test_hours_as_overviews_summarise_them(hours: dict[str, str], claim: str) -> None:
+    fields = parse_record(json.dumps({"name": "Seoul Fire", "hours": hours}))
+    assert fields is not None
+    result = check_claim(claim, fields)
+    assert result.checks and all(c.verdict == "supported" for c in result.checks), result
+
+
+def test_the_exception_still_refutes_a_wrong_time() -> None:
+    fields = parse_record(json.dumps({"name": "Seoul Fire", "hours": VARIED}))
+    assert fields is not None
+    assert verdict("It opens at 11:30 AM Monday through Saturday and at 1 PM on Sunday.", fields) == "refuted"
+    assert verdict("It is open until 10 PM or later on Sundays.", fields) == "refuted"
+    assert verdict("Its closing times range between 9 PM and 10 PM.", fields) != "supported"
+
+
+def test_a_price_range_is_a_level_not_a_count() -> None:
+    record = {"name": "Olive & Ember", "address": "1900 Route 70 E", "attributes": {"RestaurantsPriceRange2": "2"}}
+    fields = parse_record(json.dumps(record))
+    assert fields is not None
+    assert verdict("Olive & Ember is a Greek restaurant at 1900 Route 70 E.", fields) != "refuted"
+    assert verdict("Reviewers like the gyros, though one noted prices a bit high.", fields) != "refuted"
+
+
 def test_zero_hours_are_never_refuted() -> None:
     fields = parse_record('{"name": "Night Owl", "hours": {"Monday": "0:0-0:0", "Tuesday": "0:0-0:0"}}')
     assert fields is not None
