@@ -61,7 +61,8 @@ REVIEW_VALENCE: dict[str, float] = {
     **dict.fromkeys(("slow", "pricey", "mediocre", "watery", "crowded", "understaffed", "disorganized"), -1.3),
     **dict.fromkeys(("disorganised", "overwhelmed", "letdown", "gripe", "chaotic", "sloppy", "tiny"), -1.3),
     **dict.fromkeys(("loud", "noisy", "steep", "expensive", "rushed", "cold", "dated", "shabby"), -1.0),
-    **dict.fromkeys(("unimpressed", "rip-off", "ripoff", "underwhelming", "underwhelmed"), -1.5),
+    **dict.fromkeys(("unimpressed", "rip-off", "ripoff", "underwhelming", "underwhelmed", "inattentive"), -1.5),
+    **dict.fromkeys(("skimpy", "fatty", "weak", "overcrowded", "annoyed"), -1.3),
     "killer": 2.0,  # "a killer margherita": praise in a review, -3.3 in VADER's lexicon
 }
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -90,6 +91,19 @@ CLEAR = 0.3  # |VADER compound| from which a clause has a sentiment
 # Clause breaks, in a claim and in the reviews: a contrast, a semicolon or a dash.
 # ("However" is left out: mid-sentence it is parenthetical, "the coffee, however, tasted burnt".)
 _CLAUSE = re.compile(r"\s*(?:[;:–—]|\s-\s|,?\s+\b(?:but|though|although|while|whereas|yet)\b,?)\s*", re.I)
+# Who lists opinions item by item: reviewers, not "people" or a study ("according to …").
+_REVIEWER = re.compile(
+    r"\b(?:reviewers?|reviews?|customers?|diners?|guests?|patrons?|visitors?|clients?|shoppers?|"
+    r"complaints?|criticisms?)\b",
+    re.IGNORECASE,
+)
+# A clause's opening connective, which is no opinion ("On the other hand, one reviewer found …").
+_DISCOURSE = re.compile(
+    r"\s*(?:on\s+the\s+other\s+hand|however|still|that\s+said|meanwhile|overall|in\s+addition|also)\b\s*,?\s*",
+    re.IGNORECASE,
+)
+# The items of a list of opinions: "the lamb saag, the garlic naan and the biryani".
+_ITEM_BREAK = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.IGNORECASE)
 # Words that say who reported or how, not what about.
 _REPORTING = frozenset(
     stem(w)
@@ -202,23 +216,54 @@ def _evidence_clauses(evidence: str) -> tuple[_Clause, ...]:
     return tuple(out)
 
 
+def reports_opinion(claim: str) -> bool:
+    """Whether the claim reports what reviewers said or felt ("one reviewer found …", "the
+    reviewer's main complaint was …")."""
+    return bool(REPORTED.search(claim) or _FELT.search(claim))
+
+
+def _opinions(claim: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """The opinions of one clause, (start, end, sign): the clause itself, or, where it lists what
+    reviewers thought ("Reviewers praise the lamb saag, the garlic naan and the biryani, and
+    mention unfriendly staff"), each item, with its own sentiment or else the last one stated
+    before it (the verb's: "praise")."""
+    lead = _DISCOURSE.match(claim, start, end)
+    start = lead.end() if lead else start
+    items, cursor = [], start
+    for m in _ITEM_BREAK.finditer(claim, start, end):
+        if m.start() > cursor:
+            items.append((cursor, m.start()))
+        cursor = m.end()
+    if end > cursor:
+        items.append((cursor, end))
+    if len(items) < 2 or not _REVIEWER.search(claim):
+        return [(start, end, _sign(sentiment(claim[start:end])))]
+    out, carried = [], 0
+    for a, b in items:
+        own = _sign(sentiment(claim[a:b]))
+        carried = own or carried
+        out.append((a, b, carried))
+    return out
+
+
 def contradicted_opinion(claim: str, evidence: str) -> OpinionMismatch | None:
-    """The clause of a reported opinion that the evidence states only the other way, if any."""
-    if not (REPORTED.search(claim) or _FELT.search(claim)):
+    """The opinion of a reported-opinion claim that the evidence states only the other way, if
+    any."""
+    if not reports_opinion(claim):
         return None
-    for start, end in _clauses(claim, 0, len(claim)):
-        sign = _sign(sentiment(claim[start:end]))
-        aspect = _aspect(claim, start, end) if sign else set()
-        if not aspect:
-            continue
-        facets = _facets(claim[start:end])
-        about = [
-            c
-            for c in _evidence_clauses(evidence)
-            if c.sign and _about(aspect, c.stems) and _on_facet(evidence[c.start : c.end], facets)
-        ]
-        if about and all(c.sign == -sign for c in about):
-            said = "praised" if sign < 0 else "criticised"
-            reason = f"the reviews {said} the {' '.join(sorted(aspect))}"
-            return OpinionMismatch(start, end, reason, about[0].start, about[0].end)
+    for c_start, c_end in _clauses(claim, 0, len(claim)):
+        for start, end, sign in _opinions(claim, c_start, c_end):
+            aspect = _aspect(claim, start, end) if sign else set()
+            if not aspect:
+                continue
+            facets = _facets(claim[start:end])
+            about = [
+                c
+                for c in _evidence_clauses(evidence)
+                if c.sign and _about(aspect, c.stems) and _on_facet(evidence[c.start : c.end], facets)
+            ]
+            if about and all(c.sign == -sign for c in about):
+                said = "praised" if sign < 0 else "criticised"
+                reason = f"the reviews {said} the {' '.join(sorted(aspect))}"
+                return OpinionMismatch(start, end, reason, about[0].start, about[0].end)
     return None

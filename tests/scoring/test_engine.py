@@ -285,6 +285,22 @@ def test_a_records_reviews_refute_an_opinion_they_state_the_other_way(fresh_scor
     assert [c.verdict for c in r.claims if c.checkable] == ["supported"]
 
 
+def test_the_nli_alone_does_not_refute_an_opinion_read_from_a_records_reviews(fresh_scorer):
+    import json
+
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=(0.05, 0.05, 0.9))
+    review = "Tables are hard to get on weekends, and the host seemed to pick favourites among the regulars."
+    # Only the review: the verifier reads it as the record's text, not among field statements.
+    record = json.dumps({"review_info": [{"review_text": review}]})
+    claim = "One reviewer said the host never played favourites."
+    r = s.score(draft(claim, passages=(Passage("rec", record),)))
+    assert [c.verdict for c in r.claims if c.checkable] == ["insufficient"]
+    # Against prose the NLI's contradiction across a negation still refutes.
+    r = s.score(draft(claim, passages=(Passage("kb", review),)))
+    assert [c.verdict for c in r.claims if c.checkable] == ["refuted"]
+
+
 def test_the_nli_may_not_refute_a_claim_from_a_records_field_statements(fresh_scorer):
     import json
 

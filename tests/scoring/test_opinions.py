@@ -92,3 +92,29 @@ def test_a_negation_is_not_part_of_the_aspect() -> None:
     reviews = "The Wi-Fi worked perfectly, even out in the garden."
     m = contradicted_opinion("Reviewers complain that the Wi-Fi didn't work.", reviews)
     assert m is not None and "didn't" not in m.reason
+
+
+def test_each_item_of_a_list_of_opinions_is_compared() -> None:
+    reviews = (
+        "Review 1: The lamb saag was rich and the garlic naan perfect. "
+        "Review 2: Lovely biryani, and the staff were warm and attentive."
+    )
+    # The items carry the verb's praise; the one item with its own sentiment is read with it.
+    claim = "Reviewers praise the lamb saag, the garlic naan and the biryani, and mention unfriendly staff."
+    m = contradicted_opinion(claim, reviews)
+    assert m is not None and claim[m.start : m.end] == "mention unfriendly staff." and m.reason.endswith("staff")
+    assert contradicted_opinion("Reviewers praise the lamb saag, the garlic naan and the biryani.", reviews) is None
+
+
+def test_an_opening_connective_is_no_opinion() -> None:
+    reviews = "Pancakes were dry and the hash browns were undercooked."
+    claim = "On the other hand, one reviewer found the pancakes dry and the hash browns undercooked."
+    assert contradicted_opinion(claim, reviews) is None
+
+
+def test_only_reviewers_list_opinions() -> None:
+    # "People …" is not a reviewer's list: its items are not compared one by one.
+    evidence = "The museums are boring and overpriced."
+    assert contradicted_opinion("People enjoy the beaches, the food and the museums.", evidence) is None
+    m = contradicted_opinion("Visitors enjoy the beaches, the food and the museums.", evidence)
+    assert m is not None and m.reason == "the reviews criticised the museum"
