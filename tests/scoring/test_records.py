@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -685,3 +686,19 @@ def test_dev_set_shape() -> None:
         else:
             assert r["spans"] == []
     assert 0.35 <= bad / len(recs) <= 0.65
+
+
+LISTINGS = sorted((Path(__file__).parent / "data").glob("listings_blind*.jsonl"))
+
+
+@pytest.mark.parametrize("path", LISTINGS, ids=lambda p: p.stem)
+def test_the_listing_sets_are_well_formed(path: Path) -> None:
+    """Yelp-style records with a faithful overview and one with a single marked error each."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 80 and {r["label"] for r in rows} == {0, 1}
+    for r in rows:
+        assert r["task"] == "data2text" and parse_record(r["passages"][0]["text"])
+        assert all(r["response"][sp["start"] : sp["end"]] == sp["text"] for sp in r["spans"])
+        assert (len(r["spans"]) == 1) == (r["label"] == 1)
+    kinds = Counter(r["meta"]["kind"] for r in rows if r["label"] == 1)
+    assert set(kinds) == {"opinion_flip", "aspect_swap", "overgeneralised", "attribute", "hours", "invented", "number"}
