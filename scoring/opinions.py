@@ -148,15 +148,20 @@ def _sign(score: float) -> int:
     return 1 if score >= CLEAR else -1 if score <= -CLEAR else 0
 
 
-def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _pieces(text: str, start: int, end: int, breaks: re.Pattern[str]) -> list[tuple[int, int]]:
+    """text[start:end] cut at each match of `breaks`, as (start, end) of the non-empty pieces."""
     out, cursor = [], start
-    for m in _CLAUSE.finditer(text, start, end):
+    for m in breaks.finditer(text, start, end):
         if m.start() > cursor:
             out.append((cursor, m.start()))
         cursor = m.end()
     if end > cursor:
         out.append((cursor, end))
     return out
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return _pieces(text, start, end, _CLAUSE)
 
 
 def _aspect(text: str, start: int, end: int) -> set[str]:
@@ -229,13 +234,7 @@ def _opinions(claim: str, start: int, end: int) -> list[tuple[int, int, int]]:
     before it (the verb's: "praise")."""
     lead = _DISCOURSE.match(claim, start, end)
     start = lead.end() if lead else start
-    items, cursor = [], start
-    for m in _ITEM_BREAK.finditer(claim, start, end):
-        if m.start() > cursor:
-            items.append((cursor, m.start()))
-        cursor = m.end()
-    if end > cursor:
-        items.append((cursor, end))
+    items = _pieces(claim, start, end, _ITEM_BREAK)
     if len(items) < 2 or not _REVIEWER.search(claim):
         return [(start, end, _sign(sentiment(claim[start:end])))]
     out, carried = [], 0
