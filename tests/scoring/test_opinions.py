@@ -21,7 +21,7 @@ REVIEWS = (
             "One reviewer loved the service at Bangkok Garden.",
             "service",
         ),
-        ("A diner found the green curry bland.", "A diner found the green curry bland.", "curry green"),
+        ("A diner found the green curry bland.", "A diner found the green curry bland.", "green curry"),
         # The right opinions on swapped aspects: the first clause that the reviews turn over.
         (
             "A reviewer praised the service but found the curry disappointing.",
@@ -85,7 +85,7 @@ def test_a_word_that_judges_one_facet_is_compared_on_that_facet() -> None:
     assert contradicted_opinion("The reviewer found the cocktails overpriced.", looks) is None
     price = "Cocktails are a bargain at $8 and beautifully presented."
     m = contradicted_opinion("The reviewer found the cocktails overpriced.", price)
-    assert m is not None and m.reason == "the reviews praised the cocktail"
+    assert m is not None and m.reason == "the reviews praised the cocktails"
 
 
 def test_a_negation_is_not_part_of_the_aspect() -> None:
@@ -117,4 +117,4 @@ def test_only_reviewers_list_opinions() -> None:
     evidence = "The museums are boring and overpriced."
     assert contradicted_opinion("People enjoy the beaches, the food and the museums.", evidence) is None
     m = contradicted_opinion("Visitors enjoy the beaches, the food and the museums.", evidence)
-    assert m is not None and m.reason == "the reviews criticised the museum"
+    assert m is not None and m.reason == "the reviews criticised the museums"
