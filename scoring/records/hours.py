@@ -189,9 +189,10 @@ def _time_mentions(claim: str, blocked: list[tuple[int, int]]) -> list[_TimeMent
             continue
         bound = _OR_BOUND.match(claim, e)
         if bound is not None:
-            # "until 10 PM or later": any time from 10 PM to midnight ("or earlier": up to it).
+            # "until 10 PM or later": any time in the six hours from 10 PM, past midnight too
+            # ("or earlier": the six hours up to it); times compare modulo a day.
             later = bound.group(1).lower() == "later"
-            c = {t for x in c for t in (range(x, 1441) if later else range(max(0, x - 360), x + 1))}
+            c = {t for x in c for t in (range(x, x + 360) if later else range(x - 360, x + 1))}
         if re.match(r"(?:until|till|til|clos|shut|last|by)", pre):
             role = "close"
         elif re.match(r"(?:open|start|begin)", pre):

@@ -297,6 +297,8 @@ CAFE = {"Tuesday": "11:0-21:0", "Wednesday": "11:0-21:0", "Thursday": "11:0-21:0
         (CAFE, "It is open Tuesday through Friday, with hours of 11 AM to 9 PM midweek, until 10 PM on Fridays."),
         # A window of closing times, not an opening range.
         (VARIED, "It opens at 11:30 AM on weekdays, with closing times between 9 PM and 11 PM."),
+        # "Or later" bounds a closing time, past midnight too.
+        ({"Friday": "16:0-1:0"}, "On Fridays it is open from 4 PM until 11 PM or later."),
         # "Afternoon" holds no "noon".
         ({"Saturday": "8:0-14:0"}, "On Saturdays it opens at 8 AM, closing by mid-afternoon."),
     ],
