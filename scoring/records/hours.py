@@ -143,6 +143,17 @@ def day_mentions(claim: str) -> list[DayMention]:
     return out
 
 
+def _with_bound(claim: str, end: int, c: set[int] | None) -> set[int] | None:
+    """A time's candidates, widened where "or later" / "or earlier" follows it (at `end`): "until
+    10 PM or later" is any time in the six hours from 10 PM, past midnight too (times compare
+    modulo a day)."""
+    bound = _OR_BOUND.match(claim, end)
+    if c is None or bound is None:
+        return c
+    later = bound.group(1).lower() == "later"
+    return {t for x in c for t in (range(x, x + 360) if later else range(x - 360, x + 1))}
+
+
 def _time_mentions(claim: str, blocked: list[tuple[int, int]]) -> list[_TimeMention]:
     out: list[_TimeMention] = []
     taken: list[tuple[int, int]] = list(blocked)
@@ -162,7 +173,7 @@ def _time_mentions(claim: str, blocked: list[tuple[int, int]]) -> list[_TimeMent
         if sep == "and" and not (m.group("pre") or "").lower().startswith("between"):
             continue
         a = _claim_time_candidates(a_txt)
-        b = _claim_time_candidates(b_txt)
+        b = _with_bound(claim, e, _claim_time_candidates(b_txt))
         if a is None or b is None:
             continue
         if _CLOSING_WINDOW.search(claim[max(0, m.start() - 30) : s]):
@@ -184,15 +195,9 @@ def _time_mentions(claim: str, blocked: list[tuple[int, int]]) -> list[_TimeMent
             continue
         if not exact and re.match(r"\s*(?:items?|days?|years?|months?|weeks?|stars?|reviews?|%|percent)", claim[e:]):
             continue
-        c = _claim_time_candidates(a_txt)
+        c = _with_bound(claim, e, _claim_time_candidates(a_txt))
         if c is None:
             continue
-        bound = _OR_BOUND.match(claim, e)
-        if bound is not None:
-            # "until 10 PM or later": any time in the six hours from 10 PM, past midnight too
-            # ("or earlier": the six hours up to it); times compare modulo a day.
-            later = bound.group(1).lower() == "later"
-            c = {t for x in c for t in (range(x, x + 360) if later else range(x - 360, x + 1))}
         if re.match(r"(?:until|till|til|clos|shut|last|by)", pre):
             role = "close"
         elif re.match(r"(?:open|start|begin)", pre):
