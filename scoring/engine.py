@@ -46,7 +46,7 @@ from scoring.guardrails import GuardrailHit, GuardrailRules, check_guardrails
 from scoring.inputs import DraftInput, Passage
 from scoring.logprobs import DEFAULT_FLOOR, LogprobSignals, compute_logprob_signals
 from scoring.negation import denies_another_thing, reversed_negation
-from scoring.opinions import contradicted_opinion, reports_opinion
+from scoring.opinions import contradicted_opinion
 from scoring.polarity import contradicted_polarity
 from scoring.quantities import contradicted_quantity
 from scoring.records import Field, RecordCheck, check_claim, field_statements, parse_record, text_fields
@@ -441,12 +441,13 @@ class Scorer:
             # of field statements may support a claim from them but not refute it (a claim about
             # one field "contradicts" the statements of all the others).
             verdict, contradiction = "insufficient", 0.0
-        if verdict == "refuted" and v.best_passage_id in run.derived and reports_opinion(span.text):
-            # What reviewers said, read against a record's reviews, is compared by aspect and
-            # sentiment (`scoring.opinions`, run above); the NLI's own contradiction of it was wrong
-            # 6 times in 7 on tests/scoring/data/listings_blind.jsonl (an overview's list of
-            # opinions against one short review). On prose review pairs it is right more often
-            # than not, and stays.
+        if verdict == "refuted" and v.best_passage_id in run.derived:
+            # Nor may it refute from a record's text fields (its reviews, a description): what
+            # reviewers said is compared by aspect and sentiment (`scoring.opinions`, run above),
+            # and the NLI's own contradictions there were right 4 times in 19 on
+            # tests/scoring/data/listings_blind*.jsonl (an overview's paraphrase or list of
+            # opinions against one short review). Against prose reviews it is right more often
+            # than not, and stays. The contradiction stays a fusion feature.
             verdict = "insufficient"
         if verdict == "refuted" and not contradiction_holds:
             # No typed value differs and neither does the polarity: on natural drafts such a

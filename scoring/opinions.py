@@ -39,7 +39,10 @@ REPORTED = re.compile(
     r"praise[sd]?|loved?|loves|mention(?:s|ed)?|describe[sd]?|complain(?:s|ed)?|f(?:ou|i)nds?|found|note[sd]?|"
     r"rave[sd]?|recommend(?:s|ed)?|enjoy(?:s|ed)?|like[sd]?|call(?:s|ed)?|report(?:s|ed)?|fe(?:e|l)ls?|felt|"
     r"think|thought)\b|\baccording to\b|\b(?:one|a|some|several|many|most) reviews?\b|"
-    r"\breviews? (?:says?|mention|praise|describe|note|highlight)",
+    r"\breviews? (?:says?|mention|praise|describe|note|highlight)|"
+    # "… struck one diner as pricey", "seemed to some guests a bit dated"
+    r"\b(?:struck|strikes|seemed\s+to|seems\s+to)\s+(?:one|a|some|several|many|most|other)?\s*"
+    r"(?:reviewers?|customers?|diners?|guests?|patrons?|visitors?)\b",
     re.IGNORECASE,
 )
 # A reviewer's feeling or verdict stated as a noun or an adjective ("the reviewer's main complaint

@@ -28,7 +28,9 @@ _DAY_GROUPS = re.compile(
 )
 _OPEN_CONTEXT = re.compile(
     r"\b(?:open|opens|opened|opening|close|closes|closing|closed|shuts?|hours|doors|operat(?:e|es|ing)|"
-    r"visit|serves|serving|staffed)\b",
+    # "visit us from 9", not "on another visit"
+    r"(?<!another\s)(?<!\ba\s)(?<!one\s)(?<!my\s)(?<!our\s)(?<!each\s)(?<!this\s)(?<!last\s)(?<!first\s)visit|"
+    r"serves|serving|staffed)\b",
     re.IGNORECASE,
 )
 # "noon" is a time, "afternoon" is not.
@@ -47,7 +49,9 @@ _TIME_SINGLE_CLAIM = re.compile(
 # between 9 and 11 PM".
 _CLOSING_WINDOW = re.compile(r"\bclos(?:e|es|ing)(?:\s+times?)?\s+(?:vary\s+)?(?:between|from)\s+$", re.IGNORECASE)
 _OR_BOUND = re.compile(r"\s+or\s+(later|earlier)\b", re.IGNORECASE)
-_TOUCH_AFTER = re.compile(r"\s*(?:or\s+(?:later|earlier|so)\s*)?(?:on|for|every|each)?\s*", re.IGNORECASE)
+_TOUCH_AFTER = re.compile(
+    r"\s*(?:or\s+(?:later|earlier|so)\s*)?(?:(?:clos|open)\w*\s*)?(?:on|for|every|each)?\s*", re.IGNORECASE
+)
 _TOUCH_BEFORE = re.compile(r"\s*,?\s*(?:from|at|until|till|:)?\s*", re.IGNORECASE)
 _TIME_EXACT = re.compile(r"[ap]\.?\s?m\b|:|noon|midday|midnight", re.IGNORECASE)
 
@@ -294,6 +298,11 @@ def _check_hours(ctx: _Ctx) -> None:
             dayset |= g.days
             used_day_mentions.add(id(g))
         dayset -= excluded
+        # "Midweek" is the middle of the week the place is open ("Wednesday through Sunday: 3 to
+        # 10 PM midweek" is Wednesday and Thursday).
+        midweek = {d for g in groups if claim[g.start : g.end].lower() == "midweek" for d in g.days}
+        if midweek - set(sched) and dayset - (midweek - set(sched)):
+            dayset -= midweek - set(sched)
         # A time given for named days is the exception to one given for more ("from 11 AM (noon
         # on Sundays)", "until 10 PM Monday through Saturday and 9:30 PM on Sundays").
         narrower = set().union(*(days for tj, days in own.items() if tj != ti and _same_end(t, times[tj])))

@@ -285,7 +285,7 @@ def test_a_records_reviews_refute_an_opinion_they_state_the_other_way(fresh_scor
     assert [c.verdict for c in r.claims if c.checkable] == ["supported"]
 
 
-def test_the_nli_alone_does_not_refute_an_opinion_read_from_a_records_reviews(fresh_scorer):
+def test_the_nli_alone_does_not_refute_a_claim_read_from_a_records_reviews(fresh_scorer):
     import json
 
     s = fresh_scorer()
@@ -299,6 +299,9 @@ def test_the_nli_alone_does_not_refute_an_opinion_read_from_a_records_reviews(fr
     # Against prose the NLI's contradiction across a negation still refutes.
     r = s.score(draft(claim, passages=(Passage("kb", review),)))
     assert [c.verdict for c in r.claims if c.checkable] == ["refuted"]
+    # Nor a claim that reports no opinion: a paraphrase of the review.
+    r = s.score(draft("Tables are never hard to get.", passages=(Passage("rec", record),)))
+    assert [c.verdict for c in r.claims if c.checkable] == ["insufficient"]
 
 
 def test_the_nli_may_not_refute_a_claim_from_a_records_field_statements(fresh_scorer):

@@ -299,6 +299,17 @@ CAFE = {"Tuesday": "11:0-21:0", "Wednesday": "11:0-21:0", "Thursday": "11:0-21:0
         (VARIED, "It opens at 11:30 AM on weekdays, with closing times between 9 PM and 11 PM."),
         # "Or later" bounds a closing time, past midnight too.
         ({"Friday": "16:0-1:0"}, "On Fridays it is open from 4 PM until 11 PM or later."),
+        # "Midweek" is the middle of the week the place is open; "11 PM closings on Friday" names
+        # its days as "11 PM on Friday" does.
+        (
+            {"Wednesday": "15:0-22:0", "Thursday": "15:0-22:0", "Friday": "12:0-23:0", "Saturday": "12:0-23:0"},
+            "It is open Wednesday through Saturday: 3 to 10 PM midweek, noon to 11 PM on Friday and Saturday.",
+        ),
+        (
+            dict.fromkeys(("Tuesday", "Wednesday", "Thursday", "Sunday"), "11:0-21:0")
+            | {"Friday": "11:0-23:0", "Saturday": "11:0-23:0"},
+            "It is open every day except Monday, until 9 PM, with later 11 PM closings on Friday and Saturday.",
+        ),
         # "Afternoon" holds no "noon".
         ({"Saturday": "8:0-14:0"}, "On Saturdays it opens at 8 AM, closing by mid-afternoon."),
     ],
@@ -316,6 +327,16 @@ def test_the_exception_still_refutes_a_wrong_time() -> None:
     assert verdict("It opens at 11:30 AM Monday through Saturday and at 1 PM on Sunday.", fields) == "refuted"
     assert verdict("It is open until 10 PM or later on Sundays.", fields) == "refuted"
     assert verdict("Its closing times range between 9 PM and 10 PM.", fields) != "supported"
+    # A visit is not opening hours.
+    assert verdict("A pound runs about $32, and it sold out by 2 PM on another visit.", fields) != "refuted"
+    assert verdict("Visit us from 9 AM on Mondays.", fields) == "refuted"
+
+
+def test_a_reviewers_price_opinion_is_not_the_listings_price_level() -> None:
+    fields = parse_record(json.dumps({"name": "Sunny Side", "attributes": {"RestaurantsPriceRange2": "2"}}))
+    assert fields is not None
+    assert verdict("The avocado toast gets love, though $14 for toast struck one diner as pricey.", fields) != "refuted"
+    assert verdict("Sunny Side is pricey.", fields) == "refuted"
 
 
 def test_a_price_range_is_a_level_not_a_count() -> None:
