@@ -14,8 +14,9 @@ the earlier stages found:
 7. `_fuse`: features → fused raw score → calibrated confidence, and the risk.
 
 Each claim's verdict is assembled in `_claim_result`: a typed mismatch (a record field, or a
-figure, days, scope, polarity or a reviewer's opinion the prose comparators read) refutes; the NLI's contradiction
-refutes only where the claim and its evidence window differ in polarity (`scoring.refutation`).
+figure, days, scope, polarity or a reviewer's opinion the prose comparators read) refutes; the
+NLI's contradiction refutes only where the claim and its evidence window differ in polarity
+(`scoring.refutation`), and never from a record's fields or text.
 
 `score` never raises on odd input: a stage that fails records its error in the result
 (`errors`) and the later stages carry on with what it left, so the routing policy can fail
