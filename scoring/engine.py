@@ -517,7 +517,9 @@ class Scorer:
         # may be anywhere in them, and a record's reviews are fields, with no prose sentence).
         opinion = contradicted_opinion(span.text, evidence)
         if opinion is not None:
-            place = _nli_place(run, opinion.evidence_start, opinion.evidence_end)
+            place = None
+            if opinion.evidence_start is not None and opinion.evidence_end is not None:
+                place = _nli_place(run, opinion.evidence_start, opinion.evidence_end)
             return _Mismatch(opinion.start, opinion.end, opinion.reason, place)
         return None
 

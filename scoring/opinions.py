@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from scoring.parts import claim_parts
 from scoring.text import CARDINALS, STOPWORDS, iter_sentence_spans, stem, word_spans
 
 # A claim that reports what reviewers or customers said ("one reviewer found it a bit pricey").
@@ -53,6 +54,29 @@ _FELT = re.compile(
     r"(?:un)?(?:happy|pleased|impressed|disappointed|satisfied|dissatisfied|delighted|bothered|annoyed|frustrated))\b",
     re.IGNORECASE,
 )
+# An opinion reported without its reviewer: "the green curry drew a complaint", "Sam earns raves",
+# "the cheese board is called a must". Not in `REPORTED`, which also keeps a claim from being
+# read against a listing's attributes: "the room is described as casual" may give the listing's
+# own ambience.
+_RECEIVED = re.compile(
+    r"\b(?:draws?|drew|drawn|earn(?:s|ed)?|wins?|won|gets?|got|garner(?:s|ed)?|receive[sd]?)\s+"
+    r"(?:(?:a|an|some|high|good|mixed|strong|special|glowing|several|many)\s+){0,2}"
+    r"(?:complaints?|praise|raves?|criticism|compliments?|thumbs[- ]ups?|marks|mentions?|kudos|nods?)\b"
+    r"|\b(?:is|are|was|were)\s+(?:often\s+|widely\s+|repeatedly\s+)?(?:praised|critici[sz]ed|panned|singled out)\b",
+    re.IGNORECASE,
+)
+# An opinion claimed for every reviewer ("reviewers agree", "climbers unanimously love", "every
+# diner found", "universally loved"): one review saying otherwise refutes it, and so does a
+# single review saying it (the evidence's passages, one per line, are its reviews).
+_UNIVERSAL = re.compile(
+    r"\b(?:reviewers|customers|diners|guests|visitors|members|patrons|clients|climbers|people|critics|"
+    r"readers|users|fans|regulars|everyone|everybody|all)\s+(?:\w+\s+)?"
+    r"(?:agree[sd]?|unanimously|uniformly|universally|consistently|all\s+(?:love|praise|agree))\b"
+    r"|\b(?:universally|unanimously|uniformly)\s+(?:loved|praised|liked|disliked|hated|panned|admired|"
+    r"criticized|criticised|acclaimed)\b"
+    r"|\b(?:every|each|all(?:\s+the)?)\s+(?:reviewers?|diners?|guests?|visitors?|critics?)\b",
+    re.IGNORECASE,
+)
 # Review vocabulary VADER's lexicon lacks, on its scale (-4 … +4).
 REVIEW_VALENCE: dict[str, float] = {
     **dict.fromkeys(("attentive", "thorough", "knowledgeable", "tender", "juicy", "crisp", "spotless"), 2.0),
@@ -68,7 +92,14 @@ REVIEW_VALENCE: dict[str, float] = {
     **dict.fromkeys(("loud", "noisy", "steep", "expensive", "rushed", "cold", "dated", "shabby"), -1.0),
     **dict.fromkeys(("unimpressed", "rip-off", "ripoff", "underwhelming", "underwhelmed", "inattentive"), -1.5),
     **dict.fromkeys(("skimpy", "fatty", "weak", "overcrowded", "annoyed"), -1.3),
+    **dict.fromkeys(("rave", "raves", "raved", "raving"), 2.0),
     "killer": 2.0,  # "a killer margherita": praise in a review, -3.3 in VADER's lexicon
+    # Dishes and praise that VADER's social-media lexicon reads as insults: "jerk chicken", "fiery
+    # wings", "deviled eggs", "crushed red pepper", "the tacos are the bomb", "insanely good".
+    **dict.fromkeys(("jerk", "devil", "deviled", "devilled", "crushed", "crazy", "guilty"), 0.0),
+    # "Reviewers agree the coffee is burnt": who agrees is no opinion of the coffee.
+    **dict.fromkeys(("agree", "agrees", "agreed"), 0.0),
+    **dict.fromkeys(("fiery", "sinful", "wicked", "insane", "dangerously", "bomb"), 1.0),
 }
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Sentiment words that judge one facet of a thing: "overpriced cocktails" says nothing of how they
@@ -96,6 +127,7 @@ CLEAR = 0.3  # |VADER compound| from which a clause has a sentiment
 # Clause breaks, in a claim and in the reviews: a contrast, a semicolon or a dash.
 # ("However" is left out: mid-sentence it is parenthetical, "the coffee, however, tasted burnt".)
 _CLAUSE = re.compile(r"\s*(?:[;:–—]|\s-\s|,?\s+\b(?:but|though|although|while|whereas|yet)\b,?)\s*", re.I)
+_AND_CLAUSE = re.compile(r",\s+and\b\s*", re.IGNORECASE)
 # Who lists opinions item by item: reviewers, not "people" or a study ("according to …").
 _REVIEWER = re.compile(
     r"\b(?:reviewers?|reviews?|customers?|diners?|guests?|patrons?|visitors?|clients?|shoppers?|"
@@ -116,7 +148,10 @@ _REPORTING = frozenset(
     reviewer reviewers review reviews customer customers diner diners guest guests patron patrons visitor
     visitors people client clients shopper shoppers user users one some several many most few other others
     found find finds felt feel feels thought think said say says described describe noted note mentioned
-    mention called call reported report consistently generally overall also especially particularly
+    mention called call reported report draw draws drew drawn earn earns earned win wins won get gets got
+    garner garners garnered receive receives received complaint complaints mentions marks kudos nod nods
+    thumbs unanimously uniformly universally agree agrees agreed every each all everyone everybody
+    consistently generally overall also especially particularly
     really very quite bit little main only thing things place spot experience visit time everything
     anything something stay business
     """.split()  # noqa: SIM905 - a word list reads better as text
@@ -128,8 +163,10 @@ class OpinionMismatch:
     start: int  # the clause of the claim, offsets into the claim
     end: int
     reason: str
-    evidence_start: int  # the first clause of the evidence that says otherwise, offsets into it
-    evidence_end: int
+    # The first clause of the evidence that says otherwise, offsets into it (None: no clause does;
+    # no review speaks of it at all).
+    evidence_start: int | None = None
+    evidence_end: int | None = None
 
 
 @functools.cache
@@ -144,9 +181,19 @@ def _analyzer() -> Any:
     return analyzer
 
 
+# "too sweet", "too loud": in a review, too much of anything is a complaint, whatever the word's
+# own valence (VADER reads "too sweet and gummy" as praise).
+_TOO = re.compile(r"\btoo\s+(?:\w+ly\s+)?(?!many\b|much\b|bad\b)[a-z]+\b(?!\s+to\b)", re.IGNORECASE)
+
+
+# A capitalised word inside a sentence names someone or something: "Rob", "Joy", "Grace" carry
+# no opinion, whatever the lower-case word's valence.
+_NAME = re.compile(r"(?<=[\w,;)]\s)[A-Z][a-z]+(?:['’]s)?\b")
+
+
 def sentiment(text: str) -> float:
     """VADER's compound score of `text` with the review vocabulary added (-1 … 1)."""
-    return float(_analyzer().polarity_scores(text)["compound"])
+    return float(_analyzer().polarity_scores(_TOO.sub("bad", _NAME.sub("", text)))["compound"])
 
 
 def _sign(score: float) -> int:
@@ -167,6 +214,16 @@ def _pieces(text: str, start: int, end: int, breaks: re.Pattern[str]) -> list[tu
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return _pieces(text, start, end, _CLAUSE)
+
+
+def _claim_clauses(claim: str) -> list[tuple[int, int]]:
+    """The claim's clauses: at the evidence's breaks, and where ", and" starts a statement of its
+    own (`scoring.parts`: "the beer garden welcomes dogs, and bartender Kayla was criticised …"),
+    so that each speaks of its own aspect."""
+    out = []
+    for a, b in _clauses(claim, 0, len(claim)):
+        out += _pieces(claim, a, b, _AND_CLAUSE) if len(claim_parts(claim[a:b])) > 1 else [(a, b)]
+    return out
 
 
 def _aspect(text: str, start: int, end: int) -> dict[str, str]:
@@ -230,7 +287,7 @@ def _evidence_clauses(evidence: str) -> tuple[_Clause, ...]:
 def reports_opinion(claim: str) -> bool:
     """Whether the claim reports what reviewers said or felt ("one reviewer found …", "the
     reviewer's main complaint was …")."""
-    return bool(REPORTED.search(claim) or _FELT.search(claim))
+    return any(p.search(claim) for p in (REPORTED, _FELT, _RECEIVED, _UNIVERSAL))
 
 
 def _opinions(claim: str, start: int, end: int) -> list[tuple[int, int, int]]:
@@ -256,7 +313,7 @@ def contradicted_opinion(claim: str, evidence: str) -> OpinionMismatch | None:
     any."""
     if not reports_opinion(claim):
         return None
-    for c_start, c_end in _clauses(claim, 0, len(claim)):
+    for c_start, c_end in _claim_clauses(claim):
         for start, end, sign in _opinions(claim, c_start, c_end):
             aspect = _aspect(claim, start, end) if sign else {}
             if not aspect:
@@ -267,8 +324,19 @@ def contradicted_opinion(claim: str, evidence: str) -> OpinionMismatch | None:
                 for c in _evidence_clauses(evidence)
                 if c.sign and _about(aspect, c.stems) and _on_facet(evidence[c.start : c.end], facets)
             ]
+            said = "praised" if sign < 0 else "criticised"
+            named = " ".join(aspect.values())
             if about and all(c.sign == -sign for c in about):
-                said = "praised" if sign < 0 else "criticised"
-                reason = f"the reviews {said} the {' '.join(aspect.values())}"
-                return OpinionMismatch(start, end, reason, about[0].start, about[0].end)
+                return OpinionMismatch(start, end, f"the reviews {said} the {named}", about[0].start, about[0].end)
+            if _UNIVERSAL.search(claim, c_start, c_end):
+                against = [c for c in about if c.sign == -sign]
+                if against:
+                    reason = f"not every review agrees: one {said} the {named}"
+                    return OpinionMismatch(start, end, reason, against[0].start, against[0].end)
+                sources = {evidence.count("\n", 0, c.start) for c in about}
+                if len(sources) < 2 <= evidence.count("\n") + 1:
+                    if not about:
+                        return OpinionMismatch(start, end, f"no review says so of the {named}")
+                    reason = f"only one review speaks of the {named}"
+                    return OpinionMismatch(start, end, reason, about[0].start, about[0].end)
     return None

@@ -93,7 +93,8 @@ APPROX = 1.5  # "about X" admits X / APPROX … X * APPROX
 
 # The bound a figure carries, from the words just before it ("up to", "over") or after it ("or more").
 _BEFORE = {
-    "upper": r"up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of|maximum(?:\s+of)?|max\.?"
+    "upper": r"up\s+to|at\s+most|capped\s+at|limited\s+to|a\s+(?:limit|cap)\s+of"
+    r"|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of|maximum(?:\s+of)?|max\.?"
     r"|within|under|less\s+than|fewer\s+than|below|as\s+(?:much|many)\s+as|no\s+later\s+than|until",
     "lower": r"at\s+least|over|more\s+than|above|a\s+minimum\s+of|minimum(?:\s+of)?|min\.?|no\s+less\s+than"
     r"|from|starting\s+at|exceeding",
@@ -406,7 +407,9 @@ def contradicted_quantity(claim: str, sentence: str, evidence: str) -> Quantity 
     """The claim's quantity that `sentence` contradicts, if any (see the module docstring)."""
     # Pronouns and modals are not what a figure is about ("you'll be charged a $40 fee"); words the
     # stemmer leaves apart count as shared ("cancel" / "cancellation").
-    claim_stems = content_stems(LIGHT.sub(" ", claim)) - _value_words(claim)
+    # Nor is the unit ("two weeks' notice" is about the notice, whatever the evidence counts it in).
+    units = {stem(q.unit) for q in quantities(claim)}
+    claim_stems = content_stems(LIGHT.sub(" ", claim)) - _value_words(claim) - units
     if not claim_stems or shared_share(claim_stems, content_stems(sentence)) < MIN_SHARED:
         return None
     if _another_kind(claim, sentence, evidence) or _unnamed_part(claim, evidence):

@@ -118,3 +118,56 @@ def test_only_reviewers_list_opinions() -> None:
     assert contradicted_opinion("People enjoy the beaches, the food and the museums.", evidence) is None
     m = contradicted_opinion("Visitors enjoy the beaches, the food and the museums.", evidence)
     assert m is not None and m.reason == "the reviews criticised the museums"
+
+
+def test_an_opinion_the_dish_drew_is_reported() -> None:
+    """ "drew a complaint", "earns raves": the reviewer goes unnamed, the opinion is still theirs."""
+    reviews = "Pad thai was too sweet for me and kind of gummy. The green curry was better."
+    m = contradicted_opinion("The green curry drew a complaint for being too sweet and gummy.", reviews)
+    assert m is not None and m.reason == "the reviews praised the green curry"
+    assert contradicted_opinion("The pad thai drew a complaint for being too sweet and gummy.", reviews) is None
+    assert contradicted_opinion("The pad thai earns raves.", reviews) is not None
+
+
+def test_too_much_of_anything_is_a_complaint_and_names_are_no_opinion() -> None:
+    assert sentiment("The pad thai was too sweet.") < 0 < sentiment("The pad thai was sweet.")
+    assert sentiment("The pad thai was not too sweet.") > 0
+    assert sentiment("It was too good to miss.") > 0
+    # "Rob" is a tattoo artist here, not a crime.
+    assert sentiment("Mika is great, and Rob for his traditional flash.") == sentiment("Mika is great.")
+
+
+UNEVEN = (
+    "Donuts are good but the coffee tastes burnt. Drive thru line was 15 cars on Saturday morning.\n"
+    "Blueberry cake donut is my favorite and their coffee is surprisingly good too.\n"
+    "Waitress Deb kept the coffee coming. The crullers were fresh and the glaze was perfect."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "reason"),
+    [
+        # One review says otherwise.
+        ("Customers agree the coffee is burnt.", "not every review agrees: one praised the coffee"),
+        ("Reviewers unanimously love the coffee.", "not every review agrees: one criticised the coffee"),
+        # One review says it: no agreement to report.
+        ("Every reviewer found the crullers fresh.", "only one review speaks of the crullers"),
+        # No review says it at all.
+        ("Diners agree the parking is easy.", "no review says so of the parking"),
+    ],
+)
+def test_an_opinion_claimed_for_every_reviewer_needs_every_review(claim: str, reason: str) -> None:
+    m = contradicted_opinion(claim, UNEVEN)
+    assert m is not None and m.reason == reason
+    if m.evidence_start is not None:
+        assert UNEVEN[m.evidence_start : m.evidence_end].strip()
+
+
+def test_an_opinion_two_reviews_share_may_be_claimed_for_all() -> None:
+    reviews = "The glaze was perfect and the crullers fresh.\nFresh crullers every morning, love them."
+    assert contradicted_opinion("Reviewers agree the crullers are fresh.", reviews) is None
+    # One text (an article, not reviews): "critics agree" is the article's to say.
+    article = "Critics said the crullers were fresh."
+    assert contradicted_opinion("Critics agree the crullers are fresh.", article) is None
+    # Plain reporting is not a claim about every reviewer.
+    assert contradicted_opinion("One reviewer found the crullers fresh.", UNEVEN) is None

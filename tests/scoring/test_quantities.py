@@ -197,3 +197,21 @@ def test_a_figure_about_something_else_does_not_clear_a_bound() -> None:
     # an exact or ranged figure inside the bound bears it out
     ev = "Standard delivery takes 3 to 5 days. Orders over $50 ship free."
     assert contradicted_quantity("Standard delivery takes under 5 days.", ev, ev) is None
+
+
+def test_a_cap_is_an_upper_bound() -> None:
+    ev = "Courses are capped at 16 learners per class to keep groups small."
+    assert quantities(ev)[0].bound == "upper"
+    assert contradicted_quantity("We keep classes small, with a maximum of 20 learners.", ev, ev) is not None
+    assert contradicted_quantity("Classes are small, with at most 16 learners.", ev, ev) is None
+    ev = "Compensation for lost parcels is limited to £100 per parcel."
+    assert contradicted_quantity("If your parcel goes missing, you can be compensated up to £250.", ev, ev) is not None
+
+
+def test_the_unit_is_not_what_a_figure_is_about() -> None:
+    """ "two weeks' notice" shares "notice" with the sentence, not "week": the topic is the rest."""
+    ev = "Contracts run for 24 months, after which you can leave without a fee by giving 30 days' notice."
+    claim = "Once your two-year contract ends, you'll only need to give us two weeks' notice to leave."
+    q = contradicted_quantity(claim, ev, ev)
+    assert q is not None and claim[q.start : q.end] == "two weeks"
+    assert contradicted_quantity(claim.replace("two weeks", "30 days"), ev, ev) is None

@@ -279,3 +279,52 @@ def test_the_demo_drafts_take_every_route_with_the_shipped_model() -> None:
         draft = DraftInput.from_request(body)
         actions.add(policy.decide(scorer.score(draft), draft).action)
     assert actions == {"auto_send", "auto_draft_human_send", "queue_for_review", "block"}
+
+
+TAPROOM = {
+    "name": "Hopworks Taproom",
+    "city": "Portland",
+    "review_info": [
+        {"review_stars": 5, "review_text": "The beer garden out back is dog friendly, we brought our lab and the kids."},
+        {
+            "review_stars": 4,
+            "review_text": "Kayla behind the bar gave us great recommendations and let us sample a few first.",
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("overview", "whole", "by_parts"),
+    [
+        # Two reviews hold one half each: no single window entails the sentence, each half is entailed.
+        (
+            "The beer garden out back welcomes dogs and kids, and bartender Kayla earned praise for her "
+            "recommendations.",
+            "insufficient",
+            "supported",
+        ),
+        # The second half turns the review over: refuted however it is read.
+        (
+            "The beer garden out back welcomes dogs and kids, and bartender Kayla was criticised for her "
+            "recommendations.",
+            "refuted",
+            "refuted",
+        ),
+        # The second half is in no review: a supported half does not carry it.
+        (
+            "The beer garden out back welcomes dogs and kids, and the taproom hosts trivia every Tuesday night.",
+            "insufficient",
+            "insufficient",
+        ),
+    ],
+)
+def test_a_compound_claim_is_checked_part_by_part(shipped_scorer, overview: str, whole: str, by_parts: str) -> None:
+    from scoring.inputs import DraftInput, Passage
+
+    draft = DraftInput(question="", draft=overview, passages=(Passage("record", json.dumps(TAPROOM)),))
+    verdicts = {}
+    for setting in (False, True):
+        (claim,) = [c for c in shipped_scorer.with_config(by_parts=setting).score(draft).claims if c.checkable]
+        verdicts[setting] = claim.verdict
+    assert verdicts == {False: whole, True: by_parts}
