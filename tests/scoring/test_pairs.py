@@ -22,6 +22,9 @@ BLIND5 = Path(__file__).parent / "data" / "support_pairs_blind5.jsonl"
 # Written the same way in a later session, its paraphrases half entailed, half neutral (a detail
 # the premise does not give), and first run after that session's model decision.
 BLIND6 = Path(__file__).parent / "data" / "support_pairs_blind6.jsonl"
+# Written the same way in session 29, run once after that session's engine was settled; two of its
+# "unrelated" replies answer the premise's other sentence (one entailed, one contradicted).
+BLIND7 = Path(__file__).parent / "data" / "support_pairs_blind7.jsonl"
 # Overviews written from customer reviews, by helpers that saw no other set.
 REVIEW_BLIND = [Path(__file__).parent / "data" / f"review_pairs_blind{n}.jsonl" for n in ("", "2")]
 
@@ -101,12 +104,20 @@ def test_the_support_pairs_sets_are_well_formed(path):
     assert all(p["premise"].strip() != p["hypothesis"].strip() for p in pairs)
 
 
+ALL = {"entailment", "neutral", "contradiction"}
+
+
 @pytest.mark.parametrize(
-    ("path", "per_label", "paraphrase"),
-    [(BLIND2, 4, {"entailment"}), (BLIND5, 6, {"entailment"}), (BLIND6, 6, {"entailment", "neutral"})],
-    ids=["blind2", "blind5", "blind6"],
+    ("path", "per_label", "paraphrase", "unrelated"),
+    [
+        (BLIND2, 4, {"entailment"}, {"neutral"}),
+        (BLIND5, 6, {"entailment"}, {"neutral"}),
+        (BLIND6, 6, {"entailment", "neutral"}, {"neutral"}),
+        (BLIND7, 6, ALL, ALL),
+    ],
+    ids=["blind2", "blind5", "blind6", "blind7"],
 )
-def test_the_balanced_blind_sets_are_well_formed(path, per_label, paraphrase):
+def test_the_balanced_blind_sets_are_well_formed(path, per_label, paraphrase, unrelated):
     """Written before any error analysis of what they measure; balanced within each kind."""
     pairs = read_pairs(path)
     assert len(pairs) >= 80
@@ -116,7 +127,7 @@ def test_the_balanced_blind_sets_are_well_formed(path, per_label, paraphrase):
     for kind in contrastive:
         assert Counter(p["label"] for p in pairs if p["kind"] == kind) == dict.fromkeys(LABELS, per_label), kind
     assert {p["label"] for p in pairs if p["kind"] == "paraphrase"} == paraphrase
-    assert {p["label"] for p in pairs if p["kind"] == "unrelated"} == {"neutral"}
+    assert {p["label"] for p in pairs if p["kind"] == "unrelated"} == unrelated
     assert len({(p["premise"], p["hypothesis"]) for p in pairs}) == len(pairs)
 
 

@@ -724,4 +724,7 @@ def test_the_listing_sets_are_well_formed(path: Path) -> None:
         assert all(r["response"][sp["start"] : sp["end"]] == sp["text"] for sp in r["spans"])
         assert (len(r["spans"]) == 1) == (r["label"] == 1)
     kinds = Counter(r["meta"]["kind"] for r in rows if r["label"] == 1)
-    assert set(kinds) == {"opinion_flip", "aspect_swap", "overgeneralised", "attribute", "hours", "invented", "number"}
+    # Sets 1-3 name seven kinds of error; set 4 (a later helper) eight, in its own words.
+    first = {"opinion_flip", "aspect_swap", "overgeneralised", "attribute", "hours", "invented", "number"}
+    later = {"opinion_flip", "overgeneralised", "wrong_attribute", "wrong_hours", "invented_detail", "wrong_number"}
+    assert set(kinds) in (first, later | {"wrong_location", "wrong_category"}), kinds

@@ -285,7 +285,10 @@ TAPROOM = {
     "name": "Hopworks Taproom",
     "city": "Portland",
     "review_info": [
-        {"review_stars": 5, "review_text": "The beer garden out back is dog friendly, we brought our lab and the kids."},
+        {
+            "review_stars": 5,
+            "review_text": "The beer garden out back is dog friendly, we brought our lab and the kids.",
+        },
         {
             "review_stars": 4,
             "review_text": "Kayla behind the bar gave us great recommendations and let us sample a few first.",
