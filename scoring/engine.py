@@ -703,8 +703,12 @@ def _nli_place(run: _Run, a: int, b: int) -> tuple[str, int, int] | None:
 
 
 def _evidence_sentence(run: _Run, v: ClaimVerification) -> str | None:
-    """The prose sentence the verifier judged the claim against (None for a record's fields)."""
-    passage = next((p for p in run.passages if p.id == v.best_passage_id), None)
+    """The prose sentence the verifier judged the claim against: in a prose passage or a record's
+    text field (a review: "Got a box of six macarons for $15"); None for a record's fields, which
+    the record stage compares by type."""
+    if _from_fields(v.best_passage_id):
+        return None
+    passage = next((p for p in (*run.passages, *run.nli_passages) if p.id == v.best_passage_id), None)
     if passage is None or v.best_sentence_start is None or v.best_sentence_end is None:
         return None
     return passage.text[v.best_sentence_start : v.best_sentence_end]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from scoring.cues import CONTRAST_WORDS, negation_pattern
@@ -56,6 +58,7 @@ _BOOL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "prioritysupport": (r"priority support",),
     "apiaccess": (r"api access", r"\bapi\b"),
     "open24hours": (r"24 hours", r"24/7", r"around the clock"),
+    "byappointmentonly": (r"by appointment(?: only)?", r"appointment[- ]only", r"appointments? (?:are )?required"),
     "isopen": (r"open",),
 }
 _WIFI_PHRASE = r"wi[- ]?fi|wireless internet|internet access"
@@ -67,8 +70,39 @@ _CLAUSE_BREAK = re.compile(
     rf"[;.!?]|,\s*(?:and|though|{CONTRAST_WORDS})\b|\b(?:but|while|whereas|although)\b", re.IGNORECASE
 )
 
-# A claim that reports what reviewers or customers said ("one reviewer found it a bit pricey",
-# `scoring.opinions.REPORTED`) is read against the reviews, not against the business's attributes.
+# A clause that reports what reviewers or customers said ("one reviewer found it a bit pricey",
+# `scoring.opinions.REPORTED`) is read against the reviews, not against the business's attributes;
+# the claim's other clauses still are ("cards are accepted (though one visitor found the reader
+# down), and it offers delivery").
+_REPORT_BREAK = re.compile(
+    rf"[;!?()]|\.(?!\d)|,\s*(?:and|though|{CONTRAST_WORDS})\b|\b(?:but|while|whereas|although)\b", re.IGNORECASE
+)
+
+
+def _reported(claim: str) -> list[tuple[int, int]]:
+    """The clauses of the claim that report what someone said, as (start, end): from the break
+    before the reporter to the first break after the report ("One diner, however, thought $62 …
+    was steep")."""
+    breaks = [(m.start(), m.end()) for m in _REPORT_BREAK.finditer(claim)]
+    out = []
+    for m in REPORTED.finditer(claim):
+        start = max((e for s, e in breaks if e <= m.start()), default=0)
+        end = min((s for s, e in breaks if s >= m.end()), default=len(claim))
+        out.append((start, end))
+    return out
+
+
+@contextmanager
+def _reports_set_aside(ctx: _Ctx) -> Iterator[None]:
+    """The claim's reported clauses held as consumed while the attributes are read, so no
+    attribute check matches a mention inside one; released after."""
+    reported = _reported(ctx.claim)
+    ctx.consumed.extend(reported)
+    try:
+        yield
+    finally:
+        for region in reported:
+            ctx.consumed.remove(region)
 
 
 def _polarity(claim: str, s: int, e: int) -> bool:
@@ -98,6 +132,13 @@ def _polarity(claim: str, s: int, e: int) -> bool:
     return not (neg_before or neg_after)
 
 
+# Phrases that assert the opposite of a boolean attribute: "walk-ins welcome" is a listing that
+# is not by appointment only.
+_BOOL_OPPOSITES: dict[str, tuple[str, ...]] = {
+    "byappointmentonly": (r"walk[- ]ins?(?: (?:are |is )?(?:welcome|accepted|taken|available))?",),
+}
+
+
 def _bool_phrases(f: Field) -> tuple[str, ...]:
     k = re.sub(r"[^a-z0-9]", "", _last_key(f.path).lower())
     if "parking" in f.path.lower() and "bikeparking" not in k:
@@ -121,9 +162,12 @@ def _bool_phrases(f: Field) -> tuple[str, ...]:
 
 def _check_attributes(ctx: _Ctx) -> None:
     """Booleans ("offers delivery"), WiFi, and the listing levels (alcohol, price, noise, attire)."""
+    with _reports_set_aside(ctx):  # "guests enjoyed the patio" is read against the reviews
+        _check_listing_attributes(ctx)
+
+
+def _check_listing_attributes(ctx: _Ctx) -> None:
     claim = ctx.claim
-    if REPORTED.search(claim):
-        return  # "guests enjoyed the patio" is read against the reviews, not the listing's attributes
     for f in ctx.fields:
         lk = re.sub(r"[^a-z0-9]", "", _last_key(f.path).lower())
         if lk == "alcohol":
@@ -148,7 +192,8 @@ def _check_attributes(ctx: _Ctx) -> None:
         truth = _bool_value(f.value)
         if truth is None:
             continue
-        for phrase in _bool_phrases(f):
+        opposites = _BOOL_OPPOSITES.get(lk, ())
+        for phrase in (*_bool_phrases(f), *opposites):
             rx = re.compile(r"(?<![\w-])(?:" + phrase + r")(?![\w-])", re.IGNORECASE)
             hit = next((m for m in rx.finditer(claim) if ctx.free(m.start(), m.end())), None)
             if hit is None:
@@ -163,6 +208,8 @@ def _check_attributes(ctx: _Ctx) -> None:
                 ctx.unmatched += 1
                 break
             label = _bool_label(f)
+            if phrase in opposites:
+                asserted = not asserted
             verdict = "supported" if asserted == truth else "refuted"
             ctx.add(hit.start(), hit.end(), "boolean", verdict, f, f"record says {label}: {'yes' if truth else 'no'}")
             break
@@ -374,8 +421,13 @@ _LISTING_MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def _check_unlisted_attributes(ctx: _Ctx, fields: list[Field]) -> None:
     keys = {re.sub(r"[^a-z0-9]", "", part.lower()) for f in fields for part in re.split(r"[.\[\]]+", f.path)}
-    if not keys & _LISTING_ATTRIBUTES or REPORTED.search(ctx.claim):
-        return  # not a business listing, or a claim about what reviewers said
+    if not keys & _LISTING_ATTRIBUTES:
+        return  # not a business listing
+    with _reports_set_aside(ctx):  # a clause about what reviewers said is not the listing's
+        _count_unlisted(ctx, keys)
+
+
+def _count_unlisted(ctx: _Ctx, keys: set[str]) -> None:
     for key, rx in _LISTING_MENTIONS:
         if key in keys or (key == "businessparking" and "bikeparking" in keys and "bike" in ctx.claim.lower()):
             continue

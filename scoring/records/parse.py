@@ -372,6 +372,12 @@ _ID_KEY = re.compile(
 )
 
 
+# Keys whose values are someone's prose however short ("review_text", "description", "notes").
+_PROSE_KEY = re.compile(
+    r"(?:^|\s)(?:text|review|description|comments?|notes?|summary|body|message|feedback|tip)$", re.IGNORECASE
+)
+
+
 def _make_field(path: str, value: str, start: int, end: int) -> Field:
     last = _last_key(path)
     key = _humanise(last)
@@ -425,4 +431,6 @@ def _infer_kind(path: str, last: str, value: str) -> str:
         return "id"
     if len(v) > 80 or len(v.split()) > 12:
         return "text"
+    if _PROSE_KEY.search(low) and len(v.split()) >= 4:
+        return "text"  # a short review is still what a reviewer wrote, not a name
     return "name"

@@ -300,8 +300,11 @@ def test_the_nli_alone_does_not_refute_a_claim_read_from_a_records_reviews(fresh
     r = s.score(draft(claim, passages=(Passage("kb", review),)))
     assert [c.verdict for c in r.claims if c.checkable] == ["refuted"]
     # Nor a claim that reports no opinion: a paraphrase of the review.
-    r = s.score(draft("Tables are never hard to get.", passages=(Passage("rec", record),)))
+    r = s.score(draft("Tables are easy to get on weekends.", passages=(Passage("rec", record),)))
     assert [c.verdict for c in r.claims if c.checkable] == ["insufficient"]
+    # The typed comparators read the review as they read prose: a negation reversed refutes.
+    r = s.score(draft("Tables are never hard to get.", passages=(Passage("rec", record),)))
+    assert [c.verdict for c in r.claims if c.checkable] == ["refuted"]
 
 
 def test_the_nli_may_not_refute_a_claim_from_a_records_field_statements(fresh_scorer):

@@ -426,6 +426,24 @@ def test_yelp_attributes(claim: str, expected: str, yelp: list[Field]) -> None:
     assert result.verdict == expected, result
 
 
+def test_walk_ins_are_the_opposite_of_by_appointment_only() -> None:
+    fields = parse_record(json.dumps({"name": "Still Waters Day Spa", "attributes": {"ByAppointmentOnly": "True"}}))
+    assert fields is not None
+    assert verdict("Still Waters is a day spa with walk-ins welcome.", fields) == "refuted"
+    assert verdict("Walk-ins are not accepted.", fields) == "supported"
+    assert verdict("The spa works by appointment only.", fields) == "supported"
+
+
+def test_a_reported_clause_is_left_to_the_reviews_and_the_others_are_read(yelp: list[Field]) -> None:
+    """The listing says it is no place for kids: a reviewer who brought theirs speaks for
+    themselves; the claim's own clause that calls it kid-friendly speaks for the listing."""
+    assert verdict("One reviewer, however, thought $6.50 was fair for a kid-friendly sundae.", yelp) is None
+    reported = "Cards are accepted (though one visitor found the reader down), and it is kid-friendly."
+    result = check_claim(reported, yelp)
+    assert result.verdict == "refuted"
+    assert [c.claim_text for c in result.checks if c.verdict == "refuted"] == ["kid-friendly"]
+
+
 def test_wifi_no_refutes_free_wifi() -> None:
     fields = parse_record(json.dumps({"name": "Cafe", "attributes": {"WiFi": "'no'", "HasTV": "True"}}))
     assert fields is not None

@@ -331,3 +331,22 @@ def test_a_compound_claim_is_checked_part_by_part(shipped_scorer, overview: str,
         (claim,) = [c for c in shipped_scorer.with_config(by_parts=setting).score(draft).claims if c.checkable]
         verdicts[setting] = claim.verdict
     assert verdicts == {False: whole, True: by_parts}
+
+
+@pytest.mark.parametrize(("price", "expected"), [("$25", "refuted"), ("$15", "supported")])
+def test_a_figure_a_review_gives_is_compared_by_value(shipped_scorer, price: str, expected: str) -> None:
+    """The figure comparators read a record's reviews as they read prose passages."""
+    from scoring.inputs import DraftInput, Passage
+
+    bakery = {
+        "name": "Petit Four Bakery",
+        "review_info": [
+            {"review_stars": 5, "review_text": "The croissant is flaky. Got a box of six macarons for $15."},
+            {"review_stars": 3, "review_text": "Coffee is just ok. Only a couple of tables inside."},
+        ],
+    }
+    draft = DraftInput(
+        question="", draft=f"A box of six macarons is {price}.", passages=(Passage("record", json.dumps(bakery)),)
+    )
+    (claim,) = [c for c in shipped_scorer.score(draft).claims if c.checkable]
+    assert claim.verdict == expected
