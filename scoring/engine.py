@@ -40,6 +40,7 @@ from scoring import DEFAULT_TIME_BUDGET_MS, __version__
 from scoring.calibration import FITTED_FOR, Calibrator, default_calibrator
 from scoring.claims import ClaimSpan, segment_claims, strip_citations
 from scoring.confirmations import confirmed, unstated_value
+from scoring.entities import unstated_names
 from scoring.errors import ConfigurationError
 from scoring.flags import claim_flags
 from scoring.fusion import FusionModel, build_features, model_fusion
@@ -152,6 +153,11 @@ class _Run:
     record_checks: dict[int, RecordCheck] = field(default_factory=dict)
     evidence_stems: set[str] = field(default_factory=set)  # content words of all evidence, stemmed
     nli_text: str = ""  # the prose passages as one text, for the comparators that read all evidence
+
+    @property
+    def known_text(self) -> str:
+        """What the draft may name: the evidence the NLI reads and the question."""
+        return f"{self.nli_text}\n{self.draft.question or ''}"
 
     @property
     def checkable(self) -> list[ClaimSpan]:
@@ -430,9 +436,11 @@ class Scorer:
             # The model found no entailment, but every value of the claim that is compared by
             # type (its figures, its days, whether the policy allows it) is the evidence sentence's.
             verdict, support = "supported", 1.0
-        if verdict == "supported" and unstated_value(span.text, run.nli_text):
-            # A figure or a day no evidence gives is not supported, however close the rest of the
-            # claim; the model's entailment stays a fusion feature.
+        if verdict == "supported" and (
+            unstated_value(span.text, run.nli_text) or unstated_names(span.text, run.known_text)
+        ):
+            # A figure, a day or a name no evidence gives is not supported, however close the rest
+            # of the claim (`scoring.entities`); the model's entailment stays a fusion feature.
             verdict = "insufficient"
         if verdict == "refuted" and self._denies_another_thing(run, span, v):
             # The model reads a negation of one thing as refuting a statement of another.
@@ -619,6 +627,7 @@ class Scorer:
             logprob=lp_feats,
             has_evidence=has_evidence,
             verifier_ran=verifier_ran,
+            n_unstated_names=sum(1 for c in checkable if unstated_names(c.text, run.known_text)),
         )
         try:
             raw, confidence = self.fuse(features, run.calibrator)

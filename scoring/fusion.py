@@ -48,6 +48,7 @@ NEUTRAL = {
     "self_consistency": 0.5,
     "judge_support": 0.5,
     "judge_contradicted": 0.0,
+    "names_unstated": 0.0,
 }
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -202,6 +203,7 @@ def build_features(
     logprob: dict[str, float | None] | None,
     has_evidence: bool,
     verifier_ran: bool,
+    n_unstated_names: int = 0,
 ) -> dict[str, float]:
     """Features as plain floats; absent signals are simply left out of the dict."""
     f: dict[str, float] = {
@@ -215,6 +217,9 @@ def build_features(
         # The whole draft, not-checkable sentences included: chit-chat that strays from the
         # evidence is caught here even when no single sentence is a checkable claim.
         f["lexical_draft"] = lexical_draft
+    if lexical and has_evidence:
+        # Claims that name someone or something no evidence names (`scoring.entities`).
+        f["names_unstated"] = n_unstated_names / len(lexical)
     if lexical:
         f["lexical_min"] = min(lexical)
         f["lexical_mean"] = sum(lexical) / len(lexical)
@@ -254,6 +259,7 @@ FITTED_FEATURES: tuple[str, ...] = (
     "lexical_draft",
     "guardrail_unsupported",
     "guardrail_blocked",
+    "names_unstated",
 )
 
 
@@ -272,6 +278,7 @@ DIRECTION: dict[str, int] = {
     "frac_refuted": -1,
     "guardrail_unsupported": -1,
     "guardrail_blocked": -1,
+    "names_unstated": -1,
 }
 
 

@@ -98,11 +98,11 @@ def test_policy_shadow_promote_and_roll_back_to_the_default(world, client_for) -
     )
     candidate = ShadowCandidate.objects.get()
     assert candidate.policy.version == "strict-1" and not candidate.policy.is_active
-    assert active_policy(tenant_id=world.tenant.pk).version == "default-8"
+    assert active_policy(tenant_id=world.tenant.pk).version == "default-9"
     client.post(reverse("ops:candidate_promote", args=[candidate.pk]), {"tenant": world.tenant.slug})
     assert active_policy(tenant_id=world.tenant.pk).version == "strict-1"
     client.post(reverse("ops:candidate_rollback", args=[candidate.pk]), {"tenant": world.tenant.slug})
-    assert active_policy(tenant_id=world.tenant.pk).version == "default-8"  # none was active before: the default
+    assert active_policy(tenant_id=world.tenant.pk).version == "default-9"  # none was active before: the default
     assert not RoutingPolicyVersion.objects.filter(tenant=world.tenant, is_active=True).exists()
 
 

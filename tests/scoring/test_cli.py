@@ -209,7 +209,7 @@ def test_evaluate_reports_spans_verdicts_routing_guardrails_and_folds(tmp_path, 
         "whole_response: P=",
         "nothing: P=n/a R=0.0 F1=0.0",
         "claim verdicts: good",
-        "routing (policy default-8): bad auto-sent",
+        "routing (policy default-9): bad auto-sent",
         "good auto-sent or drafted",
         "guardrail hits: good",
     ):
@@ -232,7 +232,7 @@ def test_rescore_prints_the_routing_view_and_span_figures(tmp_path, tiny_model_d
     capsys.readouterr()
     assert main(["rescore", str(pred)]) == 0
     out = capsys.readouterr().out
-    assert "routing (policy default-8, as run)" in out and "span char-overlap" in out and "claim verdicts" in out
+    assert "routing (policy default-9, as run)" in out and "span char-overlap" in out and "claim verdicts" in out
     cal = tmp_path / "cal.json"
     main(["calibrate", str(pred), "--out", str(cal), "--method", "platt"])
     capsys.readouterr()

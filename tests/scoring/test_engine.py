@@ -88,6 +88,24 @@ def test_a_prose_schedule_scope_or_opinion_mismatch_overrules_the_nli(fresh_scor
     assert r.has_refuted_claim
 
 
+def test_a_name_no_evidence_gives_is_not_supported_on_the_nli_alone(fresh_scorer):
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=(0.9, 0.05, 0.05))
+    passages = (Passage("kb", "The study was run in Swansea by a team of sleep researchers."),)
+    made_up = s.score(
+        DraftInput(question="", draft="The study was run in Cardiff by sleep researchers.", passages=passages)
+    )
+    stated = s.score(DraftInput(question="", draft="Sleep researchers ran the study in Swansea.", passages=passages))
+    asked = s.score(
+        DraftInput(question="Was Cardiff involved?", draft="The study was run in Cardiff, too.", passages=passages)
+    )
+    assert [c.verdict for c in (*made_up.claims, *stated.claims, *asked.claims)] == [
+        "insufficient",
+        "supported",
+        "supported",
+    ]
+
+
 def test_one_bad_claim_pulls_the_whole_draft_down(fresh_scorer):
     s = fresh_scorer()
     s.verifier._forward = FixedNLI({"good": (0.95, 0.03, 0.02), "bad": (0.05, 0.9, 0.05)})

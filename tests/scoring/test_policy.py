@@ -35,20 +35,20 @@ POLICY = RoutingPolicy.default()
     ("confidence", "action"),
     [
         (0.99, "auto_send"),
-        (0.85, "auto_send"),
-        (0.8499, "auto_draft_human_send"),
-        (0.60, "auto_draft_human_send"),
-        (0.5999, "queue_for_review"),
-        (0.21, "queue_for_review"),
-        (0.2099, "block"),
+        (0.86, "auto_send"),
+        (0.8599, "auto_draft_human_send"),
+        (0.62, "auto_draft_human_send"),
+        (0.6199, "queue_for_review"),
+        (0.22, "queue_for_review"),
+        (0.2199, "block"),
     ],
 )
 def test_thresholds(confidence, action):
     d = POLICY.decide(result(confidence), draft())
     assert d.action == action
     assert d.reason_codes[0] == f"confidence_{action}"
-    assert d.policy_version == "default-8"
-    assert d.versions["policy"] == "default-8" and d.versions["model"] == "m@1"
+    assert d.policy_version == "default-9"
+    assert d.versions["policy"] == "default-9" and d.versions["model"] == "m@1"
 
 
 def test_a_refuted_claim_never_auto_sends():
