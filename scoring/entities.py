@@ -41,10 +41,14 @@ def unstated_names(claim: str, evidence: str) -> list[tuple[int, int]]:
     spans |= {(m.start(1), m.end(1)) for m in _TITLED.finditer(claim)}
     for a, b in sorted(spans):
         word = _plain(claim[a:b])
-        if word in _NOT_NAMES or word.removesuffix("s") in _NOT_NAMES or any(_same_name(word, k) for k in known.get(word[:PREFIX], ())):
+        if word in _NOT_NAMES or word.removesuffix("s") in _NOT_NAMES or _stated(word, known):
             continue
         out.append((a, b))
     return out
+
+
+def _stated(word: str, known: dict[str, frozenset[str]]) -> bool:
+    return any(_same_name(word, k) for k in known.get(word[:PREFIX], ()))
 
 
 def _plain(word: str) -> str:
