@@ -148,7 +148,14 @@ def _check_claim(claim: str, fields: list[Field], context: str = "") -> RecordCh
         return RecordCheck((), None, 0.0)
     focused = _focus_rows(claim, list(fields), context)
     kept = {id(f) for f in focused}
-    ctx = _Ctx(claim, focused, [], [], dropped=_partly_named(claim, [f for f in fields if id(f) not in kept]))
+    ctx = _Ctx(
+        claim,
+        focused,
+        [],
+        [],
+        dropped=_partly_named(claim, [f for f in fields if id(f) not in kept]),
+        texts=tuple(f for f in fields if f.kind == "text"),
+    )
     _consume_name_mentions(ctx)
     _check_emails(ctx)
     _check_phones(ctx)

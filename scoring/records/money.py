@@ -8,6 +8,7 @@ from scoring.records.fields import _ROW, Field, _clean_value, _last_key
 from scoring.records.matching import _Ctx, _key_score, _pick
 from scoring.records.statements import _context_label
 from scoring.records.values import _fmt_money, _parse_number
+from scoring.text import content_stems, shared_share, split_sentences, words
 
 # ---- money ----
 
@@ -37,6 +38,10 @@ def _check_money(ctx: _Ctx) -> None:
         if n is None:
             continue
         n *= mult
+        review = _stated_in_text(ctx, s, e, n)
+        if review is not None and not any(abs((values.get(id(f)) or 0.0) - n) < 0.005 for f in cands):
+            ctx.add(s, e, "money", "supported", review, f"a review gives {m.group()}")
+            continue
         if not cands:
             ctx.take(s, e)
             ctx.unmatched += 1
@@ -64,6 +69,35 @@ def _check_money(ctx: _Ctx) -> None:
         label = _context_label(f, ctx.fields)
         key = f"{label} {f.key.lower()}" if label else f.key
         ctx.add(s, e, "money", "supported" if ok else "refuted", f, f"record says {key} {_fmt_money(f.value)}")
+
+
+# Words on either side of an amount that say what it is the price of ("day passes at $22").
+_AROUND = 6
+STATED_SHARE = 0.5  # of those words, the share the review's sentence must hold
+# Words that say it is a price, not what it is the price of.
+_PRICE_WORDS = frozenset(
+    "cost costs costing priced price prices pay paid paying charge charged charges run runs".split()  # noqa: SIM905
+)
+
+
+def _stated_in_text(ctx: _Ctx, s: int, e: int, n: float) -> Field | None:
+    """A review (a text field) with a sentence that gives this amount and no other, about what the
+    claim's words around it name: "day passes at $22" and "Day pass is $22". A sentence with
+    several amounts ("the burger was $22, the steak $30") is left to the prose comparators."""
+    # Within the amount's own clause: "... on weekends, with day passes at $22" is about day passes.
+    before = words(re.split(r"[,;:]", ctx.claim[:s])[-1])[-_AROUND:]
+    after = words(re.split(r"[,;:]", ctx.claim[e:])[0])[:_AROUND]
+    about = content_stems(" ".join(w for w in before + after if w.lower() not in _PRICE_WORDS))
+    if not about:
+        return None
+    for f in ctx.texts:
+        for a, b in split_sentences(f.value):
+            sentence = f.value[a:b]
+            amounts = [_parse_number(x.group()) for x in _MONEY_CLAIM.finditer(sentence)]
+            one = len(amounts) == 1 and amounts[0] is not None and abs(amounts[0] - n) < 0.005
+            if one and shared_share(about, content_stems(sentence)) >= STATED_SHARE:
+                return f
+    return None
 
 
 _APPROX_BEFORE = re.compile(

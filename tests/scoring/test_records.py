@@ -426,6 +426,31 @@ def test_yelp_attributes(claim: str, expected: str, yelp: list[Field]) -> None:
     assert result.verdict == expected, result
 
 
+def test_an_amount_a_review_gives_is_the_records_to_confirm() -> None:
+    gym = {
+        "name": "Granite Gecko Climbing",
+        "business_stars": 4.0,
+        "review_info": [
+            {"review_text": "Huge bouldering area. Day pass is $22."},
+            {"review_text": "Rental shoes were $6 and the chalk bag $12, a bit steep."},
+        ],
+    }
+    fields = parse_record(json.dumps(gym))
+    assert fields is not None
+
+    def checks(claim: str) -> list[tuple[str, str, str]]:
+        return [(c.claim_text, c.verdict, c.field.path) for c in check_claim(claim, fields).checks]
+
+    assert checks("A 4-star gym, with day passes at $22.") == [
+        ("4", "supported", "business_stars"),
+        ("$22", "supported", "review_info[0].review_text"),
+    ]
+    # Another amount, another thing, or a sentence of several amounts: not the record's to say.
+    assert checks("Day passes cost $25.") == []
+    assert checks("Rental shoes cost $22.") == []
+    assert checks("Rental shoes cost $6.") == []
+
+
 def test_walk_ins_are_the_opposite_of_by_appointment_only() -> None:
     fields = parse_record(json.dumps({"name": "Still Waters Day Spa", "attributes": {"ByAppointmentOnly": "True"}}))
     assert fields is not None
