@@ -80,7 +80,10 @@ _SCALE: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("year", "yr", "yrs"), ("time", 525960.0)),
     **dict.fromkeys(("$", "usd", "dollar"), ("$", 1.0)),
     **dict.fromkeys(("€", "eur", "euro"), ("€", 1.0)),
-    **dict.fromkeys(("£", "gbp", "pound"), ("£", 1.0)),
+    # "pounds" written out is sterling in one draft and weight in the next ("added 40 pounds to
+    # their deadlift"): only the sign and the code are money, and the word compares with itself.
+    **dict.fromkeys(("£", "gbp"), ("£", 1.0)),
+    **dict.fromkeys(("lb", "lbs"), ("mass", 453.6)),
     **dict.fromkeys(("g", "gram"), ("mass", 1.0)),
     **dict.fromkeys(("kg", "kilogram", "kilo"), ("mass", 1000.0)),
     **dict.fromkeys(("mb", "megabyte"), ("bytes", 1.0)),

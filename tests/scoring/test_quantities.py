@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.quantities import Quantity, confirmed_quantities, contradicted_quantity, quantities
+from scoring.quantities import Quantity, confirmed_quantities, contradicted_quantity, quantities, unstated_quantity
 
 
 def test_quantities_carry_their_unit() -> None:
@@ -215,3 +215,12 @@ def test_the_unit_is_not_what_a_figure_is_about() -> None:
     q = contradicted_quantity(claim, ev, ev)
     assert q is not None and claim[q.start : q.end] == "two weeks"
     assert contradicted_quantity(claim.replace("two weeks", "30 days"), ev, ev) is None
+
+
+def test_pounds_in_words_are_not_money() -> None:
+    """Sterling is written '£' or 'GBP'; 'pounds' in words is as often a weight."""
+    review = "Coach Priya rewrote my program and my deadlift went up 40 lbs."
+    assert unstated_quantity("A program added 40 pounds to their deadlift.", review) is None
+    ev = "The bag weighs 2 kg."
+    assert contradicted_quantity("The bag weighs 5 lbs.", ev, ev) is not None
+    assert contradicted_quantity("The bag weighs 4.4 lbs.", ev, ev) is None
