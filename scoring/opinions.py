@@ -62,7 +62,11 @@ _RECEIVED = re.compile(
     r"\b(?:draws?|drew|drawn|earn(?:s|ed)?|wins?|won|gets?|got|garner(?:s|ed)?|receive[sd]?)\s+"
     r"(?:(?:a|an|some|high|good|mixed|strong|special|glowing|several|many)\s+){0,2}"
     r"(?:complaints?|praise|raves?|criticism|compliments?|thumbs[- ]ups?|marks|mentions?|kudos|nods?)\b"
-    r"|\b(?:is|are|was|were)\s+(?:often\s+|widely\s+|repeatedly\s+)?(?:praised|critici[sz]ed|panned|singled out)\b",
+    r"|\b(?:is|are|was|were)\s+(?:often\s+|widely\s+|repeatedly\s+)?(?:praised|critici[sz]ed|panned|singled out|"
+    r"described\s+as|called|considered|deemed|rated)\b"
+    # "… was slow for another reviewer"
+    r"|\bfor\s+(?:one|another|a|some|several|many|most|other)\s+"
+    r"(?:reviewers?|diners?|guests?|visitors?|customers?|clients?|patrons?)\b",
     re.IGNORECASE,
 )
 # An opinion claimed for every reviewer ("reviewers agree", "climbers unanimously love", "every
@@ -91,7 +95,8 @@ REVIEW_VALENCE: dict[str, float] = {
     **dict.fromkeys(("disorganised", "overwhelmed", "letdown", "gripe", "chaotic", "sloppy", "tiny"), -1.3),
     **dict.fromkeys(("loud", "noisy", "steep", "expensive", "rushed", "cold", "dated", "shabby"), -1.0),
     **dict.fromkeys(("unimpressed", "rip-off", "ripoff", "underwhelming", "underwhelmed", "inattentive"), -1.5),
-    **dict.fromkeys(("skimpy", "fatty", "weak", "overcrowded", "annoyed"), -1.3),
+    **dict.fromkeys(("skimpy", "fatty", "weak", "overcrowded", "annoyed", "gummy", "rubbery"), -1.3),
+    "dry": -1.0,  # of food: "the brisket was dry"
     **dict.fromkeys(("rave", "raves", "raved", "raving"), 2.0),
     "killer": 2.0,  # "a killer margherita": praise in a review, -3.3 in VADER's lexicon
     # Dishes and praise that VADER's social-media lexicon reads as insults: "jerk chicken", "fiery
@@ -139,6 +144,7 @@ _DISCOURSE = re.compile(
     r"\s*(?:on\s+the\s+other\s+hand|however|still|that\s+said|meanwhile|overall|in\s+addition|also)\b\s*,?\s*",
     re.IGNORECASE,
 )
+_LIST_LEAD = 15  # characters before the reviewer at most, in a clause that lists opinions ("One reviewer …")
 # The items of a list of opinions: "the lamb saag, the garlic naan and the biryani".
 _ITEM_BREAK = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.IGNORECASE)
 # Words that say who reported or how, not what about.
@@ -146,12 +152,12 @@ _REPORTING = frozenset(
     stem(w)
     for w in """
     reviewer reviewers review reviews customer customers diner diners guest guests patron patrons visitor
-    visitors people client clients shopper shoppers user users one some several many most few other others
+    visitors people client clients shopper shoppers user users one some several many most few other others another
     found find finds felt feel feels thought think said say says described describe noted note mentioned
     mention called call reported report draw draws drew drawn earn earns earned win wins won get gets got
     garner garners garnered receive receives received complaint complaints mentions marks kudos nod nods
     thumbs unanimously uniformly universally agree agrees agreed every each all everyone everybody
-    consistently generally overall also especially particularly
+    consistently generally overall also especially particularly contrast comparison
     really very quite bit little main only thing things place spot experience visit time everything
     anything something stay business
     """.split()  # noqa: SIM905 - a word list reads better as text
@@ -298,7 +304,10 @@ def _opinions(claim: str, start: int, end: int) -> list[tuple[int, int, int]]:
     lead = _DISCOURSE.match(claim, start, end)
     start = lead.end() if lead else start
     items = _pieces(claim, start, end, _ITEM_BREAK)
-    if len(items) < 2 or not _REVIEWER.search(claim):
+    # A list follows its reviewer ("Reviewers praise A, B and C"); a clause whose subject comes
+    # first ("The karaage, by contrast, struck one reviewer as dry and greasy") is one opinion.
+    own = _REVIEWER.search(claim, start, end)
+    if len(items) < 2 or not _REVIEWER.search(claim) or (own is not None and own.start() - start > _LIST_LEAD):
         return [(start, end, _sign(sentiment(claim[start:end])))]
     out, carried = [], 0
     for a, b in items:

@@ -171,3 +171,18 @@ def test_an_opinion_two_reviews_share_may_be_claimed_for_all() -> None:
     assert contradicted_opinion("Critics agree the crullers are fresh.", article) is None
     # Plain reporting is not a claim about every reviewer.
     assert contradicted_opinion("One reviewer found the crullers fresh.", UNEVEN) is None
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Service was slow on a Saturday for another reviewer.",  # the reviewer named after the opinion
+        "The karaage, by contrast, struck one reviewer as dry and greasy.",  # the subject before the reviewer
+        "The karaage is described as dry and bland.",  # reported in the passive
+    ],
+)
+def test_an_opinion_reported_after_its_subject_is_compared_whole(claim: str) -> None:
+    reviews = "Karaage is crispy and juicy, better than the ramen honestly. Quick service even on a Saturday."
+    m = contradicted_opinion(claim, reviews)
+    assert m is not None and m.reason.startswith("the reviews praised the ")
+    assert m.reason in {"the reviews praised the service", "the reviews praised the karaage"}
