@@ -101,7 +101,7 @@ REVIEW_VALENCE: dict[str, float] = {
     "killer": 2.0,  # "a killer margherita": praise in a review, -3.3 in VADER's lexicon
     # Dishes and praise that VADER's social-media lexicon reads as insults: "jerk chicken", "fiery
     # wings", "deviled eggs", "crushed red pepper", "the tacos are the bomb", "insanely good".
-    **dict.fromkeys(("jerk", "devil", "deviled", "devilled", "crushed", "crazy", "guilty"), 0.0),
+    **dict.fromkeys(("jerk", "devil", "deviled", "devilled", "crushed", "crazy", "guilty", "ridiculous"), 0.0),
     # "Reviewers agree the coffee is burnt": who agrees is no opinion of the coffee.
     **dict.fromkeys(("agree", "agrees", "agreed"), 0.0),
     **dict.fromkeys(("fiery", "sinful", "wicked", "insane", "dangerously", "bomb"), 1.0),
@@ -306,8 +306,8 @@ def _opinions(claim: str, start: int, end: int) -> list[tuple[int, int, int]]:
     items = _pieces(claim, start, end, _ITEM_BREAK)
     # A list follows its reviewer ("Reviewers praise A, B and C"); a clause whose subject comes
     # first ("The karaage, by contrast, struck one reviewer as dry and greasy") is one opinion.
-    own = _REVIEWER.search(claim, start, end)
-    if len(items) < 2 or not _REVIEWER.search(claim) or (own is not None and own.start() - start > _LIST_LEAD):
+    who = _REVIEWER.search(claim, start, end)
+    if len(items) < 2 or not _REVIEWER.search(claim) or (who is not None and who.start() - start > _LIST_LEAD):
         return [(start, end, _sign(sentiment(claim[start:end])))]
     out, carried = [], 0
     for a, b in items:

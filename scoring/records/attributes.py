@@ -105,11 +105,25 @@ def _reports_set_aside(ctx: _Ctx) -> Iterator[None]:
             ctx.consumed.remove(region)
 
 
+# A list of predicates ("does not require appointments, is wheelchair accessible, and offers a
+# lot") or of clauses ("appointments are not required, credit cards are accepted"): a negation
+# holds only up to the next one.
+_PREDICATE_BREAK = re.compile(
+    # (a verb of its own, not a bare one a negation governs: "does not take reservations, serve
+    # alcohol, or offer Wi-Fi")
+    r",\s*(?=(?:and\s+)?(?:is|are|has|have|does|doesn't|don't|isn't|aren't|offers|accepts|takes|serves|"
+    r"welcomes|allows|provides|features|requires|includes|sells|carries|stocks|caters|delivers|"
+    r"hosts|boasts|gets|runs|lets)\b"
+    # or one with its own subject: ", credit cards are accepted"
+    r"|(?:and\s+)?(?:[\w-]+\s+){1,3}(?:is|are|was|were)\b)",
+    re.IGNORECASE,
+)
+
+
 def _polarity(claim: str, s: int, e: int) -> bool:
     """True when the phrase at claim[s:e] is asserted, False when it is negated."""
-    before = claim[max(0, s - 60) : s]
-    parts = _CLAUSE_BREAK.split(before)
-    before_clause = parts[-1] if parts else before
+    start = max([max(0, s - 60), *(m.end() for m in _PREDICATE_BREAK.finditer(claim) if m.end() <= s)])
+    before_clause = _CLAUSE_BREAK.split(claim[start:s])[-1]
     after = claim[e : e + 40]
     m = _CLAUSE_BREAK.search(after)
     after_clause = after[: m.start()] if m else after

@@ -154,7 +154,7 @@ def _check_claim(claim: str, fields: list[Field], context: str = "") -> RecordCh
         [],
         [],
         dropped=_partly_named(claim, [f for f in fields if id(f) not in kept]),
-        texts=tuple(f for f in fields if f.kind == "text"),
+        record=tuple(fields),
     )
     _consume_name_mentions(ctx)
     _check_emails(ctx)

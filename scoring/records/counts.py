@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scoring.records.fields import _NUMBER_WORDS, _STOP, Field, _clean_value, _humanise, _last_key
+from scoring.records.fields import _NUMBER_WORDS, _STOP, MONTHS, Field, _clean_value, _humanise, _last_key
 from scoring.records.matching import _claim_words, _Ctx, _field_keywords, _key_score, _stem
 from scoring.records.money import _approximate
 from scoring.records.values import _parse_number
@@ -15,11 +15,18 @@ _NUM_WORD_RX = "|".join(
     sorted((w for w in _NUMBER_WORDS if w not in ("single", "couple", "pair")), key=len, reverse=True)
 )
 _COUNT_CLAIM = re.compile(
-    r"(?<![\w$€£.,:/-])(?P<n>\d[\d,]*(?:\.\d+)?|(?:" + _NUM_WORD_RX + r")(?:[- ](?:" + _NUM_WORD_RX + r"))*)"
+    r"(?<![\w$€£.,:/-])(?P<n>\d[\d,]*(?:\.\d+)?|(?:" + _NUM_WORD_RX + r")(?:[- ](?:" + _NUM_WORD_RX + r"))*\b)"
     r"(?![\d:/])(?P<pct>\s?%|\s?percent)?(?:[- ](?P<noun>[A-Za-z][A-Za-z-]*)(?:\s(?P<noun2>[A-Za-z][A-Za-z-]*))?)?",
     re.IGNORECASE,
 )
 _UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+# Units of time and measure shorter than a day, and of size: a figure in one is no count of seats,
+# stars or reviews.
+_MEASURE = re.compile(
+    r"(?:seconds?|minutes?|mins?|hours?|hrs?|inch(?:es)?|feet|foot|ft|miles?|pounds?|lbs?|ounces?|oz|"
+    r"grams?|kg|kilos?|liters?|litres?|gallons?|degrees?)",
+    re.IGNORECASE,
+)
 
 
 def _unit_of(word: str | None) -> str | None:
@@ -54,8 +61,68 @@ def _is_price_level(f: Field) -> bool:
     return "pricerange" in re.sub(r"[^a-z]", "", _last_key(f.path).lower())
 
 
+# Who wrote a review, not how many reviews there are: "one reviewer", "a pet owner", "two of the
+# three reviewers" (a few, in words: "922 reviewers" is the review count); and a reviewer's own
+# rating: "a one-star reviewer", "a 4-star review".
+_WHO = r"(?:reviewers?|reviews?|diners?|customers?|guests?|visitors?|patrons?|clients?|owners?|members?|people)"
+_REVIEWER_COUNT = re.compile(
+    r"\b(?:one|two|three|four|five|a|an|another|several|some|most|\d+\s+(?=of\b))\s*"
+    rf"(?:of\s+(?:the|its|all)?\s*(?:{_NUM_WORD_RX}|\d+)\s+)?"
+    rf"(?:\w+\s+)?{_WHO}\b",
+    re.IGNORECASE,
+)
+_REVIEWER_STARS = re.compile(
+    rf"\b(?P<n>{_NUM_WORD_RX}|\d(?:\.\d)?)[- ]star\s+{_WHO}\b",
+    re.IGNORECASE,
+)
+
+
+# When a review was written: "in a November 2022 review", "a 2019 visit".
+_REVIEW_WHEN = re.compile(
+    rf"\b(?:(?P<month>{'|'.join(MONTHS)})\s+)?(?P<year>(?:19|20)\d\d)\s+(?:review|visit|post)\b", re.IGNORECASE
+)
+
+
+def _check_review_dates(ctx: _Ctx) -> None:
+    """A review's month and year against the reviews' dates."""
+    dates = [f for f in ctx.record if "[" in f.path and "date" in _last_key(f.path).lower()]
+    for m in _REVIEW_WHEN.finditer(ctx.claim):
+        s, e = m.start(), m.start("year") + 4
+        if not dates or not ctx.free(s, e):
+            continue
+        month = m.group("month")
+        when = m.group("year") + (f"-{MONTHS.index(month.lower()) + 1:02d}" if month else "")
+        same = next((f for f in dates if _clean_value(f.value).startswith(when)), None)
+        if same is not None:
+            ctx.add(s, e, "date", "supported", same, f"a review is dated {_clean_value(same.value)[:10]}")
+        else:
+            ctx.add(s, e, "date", "refuted", dates[0], f"no review is dated {m.group()[: e - s]}")
+
+
+def _check_reviewers(ctx: _Ctx) -> None:
+    """A reviewer's rating against the reviews' own ratings; a count of reviewers left alone (the
+    record counts reviews, not the reviewers an overview quotes)."""
+    stars = [f for f in ctx.record if "[" in f.path and "star" in _last_key(f.path).lower()]
+    for m in _REVIEWER_STARS.finditer(ctx.claim):
+        s, e = m.start("n"), m.end("n")
+        n = _parse_number(m.group("n"))
+        if not ctx.free(s, e) or n is None or not stars:
+            continue
+        same = next((f for f in stars if _field_number(f) == n), None)
+        if same is not None:
+            ctx.add(s, e, "number", "supported", same, f"a review gives {_clean_value(same.value)} stars")
+        else:
+            given = ", ".join(sorted({_clean_value(f.value) for f in stars}))
+            ctx.add(s, e, "number", "refuted", stars[0], f"the reviews give {given} stars")
+    for m in _REVIEWER_COUNT.finditer(ctx.claim):
+        if ctx.free(m.start(), m.end()) and not re.search(r"\breviews?\b", m.group(), re.IGNORECASE):
+            ctx.take(m.start(), m.end())
+
+
 def _check_numbers(ctx: _Ctx) -> None:
     claim = ctx.claim
+    _check_review_dates(ctx)
+    _check_reviewers(ctx)
     # A price range ("RestaurantsPriceRange2": 2) is a level, read by the attributes' price-level
     # check ("moderately priced", "$$"); as a count it would take "1900 Route 70" or "one noted
     # prices" for a price level of 1900 or one.
@@ -86,6 +153,10 @@ def _check_numbers(ctx: _Ctx) -> None:
         )
         initial = not claim[:s].strip(" \"'(")
         unit = _unit_of(noun)
+        if _MEASURE.fullmatch(noun.removeprefix("-")) and not any(
+            _MEASURE.fullmatch(w) for f in cands_all for w in _humanise(_last_key(f.path)).lower().split()
+        ):
+            continue  # "waited 15 minutes", "a 90-minute massage": no field of the record counts minutes
         if not cands_all:
             continue
         nouns = {_stem(noun), _stem(noun2)} - {""}

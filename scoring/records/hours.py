@@ -140,6 +140,8 @@ def day_mentions(claim: str) -> list[DayMention]:
         cl_before = re.split(r"[;.]|,\s*(?:but|and|while)\b|\bbut\b|\bwhile\b|\band\b", before)[-1]
         closed = bool(re.search(r"\bclosed\b|\bshut\b|\bnot open\b|\bdoes not open\b|\bdoesn't open\b", cl_before))
         closed = closed or bool(re.match(r"\s*(?:[:,-]\s*)?(?:is |are |it(?:'s| is) )?(?:closed|shut)\b", after))
+        # "no Sunday hours (listed)", "without weekend hours": the days have none.
+        closed = closed or bool(re.search(r"\b(?:no|without)\s*$", before) and re.match(r"\s*hours\b", after))
         excluded = bool(
             re.search(r"\b(?:except|other than|but not|excluding|apart from|besides)\s*(?:on\s+)?$", before)
         )

@@ -18,7 +18,7 @@ class _Ctx:
     consumed: list[tuple[int, int]]
     unmatched: int = 0
     dropped: tuple[Field, ...] = ()
-    texts: tuple[Field, ...] = ()  # the record's prose fields (reviews), whichever rows are in focus
+    record: tuple[Field, ...] = ()  # all the record's fields, whichever rows are in focus
 
     def free(self, s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in self.consumed)

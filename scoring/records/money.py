@@ -90,7 +90,7 @@ def _stated_in_text(ctx: _Ctx, s: int, e: int, n: float) -> Field | None:
     about = content_stems(" ".join(w for w in before + after if w.lower() not in _PRICE_WORDS))
     if not about:
         return None
-    for f in ctx.texts:
+    for f in (f for f in ctx.record if f.kind == "text"):
         for a, b in split_sentences(f.value):
             sentence = f.value[a:b]
             amounts = [_parse_number(x.group()) for x in _MONEY_CLAIM.finditer(sentence)]

@@ -451,6 +451,47 @@ def test_an_amount_a_review_gives_is_the_records_to_confirm() -> None:
     assert checks("Rental shoes cost $6.") == []
 
 
+LISTING = {
+    "name": "Nail Nook",
+    "business_stars": 3.0,
+    "review_count": 71,
+    "attributes": {"ByAppointmentOnly": "False", "BusinessAcceptsCreditCards": "True", "DogsAllowed": "True"},
+    "hours": {"Monday": "9:0-19:0", "Saturday": "10:0-16:0"},
+    "review_info": [
+        {"review_stars": 5, "review_date": "2022-11-28 10:00:00", "review_text": "Lovely gel manicure."},
+        {"review_stars": 1, "review_date": "2023-01-05 18:00:00", "review_text": "Waited over an hour."},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("claim", "expected"),
+    [
+        # A reviewer's rating is the review's, not the business's.
+        ("A one-star reviewer waited more than an hour after being quoted 15 minutes.", None),
+        ("A two-star reviewer waited more than an hour.", "refuted"),
+        ("It holds a 3-star rating from 71 reviews.", "supported"),
+        # Who wrote a review is no count of reviews; a figure in minutes is no count at all.
+        ("One reviewer loved a 90-minute gel manicure.", None),
+        ("Two of the three reviewers came away happy.", None),
+        ("It has 70 reviews.", "refuted"),
+        # When a review was written.
+        ("In a November 2022 review, a client praised the gel manicure.", None),
+        ("In a March 2021 review, a client praised the gel manicure.", "refuted"),
+        # A negation holds up to the next predicate or clause, and over bare verbs it governs.
+        ("Appointments are not required, credit cards are accepted, and dogs are allowed.", "supported"),
+        ("It does not require appointments, accepts credit cards, and welcomes dogs.", "supported"),
+        ("It does not take appointments, take cards, or allow dogs.", "refuted"),
+        # No hours for a day is that day closed.
+        ("It is open Monday and Saturday, with no Sunday hours listed.", "supported"),
+    ],
+)
+def test_what_a_listing_overview_says_of_reviews_and_lists(claim: str, expected: str | None) -> None:
+    fields = parse_record(json.dumps(LISTING))
+    assert fields is not None
+    assert verdict(claim, fields) == expected
+
+
 def test_walk_ins_are_the_opposite_of_by_appointment_only() -> None:
     fields = parse_record(json.dumps({"name": "Still Waters Day Spa", "attributes": {"ByAppointmentOnly": "True"}}))
     assert fields is not None
