@@ -97,6 +97,8 @@ APPROX = 1.5  # "about X" admits X / APPROX … X * APPROX
 # The bound a figure carries, from the words just before it ("up to", "over") or after it ("or more").
 _BEFORE = {
     "upper": r"up\s+to|at\s+most|capped\s+at|limited\s+to|a\s+(?:limit|cap)\s+of"
+    # "the daily withdrawal limit on Everyday accounts is $1,200", "the maximum payout … is $15,000"
+    r"|(?:limit|maximum|cap)(?:\s+[\w'’-]+){0,10}?\s+(?:is|of)"
     r"|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of|maximum(?:\s+of)?|max\.?"
     r"|within|under|less\s+than|fewer\s+than|below|as\s+(?:much|many)\s+as|no\s+later\s+than|until",
     "lower": r"at\s+least|over|more\s+than|above|a\s+minimum\s+of|minimum(?:\s+of)?|min\.?|no\s+less\s+than"
@@ -167,7 +169,7 @@ def _tolerance(a: Quantity, b: Quantity) -> float:
 
 
 def _bound(text: str, start: int, end: int) -> str:
-    before, after = text[max(0, start - 30) : start], text[end : end + 20]
+    before, after = text[max(0, start - 100) : start], text[end : end + 20]
     if _DEADLINE.search(before) and _BEFORE_EVENT.match(after):
         # "up to 48 hours before check-in": it may be done while at least 48 hours remain.
         return "lower"

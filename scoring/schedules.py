@@ -36,6 +36,7 @@ _NEGATION = negation_pattern("without|closed|shut", prefix=False)
 _AVAILABILITY = re.compile(
     r"\b(?:open|opens|opening|close|closes|closed|shut|hours|available|availability|operat\w*|staffed|"
     r"serv(?:e|es|ed|ing)|runs?|reach(?:able)?|contact|call|visit|only|exclusively|takes?\s+place|held|possible|"
+    r"schedul\w*|"
     # a schedule of every day is one, whatever its verb: "deliveries are made seven days a week"
     r"seven\s+days\s+a\s+week|daily|every\s+day|24/7|around\s+the\s+clock)\b",
     re.IGNORECASE,
@@ -91,10 +92,19 @@ def schedule(text: str, mentions: list[DayMention] | None = None) -> _Schedule |
     return _Schedule(frozenset(open_days - closed), frozenset(closed))
 
 
-def _about_the_same(claim: str, claim_days: list[DayMention], sentence: str, sentence_days: list[DayMention]) -> bool:
+def _about_the_same(
+    claim: str,
+    claim_days: list[DayMention],
+    sentence: str,
+    sentence_days: list[DayMention],
+    *,
+    by_subject: bool = False,
+) -> bool:
     """The sentence speaks of availability and holds most of the claim's words, its days, times
     and availability words aside ("Branches open on Sundays from 10am" is about what "Branches
-    are closed on Sundays" is about)."""
+    are closed on Sundays" is about); `by_subject`, or the claim says its subject is open or closed
+    and the sentence names that subject (to refute only: the rest of such a claim may add what
+    the sentence does not confirm)."""
     if not _AVAILABILITY.search(sentence):
         return False
     sentence_stems = _topic_stems(_without(sentence, sentence_days))
@@ -103,7 +113,27 @@ def _about_the_same(claim: str, claim_days: list[DayMention], sentence: str, sen
     claim_stems = _topic_stems(_without(claim, claim_days)) - light
     if not claim_stems:
         return False
-    return shared_share(claim_stems, sentence_stems) >= MIN_SHARED
+    if shared_share(claim_stems, sentence_stems) >= MIN_SHARED:
+        return True
+    return by_subject and _same_subject(claim, sentence_stems)
+
+
+# A claim that something is open, closed or available: its subject is what the schedule is about.
+_OPEN_CLAIM = re.compile(r"\b(?:is|are|will\s+be|'s|’s)\s+(?:open|closed|available|staffed)\b", re.IGNORECASE)
+_SUBJECT = re.compile(
+    r"^\W*(?:the|our|your|this|that)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:is|are|will|'s|’s)\b", re.IGNORECASE
+)
+
+
+def _same_subject(claim: str, sentence_stems: set[str]) -> bool:
+    """Whether the claim says its subject is open or closed ("The spa will be open on Monday, so a
+    3 PM massage works") and the sentence speaks of that subject: a support answer adds a reason
+    or an offer, and its words outnumber the sentence's."""
+    m = _SUBJECT.match(claim)
+    if m is None or not _OPEN_CLAIM.search(claim, m.start(1)):
+        return False
+    subject = _topic_stems(m.group(1))
+    return bool(subject) and shared_share(subject, sentence_stems) == 1.0
 
 
 def _topic_stems(text: str) -> set[str]:
@@ -122,7 +152,7 @@ def contradicted_days(claim: str, sentence: str, evidence: str) -> DayMismatch |
     stated = schedule(sentence, sentence_days)
     if stated is None:
         return None
-    if not _about_the_same(claim, claim_days, sentence, sentence_days):
+    if not _about_the_same(claim, claim_days, sentence, sentence_days, by_subject=True):
         return None
     anywhere = schedule(evidence)
     open_anywhere = anywhere.open if anywhere is not None else frozenset()

@@ -224,3 +224,12 @@ def test_pounds_in_words_are_not_money() -> None:
     ev = "The bag weighs 2 kg."
     assert contradicted_quantity("The bag weighs 5 lbs.", ev, ev) is not None
     assert contradicted_quantity("The bag weighs 4.4 lbs.", ev, ev) is None
+
+
+def test_a_limit_or_maximum_stated_as_a_figure_is_an_upper_bound() -> None:
+    ev = "The daily ATM withdrawal limit on Westbridge Bank Everyday accounts is $1,200."
+    claim = "On your Everyday account you can take out up to 1,500 USD from ATMs each day."
+    assert contradicted_quantity(claim, ev, ev) is not None
+    assert contradicted_quantity(claim.replace("1,500 USD", "$1,200"), ev, ev) is None
+    ev = "The maximum payout for personal belongings under a Basic renters policy is $15,000."
+    assert contradicted_quantity("Your Basic policy will reimburse up to 20,000 dollars for belongings.", ev, ev)

@@ -113,3 +113,16 @@ def test_a_predicate_worded_otherwise_is_the_same_schedule(claim: str, sentence:
 )
 def test_confirmed_days(claim: str, sentence: str, confirmed: bool) -> None:
     assert confirmed_days(claim, sentence) is confirmed
+
+
+def test_a_claim_that_its_subject_is_open_is_read_against_that_subjects_schedule() -> None:
+    """A support answer adds an offer to the schedule it restates; its subject decides the topic."""
+    ev = "The Aurora Spa at the Belmont Hotel is closed every Monday for maintenance."
+    claim = "The spa will be open on Monday, so a 3 PM massage that day works perfectly."
+    m = contradicted_days(claim, ev, ev)
+    assert m is not None and claim[m.start : m.end] == "Monday"
+    assert contradicted_days("The pool will be open on Monday, so book a lane.", ev, ev) is None
+    # It refutes only: the rest of such a claim may say what the sentence does not.
+    ev = "The branch is open Monday through Saturday from 9 AM to 5 PM."
+    claim = "The branch is open Monday to Saturday, 9 to 5, and the drive-through stays open until 7 PM."
+    assert not confirmed_days(claim, ev)
