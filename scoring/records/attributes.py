@@ -313,6 +313,8 @@ _PRICE_WORDS = _level_table(
         ),
         (r"(?:price range|prices) (?:is|are) (?:moderate|mid[- ]range)", {2}, {4}),
         (r"(?:very |quite |rather )?(?:expensive|pricey|high[- ]end|luxury|splurge)", {3, 4}, {1, 2}),
+        (r"on the (?:higher|pricier|more expensive|expensive|high) side|higher[- ]end|upscale prices", {3, 4}, {1, 2}),
+        (r"on the (?:lower|cheaper|less expensive|inexpensive|low) side", {1}, {3, 4}),
     )
 )
 _DOLLAR_LEVEL = re.compile(r"(?<![\w$])(\${1,4})(?![\w$\d])")

@@ -15,6 +15,7 @@ from scoring.records.identifiers import _check_emails, _check_ids, _check_phones
 from scoring.records.matching import _Ctx, _stem
 from scoring.records.money import _check_money
 from scoring.records.names import _check_names
+from scoring.text import split_sentences
 
 # --------------------------------------------------------------------------------------------
 # Claim checking
@@ -26,9 +27,10 @@ SUPPORTED_COVERAGE = 0.6
 def check_claim(claim: str, fields: list[Field], context: str = "") -> RecordCheck:
     """Check the values a claim mentions against the record's fields.
 
-    `context` (optional) is the draft text before the claim; it is only used to tell which row of
-    an array of records ("the Pro plan", "the USB-C Hub") a claim is about when the claim itself
-    does not name one.
+    `context` (optional) is the draft text before the claim; it tells which row of an array of
+    records ("the Pro plan", "the USB-C Hub") a claim is about when the claim itself does not name
+    one, and what a claim cut from a longer sentence continues ("The cafe is open 6:30 a.m. to 3
+    p.m. Monday through Friday, …" before "and 8 a.m. to 1 p.m. on Sunday.").
     """
     try:
         return _check_claim(claim, fields, context)
@@ -155,6 +157,8 @@ def _check_claim(claim: str, fields: list[Field], context: str = "") -> RecordCh
         [],
         dropped=_partly_named(claim, [f for f in fields if id(f) not in kept]),
         record=tuple(fields),
+        # The sentence the claim continues, when it was cut from one (it starts in lower case).
+        lead=context[split_sentences(context)[-1][0] :] if claim[:1].islower() and context.strip() else "",
     )
     _consume_name_mentions(ctx)
     _check_emails(ctx)

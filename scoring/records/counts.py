@@ -99,6 +99,29 @@ def _check_review_dates(ctx: _Ctx) -> None:
             ctx.add(s, e, "date", "refuted", dates[0], f"no review is dated {m.group()[: e - s]}")
 
 
+# "Reviews are mixed", "opinions vary widely", "mixed feedback": the reviews' own ratings spread.
+_MIXED = re.compile(
+    r"\b(?:reviews?|opinions|ratings|reviewers|feedback)\s+(?:(?:are|were|is|seem|appear)\s+)?"
+    r"(?:(?:somewhat|quite|very|sharply|fairly)\s+)?(?:mixed|split|divided|var(?:y|ied)(?:\s+widely)?)\b"
+    r"|\bmixed\s+(?:reviews|feedback|opinions|ratings)\b",
+    re.IGNORECASE,
+)
+MIXED_SPREAD = 2  # stars between the best and the worst review, at least, for reviews to be mixed
+
+
+def _check_review_spread(ctx: _Ctx) -> None:
+    fields = [f for f in ctx.record if "[" in f.path and "star" in _last_key(f.path).lower()]
+    stars = [n for f in fields if (n := _field_number(f)) is not None]
+    if len(stars) < 2:
+        return
+    for m in _MIXED.finditer(ctx.claim):
+        if ctx.free(m.start(), m.end()):
+            spread = max(stars) - min(stars)
+            verdict = "supported" if spread >= MIXED_SPREAD else "refuted"
+            reason = f"the reviews give {min(stars):g} to {max(stars):g} stars"
+            ctx.add(m.start(), m.end(), "number", verdict, fields[0], reason)
+
+
 def _check_reviewers(ctx: _Ctx) -> None:
     """A reviewer's rating against the reviews' own ratings; a count of reviewers left alone (the
     record counts reviews, not the reviewers an overview quotes)."""
@@ -122,6 +145,7 @@ def _check_reviewers(ctx: _Ctx) -> None:
 def _check_numbers(ctx: _Ctx) -> None:
     claim = ctx.claim
     _check_review_dates(ctx)
+    _check_review_spread(ctx)
     _check_reviewers(ctx)
     # A price range ("RestaurantsPriceRange2": 2) is a level, read by the attributes' price-level
     # check ("moderately priced", "$$"); as a count it would take "1900 Route 70" or "one noted

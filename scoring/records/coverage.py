@@ -56,7 +56,7 @@ _GLUE = frozenset(
     note plan accordingly find visit welcome bring today right now due nothing need needs manually there
     total overall apiece each per month monthly week daily day days stays stay keeps keep doors runs run
     currently set turned thanks patience looked way time times like good great nice well sure happy
-    accepted accept accepts take takes guests sit assigned
+    accepted accept accepts take takes guests sit assigned services
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 

@@ -260,7 +260,7 @@ def _check_hours(ctx: _Ctx) -> None:
     if not sched:
         _check_plain_times(ctx, times, time_fields)
         return
-    hours_context = bool(_OPEN_CONTEXT.search(re.sub(r"(?i)happy\s+hours?", " ", claim)))
+    hours_context = any(_OPEN_CONTEXT.search(re.sub(r"(?i)happy\s+hours?", " ", text)) for text in (claim, ctx.lead))
     if not hours_context:
         # "busiest around 7 PM", "happy hour from 3 to 6 PM": times that are not opening hours.
         for t in times:

@@ -19,6 +19,7 @@ class _Ctx:
     unmatched: int = 0
     dropped: tuple[Field, ...] = ()
     record: tuple[Field, ...] = ()  # all the record's fields, whichever rows are in focus
+    lead: str = ""  # the start of the sentence a claim cut from it continues
 
     def free(self, s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in self.consumed)

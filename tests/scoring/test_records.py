@@ -492,6 +492,39 @@ def test_what_a_listing_overview_says_of_reviews_and_lists(claim: str, expected:
     assert verdict(claim, fields) == expected
 
 
+def test_a_claim_cut_from_a_sentence_of_hours_is_read_as_hours() -> None:
+    fields = parse_record(json.dumps({"name": "Cafe", "hours": {"Saturday": "7:30-14:0", "Sunday": "8:0-13:0"}}))
+    assert fields is not None
+    lead = "The cafe is open from 7:30 a.m. to 2 p.m. on Saturday, "
+    assert check_claim("and 8 a.m. to 1 p.m. on Sunday.", fields, lead).verdict == "supported"
+    assert check_claim("and 9 a.m. to 1 p.m. on Sunday.", fields, lead).verdict == "refuted"
+    # A sentence of its own is not a continuation: happy hour is no opening hours.
+    assert check_claim("Happy hour runs 9 a.m. to 1 p.m. on Sunday.", fields, lead + "It is busy.").verdict is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "stars", "expected"),
+    [
+        ("Reviews are mixed.", (1, 5, 4), "supported"),
+        ("Opinions vary widely.", (2, 5), "supported"),
+        ("Reviews are mixed.", (4, 5, 4), "refuted"),
+    ],
+)
+def test_mixed_reviews_are_the_reviews_ratings_spread(claim: str, stars: tuple[int, ...], expected: str) -> None:
+    record = {"name": "Cafe", "review_info": [{"review_stars": n, "review_text": "Fine."} for n in stars]}
+    fields = parse_record(json.dumps(record))
+    assert fields is not None
+    assert verdict(claim, fields) == expected
+
+
+def test_the_higher_side_is_a_price_level() -> None:
+    pricey = parse_record(json.dumps({"name": "Wine bar", "attributes": {"RestaurantsPriceRange2": "3"}}))
+    cheap = parse_record(json.dumps({"name": "Wine bar", "attributes": {"RestaurantsPriceRange2": "1"}}))
+    assert pricey is not None and cheap is not None
+    assert verdict("Prices are on the higher side.", pricey) == "supported"
+    assert verdict("Prices are on the higher side.", cheap) == "refuted"
+
+
 def test_walk_ins_are_the_opposite_of_by_appointment_only() -> None:
     fields = parse_record(json.dumps({"name": "Still Waters Day Spa", "attributes": {"ByAppointmentOnly": "True"}}))
     assert fields is not None
