@@ -6,12 +6,14 @@ import re
 
 from scoring.records.fields import _STREET_TYPES, Field, _clean_value, _last_key
 from scoring.records.matching import _Ctx, _pick
+from scoring.records.places import region_code
 from scoring.records.values import _norm_text
 
 # ---- addresses ----
 
 _ADDRESS_CLAIM = re.compile(
     r"\b(?P<num>\d{1,6}[A-Za-z]?)\s+(?P<street>(?:[A-Za-z0-9.'-]+\s+){0,5}?(?:" + _STREET_TYPES + r"))\b\.?"
+    r"(?:\s+(?P<dir>N|S|E|W|NE|NW|SE|SW)\b)?"
     r"(?:,?\s*(?P<unit>(?:Suite|Ste|Unit|Apt|Apartment|#)\.?\s*#?\s*[A-Za-z0-9-]+))?",
 )
 
@@ -38,7 +40,7 @@ def _check_addresses(ctx: _Ctx) -> None:
         if not ctx.free(s, e):
             continue
         num = m.group("num").lower()
-        street = _norm_text(m.group("street")).split()
+        street = _norm_text(m.group("street")).split() + ([m.group("dir").lower()] if m.group("dir") else [])
         unit_m = re.search(r"([A-Za-z0-9-]+)$", m.group("unit") or "")
         unit = unit_m.group(1).lower() if unit_m else ""
         if not cands:
@@ -60,8 +62,9 @@ def _check_addresses(ctx: _Ctx) -> None:
             continue
         if not ok:
             fn, fs, _ = parts(f)
-            # A street we cannot line up token by token is only refuted on a number mismatch.
-            if fn == num and not _street_comparable(street, fs):
+            # A street we cannot line up token by token is only refuted on a number mismatch, or
+            # when its name shares no word with the record's ("1100 Beach Dr" / "1100 Central Ave").
+            if fn == num and not _street_comparable(street, fs) and not _other_street(street, fs):
                 ctx.take(s, e)
                 ctx.unmatched += 1
                 continue
@@ -103,6 +106,25 @@ def _check_city_after(ctx: _Ctx, end: int) -> None:
     m = _CITY_AFTER.match(ctx.claim, end)
     if m:
         _compare_city(ctx, m.start("c"), m.end("c"))
+        _check_region_after(ctx, m.end("c"))
+
+
+# ", Tennessee", ", New Brunswick", ", TN" after the city.
+_REGION_AFTER = re.compile(r",\s*(?P<r>[A-Z][a-zé]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2}|[A-Z]{2})\b")
+
+
+def _check_region_after(ctx: _Ctx, end: int) -> None:
+    """The state or province after the city against the record's (by name or postal code)."""
+    regions = [f for f in ctx.fields if _last_key(f.path).lower() in ("state", "province", "region")]
+    m = _REGION_AFTER.match(ctx.claim, end)
+    if m is None or len(regions) != 1 or not ctx.free(m.start("r"), m.end("r")):
+        return
+    said, f = region_code(m.group("r")), regions[0]
+    stated = region_code(_clean_value(f.value))
+    if said is None or stated is None:
+        return
+    verdict = "supported" if said == stated else "refuted"
+    ctx.add(m.start("r"), m.end("r"), "name", verdict, f, f"record says {f.key} {_clean_value(f.value)}")
 
 
 def _check_city_phrases(ctx: _Ctx) -> None:
@@ -110,13 +132,32 @@ def _check_city_phrases(ctx: _Ctx) -> None:
         _compare_city(ctx, m.start("c"), m.end("c"))
 
 
+_DIRECTIONS = frozenset({"n", "s", "e", "w", "ne", "nw", "se", "sw"})
+
+
 def _street_equal(a: list[str], b: list[str]) -> bool:
     if a == b:
         return True
-    # "Main St" vs "N Main St": a missing directional is a format difference.
-    dirs = {"n", "s", "e", "w", "ne", "nw", "se", "sw"}
-    return [t for t in a if t not in dirs] == [t for t in b if t not in dirs]
+    # "Main St" vs "N Main St": a missing directional is a format difference; "SE" vs "SW" is not.
+    da, db = [t for t in a if t in _DIRECTIONS], [t for t in b if t in _DIRECTIONS]
+    if da and db and da != db:
+        return False
+    return [t for t in a if t not in _DIRECTIONS] == [t for t in b if t not in _DIRECTIONS]
+
+
+def _other_street(a: list[str], b: list[str]) -> bool:
+    """Whether two streets' names (types and directions aside; "17th" is "17") share no word."""
+    types = re.compile(rf"(?:{_STREET_TYPES})", re.IGNORECASE)
+
+    def name(tokens: list[str]) -> set[str]:
+        kept = (t for t in tokens if t not in _DIRECTIONS and not types.fullmatch(t))
+        return {re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", t) for t in kept}
+
+    na, nb = name(a), name(b)
+    return bool(na) and bool(nb) and not na & nb
 
 
 def _street_comparable(a: list[str], b: list[str]) -> bool:
+    """Whether two streets end in the same word, directions aside ("17 Ave SW" / "17 Ave SE")."""
+    a, b = [t for t in a if t not in _DIRECTIONS], [t for t in b if t not in _DIRECTIONS]
     return bool(a) and bool(b) and a[-1] == b[-1]

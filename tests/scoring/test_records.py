@@ -525,6 +525,27 @@ def test_the_higher_side_is_a_price_level() -> None:
     assert verdict("Prices are on the higher side.", cheap) == "refuted"
 
 
+@pytest.mark.parametrize(
+    ("claim", "expected", "wrong"),
+    [
+        ("It is at 3515 17 Ave SE in Calgary, Alberta.", "supported", []),
+        ("It is at 3515 17 Ave SE in Calgary, AB.", "supported", []),
+        ("It is at 3515 17 Ave in Calgary, Alberta.", "supported", []),  # no direction: a format
+        ("It is at 3515 17 Ave SW in Calgary, Alberta.", "refuted", ["3515 17 Ave SW"]),
+        ("It is at 3515 Beach Dr in Calgary, Alberta.", "refuted", ["3515 Beach Dr"]),
+        ("It is at 3515 17 Ave SE in Edmonton, Alberta.", "refuted", ["Edmonton"]),
+        ("It is at 3515 17 Ave SE in Calgary, British Columbia.", "refuted", ["British Columbia"]),
+    ],
+)
+def test_a_street_address_city_and_province(claim: str, expected: str, wrong: list[str]) -> None:
+    record = {"name": "Pho Hanh", "address": "3515 17 Ave SE", "city": "Calgary", "state": "AB"}
+    fields = parse_record(json.dumps(record))
+    assert fields is not None
+    result = check_claim(claim, fields)
+    assert result.verdict == expected
+    assert [c.claim_text for c in result.checks if c.verdict == "refuted"] == wrong
+
+
 def test_walk_ins_are_the_opposite_of_by_appointment_only() -> None:
     fields = parse_record(json.dumps({"name": "Still Waters Day Spa", "attributes": {"ByAppointmentOnly": "True"}}))
     assert fields is not None
