@@ -6,6 +6,7 @@ import re
 
 from scoring.records.addresses import _check_addresses
 from scoring.records.attributes import _check_attributes, _check_unlisted_attributes
+from scoring.records.categories import _check_categories
 from scoring.records.counts import _check_numbers
 from scoring.records.coverage import _coverage
 from scoring.records.dates import _check_dates
@@ -171,6 +172,7 @@ def _check_claim(claim: str, fields: list[Field], context: str = "") -> RecordCh
     _check_attributes(ctx)
     _check_numbers(ctx)
     _check_names(ctx)
+    _check_categories(ctx)
     _check_unlisted_attributes(ctx, fields)
     for cond in _CONDITIONAL.finditer(claim):
         a, b = cond.span()

@@ -546,6 +546,26 @@ def test_a_street_address_city_and_province(claim: str, expected: str, wrong: li
     assert [c.claim_text for c in result.checks if c.verdict == "refuted"] == wrong
 
 
+@pytest.mark.parametrize(
+    ("categories", "claim", "wrong"),
+    [
+        ("Sushi Bars, Japanese, Restaurants", "Kaze is a Japanese sushi bar at 1480 Robson St.", []),
+        ("Sushi Bars, Japanese, Restaurants", "Kaze is a Japanese ramen shop at 1480 Robson St.", ["ramen"]),
+        ("Vietnamese, Restaurants", "Kaze is a pho shop at 1480 Robson St.", []),  # the cuisine's dish
+        ("Breweries, Brewpubs, Beer Bar", "Kaze is a brewery and brewpub at 1480 Robson St.", []),
+        ("Wine Bars, Bars, Tapas/Small Plates", "Kaze is a winery and tasting room at 1480 Robson St.", ["winery"]),
+        ("Bubble Tea, Juice Bars & Smoothies", "Kaze is a Taiwanese tea shop at 1480 Robson St.", ["Taiwanese"]),
+        # Broad words are paraphrased too freely to compare.
+        ("Coffee & Tea, Breakfast & Brunch", "Kaze is a cozy cafe and brunch spot at 1480 Robson St.", []),
+    ],
+)
+def test_the_kind_of_business_against_the_categories(categories: str, claim: str, wrong: list[str]) -> None:
+    fields = parse_record(json.dumps({"name": "Kaze", "categories": categories, "address": "1480 Robson St"}))
+    assert fields is not None
+    result = check_claim(claim, fields)
+    assert [c.claim_text for c in result.checks if c.verdict == "refuted"] == wrong
+
+
 def test_walk_ins_are_the_opposite_of_by_appointment_only() -> None:
     fields = parse_record(json.dumps({"name": "Still Waters Day Spa", "attributes": {"ByAppointmentOnly": "True"}}))
     assert fields is not None
