@@ -362,7 +362,9 @@ class NLIVerifier:
         """Verify claims; returns (one result per claim, completed before the deadline)."""
         results, complete = self._verify_whole(claims, passages, deadline)
         if complete and self.config.by_parts:
-            complete = self._by_parts(claims, passages, results, deadline)
+            # Only ever a second chance: parts the deadline leaves unchecked leave their claim's
+            # verdict as it was, and the draft's verification complete.
+            self._by_parts(claims, passages, results, deadline)
         return results, complete
 
     def _verify_whole(
@@ -432,16 +434,16 @@ class NLIVerifier:
         passages: Sequence[Passage],
         results: list[ClaimVerification],
         deadline: float | None,
-    ) -> bool:
+    ) -> None:
         """Check each unsupported compound claim part by part; a claim all of whose parts are
         supported becomes supported, its entailment the weakest part's and its evidence that
-        part's window (what a reviewer would check first). Returns whether it finished in time."""
+        part's window (what a reviewer would check first)."""
         parts = {ci: claim_parts(claims[ci]) for ci, r in enumerate(results) if r.verified and r.verdict != "supported"}
         parts = {ci: p for ci, p in parts.items() if p}
         if not parts:
-            return True
+            return
         flat = [p for ps in parts.values() for p in ps]
-        checked, complete = self._verify_whole(flat, passages, deadline)
+        checked, _ = self._verify_whole(flat, passages, deadline)
         at = 0
         for ci, ps in parts.items():
             mine = checked[at : at + len(ps)]
@@ -454,7 +456,6 @@ class NLIVerifier:
                 max_contradict=results[ci].max_contradict,
                 n_windows=results[ci].n_windows + sum(r.n_windows for r in mine),
             )
-        return complete
 
     def _remember(self, key: tuple[str, str, str], value: tuple[float, float, float]) -> None:
         if self.config.cache_size <= 0:

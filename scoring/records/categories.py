@@ -15,19 +15,18 @@ import re
 from scoring.records.fields import _clean_value, _last_key
 from scoring.records.matching import _Ctx
 
-# Each word, with the words in the categories or name that confirm it (itself by default).
-_KINDS: dict[str, tuple[str, ...]] = {
-    **{
-        w: (w,)
-        for w in """
+# Cuisines and specific kinds of food and drink business, each confirmed by itself.
+_PLAIN_KINDS = """
     american italian mexican japanese chinese thai vietnamese korean indian french greek mediterranean
     spanish taiwanese cajun creole caribbean jamaican ethiopian peruvian cuban lebanese turkish persian
     german irish hawaiian filipino malaysian indonesian brazilian moroccan polish russian ukrainian
     pakistani nepalese afghan szechuan cantonese colombian venezuelan salvadoran vegan vegetarian kosher
     halal ramen sushi burger sandwich bagel taco pho noodle dumpling steakhouse seafood oyster tapas
     brewery distillery winery bakery dessert gelato smoothie cupcake tattoo
-    """.split()
-    },  # noqa: SIM905 - a word list reads better as text
+    """.split()  # noqa: SIM905 - a word list reads better as text
+# Each word, with the words in the categories or name that confirm it.
+_KINDS: dict[str, tuple[str, ...]] = {
+    **{w: (w,) for w in _PLAIN_KINDS},
     "pizzeria": ("pizz",),
     "pizza": ("pizz",),
     "donut": ("donut", "doughnut"),

@@ -287,3 +287,34 @@ def test_a_claim_drawn_from_a_cut_sentence_is_checked_against_the_whole_sentence
     assert any("patches" in p and "impossible" in p and "July" not in p for p in seen)
     # The whole sentence takes the piece's place: the piece alone is never scored.
     assert all("impossible" in p for p in seen if "patches" in p)
+
+
+def test_a_compound_claim_is_supported_when_each_part_is_and_parts_never_cost_completeness(tiny_model_dir, monkeypatch):
+    import numpy as np
+
+    import scoring.verifier as verifier_module
+
+    v = NLIVerifier(VerifierConfig(tiny_model_dir, cache_size=0))
+    passages = [Passage("a", "The patio welcomes dogs and kids."), Passage("b", "Kayla at the bar is great.")]
+    claim = "The patio out back welcomes dogs and kids, and bartender Kayla earned praise for her samples."
+
+    def entail_parts_only(premises, hypotheses):
+        # The whole claim is neutral against every window; each part alone is entailed.
+        return np.asarray([[0.1, 0.8, 0.1] if h == claim else [0.9, 0.05, 0.05] for h in hypotheses])
+
+    v._forward = entail_parts_only
+    (res,), done = v.verify([claim], passages)
+    assert done and res.verdict == "supported" and res.max_entail == pytest.approx(0.9)
+    (whole,), _ = v.with_config(VerifierConfig(tiny_model_dir, cache_size=0, by_parts=False)).verify([claim], passages)
+    assert whole.verdict == "insufficient"
+    # The deadline passing while the parts are checked leaves the whole verdict and completeness.
+    clock = [100.0]
+    monkeypatch.setattr(verifier_module.time, "perf_counter", lambda: clock[0])
+
+    def slow(premises, hypotheses):
+        clock[0] += 1.0
+        return entail_parts_only(premises, hypotheses)
+
+    v._forward = slow
+    (res,), done = v.verify([claim], passages, deadline=100.5)
+    assert done and res.verdict == "insufficient"
