@@ -13,7 +13,9 @@ the sentence adds at most one word the claim lacks), negates as the sentence doe
 - a policy verb (refund, return, cancel, ...) is negated on both sides or on neither, or
 - it negates the predicate one clause of the sentence negates, worded otherwise ("we can't deliver
   to a P.O. box" / "we do not ship to P.O. boxes"; `scoring.negation`), and has no figure the
-  sentence does not give.
+  sentence does not give, or
+- it applies the sentence's window to the customer's case as the figures say ("since you bought it
+  10 days ago, you can still return it" / "within 30 days"; `scoring.elapsed`).
 
 Only `insufficient` is ever raised to `supported` (the engine keeps a refutation the model read),
 and only a contradiction found by the comparators comes first.
@@ -22,6 +24,7 @@ and only a contradiction found by the comparators comes first.
 from __future__ import annotations
 
 from scoring.cues import negation_pattern
+from scoring.elapsed import elapsed_check
 from scoring.negation import agreed_negation
 from scoring.polarity import agreed_polarity
 from scoring.quantities import confirmed_quantities, quantities, unstated_quantity
@@ -40,6 +43,9 @@ def confirmed(claim: str, sentence: str) -> bool:
     """Whether `sentence` confirms the claim's typed values (see the module docstring)."""
     if confirmed_days(claim, sentence):
         return True
+    applied = elapsed_check(claim, sentence)
+    if applied is not None:
+        return applied.holds  # the window applied to the customer's case (`scoring.elapsed`)
     # A figure is compared by value only (`confirmed_quantities`); agreeing negations say nothing of
     # it. `agreed_negation` reads negation words this parity test does not ("free of charge").
     if not quantities(claim) and agreed_negation(claim, sentence):

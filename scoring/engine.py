@@ -40,6 +40,7 @@ from scoring import DEFAULT_TIME_BUDGET_MS, __version__
 from scoring.calibration import FITTED_FOR, Calibrator, default_calibrator
 from scoring.claims import ClaimSpan, segment_claims, strip_citations
 from scoring.confirmations import confirmed, unstated_value
+from scoring.elapsed import elapsed_check
 from scoring.entities import unstated_names
 from scoring.errors import ConfigurationError
 from scoring.flags import claim_flags
@@ -513,6 +514,9 @@ class Scorer:
             quantity = contradicted_quantity(span.text, sentence, evidence)
             if quantity is not None:
                 return _Mismatch(quantity.start, quantity.end, "the evidence states another figure")
+            applied = elapsed_check(span.text, sentence)
+            if applied is not None and not applied.holds:
+                return _Mismatch(applied.start, applied.end, "the evidence's window says otherwise for this time")
             for check in (contradicted_days, contradicted_scope):
                 mismatch = check(span.text, sentence, evidence)
                 if mismatch is not None:

@@ -359,7 +359,7 @@ def _own_items(clauses: list[str]) -> list[set[str]]:
 ITEM_SHARE = 0.5  # share of a later clause's own words a claim must name to be about its thing
 
 
-def _clause_of(claim: str, sentence: str) -> str | None:
+def clause_of(claim: str, sentence: str) -> str | None:
     """The clause of `sentence` that is clearly the claim's: a later clause whose own thing the
     claim names (a part, an exception: "door seal included" is about "..., with the exception of
     the door seal, which is covered for 12 months", whatever else of the first clause it repeats),
@@ -419,7 +419,7 @@ def contradicted_quantity(claim: str, sentence: str, evidence: str) -> Quantity 
         return None
     if _another_kind(claim, sentence, evidence) or _unnamed_part(claim, evidence):
         return None
-    own = _clause_of(claim, sentence)
+    own = clause_of(claim, sentence)
     unlimited = _contradicted_unlimited(claim, own or sentence)
     if unlimited is not None:
         return Quantity(float("inf"), "unlimited", unlimited.start, unlimited.end)
@@ -502,7 +502,7 @@ def confirmed_quantities(claim: str, sentence: str) -> bool:
     claimed = quantities(claim)
     if not claimed or any(q.bound == "potential" for q in claimed) or _UNLIMITED.search(claim):
         return False
-    own = _clause_of(claim, sentence) or sentence
+    own = clause_of(claim, sentence) or sentence
     figures = quantities(own)
     # The units are part of the values: "invoices are kept for two years" shares "years" with
     # "your data is kept for two years" and is about something else all the same.

@@ -88,6 +88,16 @@ def test_a_prose_schedule_scope_or_opinion_mismatch_overrules_the_nli(fresh_scor
     assert r.has_refuted_claim
 
 
+@pytest.mark.parametrize(("days", "verdict"), [("12", "supported"), ("45", "refuted")])
+def test_a_window_applied_to_the_customers_case_decides_over_a_neutral_nli(fresh_scorer, days, verdict):
+    s = fresh_scorer()
+    s.verifier._forward = FixedNLI({}, default=(0.1, 0.8, 0.1))
+    passages = (Passage("kb", "Returns must be made within 30 days of delivery."),)
+    claim = f"Since your order arrived {days} days ago, you're still within the return window."
+    r = s.score(DraftInput(question="", draft=claim, passages=passages))
+    assert [c.verdict for c in r.claims if c.checkable] == [verdict]
+
+
 def test_a_name_no_evidence_gives_is_not_supported_on_the_nli_alone(fresh_scorer):
     s = fresh_scorer()
     s.verifier._forward = FixedNLI({}, default=(0.9, 0.05, 0.05))
