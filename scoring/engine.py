@@ -154,11 +154,7 @@ class _Run:
     record_checks: dict[int, RecordCheck] = field(default_factory=dict)
     evidence_stems: set[str] = field(default_factory=set)  # content words of all evidence, stemmed
     nli_text: str = ""  # the prose passages as one text, for the comparators that read all evidence
-
-    @property
-    def known_text(self) -> str:
-        """What the draft may name: the evidence the NLI reads and the question."""
-        return f"{self.nli_text}\n{self.draft.question or ''}"
+    known_text: str = ""  # what the draft may name: that text and the question (`scoring.entities`)
 
     @property
     def checkable(self) -> list[ClaimSpan]:
@@ -259,6 +255,7 @@ class Scorer:
             calibrator=calibrator or self.calibrator,
             rules=rules,
             t0=time.perf_counter(),
+            known_text=draft.question or "",  # the evidence stage adds what the NLI reads
         )
         mismatch = self.calibrator_mismatch(run.calibrator)
         if mismatch:
@@ -313,6 +310,7 @@ class Scorer:
                 nli.append(Passage(pid, f.value))
         run.nli_passages = tuple(nli)
         run.nli_text = "\n".join(p.text for p in nli)
+        run.known_text = f"{run.nli_text}\n{run.draft.question or ''}"
         for p in (*run.passages, *(p for p in run.nli_passages if p.id in run.derived)):
             run.evidence_stems |= content_stems(p.text)
 

@@ -133,6 +133,7 @@ def _check_city_phrases(ctx: _Ctx) -> None:
 
 
 _DIRECTIONS = frozenset({"n", "s", "e", "w", "ne", "nw", "se", "sw"})
+_STREET_TYPE = re.compile(rf"(?:{_STREET_TYPES})", re.IGNORECASE)
 
 
 def _street_equal(a: list[str], b: list[str]) -> bool:
@@ -147,10 +148,9 @@ def _street_equal(a: list[str], b: list[str]) -> bool:
 
 def _other_street(a: list[str], b: list[str]) -> bool:
     """Whether two streets' names (types and directions aside; "17th" is "17") share no word."""
-    types = re.compile(rf"(?:{_STREET_TYPES})", re.IGNORECASE)
 
     def name(tokens: list[str]) -> set[str]:
-        kept = (t for t in tokens if t not in _DIRECTIONS and not types.fullmatch(t))
+        kept = (t for t in tokens if t not in _DIRECTIONS and not _STREET_TYPE.fullmatch(t))
         return {re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", t) for t in kept}
 
     na, nb = name(a), name(b)

@@ -78,7 +78,7 @@ def _check_categories(ctx: _Ctx) -> None:
         for w in _WORD.finditer(m.group("d")):
             s, e = m.start("d") + w.start(), m.start("d") + w.end()
             word = w.group().lower()
-            kind = word if word in _KINDS else word.removesuffix("s") if word.removesuffix("s") in _KINDS else None
+            kind = next((k for k in (word, word.removesuffix("s")) if k in _KINDS), None)
             if kind is None or not ctx.free(s, e):
                 continue
             confirmed = any(_stem(c) in known for c in _KINDS[kind]) or _cuisine_says_so(kind, known)

@@ -109,8 +109,13 @@ _MIXED = re.compile(
 MIXED_SPREAD = 2  # stars between the best and the worst review, at least, for reviews to be mixed
 
 
+def _review_stars(ctx: _Ctx) -> list[Field]:
+    """The reviews' own ratings: a star field inside an array of reviews (not the business's)."""
+    return [f for f in ctx.record if "[" in f.path and "star" in _last_key(f.path).lower()]
+
+
 def _check_review_spread(ctx: _Ctx) -> None:
-    fields = [f for f in ctx.record if "[" in f.path and "star" in _last_key(f.path).lower()]
+    fields = _review_stars(ctx)
     stars = [n for f in fields if (n := _field_number(f)) is not None]
     if len(stars) < 2:
         return
@@ -125,7 +130,7 @@ def _check_review_spread(ctx: _Ctx) -> None:
 def _check_reviewers(ctx: _Ctx) -> None:
     """A reviewer's rating against the reviews' own ratings; a count of reviewers left alone (the
     record counts reviews, not the reviewers an overview quotes)."""
-    stars = [f for f in ctx.record if "[" in f.path and "star" in _last_key(f.path).lower()]
+    stars = _review_stars(ctx)
     for m in _REVIEWER_STARS.finditer(ctx.claim):
         s, e = m.start("n"), m.end("n")
         n = _parse_number(m.group("n"))
